@@ -1,0 +1,83 @@
+"""VON HIER: the platform behind the regional product label for Berlin and Brandenburg."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides values read from the environment (tests use it)."""
+    root = config_module.ROOT
+    app = Flask(
+        __name__,
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+        instance_path=str(config_module.INSTANCE),
+    )
+    app.config.update(config_module.from_environment())
+    app.config.update(config or {})
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+
+    from . import errors, security
+
+    errors.register(app)
+    security.register(app)
+    register_template_context(app)
+    return app
+
+
+def register_template_context(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime, format_decimal
+    from flask_login import current_user
+
+    from . import labels
+    from .organisations import services as organisations
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal
+    )
+    app.context_processor(labels.template_context)
+
+    @app.context_processor
+    def current_organisation():
+        return {"current_org": organisations.current(current_user)}
+
+
+def register_extensions(app: Flask) -> None:
+    from . import i18n
+    from .accounts import services as account_services
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    account_services.configure_login(login_manager)
+    i18n.register(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.routes import bp as accounts
+    from .admin.routes import bp as admin
+    from .core.routes import bp as core
+    from .media import bp as media
+    from .organisations.routes import bp as organisations
+
+    for blueprint in (core, accounts, organisations, admin, media):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    from .demo.commands import demo
+
+    app.cli.add_command(demo)

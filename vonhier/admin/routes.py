@@ -1,0 +1,85 @@
+"""The admin area: find users and organisations, (de)activate users, grant roles, read the log."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from ..errors import abort_with
+from ..extensions import db
+from ..organisations import services as organisations
+from ..permissions import Role, requires
+from . import services
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(choices=[(r.value, r.value) for r in Role])
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+@requires(Role.ADMIN)
+def index():
+    query = request.args.get("q", "")[:100]
+    return render_template(
+        "admin/index.html",
+        query=query,
+        users=services.search_users(_actor(), query),
+        organisations=organisations.search(query, limit=50),
+    )
+
+
+@bp.get("/users/<int:user_id>")
+@requires(Role.ADMIN)
+def user(user_id):
+    return render_template(
+        "admin/user.html", user=services.get_user(user_id), form=RoleForm(), roles=list(Role)
+    )
+
+
+def _apply(user_id, action, message):
+    user = services.get_user(user_id)
+    try:
+        action(user)
+    except services.AdminRuleError as error:
+        abort_with(409, str(error))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/active")
+@requires(Role.ADMIN)
+def set_active(user_id):
+    active = request.form.get("active") == "1"
+    return _apply(
+        user_id,
+        lambda u: services.set_active(_actor(), u, active),
+        _("The account has been activated.") if active else _("The account has been deactivated."),
+    )
+
+
+@bp.post("/users/<int:user_id>/roles")
+@requires(Role.ADMIN)
+def change_role(user_id):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort_with(400, _("Unknown role."))
+    role = Role(form.role.data)
+    if request.form.get("grant") == "1":
+        return _apply(
+            user_id, lambda u: services.grant_role(_actor(), u, role), _("The role has been granted.")
+        )
+    return _apply(user_id, lambda u: services.revoke_role(_actor(), u, role), _("The role has been revoked."))
+
+
+@bp.get("/log")
+@requires(Role.ADMIN)
+def log():
+    return render_template("admin/log.html", actions=services.recent_actions(_actor()))

@@ -1,0 +1,84 @@
+"""Admin actions on users and roles; each one writes an entry to the append-only admin log."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from werkzeug.exceptions import Forbidden, NotFound
+
+from ..accounts.models import User, UserRole
+from ..extensions import db
+from ..permissions import Role
+from .models import AdminAction
+
+
+class AdminRuleError(Exception):
+    """An admin action the rules refuse; str() is a translated message."""
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_authenticated or not actor.has_role(Role.ADMIN):
+        raise Forbidden()
+
+
+def log(actor: User, action: str, target: User, **detail) -> AdminAction:
+    entry = AdminAction(
+        actor_id=actor.id, action=action, target_type="user", target_id=target.id, detail=detail
+    )
+    db.session.add(entry)
+    return entry
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def search_users(actor: User, query: str = "", limit: int = 50):
+    _require_admin(actor)
+    statement = select(User).order_by(User.email).limit(limit)
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.email).like(pattern), func.lower(User.name).like(pattern))
+        )
+    return db.session.scalars(statement).all()
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    _require_admin(actor)
+    if user.id == actor.id and not active:
+        raise AdminRuleError(str(_l("You cannot deactivate your own account.")))
+    if user.is_active == active:
+        return
+    user.is_active = active
+    if not active:
+        user.session_version += 1  # ends the user's sessions at once
+    log(actor, "activate" if active else "deactivate", user)
+
+
+def grant_role(actor: User, user: User, role: Role) -> None:
+    _require_admin(actor)
+    if user.has_role(role):
+        return
+    if role == Role.CERTIFIER and not any(
+        m.organisation.has_kind("certification_body") for m in user.memberships
+    ):
+        raise AdminRuleError(str(_l("Only staff of a certification body can become certifiers.")))
+    user.roles.append(UserRole(role=role, granted_by_id=actor.id))
+    log(actor, "grant_role", user, role=role.value)
+
+
+def revoke_role(actor: User, user: User, role: Role) -> None:
+    _require_admin(actor)
+    if user.id == actor.id and role == Role.ADMIN:
+        raise AdminRuleError(str(_l("You cannot remove your own admin role.")))
+    if not user.has_role(role):
+        return
+    user.roles = [r for r in user.roles if r.role != role]
+    log(actor, "revoke_role", user, role=role.value)
+
+
+def recent_actions(actor: User, limit: int = 200):
+    _require_admin(actor)
+    return db.session.scalars(select(AdminAction).order_by(AdminAction.id.desc()).limit(limit)).all()

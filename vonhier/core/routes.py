@@ -1,0 +1,58 @@
+"""Home page, language switch and the health check."""
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import abort_with
+from ..extensions import db
+from ..i18n import LANG_COOKIE
+from ..organisations import services as organisations
+from ..organisations.models import OrgKind
+from ..security import safe_next
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    producers = organisations.search(kind=OrgKind.PRODUCER, limit=12)
+    return render_template("core/home.html", producers=producers)
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort_with(400, _("This language is not available."))
+    if current_user.is_authenticated:
+        current_user.locale = lang
+        db.session.commit()
+    response = make_response(redirect(safe_next(request.form.get("next")) or url_for("core.home")))
+    response.set_cookie(
+        LANG_COOKIE,
+        lang,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Health check: database unreachable")
+        return {"status": "error", "database": "error"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("core/privacy.html")

@@ -1,0 +1,43 @@
+"""Declarative base, constraint naming and column helpers shared by every feature's models."""
+
+import enum
+
+from sqlalchemy import CheckConstraint, Column, Enum, MetaData, String, Table, event, func
+from sqlalchemy.orm import DeclarativeBase
+
+# Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def enum_type(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK of the allowed values on every database."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_class),
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+@event.listens_for(Column, "after_parent_attach")
+def _enforce_string_length(column: Column, table) -> None:
+    """SQLite ignores VARCHAR(n); a CHECK makes the length limit hold on every database."""
+    # Only the application's own tables: Alembic's copies (batch mode) already carry the CHECK.
+    if not isinstance(table, Table) or table.metadata is not Base.metadata:
+        return
+    if isinstance(column.type, String) and not isinstance(column.type, Enum) and column.type.length:
+        table.append_constraint(
+            CheckConstraint(func.length(column) <= column.type.length, name=f"{column.name}_length")
+        )

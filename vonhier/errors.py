@@ -1,0 +1,67 @@
+"""Error pages in the visitor's language, and JSON errors for /api/ paths."""
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please check your input.")),
+    401: (_l("Sign-in required"), _l("Please sign in to use this.")),
+    403: (_l("Access denied"), _l("You are not allowed to open this page.")),
+    404: (_l("Page not found"), _l("This page does not exist (any more). Check the address.")),
+    405: (_l("Method not allowed"), _l("This address cannot be used like that.")),
+    409: (_l("Conflict"), _l("This action does not fit the current state. Nothing was changed.")),
+    413: (_l("Upload too large"), _l("The file or form you sent is too large.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many requests in a short time. Please wait a moment and try again."),
+    ),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. We have been notified.")),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(code: int, detail: str | None = None):
+    title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    message = detail or str(text)
+    if wants_json():
+        return {"error": {"status": code, "title": str(title), "message": message}}, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, str(_l("The form has expired or was not sent from this site. Please try again."))
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        # Werkzeug's texts are English; only details we set ourselves (already translated) are shown.
+        detail = error.description if getattr(error, "vonhier_detail", False) else None
+        response = render_error(code, detail)
+        if code == 405 and error.valid_methods:
+            return (*response, {"Allow": ", ".join(error.valid_methods)})
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)
+
+
+def abort_with(code: int, message: str):
+    """Abort with a status and a message already in the visitor's language."""
+    from werkzeug.exceptions import default_exceptions
+
+    error = default_exceptions[code](description=message)
+    error.vonhier_detail = True
+    raise error

@@ -1,0 +1,63 @@
+"""Uploaded images: checked by content, re-encoded, stored under random names outside static/."""
+
+import re
+import secrets
+import warnings
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
+
+bp = Blueprint("media", __name__)
+
+MAX_PIXELS = 40_000_000  # ~ a 7,700 x 5,200 photo; anything larger is treated as a decompression bomb
+MAX_SIDE = 1600
+NAME = re.compile(r"^[A-Za-z0-9_-]{22}\.webp$")
+
+
+class ImageRejected(ValueError):
+    """str() is a translated reason to show next to the upload field."""
+
+
+def store_image(upload) -> str:
+    """Validate and re-encode an uploaded image; return the stored file name."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload.stream) as probe:
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise ImageRejected(str(_l("The image is too large (too many pixels).")))
+                probe.verify()
+            upload.stream.seek(0)
+            with Image.open(upload.stream) as image:
+                if image.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
+                    raise ImageRejected(str(_l("Please upload a JPEG, PNG or WebP image.")))
+                image.load()
+                image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+                image.thumbnail((MAX_SIDE, MAX_SIDE))
+                name = secrets.token_urlsafe(16) + ".webp"
+                image.save(Path(current_app.config["UPLOAD_DIR"]) / name, "WEBP", quality=85)
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
+        raise ImageRejected(str(_l("This file is not a readable image."))) from error
+    return name
+
+
+def delete_image(name: str | None) -> None:
+    if name and NAME.match(name):
+        (Path(current_app.config["UPLOAD_DIR"]) / name).unlink(missing_ok=True)
+
+
+@bp.get("/media/<name>")
+def image(name):
+    if not NAME.match(name):
+        abort(404)
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=31536000)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

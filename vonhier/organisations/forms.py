@@ -1,0 +1,164 @@
+"""Forms for organisation profiles, staff invitations and switching organisations."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+    widgets,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from .. import labels
+from ..accounts.forms import email_field
+from ..clock import utcnow
+from .models import SizeClass
+from .services import PROFILE_FIELDS
+
+STATE_CHOICES = [
+    ("BB", "Brandenburg"),
+    ("BE", "Berlin"),
+    ("MV", "Mecklenburg-Vorpommern"),
+    ("SN", "Sachsen"),
+    ("ST", "Sachsen-Anhalt"),
+    ("TH", "Thüringen"),
+    ("NI", "Niedersachsen"),
+    ("HH", "Hamburg"),
+    ("SH", "Schleswig-Holstein"),
+    ("HB", "Bremen"),
+    ("NW", "Nordrhein-Westfalen"),
+    ("HE", "Hessen"),
+    ("RP", "Rheinland-Pfalz"),
+    ("SL", "Saarland"),
+    ("BW", "Baden-Württemberg"),
+    ("BY", "Bayern"),
+    ("", _l("Outside Germany")),
+]
+COUNTRY_CHOICES = [
+    ("DE", _l("Germany")),
+    ("PL", _l("Poland")),
+    ("CZ", _l("Czechia")),
+    ("AT", _l("Austria")),
+    ("DK", _l("Denmark")),
+    ("NL", _l("Netherlands")),
+]
+POSTCODE_PATTERNS = {
+    "DE": r"\d{5}",
+    "PL": r"\d{2}-\d{3}",
+    "CZ": r"\d{3} ?\d{2}",
+    "AT": r"\d{4}",
+    "DK": r"\d{4}",
+    "NL": r"\d{4} ?[A-Z]{2}",
+}
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class OrganisationForm(FlaskForm):
+    display_name = StringField(_l("Name shown to the public"), validators=[DataRequired(), Length(max=120)])
+    legal_name = StringField(
+        _l("Legal name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("As in the trade register, e.g. “Hof Sonnenwiese GbR”."),
+    )
+    kinds = CheckboxesField(
+        _l("What does your organisation do?"),
+        choices=[(k.value, label) for k, label in labels.KIND.items()],
+        validators=[DataRequired(message=_l("Please choose at least one."))],
+    )
+    street = StringField(_l("Street and number"), validators=[DataRequired(), Length(max=120)])
+    postcode = StringField(_l("Postcode"), validators=[DataRequired(), Length(max=10)])
+    town = StringField(_l("Town"), validators=[DataRequired(), Length(max=80)])
+    state = SelectField(_l("State"), choices=STATE_CHOICES, default="BB", validate_choice=True)
+    country = SelectField(_l("Country"), choices=COUNTRY_CHOICES, default="DE")
+    latitude = FloatField(
+        _l("Latitude"),
+        validators=[Optional(), NumberRange(-90, 90)],
+        description=_l("Decimal degrees, e.g. 52.8303"),
+    )
+    longitude = FloatField(
+        _l("Longitude"),
+        validators=[Optional(), NumberRange(-180, 180)],
+        description=_l("Decimal degrees, e.g. 13.8336"),
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^\+?[0-9 ()/-]{5,40}$", message=_l("Please enter a phone number.")),
+        ],
+    )
+    email = email_field(_l("Public email address"))
+    website = URLField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            Length(max=255),
+            URL(message=_l("Please enter a full address starting with https://.")),
+        ],
+    )
+    description_de = TextAreaField(_l("Description (German)"), validators=[Optional(), Length(max=4000)])
+    description_en = TextAreaField(
+        _l("Description (English, optional)"), validators=[Optional(), Length(max=4000)]
+    )
+    founding_year = IntegerField(_l("Founded in"), validators=[Optional(), NumberRange(1000, utcnow().year)])
+    size_class = SelectField(
+        _l("Size"),
+        choices=[(k.value, label) for k, label in labels.SIZE.items()],
+        default=SizeClass.MICRO.value,
+        description=_l("Used for the licence fee; very small producers pay least."),
+    )
+    control_body_code = StringField(
+        _l("Control body code"),
+        validators=[
+            Optional(),
+            Length(max=20),
+            Regexp(r"^[A-Z]{2}-[A-ZÄÖÜ]{2,5}-\d{3}$", message=_l("Format: DE-ÖKO-006")),
+        ],
+        filters=[lambda v: v.strip().upper() if v else v],
+        description=_l("Only for certification bodies, e.g. DE-ÖKO-006."),
+    )
+    logo = FileField(_l("Logo or photo"), description=_l("JPEG, PNG or WebP, at most 8 MB."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email.validators = [Optional(), *self.email.validators[1:]]
+
+    def validate_postcode(self, field):
+        pattern = POSTCODE_PATTERNS.get(self.country.data)
+        if pattern and not re.fullmatch(pattern, field.data.strip()):
+            raise ValidationError(_l("This is not a valid postcode for the chosen country."))
+
+    def validate_longitude(self, field):
+        if (field.data is None) != (self.latitude.data is None):
+            raise ValidationError(_l("Please enter both latitude and longitude, or neither."))
+
+    def validate_state(self, field):
+        if self.country.data == "DE" and not field.data:
+            raise ValidationError(_l("Please choose the state."))
+        if self.country.data != "DE" and field.data:
+            raise ValidationError(_l("German states only apply to addresses in Germany."))
+
+    def profile_data(self) -> dict:
+        data = {}
+        for field in self:
+            if field.name in PROFILE_FIELDS:
+                value = field.data.strip() if isinstance(field.data, str) else field.data
+                data[field.name] = value
+        return data
+
+
+class InviteForm(FlaskForm):
+    email = email_field(_l("Email address of the person to invite"))

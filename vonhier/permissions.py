@@ -1,0 +1,53 @@
+"""Roles and the one view decorator that checks them; object checks live in each feature's services."""
+
+import enum
+from functools import wraps
+
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden
+
+from .extensions import login_manager
+
+
+class Role(enum.StrEnum):
+    """Platform-wide roles granted by admins. Organisation roles are memberships (see MemberRole)."""
+
+    ADMIN = "admin"
+    CERTIFIER = "certifier"
+
+
+class MemberRole(enum.StrEnum):
+    OWNER = "owner"
+    STAFF = "staff"
+
+
+def has_capability(user, capability: str) -> bool:
+    """`capability` is a Role, "member" (of any organisation) or "retailer" (member of a retailer)."""
+    if not user.is_authenticated:
+        return False
+    if capability == "member":
+        return bool(user.memberships)
+    if capability == "retailer":
+        return any(m.organisation.has_kind("retailer") for m in user.memberships)
+    return user.has_role(Role(capability))
+
+
+def requires(*capabilities: str):
+    """Only signed-in users holding one of `capabilities` reach the view; others get 401/redirect or 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if capabilities and not any(has_capability(current_user, c) for c in capabilities):
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def login_required(view):
+    return requires()(view)
