@@ -23,7 +23,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 compile-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --quiet --use-fuzzy -d $(TRANSLATIONS)
+	$(BIN)/pybabel -q compile --use-fuzzy -d $(TRANSLATIONS)
 
 run: $(VENV)/.installed compile-translations
 	$(FLASK) db upgrade
@@ -35,9 +35,9 @@ test: $(VENV)/.installed-dev compile-translations
 
 # Extract every translatable string and merge it into the catalogues, then compile them.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract --quiet -F vonhier/babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot vonhier templates
-	$(BIN)/pybabel update --quiet -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
-	$(BIN)/pybabel compile --quiet --use-fuzzy -d $(TRANSLATIONS)
+	$(BIN)/pybabel -q extract -F vonhier/babel.cfg -k _l --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel -q compile --use-fuzzy -d $(TRANSLATIONS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -123,10 +123,17 @@ def app(_migrated_app, smtp_server):
 def make_app(app, base_config):
     """Another application on the same database, with some settings changed."""
 
-    def build(**overrides):
-        return create_app({**base_config, **overrides})
+    built = []
 
-    return build
+    def build(**overrides):
+        built.append(create_app({**base_config, **overrides}))
+        return built[-1]
+
+    yield build
+    for other in built:  # close their connection pools now rather than at garbage collection
+        with other.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from ..errors import abort_with
 from ..extensions import db
@@ -16,7 +17,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(choices=[(r.value, r.value) for r in Role])
+    role = SelectField(choices=[SelectChoice(r.value) for r in Role])
 
 
 def _actor():

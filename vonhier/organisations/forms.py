@@ -15,6 +15,7 @@ from wtforms import (
     URLField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from .. import labels
@@ -24,31 +25,31 @@ from .models import SizeClass
 from .services import PROFILE_FIELDS
 
 STATE_CHOICES = [
-    ("BB", "Brandenburg"),
-    ("BE", "Berlin"),
-    ("MV", "Mecklenburg-Vorpommern"),
-    ("SN", "Sachsen"),
-    ("ST", "Sachsen-Anhalt"),
-    ("TH", "Thüringen"),
-    ("NI", "Niedersachsen"),
-    ("HH", "Hamburg"),
-    ("SH", "Schleswig-Holstein"),
-    ("HB", "Bremen"),
-    ("NW", "Nordrhein-Westfalen"),
-    ("HE", "Hessen"),
-    ("RP", "Rheinland-Pfalz"),
-    ("SL", "Saarland"),
-    ("BW", "Baden-Württemberg"),
-    ("BY", "Bayern"),
-    ("", _l("Outside Germany")),
+    SelectChoice("BB", "Brandenburg"),
+    SelectChoice("BE", "Berlin"),
+    SelectChoice("MV", "Mecklenburg-Vorpommern"),
+    SelectChoice("SN", "Sachsen"),
+    SelectChoice("ST", "Sachsen-Anhalt"),
+    SelectChoice("TH", "Thüringen"),
+    SelectChoice("NI", "Niedersachsen"),
+    SelectChoice("HH", "Hamburg"),
+    SelectChoice("SH", "Schleswig-Holstein"),
+    SelectChoice("HB", "Bremen"),
+    SelectChoice("NW", "Nordrhein-Westfalen"),
+    SelectChoice("HE", "Hessen"),
+    SelectChoice("RP", "Rheinland-Pfalz"),
+    SelectChoice("SL", "Saarland"),
+    SelectChoice("BW", "Baden-Württemberg"),
+    SelectChoice("BY", "Bayern"),
+    SelectChoice("", _l("Outside Germany")),
 ]
 COUNTRY_CHOICES = [
-    ("DE", _l("Germany")),
-    ("PL", _l("Poland")),
-    ("CZ", _l("Czechia")),
-    ("AT", _l("Austria")),
-    ("DK", _l("Denmark")),
-    ("NL", _l("Netherlands")),
+    SelectChoice("DE", _l("Germany")),
+    SelectChoice("PL", _l("Poland")),
+    SelectChoice("CZ", _l("Czechia")),
+    SelectChoice("AT", _l("Austria")),
+    SelectChoice("DK", _l("Denmark")),
+    SelectChoice("NL", _l("Netherlands")),
 ]
 POSTCODE_PATTERNS = {
     "DE": r"\d{5}",
@@ -64,6 +65,11 @@ class CheckboxesField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
+    def pre_validate(self, form):
+        # WTForms' own message for this case has no German translation.
+        if set(self.data or ()) - {choice.value for choice in self.choices}:
+            raise ValidationError(_l("Please choose only from the options shown."))
+
 
 class OrganisationForm(FlaskForm):
     display_name = StringField(_l("Name shown to the public"), validators=[DataRequired(), Length(max=120)])
@@ -74,7 +80,7 @@ class OrganisationForm(FlaskForm):
     )
     kinds = CheckboxesField(
         _l("What does your organisation do?"),
-        choices=[(k.value, label) for k, label in labels.KIND.items()],
+        choices=[SelectChoice(k.value, label) for k, label in labels.KIND.items()],
         validators=[DataRequired(message=_l("Please choose at least one."))],
     )
     street = StringField(_l("Street and number"), validators=[DataRequired(), Length(max=120)])
@@ -116,7 +122,7 @@ class OrganisationForm(FlaskForm):
     founding_year = IntegerField(_l("Founded in"), validators=[Optional(), NumberRange(1000, utcnow().year)])
     size_class = SelectField(
         _l("Size"),
-        choices=[(k.value, label) for k, label in labels.SIZE.items()],
+        choices=[SelectChoice(k.value, label) for k, label in labels.SIZE.items()],
         default=SizeClass.MICRO.value,
         description=_l("Used for the licence fee; very small producers pay least."),
     )
@@ -141,9 +147,15 @@ class OrganisationForm(FlaskForm):
         if pattern and not re.fullmatch(pattern, field.data.strip()):
             raise ValidationError(_l("This is not a valid postcode for the chosen country."))
 
-    def validate_longitude(self, field):
-        if (field.data is None) != (self.latitude.data is None):
-            raise ValidationError(_l("Please enter both latitude and longitude, or neither."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Checked here, not per field: Optional() skips a field's own checks when it is empty.
+        if (self.latitude.data is None) != (self.longitude.data is None) and not (
+            self.latitude.errors or self.longitude.errors
+        ):
+            self.longitude.errors.append(_l("Please enter both latitude and longitude, or neither."))
+            return False
+        return valid
 
     def validate_state(self, field):
         if self.country.data == "DE" and not field.data:

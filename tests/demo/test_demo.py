@@ -1,0 +1,47 @@
+"""The demo network loaded by `flask demo load`."""
+
+from sqlalchemy import select
+
+from vonhier.demo import data
+from vonhier.extensions import db
+from vonhier.organisations.models import Organisation
+
+
+def test_demo_load_creates_a_regional_network(app, client):
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "admin@vonhier.example" in result.output and "Sanddorn-Kiefer-7" in result.output
+    with app.app_context():
+        organisations = db.session.scalars(select(Organisation)).all()
+        assert len(organisations) >= 30
+        kinds = {k for o in organisations for k in o.kinds}
+        assert kinds == {"producer", "processor", "retailer", "outlet_operator", "certification_body"}
+        assert sum(o.has_kind("certification_body") for o in organisations) == 1
+        assert {o.state for o in organisations} == {"BB", "BE"}
+        # Rough box around Berlin and Brandenburg; exact region checks come with the region polygon.
+        assert all(51.3 < o.latitude < 53.6 and 11.2 < o.longitude < 14.8 for o in organisations)
+    html = client.get("/").get_data(as_text=True)
+    assert any(o["display_name"] in html for o in data.ORGANISATIONS)
+
+
+def test_demo_accounts_can_sign_in(app, client):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    for email, password in [
+        ("admin@vonhier.example", "Sanddorn-Kiefer-7"),
+        ("erzeuger@vonhier.example", "Ziegenmilch-Oder-9"),
+    ]:
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, email
+        client.post("/logout")
+    client.post("/login", data={"email": "admin@vonhier.example", "password": "Sanddorn-Kiefer-7"})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_demo_load_refuses_a_database_with_data(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "load"])
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code != 0 and "not empty" in again.output
+    assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
+    with app.app_context():
+        assert len(db.session.scalars(select(Organisation)).all()) == len(data.ORGANISATIONS)
