@@ -1,0 +1,77 @@
+"""A live server in a thread and Debian's Chromium driven by Playwright.
+
+Without /usr/bin/chromium these tests skip ("skipped: chromium missing"); CI sets
+VONHIER_REQUIRE_BROWSER=1, which turns that skip into a failure."""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("VONHIER_REQUIRE_BROWSER"):
+            pytest.fail("chromium missing but VONHIER_REQUIRE_BROWSER is set")
+        pytest.skip("skipped: chromium missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(make_app):
+    """The application with CSRF switched on, served over HTTP on a free local port."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+@pytest.fixture
+def page_at(browser):
+    """Open pages at a given viewport width; collects console errors (CSP violations land there)."""
+    contexts = []
+
+    def open_page(width: int, locale: str = "de-DE"):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Saved only when VONHIER_SCREENSHOTS names a folder: for people to look at, not for asserts."""
+    if folder := os.environ.get("VONHIER_SCREENSHOTS"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def assert_fits(page) -> None:
+    """Nothing wider than the viewport: no sideways scrolling on a phone."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the viewport"
