@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 
@@ -20,6 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Without this, rate limits would count the proxy's address instead of each client's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     register_extensions(app)
     register_blueprints(app)

@@ -22,8 +22,13 @@ def test_public_pages_render_cleanly(app, live_server, page_at, device):
     """Do the public pages load without CSP or script errors and without sideways scrolling?"""
     org = factories.organisation(app, display_name="Ziegenhof Wukensee", description_de="Ziegenkäse vom Hof.")
     page = page_at(WIDTHS[device])
-    for name, path in [("home", "/"), ("directory", "/organisations/"), ("profile", f"/organisations/{org.id}"),
-                       ("login", "/login"), ("register", "/register")]:
+    for name, path in [
+        ("home", "/"),
+        ("directory", "/organisations/"),
+        ("profile", f"/organisations/{org.id}"),
+        ("login", "/login"),
+        ("register", "/register"),
+    ]:
         assert page.goto(live_server + path).status == 200
         assert page.locator("main h1").first.is_visible()
         assert_fits(page)
@@ -41,8 +46,12 @@ def test_member_pages_render_cleanly(app, live_server, page_at, device):
     factories.organisation(app, owner_id=admin.id, display_name="Hof Sonnenwiese")
     page = page_at(WIDTHS[device])
     sign_in(page, live_server, admin.email, admin.password)
-    for name, path in [("account", "/account"), ("admin", "/admin/"), ("admin-user", f"/admin/users/{admin.id}"),
-                       ("organisation-new", "/organisations/new")]:
+    for name, path in [
+        ("account", "/account"),
+        ("admin", "/admin/"),
+        ("admin-user", f"/admin/users/{admin.id}"),
+        ("organisation-new", "/organisations/new"),
+    ]:
         assert page.goto(live_server + path).status == 200
         assert_fits(page)
         screenshot(page, f"{name}-{device}")

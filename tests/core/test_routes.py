@@ -159,3 +159,13 @@ def test_static_files_are_served_locally(client):
     assert "//cdn" not in html and "https://" not in html.split("<main")[0]
     with client.get("/static/css/app.css") as response:
         assert response.status_code == 200
+
+
+def test_rate_limits_count_clients_behind_a_trusted_proxy(make_app):
+    proxied = make_app(TRUSTED_PROXIES=1, RATELIMIT_LOGIN="1 per minute")
+    client = proxied.test_client()
+    data = {"email": "x@example.org", "password": "nope-nope-1"}
+    for address in ("203.0.113.1", "203.0.113.2"):
+        response = client.post("/login", data=data, headers={"X-Forwarded-For": address})
+        assert response.status_code == 400, address
+    assert client.post("/login", data=data, headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
