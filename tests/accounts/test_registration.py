@@ -140,3 +140,14 @@ def test_mail_goes_to_log_without_mail_server(make_app, caplog):
     assert response.status_code == 302
     assert "MAIL NOT SENT" in caplog.text
     assert "/confirm/" in caplog.text
+
+
+def test_registration_continues_to_the_invitation(client):
+    """Does someone who follows an invitation link, then registers, land back on the invitation?"""
+    page = client.get("/register?next=/organisations/join/abc").get_data(as_text=True)
+    assert 'value="/organisations/join/abc"' in page
+    response = client.post("/register", data={**GOOD, "next": "/organisations/join/abc"})
+    assert response.headers["Location"] == "/organisations/join/abc"
+    client.post("/logout")
+    response = client.post("/register", data={**GOOD, "email": "b@example.org", "next": "//evil.example"})
+    assert response.headers["Location"] == "/account"

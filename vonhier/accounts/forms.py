@@ -72,6 +72,7 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="de")
+    next = HiddenField()
 
     def validate_password(self, field):
         StrongPassword()(self, field)

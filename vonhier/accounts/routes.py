@@ -35,6 +35,7 @@ def register():
         form.locale.data = request.cookies.get(LANG_COOKIE) or request.accept_languages.best_match(
             current_app.config["LANGUAGES"], "de"
         )
+        form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         user = services.register(form.email.data, form.password.data, form.name.data, form.locale.data)
         db.session.commit()
@@ -44,7 +45,7 @@ def register():
             _("Welcome! We have sent you an email: please confirm your address with the link in it."),
             "success",
         )
-        return redirect(url_for("accounts.account"))
+        return redirect(safe_next(form.next.data) or url_for("accounts.account"))
     return render_form("accounts/register.html", form)
 
 
