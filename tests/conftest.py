@@ -95,7 +95,9 @@ def _migrated_app(base_config):
             if connection.dialect.name == "postgresql":
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections now, not during interpreter shutdown
 
 
 def _empty_all_tables(app) -> None:
