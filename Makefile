@@ -7,7 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TRANSLATIONS := vonhier/translations
 
-.PHONY: run test translations compile-translations lint clean
+VENDOR := static/vendor
+
+.PHONY: run test translations compile-translations vendor lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +27,27 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --use-fuzzy -d $(TRANSLATIONS)
 
-run: $(VENV)/.installed compile-translations
+# Front-end libraries come from the npm registry (package-lock.json pins them) and are served from
+# static/vendor/, never from a CDN.
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+	      node_modules/leaflet/dist/images node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+	   node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/markercluster/
+	touch $@
+
+vendor: $(VENDOR)/.built
+
+run: $(VENV)/.installed compile-translations vendor
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev compile-translations
+test: $(VENV)/.installed-dev compile-translations vendor
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Extract every translatable string and merge it into the catalogues, then compile them.
@@ -43,4 +60,4 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info node_modules $(VENDOR)

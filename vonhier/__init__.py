@@ -73,15 +73,18 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts
     from .admin.routes import bp as admin
+    from .catalogue.routes import bp as catalogue
     from .core.routes import bp as core
     from .media import bp as media
     from .organisations.routes import bp as organisations
 
-    for blueprint in (core, accounts, organisations, admin, media):
+    for blueprint in (core, accounts, organisations, catalogue, admin, media):
         app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:
     from .demo.commands import demo
+    from .geo.commands import region
 
     app.cli.add_command(demo)
+    app.cli.add_command(region)

@@ -3,7 +3,7 @@
 import enum
 
 from sqlalchemy import CheckConstraint, Column, Enum, MetaData, String, Table, event, func
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -41,3 +41,17 @@ def _enforce_string_length(column: Column, table) -> None:
         table.append_constraint(
             CheckConstraint(func.length(column) <= column.type.length, name=f"{column.name}_length")
         )
+
+
+class AppendOnly:
+    """Mixin for records that may be added but never changed or deleted through the application."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_append_only_records(session: Session, flush_context, instances) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, AppendOnly):
+            raise PermissionError(f"{type(obj).__name__} records are append-only")
+    for obj in session.dirty:
+        if isinstance(obj, AppendOnly) and session.is_modified(obj, include_collections=False):
+            raise PermissionError(f"{type(obj).__name__} records are append-only")

@@ -2,14 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
+from ..database import AppendOnly
 from ..extensions import db
 
 
-class AdminAction(db.Model):
+class AdminAction(AppendOnly, db.Model):
     __tablename__ = "admin_actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -21,10 +22,3 @@ class AdminAction(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821
-
-
-@event.listens_for(Session, "before_flush")
-def _keep_admin_log_append_only(session: Session, flush_context, instances) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AdminAction) and (obj in session.deleted or session.is_modified(obj)):
-            raise PermissionError("admin actions are append-only")

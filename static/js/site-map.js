@@ -1,0 +1,58 @@
+// Site form: a Leaflet map to place the site's pin, and a town look-up in the offline gazetteer.
+// Without JavaScript (or without map tiles) the form still works: coordinates can be typed in, or
+// left empty for the server to take the town centre.
+(function () {
+  "use strict";
+  var box = document.getElementById("site-map");
+  if (!box || typeof L === "undefined") { return; }
+  var latInput = document.getElementById(box.dataset.latInput);
+  var lonInput = document.getElementById(box.dataset.lonInput);
+  var townInput = document.getElementById(box.dataset.townInput);
+  var actions = document.querySelector(".map-actions");
+  var result = document.getElementById("find-town-result");
+  box.hidden = false;
+  actions.hidden = false;
+
+  var start = [52.45, 13.4];  // between Berlin and Potsdam: the middle of the region
+  var hasPoint = latInput.value && lonInput.value;
+  var map = L.map(box).setView(hasPoint ? [parseFloat(latInput.value), parseFloat(lonInput.value)] : start,
+                               hasPoint ? 13 : 8);
+  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+    maxZoom: 19,
+    attribution: "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"
+  }).addTo(map);
+  var marker = null;
+
+  function place(lat, lon, zoom) {
+    var point = L.latLng(lat, lon);
+    if (marker) { marker.setLatLng(point); } else {
+      marker = L.marker(point, {draggable: true}).addTo(map);
+      marker.on("dragend", function () { fill(marker.getLatLng()); });
+    }
+    if (zoom) { map.setView(point, zoom); }
+    fill(point);
+  }
+
+  function fill(point) {
+    latInput.value = point.lat.toFixed(5);
+    lonInput.value = point.lng.toFixed(5);
+  }
+
+  if (hasPoint) { place(parseFloat(latInput.value), parseFloat(lonInput.value)); }
+  map.on("click", function (event) { place(event.latlng.lat, event.latlng.lng); });
+
+  document.getElementById("find-town").addEventListener("click", function () {
+    var query = townInput.value.trim();
+    if (query.length < 2) { townInput.focus(); return; }
+    fetch(box.dataset.placesUrl + "?q=" + encodeURIComponent(query), {headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.places && data.places.length) {
+          place(data.places[0].lat, data.places[0].lon, 13);
+          result.textContent = data.places[0].label;
+        } else {
+          result.textContent = (data.error && data.error.message) || box.dataset.notFound || "–";
+        }
+      });
+  });
+}());

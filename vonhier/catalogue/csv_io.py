@@ -1,0 +1,433 @@
+"""CSV import and export of an organisation's products with their ingredients and supply chains.
+
+One row per ingredient; the product columns repeat on each row of the product (only the first row's
+values count, later rows may leave them empty). Export → import gives the same catalogue.
+"""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from . import services
+from .models import OriginKind, Product, Site, Species, StageKind, Unit
+
+PRODUCT_COLUMNS = (
+    "reference",
+    "name_de",
+    "name_en",
+    "category",
+    "description_de",
+    "description_en",
+    "package_size",
+    "package_unit",
+    "gtin",
+    "organic_control_body",
+    "gmo_free",
+    "species",
+    "husbandry_level",
+    "stages",
+)
+INGREDIENT_COLUMNS = ("ingredient", "share", "is_main", "is_value_determining", "is_water_or_salt", "origin")
+COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS
+MAX_ROWS = 10_000
+PROGRESS_EVERY = 25
+TRUE, FALSE = (
+    {"1", "ja", "j", "yes", "y", "true", "wahr", "x"},
+    {"", "0", "nein", "n", "no", "false", "falsch"},
+)
+
+
+class ImportRejected(Exception):
+    """The file as a whole cannot be read; str() is a translated message."""
+
+
+@dataclass
+class ProductReport:
+    reference: str
+    name: str
+    lines: list[int]
+    action: str  # "new" or "update"
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    products: list[ProductReport]
+    token: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.products) and not any(p.problems for p in self.products)
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(p.lines) for p in self.products)
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) or Windows-1252, as spreadsheets write them."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRejected(
+        str(_l("The file is neither UTF-8 nor Windows-1252 text. Please save it as CSV (UTF-8)."))
+    )
+
+
+def read_rows(raw: bytes) -> list[tuple[int, dict]]:
+    text = decode(raw)
+    if "\x00" in text:
+        raise ImportRejected(str(_l("This is not a CSV text file.")))
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if missing := [c for c in COLUMNS if c not in header]:
+        raise ImportRejected(
+            str(
+                _l(
+                    "Columns missing: %(columns)s. Download the sample file to see the format.",
+                    columns=", ".join(missing),
+                )
+            )
+        )
+    reader.fieldnames = header
+    rows = []
+    try:
+        for row in reader:
+            if reader.line_num - 1 > MAX_ROWS:
+                raise ImportRejected(
+                    str(_l("The file has more than %(max)d rows. Please split it.", max=MAX_ROWS))
+                )
+            if any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in COLUMNS}))
+    except csv.Error as error:
+        raise ImportRejected(
+            str(_l("The file is not valid CSV (line %(line)d).", line=reader.line_num))
+        ) from error
+    if not rows:
+        raise ImportRejected(str(_l("The file contains no products.")))
+    return rows
+
+
+def _decimal(value: str) -> Decimal | None:
+    if not value:
+        return None
+    try:
+        return Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(str(_l("“%(value)s” is not a number.", value=value))) from None
+
+
+def _bool(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise ValueError(str(_l("“%(value)s” is not yes/no.", value=value)))
+
+
+def _enum(enum_class, value: str):
+    if not value:
+        return None
+    try:
+        return enum_class(value)
+    except ValueError:
+        raise ValueError(
+            str(
+                _l(
+                    "“%(value)s” is not one of: %(allowed)s.",
+                    value=value,
+                    allowed=", ".join(m.value for m in enum_class),
+                )
+            )
+        ) from None
+
+
+class SiteNames:
+    """Resolves "Site" (own) and "Organisation / Site" (a supplier) to site ids."""
+
+    def __init__(self, organisation_id: int):
+        self.organisation_id = organisation_id
+        self.own, self.others = {}, {}
+        for site in db.session.scalars(select(Site).where(Site.archived_at.is_(None))):
+            if site.organisation_id == organisation_id:
+                self.own.setdefault(site.name.casefold(), []).append(site.id)
+            else:
+                key = f"{site.organisation.display_name} / {site.name}".casefold()
+                self.others.setdefault(key, []).append(site.id)
+
+    def resolve(self, text: str) -> int:
+        key = " / ".join(part.strip() for part in text.split("/")).casefold()
+        found = self.others.get(key) if "/" in text else self.own.get(key)
+        if not found:
+            raise ValueError(str(_l("No site called “%(site)s”.", site=text)))
+        if len(found) > 1:
+            raise ValueError(str(_l("Several sites are called “%(site)s”; please rename one.", site=text)))
+        return found[0]
+
+
+def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[services.ProductInput, list[str]]:
+    first = rows[0][1]
+    problems = []
+
+    def parse(line, column, convert, value):
+        try:
+            return convert(value)
+        except ValueError as error:
+            problems.append(f"{_l('Line %(n)d', n=line)}, {column}: {error}")
+            return None
+
+    line = rows[0][0]
+    level = parse(line, "husbandry_level", _decimal, first["husbandry_level"])
+    fields = {
+        "reference": first["reference"],
+        "name_de": first["name_de"],
+        "name_en": first["name_en"],
+        "category": first["category"],
+        "description_de": first["description_de"],
+        "description_en": first["description_en"],
+        "package_size": parse(line, "package_size", _decimal, first["package_size"]),
+        "package_unit": parse(line, "package_unit", lambda v: _enum(Unit, v), first["package_unit"]),
+        "gtin": first["gtin"],
+        "organic_control_body": first["organic_control_body"],
+        "gmo_free": parse(line, "gmo_free", _bool, first["gmo_free"]),
+        "species": parse(line, "species", lambda v: _enum(Species, v), first["species"]),
+        "husbandry_level": int(level) if level is not None else None,
+    }
+    if not fields["name_de"]:
+        problems.append(f"{_l('Line %(n)d', n=line)}, name_de: {_l('Please enter the product name.')}")
+    if level is not None and not (1 <= level <= 5 and level == int(level)):
+        problems.append(
+            f"{_l('Line %(n)d', n=line)}, husbandry_level: {_l('Please enter a level from 1 to 5.')}"
+        )
+    stages = []
+    for part in filter(None, (p.strip() for p in first["stages"].split("|"))):
+        kind, _, site = part.partition("=")
+        stage_kind = parse(line, "stages", lambda v: _enum(StageKind, v), kind.strip())
+        site_id = parse(line, "stages", sites.resolve, site.strip())
+        if stage_kind and site_id:
+            stages.append({"kind": stage_kind, "site_id": site_id})
+    ingredients = []
+    for line, row in rows:
+        share = parse(line, "share", _decimal, row["share"])
+        origin = row["origin"]
+        kind, _, value = origin.partition(":")
+        ingredient = {
+            "name": row["ingredient"],
+            "share": share if share is not None else Decimal(0),
+            "is_main": parse(line, "is_main", _bool, row["is_main"]) or False,
+            "is_value_determining": parse(line, "is_value_determining", _bool, row["is_value_determining"])
+            or False,
+            "is_water_or_salt": parse(line, "is_water_or_salt", _bool, row["is_water_or_salt"]) or False,
+            "origin_kind": OriginKind.PLACE if kind.strip() == "place" else None,
+            "origin_site_id": None,
+            "place_name": value.strip() if kind.strip() == "place" else "",
+        }
+        if not ingredient["name"]:
+            problems.append(f"{_l('Line %(n)d', n=line)}, ingredient: {_l('Please name the ingredient.')}")
+        if kind.strip() in ("site", "supplier"):
+            ingredient["origin_site_id"] = parse(line, "origin", sites.resolve, value.strip())
+        elif kind.strip() != "place":
+            problems.append(
+                f"{_l('Line %(n)d', n=line)}, origin: "
+                f"{_l('Write site:NAME, supplier:ORGANISATION / SITE or place:TOWN.')}"
+            )
+        ingredients.append(ingredient)
+    return services.ProductInput(fields, ingredients, stages), problems
+
+
+def _grouped(rows):
+    groups: dict[str, list] = {}
+    for line, row in rows:
+        key = row["reference"] or f"#line-{line}"
+        groups.setdefault(key, []).append((line, row))
+    return groups
+
+
+def check(
+    user, organisation_id: int, raw: bytes
+) -> tuple[Report, list[tuple[Product | None, services.ProductInput]]]:
+    """Parse and check every product of the file without saving anything."""
+    rows = read_rows(raw)
+    sites = SiteNames(organisation_id)
+    existing = {p.reference: p for p in services.products_of(organisation_id, status=None)}
+    reports, inputs, gtins = [], [], {}
+    for reference, group in _grouped(rows).items():
+        data, problems = _product_input(group, sites)
+        product = existing.get(data.fields["reference"]) if data.fields["reference"] else None
+        if not problems:
+            problems = services.check_product(organisation_id, product, data)
+        if gtin := data.fields.get("gtin"):
+            if gtin in gtins:
+                problems.append(
+                    str(_l("The GTIN %(gtin)s appears for two products in this file.", gtin=gtin))
+                )
+            gtins[gtin] = reference
+        reports.append(
+            ProductReport(
+                reference=data.fields["reference"],
+                name=data.fields["name_de"],
+                lines=[line for line, _ in group],
+                action="update" if product else "new",
+                problems=problems,
+            )
+        )
+        inputs.append((product, data))
+    return Report(reports), inputs
+
+
+# --- preview, stored upload, import ------------------------------------------------------------------------
+
+
+def _upload_dir() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def preview(user, organisation_id: int, raw: bytes) -> Report:
+    report, _ = check(user, organisation_id, raw)
+    if report.ok:
+        report.token = secrets.token_urlsafe(16)
+        (_upload_dir() / f"{organisation_id}-{report.token}.csv").write_bytes(raw)
+    return report
+
+
+def stored_upload(organisation_id: int, token: str) -> Path:
+    path = _upload_dir() / f"{organisation_id}-{token}.csv"
+    if not token.replace("-", "").replace("_", "").isalnum() or not path.exists():
+        raise ImportRejected(str(_l("This import is no longer available. Please upload the file again.")))
+    return path
+
+
+def run_with_progress(user, organisation_id: int, path: Path):
+    """Import a checked file in one transaction, yielding progress steps for the page."""
+    raw = path.read_bytes()
+    try:
+        report, inputs = check(user, organisation_id, raw)
+        if not report.ok:
+            raise ImportRejected(str(_l("The data changed since the preview. Please upload the file again.")))
+        total = len(inputs)
+        for done, (product, data) in enumerate(inputs, start=1):
+            services.save_product(user, organisation_id, product, data)
+            if done % PROGRESS_EVERY == 0 or done == total:
+                yield {"done": done, "total": total}
+        db.session.commit()
+    except (ImportRejected, services.CatalogueError) as error:
+        db.session.rollback()
+        yield {"error": str(error)}
+        return
+    finally:
+        path.unlink(missing_ok=True)
+    yield {"finished": total}
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def _yes(value: bool) -> str:
+    return "ja" if value else "nein"
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
+def _site_ref(site: Site, organisation_id: int) -> str:
+    return (
+        site.name
+        if site.organisation_id == organisation_id
+        else f"{site.organisation.display_name} / {site.name}"
+    )
+
+
+def export(organisation_id: int) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # lets spreadsheet programs recognise UTF-8
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for product in services.products_of(organisation_id, status=None):
+        stages = "|".join(f"{s.kind.value}={_site_ref(s.site, organisation_id)}" for s in product.stages)
+        head = [
+            product.reference,
+            product.name_de,
+            product.name_en,
+            product.category.slug,
+            product.description_de,
+            product.description_en,
+            _number(product.package_size),
+            product.package_unit.value if product.package_unit else "",
+            product.gtin or "",
+            product.organic_control_body,
+            _yes(product.gmo_free),
+            product.species.value if product.species else "",
+            str(product.husbandry_level or ""),
+            stages,
+        ]
+        for ingredient in product.ingredients:
+            if ingredient.origin_site is not None:
+                prefix = "site" if ingredient.origin_kind == OriginKind.OWN_SITE else "supplier"
+                origin = f"{prefix}:{_site_ref(ingredient.origin_site, organisation_id)}"
+            else:
+                origin = f"place:{ingredient.place_name}"
+            writer.writerow(
+                [
+                    *head,
+                    ingredient.name,
+                    _number(ingredient.share),
+                    _yes(ingredient.is_main),
+                    _yes(ingredient.is_value_determining),
+                    _yes(ingredient.is_water_or_salt),
+                    origin,
+                ]
+            )
+    return buffer.getvalue()
+
+
+def sample() -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    head = [
+        "A-0100",
+        "Landbrot",
+        "Country bread",
+        "bakery",
+        "Sauerteigbrot aus Roggen und Weizen",
+        "",
+        "1000",
+        "g",
+        "",
+        "",
+        "ja",
+        "",
+        "",
+        "processing=Backstube|point_of_sale=Hofladen",
+    ]
+    writer.writerow([*head, "Roggenmehl", "55", "ja", "ja", "nein", "supplier:Mühle Musterdorf / Mühle"])
+    writer.writerow(
+        ["A-0100", *[""] * (len(head) - 1), "Weizenmehl", "20", "nein", "nein", "nein", "place:Prenzlau"]
+    )
+    writer.writerow(
+        ["A-0100", *[""] * (len(head) - 1), "Wasser", "23", "nein", "nein", "ja", "site:Backstube"]
+    )
+    writer.writerow(
+        ["A-0100", *[""] * (len(head) - 1), "Salz", "2", "nein", "nein", "ja", "place:Bad Dürrenberg"]
+    )
+    return buffer.getvalue()

@@ -1,0 +1,288 @@
+"""Forms for sites, products (with ingredient and stage rows), batches and CSV uploads."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from .. import labels
+from ..organisations.forms import COUNTRY_CHOICES
+from .models import Species, StageKind, Unit
+
+EMPTY_ROWS = 3
+
+
+def _choices(mapping, blank=None):
+    options = [SelectChoice("", blank)] if blank else []
+    return options + [SelectChoice(k.value, v) for k, v in mapping.items()]
+
+
+class SiteForm(FlaskForm):
+    name = StringField(
+        _l("Name of the site"),
+        validators=[DataRequired(), Length(max=120)],
+        description=_l("E.g. “Main farm”, “Cheese dairy”, “Farm shop”."),
+    )
+    kind = SelectField(_l("Kind of site"), choices=_choices(labels.SITE_KIND))
+    street = StringField(_l("Street and number"), validators=[Optional(), Length(max=120)])
+    postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
+    town = StringField(_l("Town or village"), validators=[DataRequired(), Length(max=80)])
+    country = SelectField(_l("Country"), choices=COUNTRY_CHOICES, default="DE")
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    eu_approval_number = StringField(
+        _l("EU approval number"),
+        validators=[
+            Optional(),
+            Length(max=30),
+            Regexp(r"^[A-Z]{2} [A-Z]{2,3} \d{3,6} EG$", message=_l("Format: DE BB 12345 EG")),
+        ],
+        filters=[lambda v: " ".join(v.upper().split()) if v else v],
+        description=_l("For dairies, butchers and egg packing, e.g. DE BB 12345 EG."),
+    )
+    organic_operator_id = StringField(_l("Organic operator number"), validators=[Optional(), Length(max=40)])
+    husbandry_id = StringField(
+        _l("Husbandry registration number"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(r"^\d{12,15}$", message=_l("12 to 15 digits, as issued by the state authority.")),
+        ],
+        description=_l("The Kennnummer under the animal husbandry labelling law."),
+    )
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Checked here: Optional() skips a field's own checks when it is empty.
+        if (self.latitude.data is None) != (self.longitude.data is None) and not (
+            self.latitude.errors or self.longitude.errors
+        ):
+            self.longitude.errors.append(_l("Please enter both latitude and longitude, or neither."))
+            return False
+        return valid
+
+    def site_data(self) -> dict:
+        return {
+            f.name: (f.data.strip() if isinstance(f.data, str) else f.data)
+            for f in self
+            if f.name != "csrf_token"
+        }
+
+
+class IngredientForm(Form):
+    # Not called "name": inside a FieldList, `row.name` is the row's own field name.
+    ingredient = StringField(_l("Ingredient"), validators=[Optional(), Length(max=120)])
+    share = DecimalField(_l("Share in %"), places=2, validators=[Optional(), NumberRange(0.01, 100)])
+    is_main = BooleanField(_l("Main ingredient"))
+    is_value_determining = BooleanField(_l("Value-determining"))
+    is_water_or_salt = BooleanField(_l("Water or salt"))
+    origin = SelectField(_l("Comes from"), choices=[], validate_choice=False)
+    place_name = StringField(_l("Place (if not a registered site)"), validators=[Optional(), Length(max=120)])
+
+    def is_blank(self) -> bool:
+        return not (self.ingredient.data or "").strip() and self.share.data is None
+
+    def validate_share(self, field):
+        if not self.is_blank() and field.data is None:
+            raise ValidationError(_l("Please enter the share."))
+
+    def validate_ingredient(self, field):
+        if not self.is_blank() and not (field.data or "").strip():
+            raise ValidationError(_l("Please name the ingredient."))
+
+
+class StageForm(Form):
+    kind = SelectField(_l("Step"), choices=_choices(labels.STAGE_KIND, blank="–"))
+    site = SelectField(_l("Site"), choices=[], validate_choice=False)
+
+    def is_blank(self) -> bool:
+        return not self.kind.data and not self.site.data
+
+
+class ProductForm(FlaskForm):
+    name_de = StringField(_l("Product name (German)"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Product name (English, optional)"), validators=[Optional(), Length(max=120)])
+    reference = StringField(
+        _l("Article number"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Your own number; left empty, we assign one."),
+    )
+    category = SelectField(_l("Category"), choices=[], validators=[DataRequired()])
+    description_de = TextAreaField(_l("Description (German)"), validators=[Optional(), Length(max=4000)])
+    description_en = TextAreaField(
+        _l("Description (English, optional)"), validators=[Optional(), Length(max=4000)]
+    )
+    package_size = DecimalField(_l("Package size"), places=3, validators=[Optional(), NumberRange(min=0.001)])
+    package_unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT, blank="–"))
+    gtin = StringField(
+        _l("GTIN (EAN barcode number)"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("8, 12, 13 or 14 digits; leave empty if the product has none."),
+    )
+    organic_control_body = StringField(
+        _l("Organic control body code"),
+        validators=[
+            Optional(),
+            Length(max=20),
+            Regexp(r"^[A-Z]{2}-[A-ZÄÖÜ]{2,5}-\d{3}$", message=_l("Format: DE-ÖKO-006")),
+        ],
+        filters=[lambda v: v.strip().upper() if v else v],
+    )
+    gmo_free = BooleanField(_l("Declared GMO-free (“Ohne Gentechnik”)"))
+    species = SelectField(
+        _l("Animal species"),
+        choices=_choices(labels.SPECIES, blank="–"),
+        description=_l("For animal products only."),
+    )
+    husbandry_level = SelectField(
+        _l("Husbandry level (Haltungsform)"),
+        choices=[SelectChoice("", "–"), *(SelectChoice(str(n), labels.HUSBANDRY[n]) for n in range(1, 6))],
+        description=_l("For animal products only."),
+    )
+    ingredients = FieldList(FormField(IngredientForm), min_entries=1, max_entries=40)
+    stages = FieldList(FormField(StageForm), max_entries=12)
+    image = FileField(_l("Add a photo"), description=_l("JPEG, PNG or WebP, at most 8 MB."))
+
+    def add_blank_rows(self, ingredients: int = EMPTY_ROWS, stages: int = 2) -> None:
+        for _ in range(ingredients):
+            self.ingredients.append_entry()
+        for _ in range(stages):
+            self.stages.append_entry()
+
+    def set_site_choices(self, own_sites, other_sites) -> None:
+        own = [SelectChoice(f"{s.id}", s.label, optgroup=str(_l("Our sites"))) for s in own_sites]
+        others = [
+            SelectChoice(
+                f"{s.id}",
+                f"{s.organisation.display_name}: {s.label}",
+                optgroup=str(_l("Registered suppliers")),
+            )
+            for s in other_sites
+        ]
+        place = SelectChoice("place", _l("Another place (enter below)"))
+        for row in self.ingredients:
+            row.origin.choices = [SelectChoice("", "–"), *own, *others, place]
+        for row in self.stages:
+            row.site.choices = [SelectChoice("", "–"), *own, *others]
+        self._site_ids = {s.id for s in (*own_sites, *other_sites)}
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for row in self.ingredients:
+            if row.is_blank():
+                continue
+            origin = row.origin.data
+            if origin == "place":
+                if not (row.place_name.data or "").strip():
+                    row.place_name.errors.append(_l("Please name the place of origin."))
+                    valid = False
+            elif not origin or not origin.isdigit() or int(origin) not in self._site_ids:
+                row.origin.errors.append(_l("Please choose where the ingredient comes from."))
+                valid = False
+        for row in self.stages:
+            if row.is_blank():
+                continue
+            site = row.site.data
+            if not row.kind.data:
+                row.kind.errors.append(_l("Please choose the step."))
+                valid = False
+            if not site or not site.isdigit() or int(site) not in self._site_ids:
+                row.site.errors.append(_l("Please choose the site."))
+                valid = False
+        if self.species.data and self.species.data not in set(Species):
+            self.species.errors.append(_l("Please choose only from the options shown."))
+            valid = False
+        return valid
+
+    def ingredient_rows(self) -> list[dict]:
+        rows = []
+        for row in self.ingredients:
+            if row.is_blank():
+                continue
+            origin = row.origin.data
+            rows.append(
+                {
+                    "name": row.ingredient.data.strip(),
+                    "share": row.share.data,
+                    "is_main": row.is_main.data,
+                    "is_value_determining": row.is_value_determining.data,
+                    "is_water_or_salt": row.is_water_or_salt.data,
+                    "origin_kind": "place" if origin == "place" else None,
+                    "origin_site_id": int(origin) if origin and origin.isdigit() else None,
+                    "place_name": (row.place_name.data or "").strip(),
+                }
+            )
+        return rows
+
+    def stage_rows(self) -> list[dict]:
+        return [
+            {"kind": StageKind(row.kind.data), "site_id": int(row.site.data)}
+            for row in self.stages
+            if not row.is_blank()
+        ]
+
+    def product_fields(self) -> dict:
+        return {
+            "name_de": self.name_de.data.strip(),
+            "name_en": (self.name_en.data or "").strip(),
+            "reference": (self.reference.data or "").strip(),
+            "category": self.category.data,
+            "description_de": (self.description_de.data or "").strip(),
+            "description_en": (self.description_en.data or "").strip(),
+            "package_size": self.package_size.data,
+            "package_unit": Unit(self.package_unit.data) if self.package_unit.data else None,
+            "gtin": self.gtin.data,
+            "organic_control_body": self.organic_control_body.data or "",
+            "gmo_free": self.gmo_free.data,
+            "species": Species(self.species.data) if self.species.data else None,
+            "husbandry_level": int(self.husbandry_level.data) if self.husbandry_level.data else None,
+        }
+
+
+class BatchForm(FlaskForm):
+    lot = StringField(
+        _l("Lot number"),
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[\w.\-/ ]+$", message=_l("Letters, digits, spaces and . - / only.")),
+        ],
+        filters=[lambda v: v.strip() if v else v],
+    )
+    produced_on = DateField(_l("Production or harvest date"), validators=[DataRequired()])
+    best_before = DateField(_l("Best before"), validators=[Optional()])
+    origin_site = SelectField(
+        _l("Main ingredient from another site this time"), choices=[], validate_choice=True
+    )
+    origin_note = StringField(_l("Note on the origin"), validators=[Optional(), Length(max=200)])
+
+    def batch_data(self) -> dict:
+        return {
+            "lot": self.lot.data,
+            "produced_on": self.produced_on.data,
+            "best_before": self.best_before.data,
+            "origin_site_id": int(self.origin_site.data) if self.origin_site.data else None,
+            "origin_note": (self.origin_note.data or "").strip(),
+        }
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[DataRequired(message=_l("Please choose a file."))])
+
+
+class ArchiveForm(FlaskForm):
+    archived = IntegerField(validators=[Optional(), NumberRange(0, 1)])

@@ -1,0 +1,406 @@
+"""Catalogue pages for members: sites, products, batches, supplier confirmations, CSV import/export."""
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_template,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+from wtforms.fields.choices import SelectChoice
+
+from .. import media
+from ..errors import abort_with
+from ..extensions import db
+from ..organisations import services as organisations
+from ..permissions import login_required, requires
+from ..web import render_form
+from . import csv_io, services
+from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
+from .models import Batch, ProductStatus
+
+bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _organisation():
+    """The organisation the user currently works for; members only."""
+    organisation = organisations.current(_user())
+    if organisation is None:
+        abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
+    return organisation
+
+
+@bp.get("/")
+@requires("member")
+def index():
+    organisation = _organisation()
+    return render_template(
+        "catalogue/index.html",
+        organisation=organisation,
+        sites=services.sites_of(organisation.id),
+        products=services.products_of(organisation.id),
+        requests=[r for r in services.supplier_requests(organisation.id) if r.status == "pending"],
+    )
+
+
+# --- sites --------------------------------------------------------------------------------------------
+
+
+@bp.get("/sites")
+@requires("member")
+def sites():
+    organisation = _organisation()
+    return render_template(
+        "catalogue/sites.html",
+        organisation=organisation,
+        sites=services.sites_of(organisation.id, include_archived=True),
+    )
+
+
+def _site_form_page(form, site=None):
+    return render_form("catalogue/site_edit.html", form, site=site)
+
+
+@bp.route("/sites/new", methods=["GET", "POST"])
+@requires("member")
+def create_site():
+    return _save_site(None)
+
+
+@bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_site(site_id):
+    return _save_site(services.get_site_for_member(_user(), site_id))
+
+
+def _save_site(site):
+    organisation_id = site.organisation_id if site else _organisation().id
+    form = SiteForm(obj=site)
+    if request.method == "GET" and site:
+        form.kind.data = site.kind.value
+    if form.validate_on_submit():
+        try:
+            site = services.save_site(_user(), organisation_id, site, form.site_data())
+        except services.CatalogueError as error:
+            form.town.errors = [*form.town.errors, *error.messages]
+        else:
+            db.session.commit()
+            where = _("inside the region") if site.in_region else _("outside the region")
+            flash(
+                _("The site “%(name)s” has been saved. It lies %(where)s.", name=site.name, where=where),
+                "success",
+            )
+            return redirect(url_for("catalogue.sites"))
+    return _site_form_page(form, site)
+
+
+@bp.post("/sites/<int:site_id>/archive")
+@login_required
+def archive_site(site_id):
+    site = services.get_site_for_member(_user(), site_id)
+    form = ArchiveForm()
+    if not form.validate_on_submit():
+        abort_with(400, _("Unknown action."))
+    services.set_site_archived(_user(), site, bool(form.archived.data))
+    db.session.commit()
+    flash(
+        _("The site has been archived.") if form.archived.data else _("The site is active again."), "success"
+    )
+    return redirect(url_for("catalogue.sites"))
+
+
+@bp.get("/places")
+@login_required
+def places():
+    """Town look-up for the site form's "find" button (JSON)."""
+    query = request.args.get("q", "").strip()
+    if not 2 <= len(query) <= 80:
+        return {"error": {"status": 400, "message": _("Please enter 2 to 80 characters.")}}, 400
+    found = services.gazetteer.lookup(query, country=request.args.get("country", "DE")[:2])
+    return {"places": [{"label": p.label, "lat": p.latitude, "lon": p.longitude} for p in found]}
+
+
+# --- products -----------------------------------------------------------------------------------------
+
+
+@bp.get("/products")
+@requires("member")
+def products():
+    organisation = _organisation()
+    archived = request.args.get("archived") == "1"
+    return render_template(
+        "catalogue/products.html",
+        organisation=organisation,
+        archived=archived,
+        products=services.products_of(
+            organisation.id, ProductStatus.ARCHIVED if archived else ProductStatus.ACTIVE
+        ),
+    )
+
+
+def _product_form(organisation_id, product=None):
+    form = ProductForm(obj=product)
+    form.category.choices = [
+        SelectChoice("", "–"),
+        *(SelectChoice(c.slug, c.name(str(get_locale()))) for c in services.categories()),
+    ]
+    if request.method == "GET":
+        if product:
+            _fill_product_form(form, product)
+        form.add_blank_rows()
+    elif request.form.get("more"):
+        form.add_blank_rows(ingredients=3, stages=1)
+    form.set_site_choices(*services.origin_choices(organisation_id))
+    return form
+
+
+def _fill_product_form(form, product):
+    form.category.data = product.category.slug
+    form.package_unit.data = product.package_unit.value if product.package_unit else ""
+    form.species.data = product.species.value if product.species else ""
+    form.husbandry_level.data = str(product.husbandry_level or "")
+    while form.ingredients.entries:
+        form.ingredients.pop_entry()
+    for row in product.ingredients:
+        form.ingredients.append_entry(
+            {
+                "ingredient": row.name,
+                "share": row.share,
+                "is_main": row.is_main,
+                "is_value_determining": row.is_value_determining,
+                "is_water_or_salt": row.is_water_or_salt,
+                "origin": "place" if row.origin_site_id is None else str(row.origin_site_id),
+                "place_name": row.place_name,
+            }
+        )
+    for stage in product.stages:
+        form.stages.append_entry({"kind": stage.kind.value, "site": str(stage.site_id)})
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@requires("member")
+def create_product():
+    return _save_product(_organisation().id, None)
+
+
+@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_product(product_id):
+    product = services.get_product_for_member(_user(), product_id)
+    return _save_product(product.organisation_id, product)
+
+
+def _save_product(organisation_id, product):
+    form = _product_form(organisation_id, product)
+    problems = []
+    if not request.form.get("more") and form.validate_on_submit():
+        image = None
+        if form.image.data and getattr(form.image.data, "filename", ""):
+            try:
+                image = media.store_image(form.image.data)
+            except media.ImageRejected as error:
+                form.image.errors = [str(error)]
+        if not form.image.errors:
+            data = services.ProductInput(form.product_fields(), form.ingredient_rows(), form.stage_rows())
+            try:
+                saved = services.save_product(_user(), organisation_id, product, data)
+            except services.CatalogueError as error:
+                problems = error.messages
+                media.delete_image(image)
+            else:
+                if image:
+                    services.add_image(saved, image)
+                db.session.commit()
+                flash(_("The product has been saved."), "success")
+                return redirect(url_for("catalogue.product", product_id=saved.id))
+    status = 400 if request.method == "POST" and not request.form.get("more") else 200
+    return render_template(
+        "catalogue/product_edit.html", form=form, product=product, problems=problems
+    ), status
+
+
+@bp.get("/products/<int:product_id>")
+@login_required
+def product(product_id):
+    product = services.get_product_for_member(_user(), product_id)
+    return render_template(
+        "catalogue/product.html", product=product, version=product.current_version, archive_form=ArchiveForm()
+    )
+
+
+@bp.get("/products/<int:product_id>/versions/<int:number>")
+@login_required
+def version(product_id, number):
+    product = services.get_product_for_member(_user(), product_id)
+    found = next((v for v in product.versions if v.number == number), None)
+    if found is None:
+        raise NotFound()
+    return render_template("catalogue/version.html", product=product, version=found)
+
+
+@bp.post("/products/<int:product_id>/archive")
+@login_required
+def archive_product(product_id):
+    product = services.get_product_for_member(_user(), product_id)
+    form = ArchiveForm()
+    if not form.validate_on_submit():
+        abort_with(400, _("Unknown action."))
+    services.set_product_archived(_user(), product, bool(form.archived.data))
+    db.session.commit()
+    flash(
+        _("The product has been archived. Its history is kept.")
+        if form.archived.data
+        else _("The product is active again."),
+        "success",
+    )
+    return redirect(url_for("catalogue.product", product_id=product.id))
+
+
+@bp.post("/products/<int:product_id>/images/<int:image_id>/delete")
+@login_required
+def delete_image(product_id, image_id):
+    product = services.get_product_for_member(_user(), product_id)
+    services.remove_image(_user(), product, image_id)
+    db.session.commit()
+    flash(_("The photo has been removed."), "success")
+    return redirect(url_for("catalogue.product", product_id=product.id))
+
+
+# --- batches --------------------------------------------------------------------------------------------
+
+
+def _batch_form(product, batch=None):
+    form = BatchForm(obj=batch)
+    own, others = services.origin_choices(product.organisation_id)
+    form.origin_site.choices = [
+        SelectChoice("", "–"),
+        *(SelectChoice(str(s.id), s.label) for s in own),
+        *(SelectChoice(str(s.id), f"{s.organisation.display_name}: {s.label}") for s in others),
+    ]
+    if request.method == "GET" and batch:
+        form.origin_site.data = str(batch.origin_site_id or "")
+    return form
+
+
+@bp.route("/products/<int:product_id>/batches/new", methods=["GET", "POST"])
+@login_required
+def create_batch(product_id):
+    product = services.get_product_for_member(_user(), product_id)
+    return _save_batch(product, None)
+
+
+@bp.route("/batches/<int:batch_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_batch(batch_id):
+    batch = db.session.get(Batch, batch_id) or abort_with(404, _("This batch does not exist."))
+    product = services.get_product_for_member(_user(), batch.product_id)
+    return _save_batch(product, batch)
+
+
+def _save_batch(product, batch):
+    form = _batch_form(product, batch)
+    if form.validate_on_submit():
+        try:
+            services.save_batch(_user(), product, batch, form.batch_data())
+        except services.CatalogueError as error:
+            form.lot.errors = [*form.lot.errors, *error.messages]
+        else:
+            db.session.commit()
+            flash(_("The batch has been saved."), "success")
+            return redirect(url_for("catalogue.product", product_id=product.id))
+    return render_form("catalogue/batch_edit.html", form, product=product, batch=batch)
+
+
+# --- supplier confirmation ------------------------------------------------------------------------------
+
+
+@bp.get("/supplier-requests")
+@requires("member")
+def supplier_requests():
+    organisation = _organisation()
+    return render_template(
+        "catalogue/supplier_requests.html",
+        organisation=organisation,
+        requests=services.supplier_requests(organisation.id),
+        form=ArchiveForm(),
+    )
+
+
+@bp.post("/supplier-requests/<int:link_id>")
+@login_required
+def decide_supplier_request(link_id):
+    decision = request.form.get("decision")
+    if decision not in ("confirm", "decline"):
+        abort_with(400, _("Unknown action."))
+    services.decide_supplier_request(_user(), link_id, decision == "confirm")
+    db.session.commit()
+    flash(_("Thank you, your answer has been recorded."), "success")
+    return redirect(url_for("catalogue.supplier_requests"))
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------
+
+
+@bp.get("/export.csv")
+@requires("member")
+def export_csv():
+    organisation = _organisation()
+    return Response(
+        csv_io.export(organisation.id),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="vonhier-{organisation.id}-catalogue.csv"'},
+    )
+
+
+@bp.get("/sample.csv")
+@login_required
+def sample_csv():
+    return Response(
+        csv_io.sample(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="vonhier-catalogue-sample.csv"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("member")
+def import_csv():
+    organisation = _organisation()
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        try:
+            report = csv_io.preview(_user(), organisation.id, form.file.data.read())
+        except csv_io.ImportRejected as error:
+            form.file.errors = [str(error)]
+        else:
+            db.session.rollback()  # the preview resolved places and sites; nothing of it is kept
+    status = 400 if request.method == "POST" and (form.errors or (report and not report.ok)) else 200
+    return render_template(
+        "catalogue/import.html", form=form, report=report, organisation=organisation
+    ), status
+
+
+@bp.post("/import/<token>")
+@requires("member")
+def run_import(token):
+    organisation = _organisation()
+    try:
+        job = csv_io.stored_upload(organisation.id, token)
+    except csv_io.ImportRejected as error:
+        abort_with(400, str(error))
+    steps = csv_io.run_with_progress(_user(), organisation.id, job)
+    page = stream_template("catalogue/import_progress.html", steps=steps, organisation=organisation)
+    # Proxies must pass the progress through as it is produced, not buffer it.
+    return Response(page, mimetype="text/html", headers={"X-Accel-Buffering": "no"})

@@ -1,0 +1,479 @@
+"""Catalogue rules: who may change what, ingredient and origin checks, versions, supplier confirmation."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from stdnum import ean
+from stdnum.exceptions import ValidationError as StdnumError
+from werkzeug.exceptions import Forbidden, NotFound
+
+from .. import mail, media
+from ..accounts.services import external_url
+from ..clock import utcnow
+from ..extensions import db
+from ..geo import gazetteer
+from ..geo.services import in_default_region
+from ..organisations.models import Organisation
+from ..organisations.services import membership
+from ..permissions import MemberRole
+from . import snapshot
+from .models import (
+    Batch,
+    Category,
+    Ingredient,
+    LinkStatus,
+    OriginKind,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ProductVersion,
+    Site,
+    SupplierLink,
+    SupplyStage,
+)
+
+SHARE_TOLERANCE = Decimal("0.5")
+
+
+class CatalogueError(Exception):
+    """Data that breaks a catalogue rule; `messages` are translated and name the row they concern."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def _require_member(user, organisation_id: int) -> None:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or membership(user, organisation) is None:
+        raise Forbidden()
+
+
+# --- sites ------------------------------------------------------------------------------------------
+
+
+def sites_of(organisation_id: int, include_archived: bool = False) -> list[Site]:
+    statement = select(Site).where(Site.organisation_id == organisation_id).order_by(Site.name)
+    if not include_archived:
+        statement = statement.where(Site.archived_at.is_(None))
+    return db.session.scalars(statement).all()
+
+
+def get_site_for_member(user, site_id: int) -> Site:
+    site = db.session.get(Site, site_id)
+    if site is None:
+        raise NotFound()
+    _require_member(user, site.organisation_id)
+    return site
+
+
+def locate(town: str, country: str = "DE") -> gazetteer.Place:
+    """Coordinates for a town from the offline gazetteer, or a CatalogueError saying what to do."""
+    places = gazetteer.lookup(town, country=country)
+    if not places:
+        raise CatalogueError(
+            [
+                str(
+                    _l(
+                        "We do not know the town “%(town)s”. Please place a pin on the map "
+                        "or enter the coordinates.",
+                        town=town,
+                    )
+                )
+            ]
+        )
+    return places[0]
+
+
+def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site:
+    """Create or update a site; coordinates must lie on land we serve, region membership is computed."""
+    _require_member(user, organisation_id)
+    lat, lon = data.get("latitude"), data.get("longitude")
+    if lat is None or lon is None:
+        found = locate(data["town"], data.get("country", "DE"))
+        lat, lon = found.latitude, found.longitude
+    if not gazetteer.is_on_served_land(lat, lon):
+        raise CatalogueError(
+            [
+                str(
+                    _l(
+                        "These coordinates are not near any town we know (are they out at sea?). "
+                        "Please check them."
+                    )
+                )
+            ]
+        )
+    if site is None:
+        site = Site(organisation_id=organisation_id)
+        db.session.add(site)
+    for key in (
+        "name",
+        "kind",
+        "street",
+        "postcode",
+        "town",
+        "country",
+        "eu_approval_number",
+        "organic_operator_id",
+        "husbandry_id",
+    ):
+        if key in data:
+            setattr(site, key, data[key])
+    site.latitude, site.longitude = lat, lon
+    site.in_region = in_default_region(lat, lon)
+    db.session.flush()
+    return site
+
+
+def set_site_archived(user, site: Site, archived: bool) -> None:
+    _require_member(user, site.organisation_id)
+    site.archived_at = utcnow() if archived else None
+
+
+def origin_choices(organisation_id: int) -> tuple[list[Site], list[Site]]:
+    """Own active sites, and the active sites of every other organisation (possible suppliers)."""
+    own, others = [], []
+    statement = (
+        select(Site)
+        .join(Site.organisation)
+        .where(Site.archived_at.is_(None))
+        .order_by(Organisation.display_name, Site.name)
+    )
+    for site in db.session.scalars(statement):
+        (own if site.organisation_id == organisation_id else others).append(site)
+    return own, others
+
+
+# --- products ---------------------------------------------------------------------------------------
+
+
+def categories() -> list[Category]:
+    return db.session.scalars(select(Category).order_by(Category.position)).all()
+
+
+def products_of(organisation_id: int, status: ProductStatus | None = ProductStatus.ACTIVE) -> list[Product]:
+    statement = select(Product).where(Product.organisation_id == organisation_id).order_by(Product.name_de)
+    if status:
+        statement = statement.where(Product.status == status)
+    return db.session.scalars(statement).all()
+
+
+def get_product_for_member(user, product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise NotFound()
+    _require_member(user, product.organisation_id)
+    return product
+
+
+def normalise_gtin(value: str | None) -> str | None:
+    """A GTIN-8/12/13/14 with a correct check digit, padded to 14 digits; None when empty."""
+    value = (value or "").replace(" ", "").replace("-", "")
+    if not value:
+        return None
+    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+        raise CatalogueError([str(_l("A GTIN has 8, 12, 13 or 14 digits."))])
+    try:
+        ean.validate(value)
+    except StdnumError as error:
+        raise CatalogueError([str(_l("The GTIN %(gtin)s has a wrong check digit.", gtin=value))]) from error
+    return value.zfill(14)
+
+
+@dataclass
+class ProductInput:
+    """Everything needed to save a product, independent of where it came from (form, CSV, API)."""
+
+    fields: dict
+    ingredients: list[dict]
+    stages: list[dict] = field(default_factory=list)
+
+
+def check_product(organisation_id: int, product: Product | None, data: ProductInput) -> list[str]:
+    """Translated problems with `data`; resolves sites and places in the ingredient and stage dicts."""
+    problems = []
+    fields = data.fields
+    try:
+        fields["gtin"] = normalise_gtin(fields.get("gtin"))
+    except CatalogueError as error:
+        problems += error.messages
+    if fields.get("gtin"):
+        clash = db.session.scalar(select(Product.id).where(Product.gtin == fields["gtin"]))
+        if clash and (product is None or clash != product.id):
+            problems.append(
+                str(_l("The GTIN %(gtin)s is already used by another product.", gtin=fields["gtin"]))
+            )
+    category = db.session.scalar(select(Category).where(Category.slug == fields.get("category")))
+    if category is None:
+        problems.append(str(_l("Unknown category “%(category)s”.", category=fields.get("category") or "")))
+    else:
+        fields["category_id"] = category.id
+        if not category.is_animal:
+            fields["species"], fields["husbandry_level"] = None, None
+    reference = fields.get("reference")
+    if reference:
+        clash = db.session.scalar(
+            select(Product.id).where(
+                Product.organisation_id == organisation_id, Product.reference == reference
+            )
+        )
+        if clash and (product is None or clash != product.id):
+            problems.append(str(_l("The article number %(ref)s is already used.", ref=reference)))
+
+    ingredients = data.ingredients
+    if not ingredients:
+        problems.append(str(_l("Please enter at least one ingredient.")))
+    if len(ingredients) == 1:
+        ingredients[0]["is_main"] = True  # a mono-product: its only ingredient is the main one
+    total = sum((i["share"] for i in ingredients), Decimal(0))
+    if ingredients and abs(total - 100) > SHARE_TOLERANCE:
+        problems.append(
+            str(
+                _l(
+                    "The shares add up to %(total)s %%; they must add up to 100 %% (± 0.5).",
+                    total=f"{total:g}",
+                )
+            )
+        )
+    mains = [i for i in ingredients if i["is_main"]]
+    if ingredients and len(mains) != 1:
+        problems.append(str(_l("Please mark exactly one main ingredient.")))
+    for number, ingredient in enumerate(ingredients, start=1):
+        problems += [
+            f"{_l('Ingredient %(n)d', n=number)}: {p}" for p in _resolve_origin(organisation_id, ingredient)
+        ]
+    for number, stage in enumerate(data.stages, start=1):
+        site = db.session.get(Site, stage.get("site_id") or 0)
+        if site is None or site.archived_at is not None:
+            problems.append(f"{_l('Stage %(n)d', n=number)}: {_l('Please choose an active site.')}")
+        stage["site"] = site
+    return problems
+
+
+def _resolve_origin(organisation_id: int, ingredient: dict) -> list[str]:
+    if ingredient["is_water_or_salt"] and ingredient["is_main"]:
+        return [str(_l("Water or salt cannot be the main ingredient."))]
+    if not Decimal(0) < ingredient["share"] <= 100:
+        return [str(_l("The share must be more than 0 and at most 100 %%."))]
+    kind = ingredient.get("origin_kind")
+    if kind == OriginKind.PLACE:
+        name = (ingredient.get("place_name") or "").strip()
+        if not name:
+            return [str(_l("Please name the place of origin."))]
+        # A town we know gets coordinates; a region or country ("Spanien") stays without them.
+        found = gazetteer.lookup(name, country="DE") or gazetteer.lookup(name, country=None)
+        ingredient["place_latitude"] = found[0].latitude if found else None
+        ingredient["place_longitude"] = found[0].longitude if found else None
+        ingredient["place_in_region"] = bool(found) and in_default_region(
+            found[0].latitude, found[0].longitude
+        )
+        ingredient["origin_site_id"] = None
+        return []
+    site = db.session.get(Site, ingredient.get("origin_site_id") or 0)
+    if site is None or site.archived_at is not None:
+        return [str(_l("Please choose the site the ingredient comes from."))]
+    ingredient["origin_kind"] = (
+        OriginKind.OWN_SITE if site.organisation_id == organisation_id else OriginKind.SUPPLIER_SITE
+    )
+    ingredient["place_name"], ingredient["place_latitude"], ingredient["place_longitude"] = "", None, None
+    ingredient["place_in_region"] = False
+    return []
+
+
+INGREDIENT_COLUMNS = (
+    "name",
+    "share",
+    "is_main",
+    "is_value_determining",
+    "is_water_or_salt",
+    "origin_kind",
+    "origin_site_id",
+    "place_name",
+    "place_latitude",
+    "place_longitude",
+    "place_in_region",
+)
+PRODUCT_FIELDS = (
+    "reference",
+    "name_de",
+    "name_en",
+    "category_id",
+    "description_de",
+    "description_en",
+    "package_size",
+    "package_unit",
+    "gtin",
+    "organic_control_body",
+    "gmo_free",
+    "species",
+    "husbandry_level",
+)
+
+
+def save_product(user, organisation_id: int, product: Product | None, data: ProductInput) -> Product:
+    """Create or change a product and record a new data version when anything changed."""
+    _require_member(user, organisation_id)
+    if product is not None and product.organisation_id != organisation_id:
+        raise Forbidden()
+    if problems := check_product(organisation_id, product, data):
+        raise CatalogueError(problems)
+    if product is None:
+        product = Product(organisation_id=organisation_id)
+        db.session.add(product)
+    for key in PRODUCT_FIELDS:
+        if key in data.fields:
+            setattr(product, key, data.fields[key])
+    if not product.reference:
+        product.reference = _next_reference(organisation_id)
+    product.ingredients = [
+        Ingredient(position=n, **{k: i[k] for k in INGREDIENT_COLUMNS})
+        for n, i in enumerate(data.ingredients)
+    ]
+    product.stages = [
+        SupplyStage(position=n, kind=s["kind"], site=s["site"]) for n, s in enumerate(data.stages)
+    ]
+    db.session.flush()
+    _sync_supplier_links(user, product)
+    record_version(user, product)
+    return product
+
+
+def _next_reference(organisation_id: int) -> str:
+    count = db.session.scalar(
+        select(func.count()).select_from(Product).where(Product.organisation_id == organisation_id)
+    )
+    number = count + 1
+    while db.session.scalar(
+        select(Product.id).where(
+            Product.organisation_id == organisation_id, Product.reference == f"A-{number:04d}"
+        )
+    ):
+        number += 1
+    return f"A-{number:04d}"
+
+
+def link_status(product: Product) -> dict[int, str]:
+    links = db.session.scalars(select(SupplierLink).where(SupplierLink.product_id == product.id))
+    return {link.site_id: link.status.value for link in links}
+
+
+def record_version(user, product: Product) -> ProductVersion | None:
+    """Append a version if the product's data differs from its latest version."""
+    db.session.refresh(product, ["ingredients", "stages", "versions"])
+    data = snapshot.build(product, link_status(product))
+    latest = product.current_version
+    if latest is not None and latest.data == data:
+        return None
+    version = ProductVersion(
+        product=product,
+        number=(latest.number + 1) if latest else 1,
+        created_by_id=user.id if user else None,
+        changes=snapshot.changes(latest.data if latest else None, data),
+        data=data,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def add_image(product: Product, filename: str) -> None:
+    product.images.append(ProductImage(filename=filename, position=len(product.images)))
+
+
+def remove_image(user, product: Product, image_id: int) -> None:
+    _require_member(user, product.organisation_id)
+    image = next((i for i in product.images if i.id == image_id), None)
+    if image is None:
+        raise NotFound()
+    product.images.remove(image)
+    media.delete_image(image.filename)
+
+
+def set_product_archived(user, product: Product, archived: bool) -> None:
+    """Products are archived, never deleted: their versions and certification history stay."""
+    _require_member(user, product.organisation_id)
+    product.status = ProductStatus.ARCHIVED if archived else ProductStatus.ACTIVE
+
+
+# --- supplier confirmation ----------------------------------------------------------------------------
+
+
+def _sync_supplier_links(user, product: Product) -> None:
+    wanted = {i.origin_site_id for i in product.ingredients if i.origin_kind == OriginKind.SUPPLIER_SITE}
+    existing = {
+        link.site_id: link
+        for link in db.session.scalars(select(SupplierLink).where(SupplierLink.product_id == product.id))
+    }
+    for site_id, link in existing.items():
+        if site_id not in wanted:
+            db.session.delete(link)
+    for site_id in wanted - existing.keys():
+        link = SupplierLink(product=product, site_id=site_id)
+        db.session.add(link)
+        db.session.flush()
+        _notify_supplier(link)
+
+
+def _notify_supplier(link: SupplierLink) -> None:
+    supplier = link.site.organisation
+    for member in supplier.memberships:
+        if member.role == MemberRole.OWNER:
+            mail.send(
+                member.user.email,
+                _l("%(name)s names you as a supplier", name=link.product.organisation.display_name),
+                "supplier_request",
+                locale=member.user.locale,
+                link=link,
+                url=external_url("catalogue.supplier_requests"),
+            )
+
+
+def supplier_requests(organisation_id: int) -> list[SupplierLink]:
+    statement = (
+        select(SupplierLink)
+        .join(SupplierLink.site)
+        .where(Site.organisation_id == organisation_id)
+        .order_by(SupplierLink.status.desc(), SupplierLink.requested_at.desc())
+    )
+    return db.session.scalars(statement).all()
+
+
+def decide_supplier_request(user, link_id: int, confirm: bool) -> SupplierLink:
+    link = db.session.get(SupplierLink, link_id)
+    if link is None:
+        raise NotFound()
+    _require_member(user, link.site.organisation_id)
+    link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DECLINED
+    link.decided_by_id, link.decided_at = user.id, utcnow()
+    db.session.flush()
+    record_version(None, link.product)  # the confirmation is part of the product's provenance
+    return link
+
+
+# --- batches ----------------------------------------------------------------------------------------------
+
+
+def save_batch(user, product: Product, batch: Batch | None, data: dict) -> Batch:
+    _require_member(user, product.organisation_id)
+    clash = db.session.scalar(
+        select(Batch.id).where(Batch.product_id == product.id, Batch.lot == data["lot"])
+    )
+    if clash and (batch is None or clash != batch.id):
+        raise CatalogueError(
+            [str(_l("The lot number %(lot)s already exists for this product.", lot=data["lot"]))]
+        )
+    if data.get("best_before") and data["best_before"] < data["produced_on"]:
+        raise CatalogueError([str(_l("The best-before date cannot be before the production date."))])
+    if data.get("origin_site_id"):
+        site = db.session.get(Site, data["origin_site_id"])
+        if site is None or site.archived_at is not None:
+            raise CatalogueError([str(_l("Please choose an active site."))])
+    if batch is None:
+        batch = Batch(product=product)
+        db.session.add(batch)
+    for key in ("lot", "produced_on", "best_before", "origin_site_id", "origin_note"):
+        setattr(batch, key, data.get(key) or (None if key in ("best_before", "origin_site_id") else ""))
+    db.session.flush()
+    return batch

