@@ -45,7 +45,7 @@ vendor: $(VENDOR)/.built
 run: $(VENV)/.installed compile-translations vendor
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev compile-translations vendor
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -95,14 +95,25 @@ def _migrated_app(base_config):
             if connection.dialect.name == "postgresql":
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
+        app.config["REFERENCE_ROWS"] = _reference_rows()
     yield app
     with app.app_context():
         db.engine.dispose()  # close pooled connections now, not during interpreter shutdown
 
 
-def _empty_all_tables(app) -> None:
+def _reference_rows() -> dict:
+    """What the migrations seeded (categories, the default region): restored after every test."""
+    with db.engine.connect() as connection:
+        return {
+            t: rows
+            for t in db.metadata.sorted_tables
+            if (rows := connection.execute(t.select()).mappings().all())
+        }
+
+
+def _reset_database(app) -> None:
     with app.app_context():
-        tables = [t for t in reversed(db.metadata.sorted_tables)]
+        tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 names = ", ".join(f'"{t.name}"' for t in tables)
@@ -110,6 +121,14 @@ def _empty_all_tables(app) -> None:
             else:
                 for table in tables:
                     connection.execute(table.delete())
+            for table, rows in app.config["REFERENCE_ROWS"].items():
+                connection.execute(table.insert(), [dict(row) for row in rows])
+                if connection.dialect.name == "postgresql" and "id" in table.c:
+                    connection.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"
+                        )
+                    )
         db.session.remove()
 
 
@@ -118,7 +137,7 @@ def app(_migrated_app, smtp_server):
     smtp_server.handler.clear()
     limiter.reset()
     yield _migrated_app
-    _empty_all_tables(_migrated_app)
+    _reset_database(_migrated_app)
 
 
 @pytest.fixture

@@ -79,3 +79,57 @@ def user_with_role(app, role, **kwargs):
     elif role != "user":
         raise ValueError(role)
     return account
+
+
+def site(
+    app, organisation_id, name="Hof", town="Eberswalde", latitude=52.8333, longitude=13.8167, kind="farm"
+):
+    from vonhier.catalogue.models import Site
+    from vonhier.geo.services import in_default_region
+
+    with app.app_context():
+        record = Site(
+            organisation_id=organisation_id,
+            name=name,
+            kind=kind,
+            town=town,
+            latitude=latitude,
+            longitude=longitude,
+            in_region=in_default_region(latitude, longitude),
+        )
+        db.session.add(record)
+        db.session.commit()
+        return SimpleNamespace(id=record.id, name=name)
+
+
+def product(app, owner_id, organisation_id, ingredients, stages=(), **fields):
+    """Save a product through the catalogue service, as the owner would; returns its id."""
+    from decimal import Decimal
+
+    from vonhier.catalogue import services
+
+    values = {"name_de": "Ziegenkäse", "category": "dairy-cheese", "gmo_free": True, **fields}
+    rows = [
+        {
+            "name": name,
+            "share": Decimal(str(share)),
+            "is_main": n == 0,
+            "is_value_determining": False,
+            "is_water_or_salt": water,
+            "origin_kind": "place" if isinstance(origin, str) else None,
+            "origin_site_id": None if isinstance(origin, str) else origin,
+            "place_name": origin if isinstance(origin, str) else "",
+        }
+        for n, (name, share, origin, water) in enumerate(ingredients)
+    ]
+    with app.app_context():
+        saved = services.save_product(
+            db.session.get(User, owner_id),
+            organisation_id,
+            None,
+            services.ProductInput(
+                values, rows, [{"kind": kind, "site_id": site_id} for kind, site_id in stages]
+            ),
+        )
+        db.session.commit()
+        return saved.id

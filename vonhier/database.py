@@ -1,8 +1,10 @@
 """Declarative base, constraint naming and column helpers shared by every feature's models."""
 
 import enum
+import sqlite3
 
 from sqlalchemy import CheckConstraint, Column, Enum, MetaData, String, Table, event, func
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -55,3 +57,12 @@ def _refuse_changes_to_append_only_records(session: Session, flush_context, inst
     for obj in session.dirty:
         if isinstance(obj, AppendOnly) and session.is_modified(obj, include_collections=False):
             raise PermissionError(f"{type(obj).__name__} records are append-only")
+
+
+@event.listens_for(Engine, "connect")
+def _unicode_lower_on_sqlite(dbapi_connection, connection_record) -> None:
+    """SQLite's lower() only folds ASCII; searches for "Ölmühle" must match "ölmühle" as on PostgreSQL."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function(
+            "lower", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True
+        )

@@ -19,7 +19,10 @@ MESSAGES = {
         _l("Too many attempts"),
         _l("Too many requests in a short time. Please wait a moment and try again."),
     ),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred. We have been notified.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error occurred and has been logged. Please try again later."),
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 """Language choice: a signed-in user's preference, else the `lang` cookie, else Accept-Language."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -12,6 +12,8 @@ def supported() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported():
         return current_user.locale
     if (cookie := request.cookies.get(LANG_COOKIE)) in supported():

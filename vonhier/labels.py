@@ -100,7 +100,7 @@ CHANGE = {
 
 
 def change_text(changes: list[str]) -> str:
-    """"created", or the changed parts of a product version in words."""
+    """ "created", or the changed parts of a product version in words."""
     if changes == ["created"]:
         return str(CHANGE["created"])
     names = dict.fromkeys(str(CHANGE.get(c, c)) for c in changes)

@@ -26,11 +26,14 @@ def send(to: str, subject, template: str, locale: str = "de", **context) -> Emai
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="vonhier.example")
-    message["Content-Language"] = locale
     message.set_content(body)
+    message["Content-Language"] = locale  # after set_content(), which clears Content-* headers
 
     if not config["MAIL_SERVER"]:
-        current_app.logger.warning("%s\n%s\n=== END MAIL ===", LOG_MARKER, message.as_string())
+        # Decoded, so that the links in it can be clicked in a terminal.
+        current_app.logger.warning(
+            "%s\nTo: %s\nSubject: %s\n\n%s\n=== END MAIL ===", LOG_MARKER, to, subject, body
+        )
         return message
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     try:

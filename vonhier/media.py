@@ -31,7 +31,7 @@ def store_image(upload) -> str:
                 probe.verify()
             upload.stream.seek(0)
             with Image.open(upload.stream) as image:
-                if image.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
+                if image.format not in {"JPEG", "PNG", "WEBP"}:
                     raise ImageRejected(str(_l("Please upload a JPEG, PNG or WebP image.")))
                 image.load()
                 image = image.convert("RGBA" if "A" in image.getbands() else "RGB")

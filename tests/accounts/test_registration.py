@@ -151,3 +151,12 @@ def test_registration_continues_to_the_invitation(client):
     client.post("/logout")
     response = client.post("/register", data={**GOOD, "email": "b@example.org", "next": "//evil.example"})
     assert response.headers["Location"] == "/account"
+
+
+@pytest.mark.parametrize(
+    "password", ["aaaaaaaaaa", "1234567890", "passwort123", "qwertzuiop", "abababababab"]
+)
+def test_easily_guessed_passwords_are_refused(app, client, password):
+    response = client.post("/register", data={**GOOD, "password": password, "confirm": password})
+    assert response.status_code == 400
+    assert user_count(app) == 0

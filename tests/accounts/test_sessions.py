@@ -281,3 +281,21 @@ def test_profile_update_and_bad_input(app, client, login_as):
         assert (account.name, account.locale) == ("Neuer Name", "en")
     response = client.post("/account", data={"name": "", "locale": "xx"})
     assert response.status_code == 400
+
+
+def test_password_change_and_email_change_are_announced(app, client, login_as, mailbox):
+    """Does the owner of an account hear of changes someone else might have made?"""
+    user = login_as("user")
+    client.post(
+        "/account/password",
+        data={"current": user.password, "password": "Anderes-Passwort-99", "confirm": "Anderes-Passwort-99"},
+    )
+    assert mailbox.last(user.email)["Subject"] == "Ihr VON-HIER-Passwort wurde geändert"
+    client.post("/account/email", data={"email": "neu@example.org", "current": "Anderes-Passwort-99"})
+    link = re.search(
+        r"http://localhost(/account/email/confirm/\S+)", mailbox.last("neu@example.org").get_content()
+    )
+    client.get(link.group(1))
+    notice = mailbox.last(user.email)
+    assert "neu@example.org" in notice.get_content()
+    assert notice["Content-Language"] == "de"

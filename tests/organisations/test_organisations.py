@@ -316,8 +316,68 @@ def test_directory_search_and_bad_parameters(app, client):
     for query in (
         "?page=-1",
         "?page=abc",
+        "?page=99999999999999999999",
         "?kind=nonsense",
         "?q=" + "x" * 10_000,
         "?q=%27%3B+DROP+TABLE+users",
     ):
         assert client.get("/organisations/" + query).status_code == 200
+
+
+def test_removed_member_cannot_rejoin_with_an_old_invitation(app, client, login_as, mailbox):
+    owner = login_as("owner")
+    org_id = owner.organisation.id
+    client.post(f"/organisations/{org_id}/members", data={"email": "tom@example.org"})
+    client.post(f"/organisations/{org_id}/members", data={"email": "tom@example.org"})  # sent again
+    links = [
+        re.search(r"http://localhost(/organisations/join/\S+)", m.get_content()).group(1)
+        for m in mailbox.to("tom@example.org")
+    ]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+    tom = factories.user(app, email="tom@example.org")
+    tom_client = app.test_client()
+    tom_client.post("/login", data={"email": tom.email, "password": tom.password})
+    assert tom_client.post(links[0]).status_code == 302
+    with app.app_context():
+        membership_id = db.session.scalar(select(Membership.id).where(Membership.user_id == tom.id))
+    client.post(f"/organisations/{org_id}/members/{membership_id}/remove")
+    assert tom_client.post(links[1]).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Membership.id).where(Membership.user_id == tom.id)) is None
+
+
+@pytest.mark.parametrize("query", ["Ölmühle", "ölmühle", "ÖLMÜHLE", "mühle"])
+def test_directory_search_folds_umlauts_on_every_database(app, client, query):
+    factories.organisation(app, display_name="Prignitzer Ölmühle")
+    assert "Prignitzer Ölmühle" in client.get(f"/organisations/?q={query}").get_data(as_text=True)
+
+
+def test_directory_search_treats_wildcards_literally(app, client):
+    factories.organisation(app, display_name="Hof Sonnenwiese")
+    assert "Hof Sonnenwiese" not in client.get("/organisations/?q=%25").get_data(as_text=True)
+    assert "Hof Sonnenwiese" not in client.get("/organisations/?q=_").get_data(as_text=True)
+
+
+def test_only_admins_register_certification_bodies(app, client, login_as):
+    """Could anyone declare themselves a certification body and so make certifiers possible?"""
+    login_as("user")
+    assert 'value="certification_body"' not in client.get("/organisations/new").get_data(as_text=True)
+    response = client.post("/organisations/new", data={**FORM, "kinds": ["certification_body"]})
+    assert response.status_code == 400
+    assert org_count(app) == 0
+
+
+def test_service_refuses_certification_body_kind_for_non_admins(app):
+    from vonhier.accounts.models import User
+    from vonhier.organisations import services
+
+    plain = factories.user(app)
+    admin = factories.user(app, roles=("admin",))
+    data = {k: v for k, v in FORM.items() if k in services.PROFILE_FIELDS}
+    with app.app_context():
+        with pytest.raises(services.MembershipError):
+            services.create(db.session.get(User, plain.id), data, ["certification_body"])
+        created = services.create(db.session.get(User, admin.id), data, ["certification_body"])
+        assert created.has_kind("certification_body")
+        db.session.rollback()

@@ -88,7 +88,7 @@ def confirm(token):
     try:
         services.confirm_email(token)
     except services.TokenError as error:
-        return render_template("accounts/token_error.html", message=str(error)), 400
+        return render_template("accounts/token_error.html", message=str(error), kind="link"), 400
     db.session.commit()
     flash(_("Thank you, your email address is confirmed."), "success")
     return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
@@ -119,7 +119,7 @@ def reset_password(token):
     try:
         user = services.user_for_reset(token)
     except services.TokenError as error:
-        return render_template("accounts/token_error.html", message=str(error)), 400
+        return render_template("accounts/token_error.html", message=str(error), kind="reset"), 400
     form = forms.ResetPasswordForm(user)
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
@@ -181,7 +181,7 @@ def confirm_email_change(token):
     try:
         services.confirm_email_change(token)
     except services.TokenError as error:
-        return render_template("accounts/token_error.html", message=str(error)), 400
+        return render_template("accounts/token_error.html", message=str(error), kind="link"), 400
     db.session.commit()
     flash(_("Your email address has been changed."), "success")
     return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))

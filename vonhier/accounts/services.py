@@ -22,6 +22,35 @@ hasher = PasswordHasher()
 _DUMMY_HASH = hasher.hash("not a real password, used to equalise timing")
 
 MIN_PASSWORD_LENGTH = 10
+# Runs of characters people type instead of a password ("1234567890", "qwertzuiop", "abcdefghij").
+KEYBOARD_RUNS = (
+    "01234567890",
+    "09876543210",
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertzuiopüasdfghjklöäyxcvbnm",
+    "qwertyuiopasdfghjklzxcvbnm",
+)
+COMMON_PASSWORDS = {
+    "passwort123",
+    "password123",
+    "passwort1234",
+    "password1234",
+    "hallo12345",
+    "hallo123456",
+    "iloveyou123",
+    "letmein1234",
+    "willkommen1",
+    "willkommen123",
+    "geheim12345",
+    "sommer2024",
+    "sommer2025",
+    "sommer2026",
+    "winter2025",
+    "winter2026",
+    "berlin1234",
+    "schalke04!",
+    "fussball123",
+}
 
 
 class TokenError(Exception):
@@ -40,6 +69,8 @@ def password_problems(password: str, email: str = "", name: str = "") -> list[st
             str(_l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH))
         )
     lowered = password.casefold()
+    if len(set(lowered)) < 5 or lowered in COMMON_PASSWORDS or any(lowered in run for run in KEYBOARD_RUNS):
+        problems.append(str(_l("This password is too easy to guess. Please choose a less common one.")))
     personal = [email.casefold(), email.split("@")[0].casefold(), *name.casefold().split()]
     if any(len(part) >= 3 and part in lowered for part in personal):
         problems.append(str(_l("The password must not contain your name or email address.")))
@@ -178,9 +209,19 @@ def user_for_reset(token: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store a new password and end all other sessions; the caller signs the user in again."""
+    """Store a new password, end all other sessions and tell the owner of the address.
+
+    The caller signs the user in again."""
     user.password_hash = hash_password(password)
     user.session_version += 1
+    mail.send(
+        user.email,
+        _l("Your VON HIER password was changed"),
+        "password_changed",
+        locale=user.locale,
+        user=user,
+        link=external_url("accounts.forgot_password"),
+    )
 
 
 def reset_password(user: User, password: str) -> None:
@@ -220,8 +261,18 @@ def confirm_email_change(token: str) -> User:
         raise TokenError(str(_l("This link has already been used.")))
     if find_by_email(payload["new"]) is not None:
         raise TokenError(str(_l("This email address is already registered.")))
+    old_address = user.email
     user.email = payload["new"]
     user.email_confirmed_at = utcnow()
+    # The old address learns of the change, in case someone else made it.
+    mail.send(
+        old_address,
+        _l("Your VON HIER email address was changed"),
+        "email_changed",
+        locale=user.locale,
+        user=user,
+        new_email=user.email,
+    )
     return user
 
 

@@ -39,9 +39,11 @@ def index():
 @bp.get("/users/<int:user_id>")
 @requires(Role.ADMIN)
 def user(user_id):
-    return render_template(
-        "admin/user.html", user=services.get_user(user_id), form=RoleForm(), roles=list(Role)
-    )
+    return _user_page(services.get_user(user_id))
+
+
+def _user_page(user):
+    return render_template("admin/user.html", user=user, form=RoleForm(), roles=list(Role))
 
 
 def _apply(user_id, action, message):
@@ -49,7 +51,9 @@ def _apply(user_id, action, message):
     try:
         action(user)
     except services.AdminRuleError as error:
-        abort_with(409, str(error))
+        db.session.rollback()
+        flash(str(error), "error")
+        return _user_page(services.get_user(user_id)), 409
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("admin.user", user_id=user.id))

@@ -37,10 +37,12 @@ def get_user(user_id: int) -> User:
 def search_users(actor: User, query: str = "", limit: int = 50):
     _require_admin(actor)
     statement = select(User).order_by(User.email).limit(limit)
-    if query:
-        pattern = f"%{query.strip().lower()}%"
+    if query := query.strip().lower():
         statement = statement.where(
-            or_(func.lower(User.email).like(pattern), func.lower(User.name).like(pattern))
+            or_(
+                func.lower(User.email).contains(query, autoescape=True),
+                func.lower(User.name).contains(query, autoescape=True),
+            )
         )
     return db.session.scalars(statement).all()
 

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..accounts.models import User
 from ..extensions import db
 from . import services
 from .models import OriginKind, Product, Site, Species, StageKind, Unit
@@ -181,6 +182,11 @@ class SiteNames:
         return found[0]
 
 
+def _at(line: int, column: str, message) -> str:
+    """A problem located in the file, e.g. "Line 4, share: … is not a number"."""
+    return str(_l("Line %(n)d, %(column)s: %(message)s", n=line, column=column, message=message))
+
+
 def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[services.ProductInput, list[str]]:
     first = rows[0][1]
     problems = []
@@ -189,7 +195,7 @@ def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[serv
         try:
             return convert(value)
         except ValueError as error:
-            problems.append(f"{_l('Line %(n)d', n=line)}, {column}: {error}")
+            problems.append(_at(line, column, error))
             return None
 
     line = rows[0][0]
@@ -210,11 +216,9 @@ def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[serv
         "husbandry_level": int(level) if level is not None else None,
     }
     if not fields["name_de"]:
-        problems.append(f"{_l('Line %(n)d', n=line)}, name_de: {_l('Please enter the product name.')}")
+        problems.append(_at(line, "name_de", _l("Please enter the product name.")))
     if level is not None and not (1 <= level <= 5 and level == int(level)):
-        problems.append(
-            f"{_l('Line %(n)d', n=line)}, husbandry_level: {_l('Please enter a level from 1 to 5.')}"
-        )
+        problems.append(_at(line, "husbandry_level", _l("Please enter a level from 1 to 5.")))
     stages = []
     for part in filter(None, (p.strip() for p in first["stages"].split("|"))):
         kind, _, site = part.partition("=")
@@ -239,13 +243,12 @@ def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[serv
             "place_name": value.strip() if kind.strip() == "place" else "",
         }
         if not ingredient["name"]:
-            problems.append(f"{_l('Line %(n)d', n=line)}, ingredient: {_l('Please name the ingredient.')}")
+            problems.append(_at(line, "ingredient", _l("Please name the ingredient.")))
         if kind.strip() in ("site", "supplier"):
             ingredient["origin_site_id"] = parse(line, "origin", sites.resolve, value.strip())
         elif kind.strip() != "place":
             problems.append(
-                f"{_l('Line %(n)d', n=line)}, origin: "
-                f"{_l('Write site:NAME, supplier:ORGANISATION / SITE or place:TOWN.')}"
+                _at(line, "origin", _l("Write site:NAME, supplier:ORGANISATION / SITE or place:TOWN."))
             )
         ingredients.append(ingredient)
     return services.ProductInput(fields, ingredients, stages), problems
@@ -315,9 +318,10 @@ def stored_upload(organisation_id: int, token: str) -> Path:
     return path
 
 
-def run_with_progress(user, organisation_id: int, path: Path):
+def run_with_progress(user_id: int, organisation_id: int, path: Path):
     """Import a checked file in one transaction, yielding progress steps for the page."""
     raw = path.read_bytes()
+    user = db.session.get(User, user_id)
     try:
         report, inputs = check(user, organisation_id, raw)
         if not report.ok:

@@ -17,7 +17,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from .. import labels
 from ..organisations.forms import COUNTRY_CHOICES
@@ -96,13 +103,19 @@ class IngredientForm(Form):
     def is_blank(self) -> bool:
         return not (self.ingredient.data or "").strip() and self.share.data is None
 
-    def validate_share(self, field):
-        if not self.is_blank() and field.data is None:
-            raise ValidationError(_l("Please enter the share."))
-
-    def validate_ingredient(self, field):
-        if not self.is_blank() and not (field.data or "").strip():
-            raise ValidationError(_l("Please name the ingredient."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Checked here, not per field: Optional() ends a field's checks when it is empty, and
+        # a row is only incomplete when the other field is filled in.
+        if self.is_blank():
+            return valid
+        if not (self.ingredient.data or "").strip():
+            self.ingredient.errors.append(_l("Please name the ingredient."))
+            valid = False
+        if self.share.data is None and not self.share.errors:
+            self.share.errors.append(_l("Please enter the share."))
+            valid = False
+        return valid
 
 
 class StageForm(Form):
@@ -155,7 +168,7 @@ class ProductForm(FlaskForm):
     )
     ingredients = FieldList(FormField(IngredientForm), min_entries=1, max_entries=40)
     stages = FieldList(FormField(StageForm), max_entries=12)
-    image = FileField(_l("Add a photo"), description=_l("JPEG, PNG or WebP, at most 8 MB."))
+    image = FileField(_l("Add a photo"), description=_l("JPEG, PNG or WebP, at most 15 MB."))
 
     def add_blank_rows(self, ingredients: int = EMPTY_ROWS, stages: int = 2) -> None:
         for _ in range(ingredients):
@@ -263,11 +276,18 @@ class BatchForm(FlaskForm):
         ],
         filters=[lambda v: v.strip() if v else v],
     )
-    produced_on = DateField(_l("Production or harvest date"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: an unreadable date should say so, not "required".
+    produced_on = DateField(_l("Production or harvest date"), validators=[InputRequired()])
     best_before = DateField(_l("Best before"), validators=[Optional()])
-    origin_site = SelectField(
-        _l("Main ingredient from another site this time"), choices=[], validate_choice=True
+    origin_site_id = SelectField(
+        _l("Main ingredient from another site this time"), choices=[], default="", coerce=str
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.origin_site_id.data is None:  # WTForms does not coerce a missing value
+            self.origin_site_id.data = ""
+
     origin_note = StringField(_l("Note on the origin"), validators=[Optional(), Length(max=200)])
 
     def batch_data(self) -> dict:
@@ -275,7 +295,7 @@ class BatchForm(FlaskForm):
             "lot": self.lot.data,
             "produced_on": self.produced_on.data,
             "best_before": self.best_before.data,
-            "origin_site_id": int(self.origin_site.data) if self.origin_site.data else None,
+            "origin_site_id": int(self.origin_site_id.data) if self.origin_site_id.data else None,
             "origin_note": (self.origin_note.data or "").strip(),
         }
 

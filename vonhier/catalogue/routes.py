@@ -127,7 +127,7 @@ def places():
     query = request.args.get("q", "").strip()
     if not 2 <= len(query) <= 80:
         return {"error": {"status": 400, "message": _("Please enter 2 to 80 characters.")}}, 400
-    found = services.gazetteer.lookup(query, country=request.args.get("country", "DE")[:2])
+    found = services.gazetteer.lookup(query, country=request.args.get("country", "DE")[:2], prefix=True)
     return {"places": [{"label": p.label, "lat": p.latitude, "lon": p.longitude} for p in found]}
 
 
@@ -283,13 +283,11 @@ def delete_image(product_id, image_id):
 def _batch_form(product, batch=None):
     form = BatchForm(obj=batch)
     own, others = services.origin_choices(product.organisation_id)
-    form.origin_site.choices = [
+    form.origin_site_id.choices = [
         SelectChoice("", "–"),
         *(SelectChoice(str(s.id), s.label) for s in own),
         *(SelectChoice(str(s.id), f"{s.organisation.display_name}: {s.label}") for s in others),
     ]
-    if request.method == "GET" and batch:
-        form.origin_site.data = str(batch.origin_site_id or "")
     return form
 
 
@@ -380,8 +378,10 @@ def import_csv():
     form = ImportForm()
     report = None
     if form.validate_on_submit():
+        with form.file.data.stream as upload:  # large uploads are spooled to a temporary file
+            raw = upload.read()
         try:
-            report = csv_io.preview(_user(), organisation.id, form.file.data.read())
+            report = csv_io.preview(_user(), organisation.id, raw)
         except csv_io.ImportRejected as error:
             form.file.errors = [str(error)]
         else:
@@ -400,7 +400,11 @@ def run_import(token):
         job = csv_io.stored_upload(organisation.id, token)
     except csv_io.ImportRejected as error:
         abort_with(400, str(error))
-    steps = csv_io.run_with_progress(_user(), organisation.id, job)
+    # The page is streamed after this view has returned and its database session has been closed:
+    # load what the layout shows now, and let the import work in a session of its own.
+    user = _user()
+    _ = [(m.organisation.display_name, r.role) for m in user.memberships for r in user.roles]
+    steps = csv_io.run_with_progress(user.id, organisation.id, job)
     page = stream_template("catalogue/import_progress.html", steps=steps, organisation=organisation)
     # Proxies must pass the progress through as it is produced, not buffer it.
     return Response(page, mimetype="text/html", headers={"X-Accel-Buffering": "no"})

@@ -69,22 +69,24 @@ def get_site_for_member(user, site_id: int) -> Site:
     return site
 
 
+def best_place(name: str, country: str | None = "DE") -> gazetteer.Place | None:
+    """The place a producer most likely means: several villages share a name, and ours is in the region."""
+    places = gazetteer.lookup(name, country=country)
+    return next(
+        (p for p in places if in_default_region(p.latitude, p.longitude)), places[0] if places else None
+    )
+
+
 def locate(town: str, country: str = "DE") -> gazetteer.Place:
     """Coordinates for a town from the offline gazetteer, or a CatalogueError saying what to do."""
-    places = gazetteer.lookup(town, country=country)
-    if not places:
-        raise CatalogueError(
-            [
-                str(
-                    _l(
-                        "We do not know the town “%(town)s”. Please place a pin on the map "
-                        "or enter the coordinates.",
-                        town=town,
-                    )
-                )
-            ]
+    place = best_place(town, country)
+    if place is None:
+        message = _l(
+            "We do not know the town “%(town)s”. Please place a pin on the map or enter the coordinates.",
+            town=town,
         )
-    return places[0]
+        raise CatalogueError([str(message)])
+    return place
 
 
 def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site:
@@ -242,12 +244,15 @@ def check_product(organisation_id: int, product: Product | None, data: ProductIn
         problems.append(str(_l("Please mark exactly one main ingredient.")))
     for number, ingredient in enumerate(ingredients, start=1):
         problems += [
-            f"{_l('Ingredient %(n)d', n=number)}: {p}" for p in _resolve_origin(organisation_id, ingredient)
+            str(_l("Ingredient %(n)d: %(problem)s", n=number, problem=p))
+            for p in _resolve_origin(organisation_id, ingredient)
         ]
     for number, stage in enumerate(data.stages, start=1):
         site = db.session.get(Site, stage.get("site_id") or 0)
         if site is None or site.archived_at is not None:
-            problems.append(f"{_l('Stage %(n)d', n=number)}: {_l('Please choose an active site.')}")
+            problems.append(
+                str(_l("Step %(n)d of the supply chain: please choose an active site.", n=number))
+            )
         stage["site"] = site
     return problems
 
@@ -256,18 +261,18 @@ def _resolve_origin(organisation_id: int, ingredient: dict) -> list[str]:
     if ingredient["is_water_or_salt"] and ingredient["is_main"]:
         return [str(_l("Water or salt cannot be the main ingredient."))]
     if not Decimal(0) < ingredient["share"] <= 100:
-        return [str(_l("The share must be more than 0 and at most 100 %%."))]
+        return [str(_l("The share must be more than 0 and at most 100."))]
     kind = ingredient.get("origin_kind")
     if kind == OriginKind.PLACE:
         name = (ingredient.get("place_name") or "").strip()
         if not name:
             return [str(_l("Please name the place of origin."))]
         # A town we know gets coordinates; a region or country ("Spanien") stays without them.
-        found = gazetteer.lookup(name, country="DE") or gazetteer.lookup(name, country=None)
-        ingredient["place_latitude"] = found[0].latitude if found else None
-        ingredient["place_longitude"] = found[0].longitude if found else None
-        ingredient["place_in_region"] = bool(found) and in_default_region(
-            found[0].latitude, found[0].longitude
+        found = best_place(name) or best_place(name, country=None)
+        ingredient["place_latitude"] = found.latitude if found else None
+        ingredient["place_longitude"] = found.longitude if found else None
+        ingredient["place_in_region"] = found is not None and in_default_region(
+            found.latitude, found.longitude
         )
         ingredient["origin_site_id"] = None
         return []
@@ -319,14 +324,14 @@ def save_product(user, organisation_id: int, product: Product | None, data: Prod
         raise Forbidden()
     if problems := check_product(organisation_id, product, data):
         raise CatalogueError(problems)
+    if not data.fields.get("reference"):
+        data.fields["reference"] = product.reference if product else _next_reference(organisation_id)
     if product is None:
         product = Product(organisation_id=organisation_id)
         db.session.add(product)
     for key in PRODUCT_FIELDS:
         if key in data.fields:
             setattr(product, key, data.fields[key])
-    if not product.reference:
-        product.reference = _next_reference(organisation_id)
     product.ingredients = [
         Ingredient(position=n, **{k: i[k] for k in INGREDIENT_COLUMNS})
         for n, i in enumerate(data.ingredients)

@@ -85,14 +85,16 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
     return floor(lat / CELL_DEGREES), floor(lon / CELL_DEGREES)
 
 
-def lookup(name: str, country: str | None = "DE", limit: int = 10) -> list[Place]:
-    """Places called `name` (exact after folding, else by prefix), largest first."""
+def lookup(name: str, country: str | None = "DE", limit: int = 10, prefix: bool = False) -> list[Place]:
+    """Places called `name` (after folding), largest first; with `prefix`, also names starting with it.
+
+    Prefixes are for people typing in a search box: for data they would turn "USA" into Ústí."""
     by_name, _ = _index()
     key = fold(name)
     if not key:
         return []
     found = list(dict.fromkeys(by_name.get(key, [])))
-    if not found and len(key) >= 3:
+    if not found and prefix and len(key) >= 3:
         found = list(dict.fromkeys(p for k, places in by_name.items() if k.startswith(key) for p in places))
     if country:
         found = [p for p in found if p.country == country]

@@ -21,7 +21,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from .. import labels
 from ..accounts.forms import email_field
 from ..clock import utcnow
-from .models import SizeClass
+from .models import OrgKind, SizeClass
 from .services import PROFILE_FIELDS
 
 STATE_CHOICES = [
@@ -136,11 +136,13 @@ class OrganisationForm(FlaskForm):
         filters=[lambda v: v.strip().upper() if v else v],
         description=_l("Only for certification bodies, e.g. DE-ÖKO-006."),
     )
-    logo = FileField(_l("Logo or photo"), description=_l("JPEG, PNG or WebP, at most 8 MB."))
+    logo = FileField(_l("Logo or photo"), description=_l("JPEG, PNG or WebP, at most 15 MB."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_certify: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.email.validators = [Optional(), *self.email.validators[1:]]
+        if not may_certify:
+            self.kinds.choices = [c for c in self.kinds.choices if c.value != OrgKind.CERTIFICATION_BODY]
 
     def validate_postcode(self, field):
         pattern = POSTCODE_PATTERNS.get(self.country.data)

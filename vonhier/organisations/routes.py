@@ -11,9 +11,9 @@ from .. import media
 from ..accounts.services import TokenError
 from ..errors import abort_with
 from ..extensions import db
-from ..permissions import MemberRole, login_required
+from ..permissions import MemberRole, Role, login_required
 from ..security import safe_next
-from ..web import render_form
+from ..web import page_number, render_form
 from . import services
 from .forms import InviteForm, OrganisationForm
 from .models import OrgKind
@@ -37,9 +37,7 @@ def directory():
     kind = request.args.get("kind", "")
     if kind and kind not in set(OrgKind):
         kind = ""
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        page = 1
+    page = page_number()
     organisations = services.search(query, kind or None, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "organisations/directory.html",
@@ -77,12 +75,13 @@ def _save_logo(form, organisation=None) -> str | None | bool:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    form = OrganisationForm()
+    form = OrganisationForm(may_certify=_user().has_role(Role.ADMIN))
     if form.validate_on_submit():
         logo = _save_logo(form)
         if logo is not False:
             organisation = services.create(_user(), form.profile_data(), form.kinds.data)
             organisation.logo = logo
+            services.switch(_user(), organisation.id)
             db.session.commit()
             flash(
                 _("“%(name)s” has been created. You are its owner.", name=organisation.display_name),
@@ -96,7 +95,8 @@ def create():
 @login_required
 def edit(organisation_id):
     organisation = services.get_for_member(_user(), organisation_id)
-    form = OrganisationForm(obj=organisation)
+    may_certify = _user().has_role(Role.ADMIN) or organisation.has_kind(OrgKind.CERTIFICATION_BODY)
+    form = OrganisationForm(obj=organisation, may_certify=may_certify)
     if request.method == "GET":
         form.kinds.data = [k.value for k in organisation.kinds]
         form.size_class.data = organisation.size_class.value
@@ -193,7 +193,7 @@ def accept_invitation(token):
     try:
         invitation = services.invitation_from_token(token)
     except TokenError as error:
-        return render_template("accounts/token_error.html", message=str(error)), 400
+        return render_template("accounts/token_error.html", message=str(error), kind="link"), 400
     form = FlaskForm()
     error = None
     if form.validate_on_submit():

@@ -10,8 +10,8 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..clock import utcnow
 from ..extensions import db
-from ..permissions import MemberRole
-from .models import Invitation, Membership, Organisation
+from ..permissions import MemberRole, Role
+from .models import Invitation, Membership, Organisation, OrgKind
 
 CURRENT_ORG_KEY = "org_id"
 
@@ -61,19 +61,28 @@ def get_for_member(user: User, organisation_id: int, owner_only: bool = False) -
     return organisation
 
 
+def _check_kinds(user: User, organisation: Organisation | None, kinds) -> None:
+    """Only admins make an organisation a certification body: certifiers may be appointed there."""
+    wanted = OrgKind.CERTIFICATION_BODY in {OrgKind(k) for k in kinds}
+    already = organisation is not None and organisation.has_kind(OrgKind.CERTIFICATION_BODY)
+    if wanted and not already and not user.has_role(Role.ADMIN):
+        raise MembershipError(str(_l("Only the VON HIER office can register a certification body.")))
+
+
 def create(user: User, data: dict, kinds) -> Organisation:
+    _check_kinds(user, None, kinds)
     organisation = Organisation(**{k: data[k] for k in PROFILE_FIELDS if k in data})
     organisation.kinds = kinds
     organisation.memberships.append(Membership(user=user, role=MemberRole.OWNER))
     db.session.add(organisation)
     db.session.flush()
-    switch(user, organisation.id)
     return organisation
 
 
 def update(user: User, organisation: Organisation, data: dict, kinds) -> None:
     if membership(user, organisation) is None:
         raise Forbidden()
+    _check_kinds(user, organisation, kinds)
     for key in PROFILE_FIELDS:
         if key in data:
             setattr(organisation, key, data[key])
@@ -82,13 +91,13 @@ def update(user: User, organisation: Organisation, data: dict, kinds) -> None:
 
 def search(query: str = "", kind=None, limit: int = 50, offset: int = 0):
     statement = select(Organisation).order_by(Organisation.display_name)
-    if query:
-        pattern = f"%{query.strip().lower()}%"
+    if query := query.strip().lower():
         statement = statement.where(
             or_(
-                func.lower(Organisation.display_name).like(pattern),
-                func.lower(Organisation.town).like(pattern),
-                func.lower(Organisation.legal_name).like(pattern),
+                *(
+                    func.lower(column).contains(query, autoescape=True)
+                    for column in (Organisation.display_name, Organisation.town, Organisation.legal_name)
+                )
             )
         )
     if kind:
@@ -127,9 +136,12 @@ def invite(owner: User, organisation: Organisation, email: str) -> Invitation:
     email = accounts.normalise_email(email)
     if any(m.user.email == email for m in organisation.memberships):
         raise MembershipError(str(_l("This person is already a member.")))
-    invitation = Invitation(organisation=organisation, email=email, invited_by=owner)
-    db.session.add(invitation)
-    db.session.flush()
+    # Inviting the same address again re-sends the open invitation instead of adding a second one.
+    invitation = next((i for i in open_invitations(organisation) if i.email == email), None)
+    if invitation is None:
+        invitation = Invitation(organisation=organisation, email=email, invited_by=owner)
+        db.session.add(invitation)
+        db.session.flush()
     invitee = accounts.find_by_email(email)
     mail.send(
         email,
@@ -207,6 +219,10 @@ def remove_member(owner: User, organisation: Organisation, membership_id: int) -
     member = _member_of(organisation, membership_id)
     if member.role == MemberRole.OWNER:
         raise MembershipError(str(_l("The owner cannot be removed. Transfer the ownership first.")))
+    # An invitation still open for the removed person must not let them back in.
+    for invitation in open_invitations(organisation):
+        if invitation.email == member.user.email:
+            invitation.revoked_at = utcnow()
     db.session.delete(member)
 
 
