@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from vonhier import create_app
 from vonhier.extensions import db, limiter
@@ -124,10 +124,11 @@ def _reset_database(app) -> None:
             for table, rows in app.config["REFERENCE_ROWS"].items():
                 connection.execute(table.insert(), [dict(row) for row in rows])
                 if connection.dialect.name == "postgresql" and "id" in table.c:
+                    # Restored ids must not be handed out again by the table's sequence.
+                    top = connection.execute(select(func.max(table.c.id))).scalar()
                     connection.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM {table.name}))"
-                        )
+                        text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :top)"),
+                        {"t": table.name, "top": top},
                     )
         db.session.remove()
 

@@ -21,6 +21,20 @@ class MemberRole(enum.StrEnum):
     STAFF = "staff"
 
 
+class _System:
+    """The platform itself as the actor of CLI commands and demo data: no membership needed, no mails."""
+
+    id = None
+    name = "VON HIER"
+    is_authenticated = True
+
+    def has_role(self, role) -> bool:
+        return True
+
+
+SYSTEM = _System()
+
+
 def has_capability(user, capability: str) -> bool:
     """`capability` is a Role, "member" (of any organisation) or "retailer" (member of a retailer)."""
     if not user.is_authenticated:

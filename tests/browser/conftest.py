@@ -3,6 +3,7 @@
 Without /usr/bin/chromium these tests skip ("skipped: chromium missing"); CI sets
 VONHIER_REQUIRE_BROWSER=1, which turns that skip into a failure."""
 
+import base64
 import os
 import threading
 from pathlib import Path
@@ -12,6 +13,10 @@ from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 WIDTHS = {"phone": 390, "desktop": 1280}
+# Map tiles come from the internet, which tests do not reach: a plain 1×1 tile stands in for them.
+TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +65,10 @@ def page_at(browser):
     def open_page(width: int, locale: str = "de-DE"):
         context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
         contexts.append(context)
+        context.route(
+            "https://*.openstreetmap.org/**",
+            lambda route: route.fulfill(status=200, content_type="image/png", body=TILE),
+        )
         page = context.new_page()
         page.console_errors = []
         page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))

@@ -1,6 +1,6 @@
 """The demo network loaded by `flask demo load`."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from vonhier.demo import data
 from vonhier.extensions import db
@@ -45,3 +45,30 @@ def test_demo_load_refuses_a_database_with_data(app):
     assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
     with app.app_context():
         assert len(db.session.scalars(select(Organisation)).all()) == len(data.ORGANISATIONS)
+
+
+def test_demo_catalogue_has_both_outcomes_for_the_criteria_check(app):
+    from vonhier.catalogue.models import Batch, Category, Product, Site, SupplierLink
+
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    with app.app_context():
+        products = db.session.scalars(select(Product)).all()
+        assert len(products) >= 120
+        assert {p.category_id for p in products} == set(db.session.scalars(select(Category.id)))
+        figures = [p.current_version.data["figures"] for p in products]
+        assert sum(f["regional_share"] is not None and f["regional_share"] >= 70 for f in figures) > 100
+        assert sum(f["regional_share"] is not None and f["regional_share"] < 70 for f in figures) >= 10
+        assert any(f["longest_leg_km"] and f["longest_leg_km"] > 100 for f in figures)
+        assert (
+            sum(
+                any(i["origin_kind"] == "supplier_site" for i in p.current_version.data["ingredients"])
+                for p in products
+            )
+            >= 20
+        )
+        sites = db.session.scalars(select(Site)).all()
+        organisations = {s.organisation_id for s in sites}
+        assert len(organisations) == len(data.ORGANISATIONS) - 1  # all but the certification body
+        assert db.session.scalar(select(func.count()).select_from(Batch)) > 100
+        statuses = {link.status for link in db.session.scalars(select(SupplierLink))}
+        assert statuses == {"pending", "confirmed", "declined"}

@@ -17,7 +17,7 @@ from ..geo import gazetteer
 from ..geo.services import in_default_region
 from ..organisations.models import Organisation
 from ..organisations.services import membership
-from ..permissions import MemberRole
+from ..permissions import SYSTEM, MemberRole
 from . import snapshot
 from .models import (
     Batch,
@@ -30,6 +30,7 @@ from .models import (
     ProductStatus,
     ProductVersion,
     Site,
+    SiteKind,
     SupplierLink,
     SupplyStage,
 )
@@ -46,6 +47,8 @@ class CatalogueError(Exception):
 
 
 def _require_member(user, organisation_id: int) -> None:
+    if user is SYSTEM:
+        return
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or membership(user, organisation) is None:
         raise Forbidden()
@@ -123,6 +126,7 @@ def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site
     ):
         if key in data:
             setattr(site, key, data[key])
+    site.kind = SiteKind(site.kind)
     site.latitude, site.longitude = lat, lon
     site.in_region = in_default_region(lat, lon)
     db.session.flush()
@@ -374,7 +378,7 @@ def record_version(user, product: Product) -> ProductVersion | None:
     version = ProductVersion(
         product=product,
         number=(latest.number + 1) if latest else 1,
-        created_by_id=user.id if user else None,
+        created_by_id=user.id,
         changes=snapshot.changes(latest.data if latest else None, data),
         data=data,
     )
@@ -418,7 +422,8 @@ def _sync_supplier_links(user, product: Product) -> None:
         link = SupplierLink(product=product, site_id=site_id)
         db.session.add(link)
         db.session.flush()
-        _notify_supplier(link)
+        if user is not SYSTEM:
+            _notify_supplier(link)
 
 
 def _notify_supplier(link: SupplierLink) -> None:
@@ -453,7 +458,7 @@ def decide_supplier_request(user, link_id: int, confirm: bool) -> SupplierLink:
     link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DECLINED
     link.decided_by_id, link.decided_at = user.id, utcnow()
     db.session.flush()
-    record_version(None, link.product)  # the confirmation is part of the product's provenance
+    record_version(SYSTEM, link.product)  # the confirmation is part of the product's provenance
     return link
 
 
