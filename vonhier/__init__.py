@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 
@@ -25,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
         # Without this, rate limits would count the proxy's address instead of each client's.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    # Ids beyond 32 bits are no ids of ours: 404 at the URL, instead of an overflow in the database.
+    app.url_map.converters["int"] = BoundedIntConverter
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -42,17 +45,27 @@ def register_template_context(app: Flask) -> None:
     from flask_login import current_user
 
     from . import labels
+    from .certification import services as certification
     from .organisations import services as organisations
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        format_date=format_date, format_datetime=format_datetime, format_decimal=format_decimal
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        product_precheck=certification.product_precheck,
     )
     app.context_processor(labels.template_context)
 
     @app.context_processor
     def current_organisation():
         return {"current_org": organisations.current(current_user)}
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:
@@ -74,17 +87,19 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts
     from .admin.routes import bp as admin
     from .catalogue.routes import bp as catalogue
+    from .certification.routes import bp as certification
     from .core.routes import bp as core
     from .media import bp as media
     from .organisations.routes import bp as organisations
 
-    for blueprint in (core, accounts, organisations, catalogue, admin, media):
+    for blueprint in (core, accounts, organisations, catalogue, certification, admin, media):
         app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:
+    from .certification.routes import cli as certification
     from .demo.commands import demo
     from .geo.commands import region
 
-    app.cli.add_command(demo)
-    app.cli.add_command(region)
+    for group in (demo, region, certification):
+        app.cli.add_command(group)

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from .catalogue.models import LinkStatus, SiteKind, Species, StageKind, Unit
+from .certification.models import ApplicationStatus, AuditMode, CertificateStatus
 from .organisations.models import OrgKind, SizeClass
 from .permissions import MemberRole, Role
 
@@ -78,6 +79,51 @@ LINK_STATUS = {
     LinkStatus.CONFIRMED: _l("confirmed by the supplier"),
     LinkStatus.DECLINED: _l("declined by the supplier"),
 }
+APPLICATION_STATUS = {
+    ApplicationStatus.DRAFT: _l("draft"),
+    ApplicationStatus.SUBMITTED: _l("submitted"),
+    ApplicationStatus.IN_REVIEW: _l("in review"),
+    ApplicationStatus.CHANGES_REQUESTED: _l("changes requested"),
+    ApplicationStatus.APPROVED: _l("approved"),
+    ApplicationStatus.REJECTED: _l("rejected"),
+    ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+}
+CERTIFICATE_STATUS = {
+    CertificateStatus.ACTIVE: _l("valid"),
+    CertificateStatus.REVIEW_NEEDED: _l("under review"),
+    CertificateStatus.SUSPENDED: _l("suspended"),
+    CertificateStatus.REVOKED: _l("revoked"),
+    CertificateStatus.EXPIRED: _l("expired"),
+}
+AUDIT_MODE = {AuditMode.ON_SITE: _l("on site"), AuditMode.DOCUMENTS: _l("documents only")}
+OUTCOME = {
+    "passed": _l("met"),
+    "failed": _l("not met"),
+    "not_applicable": _l("not applicable"),
+    "evidence_missing": _l("evidence missing"),
+}
+
+RECORD_ACTION = {
+    "create": _l("created"),
+    "submit": _l("submitted"),
+    "resubmit": _l("resubmitted"),
+    "withdraw": _l("withdrawn"),
+    "take": _l("taken on by a certifier"),
+    "request_changes": _l("changes requested"),
+    "approve": _l("approved"),
+    "reject": _l("rejected"),
+    "audit": _l("audit recorded"),
+    "issue": _l("certificate issued"),
+    "suspend": _l("suspended"),
+    "reinstate": _l("reinstated"),
+    "revoke": _l("revoked"),
+    "review_needed": _l("product data changed: review needed"),
+    "expire": _l("expired"),
+    "reminder_60": _l("reminder 60 days before expiry"),
+    "reminder_30": _l("reminder 30 days before expiry"),
+    "publish": _l("published"),
+}
+
 CHANGE = {
     "created": _l("created"),
     "ingredients": _l("ingredients"),
@@ -121,4 +167,9 @@ def template_context() -> dict:
         "husbandry_labels": HUSBANDRY,
         "link_labels": LINK_STATUS,
         "change_text": change_text,
+        "application_labels": APPLICATION_STATUS,
+        "certificate_labels": CERTIFICATE_STATUS,
+        "audit_mode_labels": AUDIT_MODE,
+        "outcome_labels": OUTCOME,
+        "record_labels": RECORD_ACTION,
     }

@@ -44,7 +44,9 @@
   document.getElementById("find-town").addEventListener("click", function () {
     var query = townInput.value.trim();
     if (query.length < 2) { townInput.focus(); return; }
-    fetch(box.dataset.placesUrl + "?q=" + encodeURIComponent(query), {headers: {"Accept": "application/json"}})
+    var country = document.getElementById("country");
+    var url = box.dataset.placesUrl + "?q=" + encodeURIComponent(query) + "&country=" + (country ? country.value : "DE");
+    fetch(url, {headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(function (data) {
         if (data.places && data.places.length) {

@@ -201,3 +201,10 @@ def test_missing_file(client, bakery):
     response = client.post("/catalogue/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "Bitte wählen Sie eine Datei" in response.get_data(as_text=True)
+
+
+def test_utf16_and_empty_files(app, client, bakery):
+    response = upload(client, io.BytesIO("\n".join([HEADER, *HONEY]).encode("utf-16")))
+    assert response.status_code == 200 and "Jetzt importieren" in response.get_data(as_text=True)
+    response = upload(client, io.BytesIO(b"  \n"))
+    assert response.status_code == 400 and "Die Datei ist leer" in response.get_data(as_text=True)

@@ -74,7 +74,22 @@ def test_cli_region_contains_rejects_bad_numbers(app, args):
 @pytest.mark.parametrize("spelling", ["Müncheberg", "muencheberg", "MUNCHEBERG", " Müncheberg "])
 def test_gazetteer_finds_towns_in_any_spelling(spelling):
     found = gazetteer.lookup(spelling)
-    assert found and found[0].name == "Müncheberg" and found[0].state == "BB"
+    assert found and found[0].state == "BB"
+    assert found[0].latitude == pytest.approx(52.507, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Lübben (Spreewald)", "Lübben (Spreewald)"),
+        ("Lübben", "Lübben"),
+        ("münchen", "München"),
+        ("Frankfurt (Oder)", "Frankfurt (Oder)"),
+    ],
+)
+def test_gazetteer_knows_official_names_and_shows_the_spelling_searched_for(name, shown):
+    found = gazetteer.lookup(name, country=None)
+    assert found[0].name == shown
 
 
 def test_gazetteer_largest_place_first_and_unknown_names():

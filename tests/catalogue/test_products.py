@@ -300,3 +300,39 @@ def test_more_rows_button_adds_rows_without_saving(app, client, dairy):
     assert response.status_code == 200
     assert 'name="ingredients-6-ingredient"' in response.get_data(as_text=True)
     assert product_count(app) == 0
+
+
+def test_edit_form_shows_the_saved_rows_once_and_saves_unchanged(app, client, dairy):
+    """Opening the edit form and saving it untouched must work and create no new version."""
+    client.post("/catalogue/products/new", data=form(dairy))
+    with app.app_context():
+        product_id = db.session.scalar(select(Product.id))
+    page = client.get(f"/catalogue/products/{product_id}/edit").get_data(as_text=True)
+    data = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', page))
+    data = {
+        k: v
+        for k, v in data.items()
+        if not k.endswith(("is_main", "is_value_determining", "is_water_or_salt", "gmo_free"))
+    }
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"', options)
+        data[name] = chosen.group(1) if chosen else ""
+    for name in re.findall(r'<input checked[^>]*name="([^"]+)"', page):
+        data[name] = "y"
+    assert sum(1 for k, v in data.items() if k.endswith("-kind") and v) == 2  # two stages, each once
+    assert client.post(f"/catalogue/products/{product_id}/edit", data=data).status_code == 302
+    with app.app_context():
+        assert len(db.session.get(Product, product_id).versions) == 1
+
+
+def test_declined_supplier_no_longer_counts_as_regional(app, client, dairy, mailbox):
+    client.post("/catalogue/products/new", data=form(dairy))
+    supplier = app.test_client()
+    supplier.post("/login", data={"email": "ziegen@example.org", "password": factories.PASSWORD})
+    with app.app_context():
+        link_id = db.session.scalar(select(SupplierLink.id))
+    supplier.post(f"/catalogue/supplier-requests/{link_id}", data={"decision": "decline"})
+    with app.app_context():
+        figures = db.session.scalar(select(Product)).current_version.data["figures"]
+    assert figures["regional_share"] == 15.0 and figures["main_ingredient_regional"] is False
+    assert "abgelehnt" in mailbox.last(dairy["owner"].email).get_content()

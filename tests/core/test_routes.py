@@ -169,3 +169,17 @@ def test_rate_limits_count_clients_behind_a_trusted_proxy(make_app):
         response = client.post("/login", data=data, headers={"X-Forwarded-For": address})
         assert response.status_code == 400, address
     assert client.post("/login", data=data, headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organisations/99999999999999999999",
+        "/organisations/9223372036854775808",
+        "/catalogue/products/2147483648",
+        "/certification/applications/99999999999999",
+    ],
+)
+def test_huge_ids_are_404_not_500(client, login_as, path):
+    login_as("owner")
+    assert client.get(path).status_code == 404

@@ -72,3 +72,32 @@ def test_demo_catalogue_has_both_outcomes_for_the_criteria_check(app):
         assert db.session.scalar(select(func.count()).select_from(Batch)) > 100
         statuses = {link.status for link in db.session.scalars(select(SupplierLink))}
         assert statuses == {"pending", "confirmed", "declined"}
+
+
+def test_demo_certifier_decided_a_realistic_mix(app):
+    from collections import Counter
+
+    from vonhier.certification import services
+    from vonhier.certification.models import Application, Certificate
+
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    with app.app_context():
+        states = Counter(a.status.value for a in db.session.scalars(select(Application)))
+        assert {
+            "draft",
+            "submitted",
+            "in_review",
+            "changes_requested",
+            "approved",
+            "rejected",
+            "withdrawn",
+        } <= set(states)
+        assert states["approved"] > states["rejected"] > 0
+        certificates = Counter(
+            services.effective_status(c).value for c in db.session.scalars(select(Certificate))
+        )
+        assert (
+            certificates["suspended"] == 1 and certificates["revoked"] == 1 and certificates["expired"] == 1
+        )
+        assert certificates["active"] > 10
+        assert services.verify_chain() is None

@@ -4,7 +4,7 @@ import hashlib
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, has_request_context, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -281,7 +281,10 @@ def confirm_email_change(token: str) -> User:
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for mails, built from BASE_URL rather than from the request's Host header."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    if has_request_context():
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    with current_app.test_request_context():  # CLI jobs (reminders) write mails too
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def load_user(login_id: str) -> User | None:

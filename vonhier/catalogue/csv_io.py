@@ -77,8 +77,11 @@ class Report:
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or Windows-1252, as spreadsheets write them."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252, as spreadsheets write them."""
+    if not raw.strip():
+        raise ImportRejected(str(_l("The file is empty.")))
+    encodings = ("utf-16",) if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:

@@ -9,7 +9,6 @@ from wtforms import (
     DecimalField,
     FieldList,
     FloatField,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -90,7 +89,10 @@ class SiteForm(FlaskForm):
         }
 
 
-class IngredientForm(Form):
+class IngredientForm(FlaskForm):
+    class Meta:
+        csrf = False  # a row inside ProductForm, which carries the token; FlaskForm for translated messages
+
     # Not called "name": inside a FieldList, `row.name` is the row's own field name.
     ingredient = StringField(_l("Ingredient"), validators=[Optional(), Length(max=120)])
     share = DecimalField(_l("Share in %"), places=2, validators=[Optional(), NumberRange(0.01, 100)])
@@ -118,7 +120,10 @@ class IngredientForm(Form):
         return valid
 
 
-class StageForm(Form):
+class StageForm(FlaskForm):
+    class Meta:
+        csrf = False
+
     kind = SelectField(_l("Step"), choices=_choices(labels.STAGE_KIND, blank="–"))
     site = SelectField(_l("Site"), choices=[], validate_choice=False)
 
@@ -139,7 +144,9 @@ class ProductForm(FlaskForm):
     description_en = TextAreaField(
         _l("Description (English, optional)"), validators=[Optional(), Length(max=4000)]
     )
-    package_size = DecimalField(_l("Package size"), places=3, validators=[Optional(), NumberRange(min=0.001)])
+    package_size = DecimalField(
+        _l("Package size"), places=3, validators=[Optional(), NumberRange(min=0.001, max=1_000_000)]
+    )
     package_unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT, blank="–"))
     gtin = StringField(
         _l("GTIN (EAN barcode number)"),

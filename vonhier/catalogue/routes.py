@@ -93,7 +93,9 @@ def _save_site(site):
         try:
             site = services.save_site(_user(), organisation_id, site, form.site_data())
         except services.CatalogueError as error:
-            form.town.errors = [*form.town.errors, *error.messages]
+            # Without coordinates the town was looked up; with them, the coordinates are at fault.
+            field = form.latitude if form.latitude.data is not None else form.town
+            field.errors = [*field.errors, *error.messages]
         else:
             db.session.commit()
             where = _("inside the region") if site.in_region else _("outside the region")
@@ -127,7 +129,7 @@ def places():
     query = request.args.get("q", "").strip()
     if not 2 <= len(query) <= 80:
         return {"error": {"status": 400, "message": _("Please enter 2 to 80 characters.")}}, 400
-    found = services.gazetteer.lookup(query, country=request.args.get("country", "DE")[:2], prefix=True)
+    found = services.candidate_places(query, country=request.args.get("country", "DE")[:2])
     return {"places": [{"label": p.label, "lat": p.latitude, "lon": p.longitude} for p in found]}
 
 
@@ -170,8 +172,10 @@ def _fill_product_form(form, product):
     form.package_unit.data = product.package_unit.value if product.package_unit else ""
     form.species.data = product.species.value if product.species else ""
     form.husbandry_level.data = str(product.husbandry_level or "")
-    while form.ingredients.entries:
-        form.ingredients.pop_entry()
+    # ProductForm(obj=product) filled the row lists from the models; replace them with form values.
+    for rows in (form.ingredients, form.stages):
+        while rows.entries:
+            rows.pop_entry()
     for row in product.ingredients:
         form.ingredients.append_entry(
             {
@@ -226,7 +230,7 @@ def _save_product(organisation_id, product):
                 return redirect(url_for("catalogue.product", product_id=saved.id))
     status = 400 if request.method == "POST" and not request.form.get("more") else 200
     return render_template(
-        "catalogue/product_edit.html", form=form, product=product, problems=problems
+        "catalogue/product_edit.html", form=form, product=product, problems=problems, invalid=status == 400
     ), status
 
 
@@ -312,7 +316,8 @@ def _save_batch(product, batch):
         try:
             services.save_batch(_user(), product, batch, form.batch_data())
         except services.CatalogueError as error:
-            form.lot.errors = [*form.lot.errors, *error.messages]
+            field = form.best_before if error.field == "best_before" else form.lot
+            field.errors = [*field.errors, *error.messages]
         else:
             db.session.commit()
             flash(_("The batch has been saved."), "success")

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from blinker import Namespace
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from stdnum import ean
@@ -31,19 +33,26 @@ from .models import (
     ProductVersion,
     Site,
     SiteKind,
+    Species,
     SupplierLink,
     SupplyStage,
+    Unit,
 )
 
 SHARE_TOLERANCE = Decimal("0.5")
+
+# Sent with (product, previous=ProductVersion | None, version=ProductVersion) after a new data version;
+# certification listens, so that certificates notice changes without the catalogue knowing about them.
+version_recorded = Namespace().signal("product-version-recorded")
 
 
 class CatalogueError(Exception):
     """Data that breaks a catalogue rule; `messages` are translated and name the row they concern."""
 
-    def __init__(self, messages: list[str]):
+    def __init__(self, messages: list[str], field: str = ""):
         super().__init__("; ".join(messages))
         self.messages = messages
+        self.field = field  # the form field the problem belongs to, where there is one
 
 
 def _require_member(user, organisation_id: int) -> None:
@@ -72,12 +81,16 @@ def get_site_for_member(user, site_id: int) -> Site:
     return site
 
 
+def candidate_places(name: str, country: str | None = "DE", prefix: bool = True) -> list[gazetteer.Place]:
+    """Places a producer may mean, those inside the region first: several villages share a name."""
+    places = gazetteer.lookup(name, country=country, prefix=prefix)
+    return sorted(places, key=lambda p: not in_default_region(p.latitude, p.longitude))
+
+
 def best_place(name: str, country: str | None = "DE") -> gazetteer.Place | None:
-    """The place a producer most likely means: several villages share a name, and ours is in the region."""
-    places = gazetteer.lookup(name, country=country)
-    return next(
-        (p for p in places if in_default_region(p.latitude, p.longitude)), places[0] if places else None
-    )
+    """The place a name most likely means (exact names only: data must not guess from prefixes)."""
+    places = candidate_places(name, country, prefix=False)
+    return places[0] if places else None
 
 
 def locate(town: str, country: str = "DE") -> gazetteer.Place:
@@ -211,6 +224,14 @@ def check_product(organisation_id: int, product: Product | None, data: ProductIn
             problems.append(
                 str(_l("The GTIN %(gtin)s is already used by another product.", gtin=fields["gtin"]))
             )
+    size = fields.get("package_size")
+    if size is not None and not Decimal("0.001") <= size <= 1_000_000:
+        problems.append(str(_l("The package size must be between 0.001 and 1,000,000.")))
+    try:
+        fields["species"] = Species(fields["species"]) if fields.get("species") else None
+        fields["package_unit"] = Unit(fields["package_unit"]) if fields.get("package_unit") else None
+    except ValueError:
+        problems.append(str(_l("Please choose only from the options shown.")))
     category = db.session.scalar(select(Category).where(Category.slug == fields.get("category")))
     if category is None:
         problems.append(str(_l("Unknown category “%(category)s”.", category=fields.get("category") or "")))
@@ -235,14 +256,11 @@ def check_product(organisation_id: int, product: Product | None, data: ProductIn
         ingredients[0]["is_main"] = True  # a mono-product: its only ingredient is the main one
     total = sum((i["share"] for i in ingredients), Decimal(0))
     if ingredients and abs(total - 100) > SHARE_TOLERANCE:
-        problems.append(
-            str(
-                _l(
-                    "The shares add up to %(total)s %%; they must add up to 100 %% (± 0.5).",
-                    total=f"{total:g}",
-                )
-            )
+        message = _l(
+            "The shares add up to %(total)s %%; they must add up to 100 %% (± 0.5 percentage points).",
+            total=format_decimal(total, "0.##"),
         )
+        problems.append(str(message))
     mains = [i for i in ingredients if i["is_main"]]
     if ingredients and len(mains) != 1:
         problems.append(str(_l("Please mark exactly one main ingredient.")))
@@ -349,6 +367,31 @@ def save_product(user, organisation_id: int, product: Product | None, data: Prod
     return product
 
 
+def preview_snapshot(organisation_id: int, product: Product | None, data: ProductInput) -> dict:
+    """The snapshot the product would have with `data`, built on unsaved objects: nothing is stored."""
+    if problems := check_product(organisation_id, product, data):
+        raise CatalogueError(problems)
+    draft = Product(
+        organisation_id=organisation_id,
+        **{k: data.fields[k] for k in PRODUCT_FIELDS if k in data.fields and k != "category_id"},
+    )
+    draft.id = product.id if product else None
+    draft.organisation = db.session.get(Organisation, organisation_id)
+    draft.category = db.session.get(Category, data.fields["category_id"])
+    draft.ingredients = [
+        Ingredient(
+            position=n,
+            origin_site=db.session.get(Site, i["origin_site_id"] or 0),
+            **{k: i[k] for k in INGREDIENT_COLUMNS},
+        )
+        for n, i in enumerate(data.ingredients)
+    ]
+    draft.stages = [
+        SupplyStage(position=n, kind=s["kind"], site=s["site"]) for n, s in enumerate(data.stages)
+    ]
+    return snapshot.build(draft, link_status(product) if product else {})
+
+
 def _next_reference(organisation_id: int) -> str:
     count = db.session.scalar(
         select(func.count()).select_from(Product).where(Product.organisation_id == organisation_id)
@@ -384,6 +427,7 @@ def record_version(user, product: Product) -> ProductVersion | None:
     )
     db.session.add(version)
     db.session.flush()
+    version_recorded.send(product, previous=latest, version=version)
     return version
 
 
@@ -458,6 +502,16 @@ def decide_supplier_request(user, link_id: int, confirm: bool) -> SupplierLink:
     link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DECLINED
     link.decided_by_id, link.decided_at = user.id, utcnow()
     db.session.flush()
+    if user is not SYSTEM:
+        for member in link.product.organisation.memberships:
+            mail.send(
+                member.user.email,
+                _l("Your supplier has answered: %(product)s", product=link.product.name_de),
+                "supplier_answer",
+                locale=member.user.locale,
+                link=link,
+                url=external_url("catalogue.product", product_id=link.product_id),
+            )
     record_version(SYSTEM, link.product)  # the confirmation is part of the product's provenance
     return link
 
@@ -475,7 +529,9 @@ def save_batch(user, product: Product, batch: Batch | None, data: dict) -> Batch
             [str(_l("The lot number %(lot)s already exists for this product.", lot=data["lot"]))]
         )
     if data.get("best_before") and data["best_before"] < data["produced_on"]:
-        raise CatalogueError([str(_l("The best-before date cannot be before the production date."))])
+        raise CatalogueError(
+            [str(_l("The best-before date cannot be before the production date."))], field="best_before"
+        )
     if data.get("origin_site_id"):
         site = db.session.get(Site, data["origin_site_id"])
         if site is None or site.archived_at is not None:

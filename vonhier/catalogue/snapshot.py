@@ -4,6 +4,8 @@
 re-evaluated later exactly as it was: the certification pre-check reads these dicts, not the ORM.
 """
 
+from decimal import Decimal
+
 from ..geo.services import haversine_km
 
 SNAPSHOT_FORMAT = 1
@@ -34,6 +36,11 @@ def place(site=None, *, name="", lat=None, lon=None, in_region=False) -> dict:
         "lon": lon,
         "in_region": in_region,
     }
+
+
+def _decimal_text(value) -> str | None:
+    """ "200" whether the number came from a form (200) or from the database (200.000)."""
+    return None if value is None else format(Decimal(value).normalize(), "f")
 
 
 def _km(a: dict, b: dict) -> float | None:
@@ -99,6 +106,9 @@ def build(product, link_status: dict[int, str]) -> dict:
     for row in product.ingredients:
         if row.origin_site is not None:
             origin = place(row.origin_site)
+            # A supplier who declines to be named as the origin takes the regional claim with them.
+            if link_status.get(row.origin_site_id) == "declined":
+                origin["in_region"] = False
         else:
             origin = place(
                 name=row.place_name,
@@ -113,14 +123,14 @@ def build(product, link_status: dict[int, str]) -> dict:
                 "is_main": row.is_main,
                 "is_value_determining": row.is_value_determining,
                 "is_water_or_salt": row.is_water_or_salt,
-                "origin_kind": row.origin_kind.value,
+                "origin_kind": str(row.origin_kind),  # an enum once stored, a plain string in a preview
                 "origin": origin,
                 "supplier_confirmation": link_status.get(row.origin_site_id)
                 if row.origin_kind == "supplier_site"
                 else None,
             }
         )
-    stages = [{"kind": s.kind.value, "site": place(s.site)} for s in product.stages]
+    stages = [{"kind": str(s.kind), "site": place(s.site)} for s in product.stages]
     category = product.category
     return {
         "format": SNAPSHOT_FORMAT,
@@ -133,7 +143,7 @@ def build(product, link_status: dict[int, str]) -> dict:
             "is_animal": category.is_animal,
             "description_de": product.description_de,
             "description_en": product.description_en,
-            "package_size": str(product.package_size) if product.package_size is not None else None,
+            "package_size": _decimal_text(product.package_size),
             "package_unit": product.package_unit.value if product.package_unit else None,
             "gtin": product.gtin,
             "organic_control_body": product.organic_control_body,

@@ -1,9 +1,10 @@
 """`flask demo load`: a fictional but realistic Berlin-Brandenburg network to try the platform with."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -11,6 +12,8 @@ from ..accounts.models import User, UserRole
 from ..accounts.services import hash_password
 from ..catalogue import services as catalogue
 from ..catalogue.models import OriginKind, Species, StageKind, SupplierLink, Unit
+from ..certification import evidence, rules
+from ..certification import services as certification
 from ..clock import utcnow
 from ..extensions import db
 from ..organisations.models import Membership, Organisation
@@ -65,6 +68,7 @@ def load() -> list[tuple[str, str, str]]:
         accounts.append((role, entry["email"], PASSWORDS[role]))
     db.session.flush()
     load_catalogue({key: org.id for key, org in organisations.items()})
+    load_certification(db.session.scalar(select(User).where(User.email == data.CERTIFIER_EMAIL)))
     return accounts
 
 
@@ -156,11 +160,109 @@ def load_command(if_empty):
         raise click.ClickException(
             "The database is not empty. Demo data is only loaded into an empty database."
         )
-    accounts = load()
-    db.session.commit()
+    current_app.config["MAIL_SUPPRESS"] = True
+    try:
+        accounts = load()
+        db.session.commit()
+    finally:
+        current_app.config["MAIL_SUPPRESS"] = False
     click.echo(
         f"Loaded {len(data.ORGANISATIONS)} demo organisations with {len(catalogue_data.SITES)} sites and "
         f"{len(catalogue_data.PRODUCTS)} products. Demo accounts:"
     )
     for role, email, password in accounts:
         click.echo(f"  {role:<10} {email:<32} {password}")
+
+
+def load_certification(certifier: User) -> None:
+    """The demo certifier's decisions: most products certified, some rejected, one certificate each
+    suspended, revoked and expired, and open applications in every state."""
+    today = utcnow().date()
+    criteria = certification.current_catalogue()
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.id)).all()
+    producers = [
+        o for o in organisations if not o.has_kind("certification_body") and catalogue.products_of(o.id)
+    ]
+    open_states = ["draft", "submitted", "in_review", "changes_requested", "withdrawn"]
+    certificates = []
+    for number, organisation in enumerate(producers):
+        products = catalogue.products_of(organisation.id)
+        passing = [
+            p
+            for p in products
+            if rules.summary(certification.precheck(p.current_version.data, criteria)) != rules.Outcome.FAILED
+        ]
+        failing = [p for p in products if p not in passing]
+        if number < len(open_states):
+            # A few organisations keep one product back in an application that is still open.
+            *passing, kept = passing or [None]
+            if kept is not None:
+                _open_application(certifier, organisation, kept, open_states[number])
+        if passing:
+            application = certification.create_application(SYSTEM, organisation.id, [p.id for p in passing])
+            _add_demo_evidence(application)
+            certification.submit(SYSTEM, application)
+            certification.take(certifier, application)
+            issued = (
+                today - timedelta(days=400)
+                if number == len(producers) - 1
+                else today - timedelta(days=number)
+            )
+            certificates.append(certification.approve(certifier, application, "", today=issued))
+        if failing:
+            application = certification.create_application(SYSTEM, organisation.id, [p.id for p in failing])
+            certification.submit(SYSTEM, application)
+            certification.take(certifier, application)
+            reasons = "; ".join(
+                r.message
+                for p in failing[:2]
+                for r in certification.precheck(p.current_version.data, criteria)
+                if r.outcome == "failed"
+            )
+            certification.reject(certifier, application, reasons[:2000])
+    certification.suspend(
+        certifier,
+        certificates[0],
+        "Nachweise zur Fütterung fehlen seit der letzten Kontrolle.",
+        today + timedelta(days=30),
+    )
+    certification.revoke(
+        certifier, certificates[1], "Zutaten aus nicht-regionaler Herkunft trotz Zusage verwendet."
+    )
+    certification.remind(today)  # the certificate issued 400 days ago is now marked expired
+
+
+def _open_application(certifier: User, organisation: Organisation, product, state: str) -> None:
+    application = certification.create_application(SYSTEM, organisation.id, [product.id])
+    if state == "draft":
+        return
+    if state == "withdrawn":
+        certification.withdraw(SYSTEM, application)
+        return
+    certification.submit(SYSTEM, application)
+    if state in ("in_review", "changes_requested"):
+        certification.take(certifier, application)
+    if state == "changes_requested":
+        certification.request_changes(
+            certifier,
+            application,
+            "Bitte den Nachweis der Haltungsform und die Lieferantenerklärung nachreichen.",
+        )
+
+
+def _add_demo_evidence(application) -> None:
+    """A minimal but real PDF for each kind of evidence the demo products need."""
+    needed = {
+        kind
+        for item in application.items
+        for result in certification.precheck(item.product.current_version.data, application.catalogue)
+        for kind in result.figures.get("missing_evidence", [])
+    }
+    for kind in sorted(needed):
+        evidence.add(SYSTEM, application, kind, f"{kind}.pdf", DEMO_PDF)
+
+
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+    b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)

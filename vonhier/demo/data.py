@@ -1161,3 +1161,5 @@ USERS = [
         "membership": "owner",
     },
 ]
+
+CERTIFIER_EMAIL = "pruefer@vonhier.example"

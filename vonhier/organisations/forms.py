@@ -86,6 +86,11 @@ class OrganisationForm(FlaskForm):
     street = StringField(_l("Street and number"), validators=[DataRequired(), Length(max=120)])
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), Length(max=10)])
     town = StringField(_l("Town"), validators=[DataRequired(), Length(max=80)])
+    district = StringField(
+        _l("District"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Landkreis or Berlin Bezirk, e.g. “Uckermark” or “Pankow”."),
+    )
     state = SelectField(_l("State"), choices=STATE_CHOICES, default="BB", validate_choice=True)
     country = SelectField(_l("Country"), choices=COUNTRY_CHOICES, default="DE")
     latitude = FloatField(

@@ -44,6 +44,8 @@ class Organisation(db.Model):
     postcode: Mapped[str] = mapped_column(String(10))
     town: Mapped[str] = mapped_column(String(80))
     state: Mapped[str] = mapped_column(String(40), default="")
+    # Landkreis or Berlin Bezirk: how people in the region find businesses near them.
+    district: Mapped[str] = mapped_column(String(80), default="", index=True)
     country: Mapped[str] = mapped_column(String(2), default="DE")
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]

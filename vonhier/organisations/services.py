@@ -21,6 +21,7 @@ PROFILE_FIELDS = (
     "street",
     "postcode",
     "town",
+    "district",
     "state",
     "country",
     "latitude",
@@ -109,7 +110,7 @@ def search(query: str = "", kind=None, limit: int = 50, offset: int = 0):
 
 
 def current(user: User) -> Organisation | None:
-    if not user.is_authenticated or not user.memberships:
+    if not user or not user.is_authenticated or not user.memberships:  # no user at all outside requests
         return None
     wanted = session.get(CURRENT_ORG_KEY)
     chosen = next((m for m in user.memberships if m.organisation_id == wanted), user.memberships[0])

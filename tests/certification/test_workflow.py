@@ -1,0 +1,469 @@
+"""The application workflow, certificates, conflict of interest, evidence, the register."""
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories
+from vonhier.certification import services
+from vonhier.certification.models import Application, AuditRecord, Certificate, Evidence
+from vonhier.extensions import db
+
+from .conftest import signed_in
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def create(scene):
+    response = scene.producer_client.post(
+        "/certification/applications/new", data={"products": [scene.product_id]}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def upload(client, application_id, content=PDF, kind="husbandry_certificate", name="nachweis.pdf"):
+    return client.post(
+        f"/certification/applications/{application_id}/evidence",
+        data={"kind": kind, "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def act(client, application_id, action, reason=""):
+    return client.post(f"/certification/applications/{application_id}/{action}", data={"reason": reason})
+
+
+def status(app, application_id):
+    with app.app_context():
+        return db.session.get(Application, application_id).status.value
+
+
+def test_apply_request_changes_resubmit_approve_register(app, scene, mailbox):
+    """The issue's walk-through: apply, changes requested, fix, resubmit, approve, see it in the register."""
+    application_id = create(scene)
+    assert upload(scene.producer_client, application_id).status_code == 302
+    assert upload(scene.producer_client, application_id, kind="feed_gmo_free").status_code == 302
+    assert act(scene.producer_client, application_id, "submit").status_code == 302
+    assert "eingereicht" in mailbox.last("bauer@example.org")["Subject"]
+
+    assert act(scene.certifier_client, application_id, "take").status_code == 302
+    assert (
+        act(
+            scene.certifier_client, application_id, "request_changes", "Bitte Verpackung angeben."
+        ).status_code
+        == 302
+    )
+    assert "Bitte Verpackung angeben." in mailbox.last("bauer@example.org").get_content()
+    assert status(app, application_id) == "changes_requested"
+
+    # The producer fixes the data: a new version is frozen on resubmission.
+    edit = scene.producer_client.get(f"/catalogue/products/{scene.product_id}/edit")
+    assert edit.status_code == 200
+    with app.app_context():
+        from vonhier.accounts.models import User
+        from vonhier.catalogue import services as catalogue
+        from vonhier.catalogue.models import Product
+
+        product = db.session.get(Product, scene.product_id)
+        product.description_de = "Eier aus Freilandhaltung, frisch gestempelt."
+        catalogue.record_version(db.session.get(User, scene.owner.id), product)
+        db.session.commit()
+    assert act(scene.producer_client, application_id, "submit").status_code == 302
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.items[0].product_version.number == 2
+    assert act(scene.certifier_client, application_id, "approve").status_code == 302
+    assert status(app, application_id) == "approved"
+
+    with app.app_context():
+        certificate = db.session.scalar(select(Certificate))
+        assert re.fullmatch(rf"VH-{date.today().year}-000001", certificate.number)
+        assert certificate.valid_until - certificate.valid_from == timedelta(days=365)
+        assert certificate.catalogue.version == 1
+        assert certificate.products[0].product_version.number == 2
+        number = certificate.number
+    register = app.test_client().get("/certified?q=landeier").get_data(as_text=True)
+    assert number in register and "gültig" in register
+    page = app.test_client().get(f"/certificates/{number}").get_data(as_text=True)
+    assert "Prüfstelle Mark" in page and "VON HIER" in page
+
+
+ILLEGAL = [
+    ("draft", "take"),
+    ("draft", "approve"),
+    ("draft", "reject"),
+    ("draft", "request_changes"),
+    ("submitted", "submit"),
+    ("submitted", "approve"),
+    ("submitted", "reject"),
+    ("submitted", "request_changes"),
+    ("in_review", "submit"),
+    ("in_review", "take"),
+    ("changes_requested", "approve"),
+    ("changes_requested", "take"),
+    ("changes_requested", "reject"),
+    ("changes_requested", "request_changes"),
+    ("approved", "approve"),
+    ("approved", "withdraw"),
+    ("approved", "submit"),
+    ("approved", "request_changes"),
+    ("rejected", "approve"),
+    ("rejected", "submit"),
+    ("withdrawn", "submit"),
+    ("withdrawn", "take"),
+]
+
+
+def bring_to(scene, application_id, state):
+    producer, certifier = scene.producer_client, scene.certifier_client
+    steps = {
+        "draft": [],
+        "submitted": [(producer, "submit")],
+        "in_review": [(producer, "submit"), (certifier, "take")],
+        "changes_requested": [(producer, "submit"), (certifier, "take"), (certifier, "request_changes")],
+        "approved": [(producer, "submit"), (certifier, "take"), (certifier, "approve")],
+        "rejected": [(producer, "submit"), (certifier, "take"), (certifier, "reject")],
+        "withdrawn": [(producer, "withdraw")],
+    }[state]
+    for client, action in steps:
+        assert act(client, application_id, action, "Grund").status_code == 302, (state, action)
+
+
+@pytest.mark.parametrize(("state", "action"), ILLEGAL)
+def test_illegal_transitions_are_refused_and_change_nothing(app, scene, state, action):
+    application_id = create(scene)
+    bring_to(scene, application_id, state)
+    with app.app_context():
+        records = db.session.scalar(select(func.count()).select_from(AuditRecord))
+    client = (
+        scene.certifier_client
+        if action in ("take", "approve", "reject", "request_changes")
+        else scene.producer_client
+    )
+    response = act(client, application_id, action, "Grund")
+    assert response.status_code == 409
+    assert status(app, application_id) == state
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditRecord)) == records
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "in_review", "changes_requested"])
+def test_producer_may_withdraw_before_a_decision(app, scene, state):
+    application_id = create(scene)
+    bring_to(scene, application_id, state)
+    assert act(scene.producer_client, application_id, "withdraw").status_code == 302
+    assert status(app, application_id) == "withdrawn"
+
+
+def test_reject_and_request_changes_need_a_reason(app, scene):
+    application_id = create(scene)
+    bring_to(scene, application_id, "in_review")
+    assert act(scene.certifier_client, application_id, "reject").status_code == 409
+    assert act(scene.certifier_client, application_id, "request_changes", "   ").status_code == 409
+    assert status(app, application_id) == "in_review"
+
+
+def test_certifier_never_decides_on_own_organisation(app, scene):
+    """Conflict of interest: a certifier who is also a member of the applicant may not decide."""
+    with app.app_context():
+        from vonhier.organisations.models import Membership
+
+        db.session.add(Membership(user_id=scene.certifier.id, organisation_id=scene.org.id))
+        db.session.commit()
+    application_id = create(scene)
+    bring_to(scene, application_id, "submitted")
+    response = act(scene.certifier_client, application_id, "take")
+    assert response.status_code == 409
+    assert "Betrieb, dem Sie angehören" in response.get_data(as_text=True) or response.status_code == 409
+    assert status(app, application_id) == "submitted"
+
+
+def test_certifier_cannot_certify_its_own_certification_body(app, scene):
+    product_site = factories.site(app, scene.body.id)
+    with app.app_context():
+        from vonhier.accounts.models import User
+        from vonhier.certification.services import create_application
+
+        # Someone else of the body applies for the body's own product.
+        colleague = factories.user(app)
+        from vonhier.organisations.models import Membership
+
+        db.session.add(Membership(user_id=colleague.id, organisation_id=scene.body.id))
+        db.session.commit()
+    product_id = factories.product(
+        app,
+        colleague.id,
+        scene.body.id,
+        [("Honig", 100, product_site.id, False)],
+        name_de="Honig",
+        category="honey",
+        species="bees",
+    )
+    with app.app_context():
+        application = create_application(db.session.get(User, colleague.id), scene.body.id, [product_id])
+        services.submit(db.session.get(User, colleague.id), application)
+        db.session.commit()
+        application_id = application.id
+    assert act(scene.certifier_client, application_id, "take").status_code == 409
+
+
+def test_only_certifiers_decide_and_only_their_body(app, scene):
+    application_id = create(scene)
+    bring_to(scene, application_id, "in_review")
+    assert act(scene.producer_client, application_id, "approve").status_code == 403
+    other = factories.user(app, roles=("certifier",))
+    factories.organisation(app, kinds=("certification_body",), staff_ids=[other.id])
+    assert act(signed_in(app, other), application_id, "approve").status_code == 403
+    stranger = factories.user_with_role(app, "owner")
+    assert signed_in(app, stranger).get(f"/certification/applications/{application_id}").status_code == 403
+    assert status(app, application_id) == "in_review"
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "name"),
+    [
+        (b"MZ\x90\x00\x03 this is a windows program", "husbandry_certificate", "nachweis.pdf"),
+        (b"%PDF-1.4 cut off in the middle", "husbandry_certificate", "nachweis.pdf"),
+        (b"\xff\xd8\xff\xe0 not really a jpeg", "husbandry_certificate", "foto.jpg"),
+        (b"", "husbandry_certificate", "leer.pdf"),
+        (PDF, "spaceship_licence", "nachweis.pdf"),
+    ],
+)
+def test_bad_evidence_is_refused(app, scene, content, kind, name):
+    application_id = create(scene)
+    response = upload(scene.producer_client, application_id, content, kind, name)
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Evidence)) == 0
+
+
+def test_oversized_evidence_is_refused(app, scene, monkeypatch):
+    from vonhier.certification import evidence
+
+    monkeypatch.setattr(
+        evidence, "MAX_BYTES", 1000
+    )  # the real limit is 10 MB; a small body keeps the test quick
+    application_id = create(scene)
+    response = upload(scene.producer_client, application_id, b"%PDF-1.4\n" + b"0" * 2000 + b"\n%%EOF")
+    assert response.status_code == 400
+    assert "10 MB" in response.get_data(as_text=True)
+
+
+def test_evidence_is_frozen_after_submission(app, scene):
+    application_id = create(scene)
+    bring_to(scene, application_id, "submitted")
+    assert upload(scene.producer_client, application_id).status_code == 400
+
+
+def test_evidence_download_needs_permission(app, scene):
+    application_id = create(scene)
+    upload(scene.producer_client, application_id)
+    with app.app_context():
+        evidence_id = db.session.scalar(select(Evidence.id))
+    with scene.producer_client.get(f"/certification/evidence/{evidence_id}") as response:
+        assert response.status_code == 200 and response.data == PDF
+    stranger = signed_in(app, factories.user_with_role(app, "owner"))
+    assert stranger.get(f"/certification/evidence/{evidence_id}").status_code == 403
+
+
+def test_comments_and_audits(app, scene):
+    application_id = create(scene)
+    bring_to(scene, application_id, "in_review")
+    client = scene.certifier_client
+    response = client.post(
+        f"/certification/applications/{application_id}/comments",
+        data={"criterion": "VH-T1", "product": str(scene.product_id), "text": "Stallbuch prüfen"},
+    )
+    assert response.status_code == 302
+    assert (
+        client.post(
+            f"/certification/applications/{application_id}/comments",
+            data={"criterion": "XX-9", "product": "", "text": "?"},
+        ).status_code
+        == 400
+    )
+    response = client.post(
+        f"/certification/applications/{application_id}/audits",
+        data={
+            "audit_date": "2026-11-20",
+            "mode": "on_site",
+            "auditor": "Paul Prüfer",
+            "findings": "Alles in Ordnung",
+            "follow_up_until": "2026-12-20",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        client.post(
+            f"/certification/applications/{application_id}/audits",
+            data={
+                "audit_date": "2026-11-20",
+                "mode": "on_site",
+                "auditor": "P",
+                "follow_up_until": "2026-11-01",
+            },
+        ).status_code
+        == 400
+    )
+    page = scene.producer_client.get(f"/certification/applications/{application_id}").get_data(as_text=True)
+    assert "Stallbuch prüfen" in page and "Alles in Ordnung" in page
+
+
+def approved_certificate(app, scene):
+    application_id = create(scene)
+    bring_to(scene, application_id, "approved")
+    with app.app_context():
+        certificate = db.session.scalar(select(Certificate))
+        return certificate.id, certificate.number
+
+
+def test_suspend_reinstate_revoke_and_the_register_shows_it(app, scene, mailbox):
+    certificate_id, number = approved_certificate(app, scene)
+    client = scene.certifier_client
+    deadline = (date.today() + timedelta(days=30)).isoformat()
+    assert (
+        client.post(
+            f"/certification/certificates/{certificate_id}/suspend",
+            data={"reason": "Futternachweis fehlt", "remedy_until": deadline},
+        ).status_code
+        == 302
+    )
+    page = app.test_client().get(f"/certificates/{number}").get_data(as_text=True)
+    assert "ausgesetzt" in page and "Futternachweis fehlt" in page and "status-banner" in page
+    assert "ausgesetzt" in mailbox.last("bauer@example.org").get_content()
+    assert (
+        client.post(
+            f"/certification/certificates/{certificate_id}/reinstate", data={"reason": "Nachgereicht"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(f"/certification/certificates/{certificate_id}/revoke", data={"reason": ""}).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            f"/certification/certificates/{certificate_id}/revoke", data={"reason": "Betrug"}
+        ).status_code
+        == 302
+    )
+    register = app.test_client().get("/certified").get_data(as_text=True)
+    assert number in register and "widerrufen" in register
+    # Nothing comes back from revoked.
+    assert client.post(f"/certification/certificates/{certificate_id}/reinstate", data={}).status_code == 409
+    assert (
+        scene.producer_client.post(
+            f"/certification/certificates/{certificate_id}/revoke", data={"reason": "x"}
+        ).status_code
+        == 403
+    )
+
+
+def test_suspension_needs_a_future_deadline(app, scene):
+    certificate_id, _ = approved_certificate(app, scene)
+    response = scene.certifier_client.post(
+        f"/certification/certificates/{certificate_id}/suspend",
+        data={"reason": "x", "remedy_until": "2000-01-01"},
+    )
+    assert response.status_code == 409
+
+
+def test_change_affecting_a_criterion_puts_certificate_under_review(app, scene, mailbox):
+    certificate_id, number = approved_certificate(app, scene)
+    data = {
+        "name_de": "Landeier",
+        "category": "eggs",
+        "gmo_free": "y",
+        "species": "chicken",
+        "husbandry_level": "2",
+        "package_unit": "",
+        "ingredients-0-ingredient": "Eier",
+        "ingredients-0-share": "100",
+        "ingredients-0-is_main": "y",
+        "ingredients-0-origin": str(scene.farm.id),
+        "stages-0-kind": "packing",
+        "stages-0-site": str(scene.farm.id),
+        "stages-1-kind": "point_of_sale",
+        "stages-1-site": str(scene.shop.id),
+    }
+    edit = f"/catalogue/products/{scene.product_id}/edit"
+    # A change that no criterion looks at keeps the certificate as it is.
+    assert (
+        scene.producer_client.post(
+            edit, data={**data, "husbandry_level": "4", "description_de": "Neu"}
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        assert db.session.get(Certificate, certificate_id).status == "active"
+    assert scene.producer_client.post(edit, data=data).status_code == 302
+    with app.app_context():
+        assert db.session.get(Certificate, certificate_id).status == "review_needed"
+    assert number in mailbox.last("pruefer@example.org")["Subject"]
+    assert "wird geprüft" in app.test_client().get(f"/certificates/{number}").get_data(as_text=True)
+
+
+def test_expiry_and_reminders_with_a_controlled_clock(app, scene, mailbox):
+    certificate_id, number = approved_certificate(app, scene)
+    with app.app_context():
+        valid_until = db.session.get(Certificate, certificate_id).valid_until
+
+    def remind(days_before):
+        with app.app_context():
+            counts = services.remind(valid_until - timedelta(days=days_before))
+            db.session.commit()
+            return counts
+
+    assert remind(61) == {"reminded": 0, "expired": 0}
+    assert remind(60) == {"reminded": 1, "expired": 0}
+    assert "endet am" in mailbox.last("bauer@example.org")["Subject"]
+    assert remind(59) == {"reminded": 0, "expired": 0}  # once is enough
+    assert remind(30) == {"reminded": 1, "expired": 0}
+    assert remind(-1) == {"reminded": 0, "expired": 1}
+    with app.app_context():
+        certificate = db.session.get(Certificate, certificate_id)
+        assert certificate.status == "expired"
+        assert services.effective_status(certificate) == "expired"
+
+
+def test_expired_by_date_even_before_the_daily_job(app, scene):
+    certificate_id, _ = approved_certificate(app, scene)
+    with app.app_context():
+        certificate = db.session.get(Certificate, certificate_id)
+        assert (
+            services.effective_status(certificate, certificate.valid_until + timedelta(days=1)) == "expired"
+        )
+        assert services.effective_status(certificate, certificate.valid_until) == "active"
+
+
+def test_renewal_starts_a_new_application(app, scene):
+    certificate_id, _ = approved_certificate(app, scene)
+    response = scene.producer_client.post(f"/certification/certificates/{certificate_id}/renew")
+    assert response.status_code == 302
+    with app.app_context():
+        renewal = db.session.scalar(
+            select(Application).where(Application.renews_certificate_id == certificate_id)
+        )
+        assert renewal.status == "draft" and renewal.items[0].product_id == scene.product_id
+
+
+def test_cli_remind(app, scene):
+    approved_certificate(app, scene)
+    result = app.test_cli_runner().invoke(args=["certification", "remind"])
+    assert result.exit_code == 0 and "0 reminders sent" in result.output
+
+
+def test_register_filters(app, scene):
+    approved_certificate(app, scene)
+    client = app.test_client()
+    assert "Landeier" in client.get("/certified?category=eggs").get_data(as_text=True)
+    assert "Landeier" not in client.get("/certified?category=honey").get_data(as_text=True)
+    assert "Landeier" in client.get("/certified?district=Uckermark").get_data(as_text=True)
+    assert "Landeier" not in client.get("/certified?district=Prignitz").get_data(as_text=True)
+    for query in ("?page=-5", "?category=nonsense", "?q=" + "x" * 5000, "?q=%25"):
+        assert client.get("/certified" + query).status_code == 200
+    assert client.get("/certificates/VH-0000-999999").status_code == 404

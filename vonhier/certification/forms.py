@@ -1,0 +1,107 @@
+"""Forms of the certification workflow."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from .. import labels
+from . import rules
+
+
+class ApplicationForm(FlaskForm):
+    products = SelectMultipleField(
+        _l("Products"),
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validators=[DataRequired(message=_l("Please choose at least one product."))],
+    )
+
+
+class EvidenceForm(FlaskForm):
+    kind = SelectField(_l("Kind of document"), choices=[])
+    file = FileField(
+        _l("File (PDF, JPEG or PNG, at most 10 MB)"),
+        validators=[DataRequired(message=_l("Please choose a file."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [SelectChoice(k, label) for k, label in rules.EVIDENCE_KINDS.items()]
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class SuspendForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    remedy_until = DateField(_l("Deadline for the remedy"), validators=[InputRequired()])
+
+
+class CommentForm(FlaskForm):
+    criterion = SelectField(_l("Criterion"), choices=[])
+    product = SelectField(_l("Product"), choices=[], coerce=str)
+    text = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=2000)])
+
+
+class AuditForm(FlaskForm):
+    audit_date = DateField(_l("Date of the audit"), validators=[InputRequired()])
+    mode = SelectField(
+        _l("Kind of audit"), choices=[SelectChoice(k.value, v) for k, v in labels.AUDIT_MODE.items()]
+    )
+    auditor = StringField(_l("Auditor"), validators=[DataRequired(), Length(max=120)])
+    findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=4000)])
+    follow_up_until = DateField(_l("Follow-up deadline"), validators=[Optional()])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and self.follow_up_until.data and self.follow_up_until.data < self.audit_date.data:
+            self.follow_up_until.errors.append(_l("The follow-up deadline cannot be before the audit."))
+            return False
+        return valid
+
+
+class CriterionForm(FlaskForm):
+    """The numbers of one criterion in a draft catalogue; which fields count depends on the rule type."""
+
+    min_percent = IntegerField(_l("Minimum regional share in %"), validators=[Optional()])
+    min_level = IntegerField(_l("Minimum husbandry level"), validators=[Optional()])
+    max_leg_km = IntegerField(_l("Longest transport leg in km"), validators=[Optional()])
+    max_chain_km = IntegerField(_l("Whole supply chain in km"), validators=[Optional()])
+    evidence = SelectMultipleField(
+        _l("Required evidence"),
+        choices=[],
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evidence.choices = [SelectChoice(k, label) for k, label in rules.EVIDENCE_KINDS.items()]
+
+    def params_for(self, rule_type: str) -> dict:
+        names = {
+            "regional_share": ["min_percent"],
+            "husbandry_min": ["min_level"],
+            "transport": ["max_leg_km", "max_chain_km"],
+        }.get(rule_type, [])
+        return {name: getattr(self, name).data for name in names}
+
+
+class ValidityForm(FlaskForm):
+    validity_months = IntegerField(
+        _l("Certificates valid for (months)"), validators=[InputRequired(), NumberRange(1, 60)]
+    )

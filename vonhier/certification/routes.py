@@ -1,0 +1,527 @@
+"""Certification pages: applications, the certifier's queue, certificates, catalogues, the public register."""
+
+import click
+from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
+from flask.cli import with_appcontext
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+from wtforms.fields.choices import SelectChoice
+
+from ..catalogue import services as catalogue
+from ..catalogue.forms import ProductForm
+from ..catalogue.models import Product, ProductStatus
+from ..errors import abort_with
+from ..extensions import db
+from ..organisations import services as organisations
+from ..organisations.models import Organisation
+from ..permissions import Role, login_required, requires
+from ..web import page_number, render_form
+from . import evidence, rules, services
+from .forms import (
+    ApplicationForm,
+    AuditForm,
+    CommentForm,
+    CriterionForm,
+    EvidenceForm,
+    ReasonForm,
+    SuspendForm,
+    ValidityForm,
+)
+from .models import Application, ApplicationStatus, Certificate, CriteriaCatalogue, Evidence
+
+bp = Blueprint("certification", __name__)
+PAGE_SIZE = 50
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _workflow(action, *args):
+    """Run a workflow step; refusals become 409 with the reason, nothing is committed."""
+    try:
+        result = action(*args)
+    except (services.WorkflowError, evidence.EvidenceRejected) as error:
+        db.session.rollback()
+        abort_with(409, str(error))
+    db.session.commit()
+    return result
+
+
+# --- producers ------------------------------------------------------------------------------------
+
+
+@bp.get("/certification/")
+@requires("member")
+def index():
+    organisation = organisations.current(_user())
+    applications = db.session.scalars(
+        select(Application)
+        .where(Application.organisation_id == organisation.id)
+        .order_by(Application.id.desc())
+    ).all()
+    certificates = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.organisation_id == organisation.id)
+        .order_by(Certificate.id.desc())
+    ).all()
+    return render_template(
+        "certification/index.html",
+        organisation=organisation,
+        applications=applications,
+        certificates=certificates,
+        status_of=services.effective_status,
+    )
+
+
+@bp.route("/certification/applications/new", methods=["GET", "POST"])
+@requires("member")
+def new_application():
+    organisation = organisations.current(_user())
+    products = catalogue.products_of(organisation.id, ProductStatus.ACTIVE)
+    form = ApplicationForm()
+    form.products.choices = [SelectChoice(p.id, p.name(str(get_locale()))) for p in products]
+    if form.validate_on_submit():
+        application = _workflow(services.create_application, _user(), organisation.id, form.products.data)
+        flash(_("The application has been created. Add your evidence, then submit it."), "success")
+        return redirect(url_for("certification.application", application_id=application.id))
+    current = services.current_catalogue()
+    checks = {p.id: rules.summary(services.precheck(p.current_version.data, current)) for p in products}
+    return render_form("certification/new.html", form, products=products, checks=checks, catalogue=current)
+
+
+@bp.get("/certification/applications/<int:application_id>")
+@login_required
+def application(application_id):
+    application = services.get_application(_user(), application_id)
+    provided = services.evidence_kinds(application)
+    results = {}
+    for item in application.items:
+        data = (item.product_version or item.product.current_version).data
+        results[item.product_id] = services.precheck(data, application.catalogue, provided)
+    is_member = organisations.membership(_user(), application.organisation) is not None
+    comment_form = CommentForm()
+    comment_form.criterion.choices = [
+        SelectChoice(c.code, f"{c.code} {c.title(str(get_locale()))}") for c in application.catalogue.criteria
+    ]
+    comment_form.product.choices = [
+        SelectChoice("", "–"),
+        *(SelectChoice(str(i.product_id), i.product.name_de) for i in application.items),
+    ]
+    return render_template(
+        "certification/application.html",
+        application=application,
+        results=results,
+        is_member=is_member,
+        evidence_form=EvidenceForm(),
+        reason_form=ReasonForm(),
+        comment_form=comment_form,
+        audit_form=AuditForm(),
+        history=services.history("application", application.id),
+        evidence_labels=rules.EVIDENCE_KINDS,
+        certificate=db.session.scalar(
+            select(Certificate).where(Certificate.application_id == application.id)
+        ),
+    )
+
+
+@bp.post("/certification/applications/<int:application_id>/evidence")
+@login_required
+def upload_evidence(application_id):
+    application = services.get_application(_user(), application_id)
+    if organisations.membership(_user(), application.organisation) is None:
+        abort_with(403, _("Only the applicant adds evidence."))
+    form = EvidenceForm()
+    if not form.validate_on_submit():
+        abort_with(400, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    with form.file.data.stream as upload:
+        content = upload.read(evidence.MAX_BYTES + 1)
+    try:
+        evidence.add(_user(), application, form.kind.data, form.file.data.filename or "", content)
+    except evidence.EvidenceRejected as error:
+        db.session.rollback()
+        abort_with(400, str(error))
+    db.session.commit()
+    flash(_("The document has been added."), "success")
+    return redirect(url_for("certification.application", application_id=application.id))
+
+
+@bp.get("/certification/evidence/<int:evidence_id>")
+@login_required
+def download_evidence(evidence_id):
+    document = db.session.get(Evidence, evidence_id) or abort_with(404, _("This document does not exist."))
+    services.get_application(_user(), document.application_id)
+    return send_from_directory(
+        evidence.folder(),
+        document.filename,
+        mimetype=document.media_type,
+        as_attachment=True,
+        download_name=document.original_name or document.filename,
+    )
+
+
+ACTIONS = {
+    "submit": (services.submit, False, "member"),
+    "withdraw": (services.withdraw, False, "member"),
+    "take": (services.take, False, "certifier"),
+    "request_changes": (services.request_changes, True, "certifier"),
+    "reject": (services.reject, True, "certifier"),
+    "approve": (services.approve, True, "certifier"),
+}
+
+
+@bp.post("/certification/applications/<int:application_id>/<action>")
+@login_required
+def act(application_id, action):
+    if action not in ACTIONS:
+        raise NotFound()
+    step, needs_reason, _role = ACTIONS[action]
+    application = services.get_application(_user(), application_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort_with(400, _("The reason is too long."))
+    args = (_user(), application, form.reason.data or "") if needs_reason else (_user(), application)
+    _workflow(step, *args)
+    flash(
+        _("Done: the application is now “%(status)s”.", status=services.status_label(application.status)),
+        "success",
+    )
+    return redirect(url_for("certification.application", application_id=application.id))
+
+
+@bp.post("/certification/applications/<int:application_id>/comments")
+@requires(Role.CERTIFIER)
+def add_comment(application_id):
+    application = services.get_application(_user(), application_id)
+    form = CommentForm()
+    form.criterion.choices = [SelectChoice(c.code) for c in application.catalogue.criteria]
+    form.product.choices = [SelectChoice(""), *(SelectChoice(str(i.product_id)) for i in application.items)]
+    if not form.validate_on_submit():
+        abort_with(400, _("Please choose a criterion and write a comment."))
+    product_id = int(form.product.data) if form.product.data else None
+    _workflow(services.comment, _user(), application, form.criterion.data, form.text.data, product_id)
+    return redirect(url_for("certification.application", application_id=application.id))
+
+
+@bp.post("/certification/applications/<int:application_id>/audits")
+@requires(Role.CERTIFIER)
+def add_audit(application_id):
+    application = services.get_application(_user(), application_id)
+    form = AuditForm()
+    if not form.validate_on_submit():
+        abort_with(400, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    data = {k: form.data[k] for k in ("audit_date", "mode", "auditor", "findings", "follow_up_until")}
+    _workflow(services.record_audit, _user(), application, data)
+    flash(_("The audit has been recorded."), "success")
+    return redirect(url_for("certification.application", application_id=application.id))
+
+
+# --- certifiers -----------------------------------------------------------------------------------
+
+
+@bp.get("/certification/queue")
+@requires(Role.CERTIFIER)
+def queue():
+    body = services.require_certifier(_user())
+    waiting = db.session.scalars(
+        select(Application)
+        .where(Application.status == ApplicationStatus.SUBMITTED)
+        .order_by(Application.submitted_at)
+    ).all()
+    mine = db.session.scalars(
+        select(Application)
+        .where(
+            Application.certification_body_id == body.id,
+            Application.status.in_([ApplicationStatus.IN_REVIEW, ApplicationStatus.CHANGES_REQUESTED]),
+        )
+        .order_by(Application.submitted_at)
+    ).all()
+    certificates = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.certification_body_id == body.id)
+        .order_by(Certificate.valid_until)
+    ).all()
+    return render_template(
+        "certification/queue.html",
+        waiting=waiting,
+        mine=mine,
+        certificates=certificates,
+        status_of=services.effective_status,
+        body=body,
+    )
+
+
+CERTIFICATE_ACTIONS = {"suspend", "reinstate", "revoke"}
+
+
+@bp.post("/certification/certificates/<int:certificate_id>/<action>")
+@login_required
+def certificate_action(certificate_id, action):
+    if action not in CERTIFICATE_ACTIONS:
+        raise NotFound()
+    certificate = services.get_certificate_for_certifier(_user(), certificate_id)
+    if action == "suspend":
+        form = SuspendForm()
+        if not form.validate_on_submit():
+            abort_with(400, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        _workflow(services.suspend, _user(), certificate, form.reason.data, form.remedy_until.data)
+    else:
+        form = ReasonForm()
+        if not form.validate_on_submit():
+            abort_with(400, _("The reason is too long."))
+        step = services.reinstate if action == "reinstate" else services.revoke
+        _workflow(step, _user(), certificate, form.reason.data or "")
+    flash(
+        _("The certificate is now “%(status)s”.", status=services.certificate_label(certificate.status)),
+        "success",
+    )
+    return redirect(url_for("certification.certificate", number=certificate.number))
+
+
+@bp.post("/certification/certificates/<int:certificate_id>/renew")
+@requires("member")
+def renew(certificate_id):
+    certificate = db.session.get(Certificate, certificate_id) or abort_with(404, _("Unknown certificate."))
+    application = _workflow(services.start_renewal, _user(), certificate)
+    flash(_("A renewal application has been started."), "success")
+    return redirect(url_for("certification.application", application_id=application.id))
+
+
+# --- the live pre-check while editing a product ---------------------------------------------------
+
+
+@bp.post("/certification/precheck")
+@requires("member")
+def precheck_preview():
+    """The pre-check for the product form as it is now, unsaved (HTML fragment for the edit page)."""
+    organisation_id = organisations.current(_user()).id
+    product = None
+    if request.form.get("product_id", "").isdigit():
+        product = catalogue.get_product_for_member(_user(), int(request.form["product_id"]))
+        organisation_id = product.organisation_id
+    form = ProductForm()
+    form.category.choices = [SelectChoice(c.slug) for c in catalogue.categories()]
+    form.set_site_choices(*catalogue.origin_choices(organisation_id))
+    problems, results, data = [], [], None
+    if form.validate():
+        try:
+            data = catalogue.preview_snapshot(
+                organisation_id,
+                product,
+                catalogue.ProductInput(form.product_fields(), form.ingredient_rows(), form.stage_rows()),
+            )
+        except catalogue.CatalogueError as error:
+            problems = error.messages
+        else:
+            results = services.precheck(data, services.current_catalogue())
+    else:
+        problems = [str(e) for field_errors in form.errors.values() for e in _flatten(field_errors)]
+    db.session.rollback()
+    return render_template(
+        "certification/_precheck.html",
+        results=results,
+        problems=problems,
+        data=data,
+        catalogue=services.current_catalogue(),
+    )
+
+
+def _flatten(errors):
+    for error in errors:
+        if isinstance(error, dict):
+            for nested in error.values():
+                yield from _flatten(nested)
+        elif isinstance(error, list):
+            yield from _flatten(error)
+        else:
+            yield error
+
+
+# --- criteria catalogues (admins) -----------------------------------------------------------------
+
+
+@bp.get("/certification/catalogues")
+@requires(Role.ADMIN)
+def catalogues():
+    return render_template(
+        "certification/catalogues.html",
+        catalogues=db.session.scalars(
+            select(CriteriaCatalogue).order_by(CriteriaCatalogue.code, CriteriaCatalogue.version.desc())
+        ).all(),
+    )
+
+
+def _catalogue(catalogue_id):
+    return db.session.get(CriteriaCatalogue, catalogue_id) or abort_with(404, _("Unknown catalogue."))
+
+
+@bp.post("/certification/catalogues/<int:catalogue_id>/draft")
+@requires(Role.ADMIN)
+def new_draft(catalogue_id):
+    draft = _workflow(services.new_draft, _user(), _catalogue(catalogue_id))
+    return redirect(url_for("certification.edit_catalogue", catalogue_id=draft.id))
+
+
+@bp.route("/certification/catalogues/<int:catalogue_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def edit_catalogue(catalogue_id):
+    catalogue_ = _catalogue(catalogue_id)
+    forms = {
+        c.id: CriterionForm(prefix=f"c{c.id}", data={**c.params, "evidence": c.evidence})
+        for c in catalogue_.criteria
+    }
+    validity = ValidityForm(prefix="v", obj=catalogue_)
+    problems = []
+    if request.method == "POST":
+        for criterion in catalogue_.criteria:
+            form = forms[criterion.id]
+            form.validate()
+            try:
+                services.update_criterion(
+                    _user(), criterion, form.params_for(criterion.rule_type), form.evidence.data
+                )
+            except services.WorkflowError as error:
+                problems.append(f"{criterion.code}: {error}")
+        if validity.validate():
+            try:
+                services.set_validity(_user(), catalogue_, validity.validity_months.data)
+            except services.WorkflowError as error:
+                problems.append(str(error))
+        else:
+            problems.append(" ".join(str(e) for e in validity.validity_months.errors))
+        if problems:
+            db.session.rollback()
+            return render_template(
+                "certification/catalogue.html",
+                catalogue=catalogue_,
+                forms=forms,
+                validity=validity,
+                problems=problems,
+            ), 400
+        db.session.commit()
+        flash(_("The draft has been saved."), "success")
+        return redirect(url_for("certification.edit_catalogue", catalogue_id=catalogue_.id))
+    return render_template(
+        "certification/catalogue.html",
+        catalogue=catalogue_,
+        forms=forms,
+        validity=validity,
+        problems=problems,
+    )
+
+
+@bp.post("/certification/catalogues/<int:catalogue_id>/publish")
+@requires(Role.ADMIN)
+def publish(catalogue_id):
+    catalogue_ = _catalogue(catalogue_id)
+    _workflow(services.publish, _user(), catalogue_)
+    flash(
+        _("Version %(n)d has been published. New applications are checked against it.", n=catalogue_.version),
+        "success",
+    )
+    return redirect(url_for("certification.catalogues"))
+
+
+# --- the public register --------------------------------------------------------------------------
+
+
+@bp.get("/certified")
+def register():
+    query = request.args.get("q", "")[:100]
+    category = request.args.get("category", "")
+    district = request.args.get("district", "")[:80]
+    categories = catalogue.categories()
+    category_id = next((c.id for c in categories if c.slug == category), None)
+    page = page_number()
+    entries = services.register(
+        query, category_id, district, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    districts = db.session.scalars(
+        select(Organisation.district)
+        .where(Organisation.district != "")
+        .distinct()
+        .order_by(Organisation.district)
+    ).all()
+    return render_template(
+        "certification/register.html",
+        entries=entries[:PAGE_SIZE],
+        has_next=len(entries) > PAGE_SIZE,
+        page=page,
+        query=query,
+        category=category,
+        district=district,
+        categories=categories,
+        districts=districts,
+        status_of=services.effective_status,
+    )
+
+
+@bp.get("/certificates/<number>")
+def certificate(number):
+    certificate = services.get_certificate(number[:20])
+    return render_template(
+        "certification/certificate.html",
+        certificate=certificate,
+        status=services.effective_status(certificate),
+        history=services.history("certificate", certificate.id),
+        may_decide=_may_decide(certificate),
+        suspend_form=SuspendForm(),
+        reason_form=ReasonForm(),
+    )
+
+
+def _may_decide(certificate) -> bool:
+    if not current_user.is_authenticated or not current_user.has_role(Role.CERTIFIER):
+        return False
+    body = services.certification_body_of(_user())
+    return body is not None and body.id == certificate.certification_body_id
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+
+@click.group("certification")
+def cli():
+    """Criteria checks, reminders and the audit chain."""
+
+
+@cli.command("check")
+@click.argument("product_id", type=int)
+@with_appcontext
+def check_command(product_id):
+    """Pre-check PRODUCT_ID's current data against the current criteria catalogue."""
+    product = db.session.get(Product, product_id)
+    if product is None or product.current_version is None:
+        raise click.ClickException(f"No product with id {product_id}.")
+    current = services.current_catalogue()
+    results = services.precheck(product.current_version.data, current)
+    click.echo(f"{product.name_de} (version {product.current_version.number}) – {current.label}")
+    for result in results:
+        click.echo(f"{result.code:<8} {result.outcome.value:<17} {result.message}")
+    click.echo(f"=> {rules.summary(results).value}")
+
+
+@cli.command("remind")
+@with_appcontext
+def remind_command():
+    """Send expiry reminders (60 and 30 days before) and mark expired certificates; for a daily cron job."""
+    counts = services.remind()
+    db.session.commit()
+    click.echo(f"{counts['reminded']} reminders sent, {counts['expired']} certificates marked expired.")
+
+
+@cli.command("verify-log")
+@with_appcontext
+def verify_log_command():
+    """Check the hash chain of the certification audit log; report the first broken link."""
+    broken = services.verify_chain()
+    if broken is not None:
+        click.echo(
+            f"BROKEN at audit record {broken.id} ({broken.subject_type} {broken.subject_id}, "
+            f"{broken.action}, {broken.created_at.isoformat()})"
+        )
+        raise SystemExit(1)
+    click.echo("OK: the audit log chain is intact.")

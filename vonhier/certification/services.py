@@ -1,0 +1,760 @@
+"""Certification rules: catalogues, the application workflow, certificates and the audit chain."""
+
+import hashlib
+import json
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, text
+from werkzeug.exceptions import Forbidden, NotFound
+
+from .. import mail
+from ..accounts.models import User
+from ..accounts.services import external_url
+from ..catalogue.models import Product, ProductVersion
+from ..catalogue.services import version_recorded
+from ..clock import utcnow
+from ..extensions import db
+from ..organisations.models import Organisation, OrgKind
+from ..organisations.services import membership
+from ..permissions import SYSTEM, Role
+from . import rules
+from .models import (
+    Application,
+    ApplicationItem,
+    ApplicationStatus,
+    Audit,
+    AuditRecord,
+    CatalogueCriterion,
+    CatalogueStatus,
+    Certificate,
+    CertificateProduct,
+    CertificateStatus,
+    CriteriaCatalogue,
+    CriterionComment,
+)
+
+S = ApplicationStatus
+GENESIS = "0" * 64
+DEFAULT_CODE = "VH"
+
+
+class WorkflowError(Exception):
+    """A step the rules do not allow now (HTTP 409); str() is a translated message."""
+
+
+# --- criteria catalogues --------------------------------------------------------------------------
+
+
+def current_catalogue(code: str = DEFAULT_CODE) -> CriteriaCatalogue:
+    """The newest published version: new applications are checked against it."""
+    catalogue = db.session.scalar(
+        select(CriteriaCatalogue)
+        .where(CriteriaCatalogue.code == code, CriteriaCatalogue.status == CatalogueStatus.PUBLISHED)
+        .order_by(CriteriaCatalogue.version.desc())
+    )
+    if catalogue is None:
+        raise LookupError("no published criteria catalogue: run `flask db upgrade`")
+    return catalogue
+
+
+def criteria_of(catalogue: CriteriaCatalogue) -> list[rules.Criterion]:
+    return [
+        rules.Criterion(
+            code=c.code,
+            title_de=c.title_de,
+            title_en=c.title_en,
+            explanation_de=c.explanation_de,
+            explanation_en=c.explanation_en,
+            applies_to=c.applies_to,
+            categories=list(c.categories),
+            rule_type=c.rule_type,
+            params=dict(c.params),
+            evidence=list(c.evidence),
+        )
+        for c in catalogue.criteria
+    ]
+
+
+def precheck(snapshot: dict, catalogue: CriteriaCatalogue, evidence: set[str] | None = None):
+    return rules.evaluate(snapshot, criteria_of(catalogue), evidence)
+
+
+def product_precheck(version: ProductVersion) -> tuple[CriteriaCatalogue, list]:
+    """The pre-check shown on a product's page: its current data against the current catalogue."""
+    catalogue = current_catalogue()
+    return catalogue, precheck(version.data, catalogue)
+
+
+def _require_admin(user) -> None:
+    if not user.has_role(Role.ADMIN):
+        raise Forbidden()
+
+
+def new_draft(user, source: CriteriaCatalogue) -> CriteriaCatalogue:
+    """A draft copy of a catalogue with the next version number, for admins to change and publish."""
+    _require_admin(user)
+    if db.session.scalar(
+        select(CriteriaCatalogue.id).where(
+            CriteriaCatalogue.code == source.code, CriteriaCatalogue.status == CatalogueStatus.DRAFT
+        )
+    ):
+        raise WorkflowError(str(_l("There is already a draft of this catalogue. Publish or edit that one.")))
+    latest = db.session.scalar(
+        select(func.max(CriteriaCatalogue.version)).where(CriteriaCatalogue.code == source.code)
+    )
+    draft = CriteriaCatalogue(
+        region_id=source.region_id,
+        code=source.code,
+        version=latest + 1,
+        name_de=source.name_de,
+        name_en=source.name_en,
+        validity_months=source.validity_months,
+    )
+    draft.criteria = [
+        CatalogueCriterion(
+            position=c.position,
+            code=c.code,
+            title_de=c.title_de,
+            title_en=c.title_en,
+            explanation_de=c.explanation_de,
+            explanation_en=c.explanation_en,
+            applies_to=c.applies_to,
+            categories=list(c.categories),
+            rule_type=c.rule_type,
+            params=dict(c.params),
+            evidence=list(c.evidence),
+        )
+        for c in source.criteria
+    ]
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def _require_draft(catalogue: CriteriaCatalogue) -> None:
+    if catalogue.status != CatalogueStatus.DRAFT:
+        raise WorkflowError(str(_l("A published catalogue cannot be changed. Create a new draft instead.")))
+
+
+def update_criterion(user, criterion: CatalogueCriterion, params: dict, evidence: list[str]) -> None:
+    _require_admin(user)
+    _require_draft(criterion.catalogue)
+    if problems := rules.validate_params(criterion.rule_type, params):
+        raise WorkflowError(" ".join(problems))
+    criterion.params = params
+    criterion.evidence = [e for e in evidence if e in rules.EVIDENCE_KINDS]
+
+
+def set_validity(user, catalogue: CriteriaCatalogue, months: int) -> None:
+    _require_admin(user)
+    _require_draft(catalogue)
+    catalogue.validity_months = months
+
+
+def publish(user, catalogue: CriteriaCatalogue) -> None:
+    _require_admin(user)
+    _require_draft(catalogue)
+    for criterion in catalogue.criteria:
+        if problems := rules.validate_params(criterion.rule_type, criterion.params):
+            raise WorkflowError(f"{criterion.code}: {' '.join(problems)}")
+    catalogue.status = CatalogueStatus.PUBLISHED
+    catalogue.published_at = utcnow()
+    catalogue.published_by_id = user.id
+    record(
+        user,
+        "catalogue",
+        catalogue.id,
+        "publish",
+        "draft",
+        "published",
+        data={"criteria": [[c.code, c.rule_type, c.params, c.evidence] for c in catalogue.criteria]},
+    )
+
+
+# --- the audit chain ------------------------------------------------------------------------------
+
+
+def _digest(data) -> str:
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def _link_hash(entry: AuditRecord) -> str:
+    return _digest(
+        [
+            entry.prev_hash,
+            entry.created_at.isoformat(),
+            entry.actor_id,
+            entry.actor_name,
+            entry.subject_type,
+            entry.subject_id,
+            entry.action,
+            entry.from_state,
+            entry.to_state,
+            entry.reason,
+            entry.data_hash,
+        ]
+    )
+
+
+def record(
+    actor,
+    subject_type: str,
+    subject_id: int,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data=None,
+) -> AuditRecord:
+    """Append one link to the hash chain; `data` (the frozen data a decision saw) is stored as its hash."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One writer at a time, or two links could claim the same predecessor.
+        db.session.execute(text("SELECT pg_advisory_xact_lock(72457)"))
+    last = db.session.scalar(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1))
+    entry = AuditRecord(
+        created_at=utcnow(),
+        actor_id=actor.id,
+        actor_name=actor.name,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data_hash=_digest(data) if data is not None else "",
+        prev_hash=last.hash if last else GENESIS,
+    )
+    entry.hash = _link_hash(entry)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def verify_chain() -> AuditRecord | None:
+    """The first record whose link is broken (changed, removed or re-ordered), or None if all hold."""
+    previous = GENESIS
+    for entry in db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)):
+        if entry.prev_hash != previous or _link_hash(entry) != entry.hash:
+            return entry
+        previous = entry.hash
+    return None
+
+
+def history(subject_type: str, subject_id: int) -> list[AuditRecord]:
+    return db.session.scalars(
+        select(AuditRecord)
+        .where(AuditRecord.subject_type == subject_type, AuditRecord.subject_id == subject_id)
+        .order_by(AuditRecord.id)
+    ).all()
+
+
+# --- who may act ----------------------------------------------------------------------------------
+
+
+def certification_body_of(user) -> Organisation | None:
+    """The certification body a certifier works for."""
+    if user is SYSTEM:
+        return None
+    return next(
+        (m.organisation for m in user.memberships if m.organisation.has_kind(OrgKind.CERTIFICATION_BODY)),
+        None,
+    )
+
+
+def require_certifier(user, application: Application | None = None) -> Organisation | None:
+    """A certifier of a certification body, never for their own organisations — no conflicts of interest."""
+    if user is SYSTEM:
+        return application.certification_body if application else None
+    body = certification_body_of(user)
+    if not user.has_role(Role.CERTIFIER) or body is None:
+        raise Forbidden()
+    if application is not None:
+        if membership(user, application.organisation) is not None or application.organisation_id == body.id:
+            raise WorkflowError(str(_l("You cannot decide on an organisation you belong to.")))
+        if application.certification_body_id not in (None, body.id):
+            raise Forbidden()
+    return body
+
+
+def _require_applicant(user, application: Application) -> None:
+    if user is not SYSTEM and membership(user, application.organisation) is None:
+        raise Forbidden()
+
+
+def get_application(user, application_id: int) -> Application:
+    """The application if `user` is a member of the applicant or a certifier; else 403/404."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise NotFound()
+    if membership(user, application.organisation) is None:
+        require_certifier(user)
+    return application
+
+
+# --- the workflow ---------------------------------------------------------------------------------
+
+TRANSITIONS = {
+    "submit": ({S.DRAFT}, S.SUBMITTED),
+    # A resubmission goes straight back to the certifier who asked for the changes.
+    "resubmit": ({S.CHANGES_REQUESTED}, S.IN_REVIEW),
+    "withdraw": ({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED}, S.WITHDRAWN),
+    "take": ({S.SUBMITTED}, S.IN_REVIEW),
+    "request_changes": ({S.IN_REVIEW}, S.CHANGES_REQUESTED),
+    "approve": ({S.IN_REVIEW}, S.APPROVED),
+    "reject": ({S.IN_REVIEW}, S.REJECTED),
+}
+
+
+def _move(actor, application: Application, action: str, reason: str = "", data=None) -> None:
+    allowed, target = TRANSITIONS[action]
+    if application.status not in allowed:
+        raise WorkflowError(
+            str(
+                _l(
+                    "This step is not possible while the application is “%(status)s”.",
+                    status=status_label(application.status),
+                )
+            )
+        )
+    before = application.status
+    application.status = target
+    record(actor, "application", application.id, action, before.value, target.value, reason, data)
+    _notify(application, reason)
+
+
+def status_label(status) -> str:
+    from ..labels import APPLICATION_STATUS
+
+    return str(APPLICATION_STATUS[ApplicationStatus(status)])
+
+
+def _notify(application: Application, reason: str) -> None:
+    people = {m.user for m in application.organisation.memberships}
+    if application.certifier:
+        people.add(application.certifier)
+    for person in people:
+        mail.send(
+            person.email,
+            _l(
+                "Your VON HIER application %(number)d: %(status)s",
+                number=application.id,
+                status=_StatusInLocale(application.status),
+            ),
+            "application_status",
+            locale=person.locale,
+            application=application,
+            reason=reason,
+            link=external_url("certification.application", application_id=application.id),
+        )
+
+
+class _StatusInLocale:
+    """Renders a status label lazily, in whatever language the mail is being written in."""
+
+    def __init__(self, status):
+        self.status = status
+
+    def __str__(self):
+        return status_label(self.status)
+
+
+def create_application(user, organisation_id: int, product_ids: list[int]) -> Application:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or (user is not SYSTEM and membership(user, organisation) is None):
+        raise Forbidden()
+    products = db.session.scalars(
+        select(Product).where(Product.id.in_(product_ids), Product.organisation_id == organisation_id)
+    ).all()
+    if not products or len(products) != len(set(product_ids)):
+        raise WorkflowError(str(_l("Please choose at least one of your active products.")))
+    if any(p.is_archived for p in products):
+        raise WorkflowError(str(_l("Archived products cannot be certified.")))
+    application = Application(
+        organisation_id=organisation_id,
+        catalogue=current_catalogue(),
+        created_by_id=user.id,
+        items=[ApplicationItem(product=p) for p in products],
+    )
+    db.session.add(application)
+    db.session.flush()
+    record(user, "application", application.id, "create", "", S.DRAFT.value)
+    return application
+
+
+def evidence_kinds(application: Application) -> set[str]:
+    return {e.kind for e in application.evidence}
+
+
+def submit(user, application: Application) -> None:
+    """Freeze the current data version of every product together with the evidence, and submit."""
+    _require_applicant(user, application)
+    for item in application.items:
+        item.product_version = item.product.current_version
+    frozen = {
+        "versions": [[i.product_id, i.product_version_id, i.product_version.data] for i in application.items],
+        "evidence": [[e.kind, e.sha256] for e in application.evidence],
+    }
+    application.submitted_at = utcnow()
+    _move(
+        user, application, "resubmit" if application.status == S.CHANGES_REQUESTED else "submit", data=frozen
+    )
+
+
+def withdraw(user, application: Application) -> None:
+    _require_applicant(user, application)
+    _move(user, application, "withdraw")
+
+
+def take(certifier, application: Application) -> None:
+    body = require_certifier(certifier, application)
+    application.certifier_id = certifier.id
+    application.certification_body_id = body.id if body else application.certification_body_id
+    _move(certifier, application, "take")
+
+
+def request_changes(certifier, application: Application, reason: str) -> None:
+    require_certifier(certifier, application)
+    _require_reason(reason)
+    _move(certifier, application, "request_changes", reason)
+
+
+def reject(certifier, application: Application, reason: str) -> None:
+    require_certifier(certifier, application)
+    _require_reason(reason)
+    application.decided_at = utcnow()
+    _move(certifier, application, "reject", reason, data=_frozen(application))
+
+
+def approve(certifier, application: Application, reason: str = "", today: date | None = None) -> Certificate:
+    """Approve and issue the certificate for the frozen product versions."""
+    require_certifier(certifier, application)
+    if application.status == S.IN_REVIEW and any(i.product_version_id is None for i in application.items):
+        raise WorkflowError(str(_l("The application has no frozen product data.")))
+    application.decided_at = utcnow()
+    _move(certifier, application, "approve", reason, data=_frozen(application))
+    return issue_certificate(certifier, application, today or utcnow().date())
+
+
+def _frozen(application: Application) -> list:
+    return [[i.product_id, i.product_version_id] for i in application.items]
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise WorkflowError(str(_l("Please give a reason.")))
+
+
+def comment(
+    certifier, application: Application, criterion_code: str, text_: str, product_id: int | None
+) -> None:
+    require_certifier(certifier, application)
+    if application.status != S.IN_REVIEW:
+        raise WorkflowError(str(_l("Comments are possible while the application is in review.")))
+    if criterion_code not in {c.code for c in application.catalogue.criteria}:
+        raise WorkflowError(str(_l("Unknown criterion.")))
+    db.session.add(
+        CriterionComment(
+            application_id=application.id,
+            product_id=product_id,
+            criterion_code=criterion_code,
+            text=text_.strip(),
+            author_id=certifier.id,
+        )
+    )
+
+
+def record_audit(certifier, application: Application, data: dict) -> Audit:
+    require_certifier(certifier, application)
+    if application.status not in (S.IN_REVIEW, S.CHANGES_REQUESTED):
+        raise WorkflowError(str(_l("Audits are recorded while the application is in review.")))
+    audit = Audit(application_id=application.id, recorded_by_id=certifier.id, **data)
+    db.session.add(audit)
+    db.session.flush()
+    record(certifier, "application", application.id, "audit", reason=data.get("findings", ""), data=data)
+    return audit
+
+
+# --- certificates ---------------------------------------------------------------------------------
+
+
+def _next_number(year: int) -> str:
+    prefix = f"{DEFAULT_CODE}-{year}-"
+    last = db.session.scalar(
+        select(func.max(Certificate.number)).where(Certificate.number.like(f"{prefix}%"))
+    )
+    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:06d}"
+
+
+def issue_certificate(actor, application: Application, today: date) -> Certificate:
+    catalogue = application.catalogue
+    # Months as days keeps the arithmetic simple and never ends a certificate early.
+    valid_until = today + timedelta(days=round(catalogue.validity_months * 365 / 12))
+    certificate = Certificate(
+        number=_next_number(today.year),
+        application_id=application.id,
+        organisation_id=application.organisation_id,
+        certification_body_id=application.certification_body_id,
+        catalogue_id=catalogue.id,
+        valid_from=today,
+        valid_until=valid_until,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    for item in application.items:
+        db.session.add(
+            CertificateProduct(
+                certificate=certificate,
+                product_id=item.product_id,
+                product_version_id=item.product_version_id,
+            )
+        )
+    record(
+        actor,
+        "certificate",
+        certificate.id,
+        "issue",
+        "",
+        CertificateStatus.ACTIVE.value,
+        data={
+            "number": certificate.number,
+            "versions": _frozen(application),
+            "valid": [str(today), str(valid_until)],
+        },
+    )
+    return certificate
+
+
+def effective_status(certificate: Certificate, today: date | None = None) -> CertificateStatus:
+    """The status right now: a certificate past its end date is expired whatever was last decided."""
+    today = today or utcnow().date()
+    if certificate.status != CertificateStatus.REVOKED and certificate.valid_until < today:
+        return CertificateStatus.EXPIRED
+    return certificate.status
+
+
+def get_certificate_for_certifier(user, certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound()
+    body = require_certifier(user)
+    if body is not None and certificate.certification_body_id != body.id:
+        raise Forbidden()
+    return certificate
+
+
+def _change_certificate(
+    actor,
+    certificate: Certificate,
+    action: str,
+    allowed: set,
+    target: CertificateStatus,
+    reason: str,
+    remedy_until: date | None = None,
+) -> None:
+    current = effective_status(certificate)
+    if current not in allowed:
+        raise WorkflowError(
+            str(
+                _l(
+                    "This step is not possible for a certificate that is “%(status)s”.",
+                    status=certificate_label(current),
+                )
+            )
+        )
+    certificate.status = target
+    certificate.status_reason = reason
+    certificate.remedy_until = remedy_until
+    record(actor, "certificate", certificate.id, action, current.value, target.value, reason)
+    for member in certificate.organisation.memberships:
+        mail.send(
+            member.user.email,
+            _l("Your VON HIER certificate %(number)s", number=certificate.number),
+            "certificate_status",
+            locale=member.user.locale,
+            certificate=certificate,
+            status=target,
+            reason=reason,
+            link=external_url("certification.certificate", number=certificate.number),
+        )
+
+
+def certificate_label(status) -> str:
+    from ..labels import CERTIFICATE_STATUS
+
+    return str(CERTIFICATE_STATUS[CertificateStatus(status)])
+
+
+ACTIVE_LIKE = {CertificateStatus.ACTIVE, CertificateStatus.REVIEW_NEEDED}
+
+
+def suspend(certifier, certificate: Certificate, reason: str, remedy_until: date) -> None:
+    _require_reason(reason)
+    if remedy_until <= utcnow().date():
+        raise WorkflowError(str(_l("The deadline for the remedy must lie in the future.")))
+    _change_certificate(
+        certifier, certificate, "suspend", ACTIVE_LIKE, CertificateStatus.SUSPENDED, reason, remedy_until
+    )
+
+
+def reinstate(certifier, certificate: Certificate, reason: str) -> None:
+    _change_certificate(
+        certifier,
+        certificate,
+        "reinstate",
+        {CertificateStatus.SUSPENDED, CertificateStatus.REVIEW_NEEDED},
+        CertificateStatus.ACTIVE,
+        reason,
+    )
+
+
+def revoke(certifier, certificate: Certificate, reason: str) -> None:
+    _require_reason(reason)
+    _change_certificate(
+        certifier,
+        certificate,
+        "revoke",
+        ACTIVE_LIKE | {CertificateStatus.SUSPENDED},
+        CertificateStatus.REVOKED,
+        reason,
+    )
+
+
+@version_recorded.connect
+def _review_certificates_after_change(
+    product: Product, previous: ProductVersion | None, version: ProductVersion
+) -> None:
+    """A change to a certified product that alters any criterion's outcome needs a certifier's look."""
+    links = db.session.scalars(
+        select(CertificateProduct).where(CertificateProduct.product_id == product.id)
+    ).all()
+    for link in links:
+        certificate = link.certificate
+        if effective_status(certificate) != CertificateStatus.ACTIVE:
+            continue
+        before = precheck(link.product_version.data, certificate.catalogue)
+        after = precheck(version.data, certificate.catalogue)
+        if [(r.code, r.outcome) for r in before] == [(r.code, r.outcome) for r in after]:
+            continue
+        certificate.status = CertificateStatus.REVIEW_NEEDED
+        record(
+            SYSTEM,
+            "certificate",
+            certificate.id,
+            "review_needed",
+            CertificateStatus.ACTIVE.value,
+            CertificateStatus.REVIEW_NEEDED.value,
+            reason=f"product {product.id} version {version.number}",
+            data=version.data,
+        )
+        for certifier in _certifiers_of(certificate.certification_body_id):
+            mail.send(
+                certifier.email,
+                _l("Certificate %(number)s needs a review", number=certificate.number),
+                "certificate_review",
+                locale=certifier.locale,
+                certificate=certificate,
+                product=product,
+                link=external_url("certification.certificate", number=certificate.number),
+            )
+
+
+def _certifiers_of(body_id: int) -> list[User]:
+    body = db.session.get(Organisation, body_id)
+    return [m.user for m in body.memberships if m.user.has_role(Role.CERTIFIER)] if body else []
+
+
+def remind(today: date | None = None) -> dict:
+    """Daily job: reminders 60 and 30 days before expiry (once each), and marking expired certificates."""
+    today = today or utcnow().date()
+    counts = {"reminded": 0, "expired": 0}
+    certificates = db.session.scalars(
+        select(Certificate).where(Certificate.status.in_(ACTIVE_LIKE | {CertificateStatus.SUSPENDED}))
+    )
+    for certificate in certificates:
+        if certificate.valid_until < today:
+            before = certificate.status
+            certificate.status = CertificateStatus.EXPIRED
+            record(
+                SYSTEM, "certificate", certificate.id, "expire", before.value, CertificateStatus.EXPIRED.value
+            )
+            counts["expired"] += 1
+            continue
+        days_left = (certificate.valid_until - today).days
+        for threshold in (60, 30):
+            action = f"reminder_{threshold}"
+            if days_left <= threshold and not _has_record(certificate, action):
+                record(SYSTEM, "certificate", certificate.id, action)
+                for member in certificate.organisation.memberships:
+                    mail.send(
+                        member.user.email,
+                        _l(
+                            "Your VON HIER certificate ends on %(date)s",
+                            date=certificate.valid_until.isoformat(),
+                        ),
+                        "certificate_reminder",
+                        locale=member.user.locale,
+                        certificate=certificate,
+                        days=days_left,
+                        link=external_url("certification.index"),
+                    )
+                counts["reminded"] += 1
+                break
+    return counts
+
+
+def _has_record(certificate: Certificate, action: str) -> bool:
+    return (
+        db.session.scalar(
+            select(AuditRecord.id).where(
+                AuditRecord.subject_type == "certificate",
+                AuditRecord.subject_id == certificate.id,
+                AuditRecord.action == action,
+            )
+        )
+        is not None
+    )
+
+
+def start_renewal(user, certificate: Certificate) -> Application:
+    application = create_application(
+        user, certificate.organisation_id, [p.product_id for p in certificate.products]
+    )
+    application.renews_certificate_id = certificate.id
+    return application
+
+
+# --- the public register --------------------------------------------------------------------------
+
+
+def register(
+    query: str = "", category_id: int | None = None, district: str = "", limit: int = 50, offset: int = 0
+):
+    """Certified products with their certificates, newest certificate per product first."""
+    statement = (
+        select(CertificateProduct)
+        .join(CertificateProduct.certificate)
+        .join(CertificateProduct.product)
+        .join(Certificate.organisation)
+        .order_by(Organisation.display_name, Product.name_de)
+    )
+    if query := query.strip().lower():
+        statement = statement.where(
+            func.lower(Product.name_de).contains(query, autoescape=True)
+            | func.lower(Organisation.display_name).contains(query, autoescape=True)
+            | func.lower(Certificate.number).contains(query, autoescape=True)
+        )
+    if category_id:
+        statement = statement.where(Product.category_id == category_id)
+    if district:
+        statement = statement.where(Organisation.district == district)
+    return db.session.scalars(statement.limit(limit).offset(offset)).all()
+
+
+def get_certificate(number: str) -> Certificate:
+    certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
+    if certificate is None:
+        raise NotFound()
+    return certificate
