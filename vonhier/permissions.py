@@ -3,9 +3,11 @@
 import enum
 from functools import wraps
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
+from .errors import abort_with
 from .extensions import login_manager
 
 
@@ -55,6 +57,12 @@ def requires(*capabilities: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if capabilities and not any(has_capability(current_user, c) for c in capabilities):
+                if capabilities == ("member",):
+                    # The one refusal a newcomer meets on the way: say what to do about it.
+                    abort_with(
+                        403,
+                        str(_l("Please register your business first, or ask its owner for an invitation.")),
+                    )
                 raise Forbidden()
             return view(*args, **kwargs)
 

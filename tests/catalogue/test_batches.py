@@ -87,3 +87,12 @@ def test_edit_batch_and_permissions(app, client, product_id):
     stranger.post("/login", data={"email": outsider.email, "password": outsider.password})
     assert stranger.get(f"/catalogue/batches/{batch_id}/edit").status_code == 403
     assert client.get("/catalogue/batches/999999/edit").status_code == 404
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "2099-01-01"])
+def test_absurd_production_dates(app, client, product_id, day):
+    response = client.post(
+        f"/catalogue/products/{product_id}/batches/new", data={"lot": "L9", "produced_on": day}
+    )
+    assert response.status_code == 400
+    assert batch_count(app) == 0

@@ -117,3 +117,10 @@ def test_place_lookup_json(client, login_as):
     response = client.get("/catalogue/places?q=" + "x" * 200)
     assert response.status_code == 400 and response.json["error"]["message"]
     assert client.get("/catalogue/places?q=zzzzqqq").json == {"places": []}
+
+
+def test_newcomer_without_organisation_is_told_what_to_do(client, login_as):
+    login_as("user")
+    response = client.get("/catalogue/")
+    assert response.status_code == 403
+    assert "Bitte registrieren Sie zuerst Ihren Betrieb" in response.get_data(as_text=True)

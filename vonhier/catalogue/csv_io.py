@@ -276,8 +276,8 @@ def check(
     for reference, group in _grouped(rows).items():
         data, problems = _product_input(group, sites)
         product = existing.get(data.fields["reference"]) if data.fields["reference"] else None
-        if not problems:
-            problems = services.check_product(organisation_id, product, data)
+        # All problems at once, so that a file can be fixed in one round.
+        problems += services.check_product(organisation_id, product, data)
         if gtin := data.fields.get("gtin"):
             if gtin in gtins:
                 problems.append(

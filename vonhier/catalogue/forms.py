@@ -1,5 +1,7 @@
 """Forms for sites, products (with ingredient and stage rows), batches and CSV uploads."""
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -23,9 +25,12 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
 from .. import labels
+from ..clock import utcnow
+from ..forms import CoordinatesPair, control_body_code_field
 from ..organisations.forms import COUNTRY_CHOICES
 from .models import Species, StageKind, Unit
 
@@ -37,7 +42,7 @@ def _choices(mapping, blank=None):
     return options + [SelectChoice(k.value, v) for k, v in mapping.items()]
 
 
-class SiteForm(FlaskForm):
+class SiteForm(CoordinatesPair, FlaskForm):
     name = StringField(
         _l("Name of the site"),
         validators=[DataRequired(), Length(max=120)],
@@ -70,16 +75,6 @@ class SiteForm(FlaskForm):
         ],
         description=_l("The Kennnummer under the animal husbandry labelling law."),
     )
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        # Checked here: Optional() skips a field's own checks when it is empty.
-        if (self.latitude.data is None) != (self.longitude.data is None) and not (
-            self.latitude.errors or self.longitude.errors
-        ):
-            self.longitude.errors.append(_l("Please enter both latitude and longitude, or neither."))
-            return False
-        return valid
 
     def site_data(self) -> dict:
         return {
@@ -153,15 +148,7 @@ class ProductForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
         description=_l("8, 12, 13 or 14 digits; leave empty if the product has none."),
     )
-    organic_control_body = StringField(
-        _l("Organic control body code"),
-        validators=[
-            Optional(),
-            Length(max=20),
-            Regexp(r"^[A-Z]{2}-[A-ZÄÖÜ]{2,5}-\d{3}$", message=_l("Format: DE-ÖKO-006")),
-        ],
-        filters=[lambda v: v.strip().upper() if v else v],
-    )
+    organic_control_body = control_body_code_field(_l("Organic control body code"))
     gmo_free = BooleanField(_l("Declared GMO-free (“Ohne Gentechnik”)"))
     species = SelectField(
         _l("Animal species"),
@@ -296,6 +283,12 @@ class BatchForm(FlaskForm):
             self.origin_site_id.data = ""
 
     origin_note = StringField(_l("Note on the origin"), validators=[Optional(), Length(max=200)])
+
+    def validate_produced_on(self, field):
+        today = utcnow().date()
+        earliest, latest = today - timedelta(days=30 * 365), today + timedelta(days=366)
+        if field.data and not earliest <= field.data <= latest:
+            raise ValidationError(_l("Please check the date: it lies too far in the past or the future."))
 
     def batch_data(self) -> dict:
         return {

@@ -21,6 +21,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from .. import labels
 from ..accounts.forms import email_field
 from ..clock import utcnow
+from ..forms import CoordinatesPair, control_body_code_field
 from .models import OrgKind, SizeClass
 from .services import PROFILE_FIELDS
 
@@ -71,7 +72,7 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError(_l("Please choose only from the options shown."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(CoordinatesPair, FlaskForm):
     display_name = StringField(_l("Name shown to the public"), validators=[DataRequired(), Length(max=120)])
     legal_name = StringField(
         _l("Legal name"),
@@ -131,15 +132,8 @@ class OrganisationForm(FlaskForm):
         default=SizeClass.MICRO.value,
         description=_l("Used for the licence fee; very small producers pay least."),
     )
-    control_body_code = StringField(
-        _l("Control body code"),
-        validators=[
-            Optional(),
-            Length(max=20),
-            Regexp(r"^[A-Z]{2}-[A-ZÄÖÜ]{2,5}-\d{3}$", message=_l("Format: DE-ÖKO-006")),
-        ],
-        filters=[lambda v: v.strip().upper() if v else v],
-        description=_l("Only for certification bodies, e.g. DE-ÖKO-006."),
+    control_body_code = control_body_code_field(
+        _l("Control body code"), description=_l("Only for certification bodies, e.g. DE-ÖKO-006.")
     )
     logo = FileField(_l("Logo or photo"), description=_l("JPEG, PNG or WebP, at most 15 MB."))
 
@@ -153,16 +147,6 @@ class OrganisationForm(FlaskForm):
         pattern = POSTCODE_PATTERNS.get(self.country.data)
         if pattern and not re.fullmatch(pattern, field.data.strip()):
             raise ValidationError(_l("This is not a valid postcode for the chosen country."))
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        # Checked here, not per field: Optional() skips a field's own checks when it is empty.
-        if (self.latitude.data is None) != (self.longitude.data is None) and not (
-            self.latitude.errors or self.longitude.errors
-        ):
-            self.longitude.errors.append(_l("Please enter both latitude and longitude, or neither."))
-            return False
-        return valid
 
     def validate_state(self, field):
         if self.country.data == "DE" and not field.data:
