@@ -133,3 +133,16 @@ def product(app, owner_id, organisation_id, ingredients, stages=(), **fields):
         )
         db.session.commit()
         return saved.id
+
+
+def licence(app, organisation_id):
+    """This year's licence, accepted and paid by invoice, so the organisation may apply."""
+    from vonhier.payments import services as payments
+    from vonhier.permissions import SYSTEM
+
+    with app.app_context():
+        current = payments.accept_terms(SYSTEM, organisation_id)
+        if current.status != "active":
+            invoice = payments.create_invoice(SYSTEM, current)
+            payments.mark_invoice_paid(SYSTEM, invoice, utcnow().date(), invoice.gross_cents)
+        db.session.commit()

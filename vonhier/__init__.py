@@ -41,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_template_context(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, format_decimal
+    from flask_babel import format_currency, format_date, format_datetime, format_decimal
     from flask_login import current_user
 
     from . import labels
@@ -53,6 +53,7 @@ def register_template_context(app: Flask) -> None:
         format_date=format_date,
         format_datetime=format_datetime,
         format_decimal=format_decimal,
+        format_currency=format_currency,
         product_precheck=certification.product_precheck,
     )
     app.context_processor(labels.template_context)
@@ -91,8 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core
     from .media import bp as media
     from .organisations.routes import bp as organisations
+    from .payments.routes import bp as payments
 
-    for blueprint in (core, accounts, organisations, catalogue, certification, admin, media):
+    for blueprint in (core, accounts, organisations, catalogue, certification, payments, admin, media):
         app.register_blueprint(blueprint)
 
 
@@ -100,6 +102,7 @@ def register_commands(app: Flask) -> None:
     from .certification.routes import cli as certification
     from .demo.commands import demo
     from .geo.commands import region
+    from .payments.routes import cli as payments
 
-    for group in (demo, region, certification):
+    for group in (demo, region, certification, payments):
         app.cli.add_command(group)

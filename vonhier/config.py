@@ -49,6 +49,17 @@ def from_environment() -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "VON HIER <noreply@vonhier.example>"),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "https://api.stripe.com"),
+        "STRIPE_MAX_RETRIES": int(os.environ.get("STRIPE_MAX_RETRIES", 2)),
+        "LICENCE_TERMS_VERSION": os.environ.get("LICENCE_TERMS_VERSION", "2026-1"),
+        # Printed on invoices (a German invoice names the issuer with address and VAT id).
+        "INVOICE_ISSUER": os.environ.get(
+            "INVOICE_ISSUER", "Mark & Metropole e. V. · Geschäftsstelle VON HIER · Am Markt 1 · 14467 Potsdam"
+        ),
+        "INVOICE_VAT_ID": os.environ.get("INVOICE_VAT_ID", "DE000000000"),
+        "INVOICE_IBAN": os.environ.get("INVOICE_IBAN", "DE00 1000 0000 0000 0000 00"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per hour"),

@@ -103,6 +103,15 @@ OUTCOME = {
     "evidence_missing": _l("evidence missing"),
 }
 
+LICENCE_STATE = {
+    "none": _l("no licence"),
+    "pending_payment": _l("awaiting payment"),
+    "active": _l("active"),
+    "expired": _l("expired"),
+    "cancelled": _l("cancelled"),
+}
+INVOICE_STATUS = {"open": _l("open"), "paid": _l("paid"), "cancelled": _l("cancelled")}
+
 RECORD_ACTION = {
     "create": _l("created"),
     "submit": _l("submitted"),
@@ -172,4 +181,6 @@ def template_context() -> dict:
         "audit_mode_labels": AUDIT_MODE,
         "outcome_labels": OUTCOME,
         "record_labels": RECORD_ACTION,
+        "licence_labels": LICENCE_STATE,
+        "invoice_labels": INVOICE_STATUS,
     }

@@ -1,6 +1,8 @@
-// Asks before irreversible actions: forms with data-confirm submit only after the person agrees.
+// Asks before irreversible actions: a form (or the button that submits it) with data-confirm submits only
+// after the person agrees.
 document.addEventListener("submit", function (event) {
   "use strict";
-  var question = event.target.getAttribute("data-confirm");
+  var button = event.submitter;
+  var question = (button && button.getAttribute("data-confirm-click")) || event.target.getAttribute("data-confirm");
   if (question && !window.confirm(question)) { event.preventDefault(); }
 });

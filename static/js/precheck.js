@@ -13,8 +13,12 @@
     var data = new FormData(form);
     data.delete("image");  // the photo plays no part in the criteria
     fetch(panel.dataset.url, {method: "POST", body: data, credentials: "same-origin"})
-      .then(function (response) { return response.text(); })
-      .then(function (html) { body.innerHTML = html; });
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (html) { body.innerHTML = html; })
+      .catch(function () { body.textContent = panel.dataset.unavailable; });
   }
 
   form.addEventListener("input", function () {

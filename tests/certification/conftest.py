@@ -20,6 +20,7 @@ def signed_in(app, user):
 def scene(app):
     owner = factories.user(app, email="bauer@example.org", name="Hanna Bauer")
     org = factories.organisation(app, owner_id=owner.id, display_name="Hof Sonnenwiese", district="Uckermark")
+    factories.licence(app, org.id)
     farm = factories.site(app, org.id, name="Hof", town="Prenzlau", latitude=53.3167, longitude=13.8667)
     shop = factories.site(
         app, org.id, name="Hofladen", town="Prenzlau", latitude=53.3167, longitude=13.8667, kind="shop"

@@ -19,6 +19,8 @@ def draft_form(draft, **changes):
     data = {"v-validity_months": str(draft.validity_months)}
     for criterion in draft.criteria:
         prefix = f"c{criterion.id}-"
+        for key in ("title_de", "title_en", "explanation_de", "explanation_en"):
+            data[prefix + key] = getattr(criterion, key)
         for key, value in criterion.params.items():
             data[prefix + key] = str(value)
         data[prefix + "evidence"] = list(criterion.evidence)
@@ -51,15 +53,27 @@ def test_admin_publishes_version_2_with_other_numbers(app, admin):
     draft, ids = make_draft(app, admin)
     with app.app_context():
         draft = db.session.get(CriteriaCatalogue, draft.id)
-        data = draft_form(draft, **{f"c{ids['VH-R1']}-min_percent": "80", "v-validity_months": "24"})
-    assert admin.post(f"/certification/catalogues/{draft.id}", data=data).status_code == 302
-    assert admin.post(f"/certification/catalogues/{draft.id}/publish").status_code == 302
+        data = draft_form(
+            draft,
+            **{
+                f"c{ids['VH-R1']}-min_percent": "80",
+                "v-validity_months": "24",
+                f"c{ids['VH-R1']}-title_de": "Mindestens 80 % regionale Rohstoffe",
+            },
+        )
+    assert (
+        admin.post(f"/certification/catalogues/{draft.id}", data={**data, "publish": "1"}).status_code == 302
+    )
     with app.app_context():
         from vonhier.certification.services import current_catalogue
 
         current = current_catalogue()
         assert current.version == 2 and current.validity_months == 24
-        assert db.session.get(CatalogueCriterion, ids["VH-R1"]).params == {"min_percent": 80}
+        changed = db.session.get(CatalogueCriterion, ids["VH-R1"])
+        assert (
+            changed.params == {"min_percent": 80}
+            and changed.title_de == "Mindestens 80 % regionale Rohstoffe"
+        )
         v1 = db.session.scalar(select(CriteriaCatalogue).where(CriteriaCatalogue.version == 1))
         assert next(c for c in v1.criteria if c.code == "VH-R1").params == {"min_percent": 70}
 

@@ -159,6 +159,27 @@ def test_producer_may_withdraw_before_a_decision(app, scene, state):
     assert status(app, application_id) == "withdrawn"
 
 
+def test_submitting_needs_a_current_licence(app, scene):
+    """The licence gate: an organisation without a paid (or zero-fee) licence cannot submit."""
+    stranger = factories.user_with_role(app, "owner")
+    farm = factories.site(app, stranger.organisation.id)
+    product_id = factories.product(
+        app,
+        stranger.id,
+        stranger.organisation.id,
+        [("Eier", 100, farm.id, False)],
+        name_de="Eier",
+        category="eggs",
+    )
+    client = signed_in(app, stranger)
+    response = client.post("/certification/applications/new", data={"products": [product_id]})
+    application_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    response = act(client, application_id, "submit")
+    assert response.status_code == 409
+    assert "Lizenz" in response.get_data(as_text=True) or "licence" in response.get_data(as_text=True)
+    assert status(app, application_id) == "draft"
+
+
 def test_reject_and_request_changes_need_a_reason(app, scene):
     application_id = create(scene)
     bring_to(scene, application_id, "in_review")
@@ -194,6 +215,7 @@ def test_certifier_cannot_certify_its_own_certification_body(app, scene):
 
         db.session.add(Membership(user_id=colleague.id, organisation_id=scene.body.id))
         db.session.commit()
+    factories.licence(app, scene.body.id)
     product_id = factories.product(
         app,
         colleague.id,
@@ -467,3 +489,68 @@ def test_register_filters(app, scene):
     for query in ("?page=-5", "?category=nonsense", "?q=" + "x" * 5000, "?q=%25"):
         assert client.get("/certified" + query).status_code == 200
     assert client.get("/certificates/VH-0000-999999").status_code == 404
+
+
+def test_products_failing_a_criterion_cannot_be_approved(app, scene):
+    with app.app_context():
+        from vonhier.catalogue.models import Product
+
+        product = db.session.get(Product, scene.product_id)
+        product.husbandry_level = 2
+        from vonhier.catalogue import services as catalogue
+        from vonhier.permissions import SYSTEM
+
+        catalogue.record_version(SYSTEM, product)
+        db.session.commit()
+    application_id = create(scene)
+    bring_to(scene, application_id, "in_review")
+    response = act(scene.certifier_client, application_id, "approve")
+    assert response.status_code == 409
+    assert "Landeier" in response.get_data(as_text=True)
+    assert status(app, application_id) == "in_review"
+
+
+def test_two_decisions_at_the_same_moment_issue_one_certificate(app, scene):
+    """Compare-and-set on the state: the decision that comes second finds the application changed."""
+    from vonhier.accounts.models import User
+
+    application_id = create(scene)
+    bring_to(scene, application_id, "in_review")
+    with app.app_context():
+        stale = db.session.get(Application, application_id)
+        assert stale.status == "in_review"  # this request read the state before the other one decided
+        assert act(scene.certifier_client, application_id, "approve").status_code == 302
+        with pytest.raises(services.WorkflowError):
+            services.approve(db.session.get(User, scene.certifier.id), stale)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_a_product_is_in_one_open_application_at_a_time(app, scene):
+    create(scene)
+    response = scene.producer_client.post("/certification/applications/new", data={"products": [scene.product_id]})
+    assert response.status_code == 409
+    assert "offenen Antrag" in response.get_data(as_text=True)
+
+
+def test_certificate_decisions_need_sound_input(app, scene):
+    certificate_id, _ = approved_certificate(app, scene)
+    client = scene.certifier_client
+    with app.app_context():
+        valid_until = db.session.get(Certificate, certificate_id).valid_until
+    late = (valid_until + timedelta(days=10)).isoformat()
+    assert client.post(f"/certification/certificates/{certificate_id}/suspend",
+                       data={"reason": "x", "remedy_until": late}).status_code == 409
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    client.post(f"/certification/certificates/{certificate_id}/suspend", data={"reason": "x", "remedy_until": soon})
+    assert client.post(f"/certification/certificates/{certificate_id}/reinstate", data={"reason": ""}
+                       ).status_code == 409
+
+
+def test_audits_cannot_lie_in_the_future(app, scene):
+    application_id = create(scene)
+    bring_to(scene, application_id, "in_review")
+    future = (date.today() + timedelta(days=5)).isoformat()
+    response = scene.certifier_client.post(f"/certification/applications/{application_id}/audits", data={
+        "audit_date": future, "mode": "on_site", "auditor": "P"})
+    assert response.status_code == 400

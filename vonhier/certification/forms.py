@@ -13,9 +13,10 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import labels
+from ..clock import utcnow
 from . import rules
 
 
@@ -65,6 +66,10 @@ class AuditForm(FlaskForm):
     findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=4000)])
     follow_up_until = DateField(_l("Follow-up deadline"), validators=[Optional()])
 
+    def validate_audit_date(self, field):
+        if field.data and field.data > utcnow().date():
+            raise ValidationError(_l("An audit cannot lie in the future."))
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if valid and self.follow_up_until.data and self.follow_up_until.data < self.audit_date.data:
@@ -76,6 +81,11 @@ class AuditForm(FlaskForm):
 class CriterionForm(FlaskForm):
     """The numbers of one criterion in a draft catalogue; which fields count depends on the rule type."""
 
+    # The wording changes with the numbers: "at least 80 %" must not keep saying 70 %.
+    title_de = StringField(_l("Title (German)"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=200)])
+    explanation_de = TextAreaField(_l("Explanation (German)"), validators=[Optional(), Length(max=1000)])
+    explanation_en = TextAreaField(_l("Explanation (English)"), validators=[Optional(), Length(max=1000)])
     min_percent = IntegerField(_l("Minimum regional share in %"), validators=[Optional()])
     min_level = IntegerField(_l("Minimum husbandry level"), validators=[Optional()])
     max_leg_km = IntegerField(_l("Longest transport leg in km"), validators=[Optional()])
@@ -91,6 +101,12 @@ class CriterionForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.evidence.choices = [SelectChoice(k, label) for k, label in rules.EVIDENCE_KINDS.items()]
+
+    def texts(self) -> dict:
+        return {
+            name: (getattr(self, name).data or "").strip()
+            for name in ("title_de", "title_en", "explanation_de", "explanation_en")
+        }
 
     def params_for(self, rule_type: str) -> dict:
         names = {

@@ -201,7 +201,8 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    # One certificate per application, enforced by the database too (against decisions at the same moment).
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     certification_body_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     catalogue_id: Mapped[int] = mapped_column(ForeignKey("criteria_catalogues.id"))

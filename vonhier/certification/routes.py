@@ -17,6 +17,7 @@ from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
+from ..payments import services as payments
 from ..permissions import Role, login_required, requires
 from ..web import page_number, render_form
 from . import evidence, rules, services
@@ -370,7 +371,17 @@ def new_draft(catalogue_id):
 def edit_catalogue(catalogue_id):
     catalogue_ = _catalogue(catalogue_id)
     forms = {
-        c.id: CriterionForm(prefix=f"c{c.id}", data={**c.params, "evidence": c.evidence})
+        c.id: CriterionForm(
+            prefix=f"c{c.id}",
+            data={
+                **c.params,
+                "evidence": c.evidence,
+                "title_de": c.title_de,
+                "title_en": c.title_en,
+                "explanation_de": c.explanation_de,
+                "explanation_en": c.explanation_en,
+            },
+        )
         for c in catalogue_.criteria
     }
     validity = ValidityForm(prefix="v", obj=catalogue_)
@@ -381,7 +392,7 @@ def edit_catalogue(catalogue_id):
             form.validate()
             try:
                 services.update_criterion(
-                    _user(), criterion, form.params_for(criterion.rule_type), form.evidence.data
+                    _user(), criterion, form.params_for(criterion.rule_type), form.evidence.data, form.texts()
                 )
             except services.WorkflowError as error:
                 problems.append(f"{criterion.code}: {error}")
@@ -401,6 +412,16 @@ def edit_catalogue(catalogue_id):
                 validity=validity,
                 problems=problems,
             ), 400
+        if request.form.get("publish"):
+            _workflow(services.publish, _user(), catalogue_)
+            flash(
+                _(
+                    "Version %(n)d has been published. New applications are checked against it.",
+                    n=catalogue_.version,
+                ),
+                "success",
+            )
+            return redirect(url_for("certification.catalogues"))
         db.session.commit()
         flash(_("The draft has been saved."), "success")
         return redirect(url_for("certification.edit_catalogue", catalogue_id=catalogue_.id))
@@ -464,6 +485,7 @@ def certificate(number):
     certificate = services.get_certificate(number[:20])
     return render_template(
         "certification/certificate.html",
+        licensed=payments.is_current(certificate.organisation_id),
         certificate=certificate,
         status=services.effective_status(certificate),
         history=services.history("certificate", certificate.id),

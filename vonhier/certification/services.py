@@ -5,11 +5,11 @@ import json
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from werkzeug.exceptions import Forbidden, NotFound
 
 from .. import mail
-from ..accounts.models import User
+from ..accounts.models import User, UserRole
 from ..accounts.services import external_url
 from ..catalogue.models import Product, ProductVersion
 from ..catalogue.services import version_recorded
@@ -17,6 +17,7 @@ from ..clock import utcnow
 from ..extensions import db
 from ..organisations.models import Organisation, OrgKind
 from ..organisations.services import membership
+from ..payments import services as payments
 from ..permissions import SYSTEM, Role
 from . import rules
 from .models import (
@@ -137,11 +138,18 @@ def _require_draft(catalogue: CriteriaCatalogue) -> None:
         raise WorkflowError(str(_l("A published catalogue cannot be changed. Create a new draft instead.")))
 
 
-def update_criterion(user, criterion: CatalogueCriterion, params: dict, evidence: list[str]) -> None:
+def update_criterion(
+    user, criterion: CatalogueCriterion, params: dict, evidence: list[str], texts: dict | None = None
+) -> None:
     _require_admin(user)
     _require_draft(criterion.catalogue)
     if problems := rules.validate_params(criterion.rule_type, params):
         raise WorkflowError(" ".join(problems))
+    if texts is not None:
+        if not (texts.get("title_de") and texts.get("title_en")):
+            raise WorkflowError(str(_l("Every criterion needs a German and an English title.")))
+        for key, value in texts.items():
+            setattr(criterion, key, value)
     criterion.params = params
     criterion.evidence = [e for e in evidence if e in rules.EVIDENCE_KINDS]
 
@@ -320,6 +328,16 @@ def _move(actor, application: Application, action: str, reason: str = "", data=N
             )
         )
     before = application.status
+    # Compare-and-set in the database: of two requests deciding at once, only one finds the old state.
+    moved = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == before)
+        .values(status=target)
+    )
+    if moved.rowcount != 1:
+        raise WorkflowError(
+            str(_l("Someone else has just changed this application. Please reload the page."))
+        )
     application.status = target
     record(actor, "application", application.id, action, before.value, target.value, reason, data)
     _notify(application, reason)
@@ -335,6 +353,11 @@ def _notify(application: Application, reason: str) -> None:
     people = {m.user for m in application.organisation.memberships}
     if application.certifier:
         people.add(application.certifier)
+    elif application.status == S.SUBMITTED:
+        # Nobody has taken it yet: every certifier hears of a new application in the queue.
+        people |= set(
+            db.session.scalars(select(User).join(User.roles).where(UserRole.role == Role.CERTIFIER))
+        )
     for person in people:
         mail.send(
             person.email,
@@ -372,6 +395,8 @@ def create_application(user, organisation_id: int, product_ids: list[int]) -> Ap
         raise WorkflowError(str(_l("Please choose at least one of your active products.")))
     if any(p.is_archived for p in products):
         raise WorkflowError(str(_l("Archived products cannot be certified.")))
+    if busy := [p.name_de for p in products if _in_open_application(p.id)]:
+        raise WorkflowError(str(_l("Already in an open application: %(names)s.", names=", ".join(busy))))
     application = Application(
         organisation_id=organisation_id,
         catalogue=current_catalogue(),
@@ -384,6 +409,21 @@ def create_application(user, organisation_id: int, product_ids: list[int]) -> Ap
     return application
 
 
+OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED)
+
+
+def _in_open_application(product_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(ApplicationItem.id)
+            .join(ApplicationItem.application)
+            .where(ApplicationItem.product_id == product_id, Application.status.in_(OPEN_STATES))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def evidence_kinds(application: Application) -> set[str]:
     return {e.kind for e in application.evidence}
 
@@ -391,6 +431,15 @@ def evidence_kinds(application: Application) -> set[str]:
 def submit(user, application: Application) -> None:
     """Freeze the current data version of every product together with the evidence, and submit."""
     _require_applicant(user, application)
+    if not payments.is_current(application.organisation_id):
+        raise WorkflowError(
+            str(
+                _l(
+                    "An application needs a current label licence. Please accept the licence "
+                    "terms and pay the fee (or ask for the zero-fee tier) first."
+                )
+            )
+        )
     for item in application.items:
         item.product_version = item.product.current_version
     frozen = {
@@ -433,6 +482,25 @@ def approve(certifier, application: Application, reason: str = "", today: date |
     require_certifier(certifier, application)
     if application.status == S.IN_REVIEW and any(i.product_version_id is None for i in application.items):
         raise WorkflowError(str(_l("The application has no frozen product data.")))
+    failing = [
+        i.product.name_de
+        for i in application.items
+        if application.status == S.IN_REVIEW
+        and any(
+            r.outcome == rules.Outcome.FAILED
+            for r in precheck(i.product_version.data, application.catalogue, evidence_kinds(application))
+        )
+    ]
+    if failing:
+        raise WorkflowError(
+            str(
+                _l(
+                    "Products that do not meet every criterion cannot be approved: %(names)s. "
+                    "Request changes or reject.",
+                    names=", ".join(failing),
+                )
+            )
+        )
     application.decided_at = utcnow()
     _move(certifier, application, "approve", reason, data=_frozen(application))
     return issue_certificate(certifier, application, today or utcnow().date())
@@ -594,12 +662,17 @@ def suspend(certifier, certificate: Certificate, reason: str, remedy_until: date
     _require_reason(reason)
     if remedy_until <= utcnow().date():
         raise WorkflowError(str(_l("The deadline for the remedy must lie in the future.")))
+    if remedy_until > certificate.valid_until:
+        raise WorkflowError(
+            str(_l("The deadline for the remedy must lie within the certificate's validity."))
+        )
     _change_certificate(
         certifier, certificate, "suspend", ACTIVE_LIKE, CertificateStatus.SUSPENDED, reason, remedy_until
     )
 
 
 def reinstate(certifier, certificate: Certificate, reason: str) -> None:
+    _require_reason(reason)
     _change_certificate(
         certifier,
         certificate,
@@ -639,6 +712,7 @@ def _review_certificates_after_change(
         if [(r.code, r.outcome) for r in before] == [(r.code, r.outcome) for r in after]:
             continue
         certificate.status = CertificateStatus.REVIEW_NEEDED
+        certificate.status_reason = ""
         record(
             SYSTEM,
             "certificate",
@@ -732,7 +806,7 @@ def start_renewal(user, certificate: Certificate) -> Application:
 def register(
     query: str = "", category_id: int | None = None, district: str = "", limit: int = 50, offset: int = 0
 ):
-    """Certified products with their certificates, newest certificate per product first."""
+    """Certified products of organisations with a current licence, with their certificates."""
     statement = (
         select(CertificateProduct)
         .join(CertificateProduct.certificate)
@@ -740,6 +814,10 @@ def register(
         .join(Certificate.organisation)
         .order_by(Organisation.display_name, Product.name_de)
     )
+    statement = statement.where(Certificate.organisation_id.in_(payments.licensed_organisations()))
+    # A product certified again (renewal) appears once, with its newest certificate.
+    newest = select(func.max(CertificateProduct.certificate_id)).group_by(CertificateProduct.product_id)
+    statement = statement.where(CertificateProduct.certificate_id.in_(newest))
     if query := query.strip().lower():
         statement = statement.where(
             func.lower(Product.name_de).contains(query, autoescape=True)

@@ -16,7 +16,9 @@ from ..certification import evidence, rules
 from ..certification import services as certification
 from ..clock import utcnow
 from ..extensions import db
+from ..geo.services import haversine_km
 from ..organisations.models import Membership, Organisation
+from ..payments import services as payments
 from ..permissions import SYSTEM, Role
 from . import catalogue_data, data
 
@@ -36,12 +38,23 @@ def is_empty() -> bool:
     )
 
 
+def _district(entry: dict) -> str:
+    if entry["town"] != "Berlin":
+        return data.DISTRICTS.get(entry["town"], "")
+    return min(
+        data.BERLIN_DISTRICTS,
+        key=lambda name: haversine_km(entry["lat"], entry["lon"], *data.BERLIN_DISTRICTS[name]),
+    )
+
+
 def load() -> list[tuple[str, str, str]]:
     """Create the demo organisations and accounts; returns (role, email, password) for printing."""
     organisations = {}
     for entry in data.ORGANISATIONS:
         values = {k: v for k, v in entry.items() if k not in {"key", "kinds", "lat", "lon"}}
-        organisation = Organisation(**values, latitude=entry["lat"], longitude=entry["lon"])
+        organisation = Organisation(
+            **values, latitude=entry["lat"], longitude=entry["lon"], district=_district(entry)
+        )
         organisation.kinds = entry["kinds"]
         db.session.add(organisation)
         organisations[entry["key"]] = organisation
@@ -68,6 +81,7 @@ def load() -> list[tuple[str, str, str]]:
         accounts.append((role, entry["email"], PASSWORDS[role]))
     db.session.flush()
     load_catalogue({key: org.id for key, org in organisations.items()})
+    load_licences()
     load_certification(db.session.scalar(select(User).where(User.email == data.CERTIFIER_EMAIL)))
     return accounts
 
@@ -174,15 +188,27 @@ def load_command(if_empty):
         click.echo(f"  {role:<10} {email:<32} {password}")
 
 
+def load_licences() -> None:
+    """This year's licences, paid by invoice — except for one owner, who can try paying themselves."""
+    unlicensed = db.session.scalar(select(User).where(User.email == data.UNLICENSED_OWNER))
+    for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id)):
+        if organisation.has_kind("certification_body") or not catalogue.products_of(organisation.id):
+            continue
+        if unlicensed and any(m.user_id == unlicensed.id for m in organisation.memberships):
+            continue
+        licence = payments.accept_terms(SYSTEM, organisation.id)
+        if licence.status != "active":
+            invoice = payments.create_invoice(SYSTEM, licence)
+            payments.mark_invoice_paid(SYSTEM, invoice, utcnow().date(), invoice.gross_cents)
+
+
 def load_certification(certifier: User) -> None:
     """The demo certifier's decisions: most products certified, some rejected, one certificate each
     suspended, revoked and expired, and open applications in every state."""
     today = utcnow().date()
     criteria = certification.current_catalogue()
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.id)).all()
-    producers = [
-        o for o in organisations if not o.has_kind("certification_body") and catalogue.products_of(o.id)
-    ]
+    producers = [o for o in organisations if payments.is_current(o.id) and catalogue.products_of(o.id)]
     open_states = ["draft", "submitted", "in_review", "changes_requested", "withdrawn"]
     certificates = []
     for number, organisation in enumerate(producers):

@@ -1163,3 +1163,53 @@ USERS = [
 ]
 
 CERTIFIER_EMAIL = "pruefer@vonhier.example"
+# Owner whose organisation starts without a licence, to try accepting the terms and paying.
+UNLICENSED_OWNER = "katrin.wendt@ziegenhof-wukensee.example"
+
+# Landkreis (or kreisfreie Stadt) of each demo town; Berlin organisations get the Bezirk nearest to them.
+DISTRICTS = {
+    "Angermünde": "Uckermark",
+    "Prenzlau": "Uckermark",
+    "Schwedt/Oder": "Uckermark",
+    "Templin": "Uckermark",
+    "Eberswalde": "Barnim",
+    "Biesenthal": "Barnim",
+    "Joachimsthal": "Barnim",
+    "Bad Freienwalde (Oder)": "Märkisch-Oderland",
+    "Letschin": "Märkisch-Oderland",
+    "Müncheberg": "Märkisch-Oderland",
+    "Seelow": "Märkisch-Oderland",
+    "Wriezen": "Märkisch-Oderland",
+    "Burg (Spreewald)": "Spree-Neiße",
+    "Lübben (Spreewald)": "Dahme-Spreewald",
+    "Lübbenau/Spreewald": "Oberspreewald-Lausitz",
+    "Vetschau/Spreewald": "Oberspreewald-Lausitz",
+    "Nauen": "Havelland",
+    "Rathenow": "Havelland",
+    "Ribbeck": "Havelland",
+    "Bad Belzig": "Potsdam-Mittelmark",
+    "Beelitz": "Potsdam-Mittelmark",
+    "Werder (Havel)": "Potsdam-Mittelmark",
+    "Wiesenburg/Mark": "Potsdam-Mittelmark",
+    "Jüterbog": "Teltow-Fläming",
+    "Perleberg": "Prignitz",
+    "Pritzwalk": "Prignitz",
+    "Wittenberge": "Prignitz",
+    "Potsdam": "Potsdam",
+    "Cottbus": "Cottbus",
+    "Frankfurt (Oder)": "Frankfurt (Oder)",
+}
+BERLIN_DISTRICTS = {
+    "Mitte": (52.530, 13.370),
+    "Friedrichshain-Kreuzberg": (52.500, 13.430),
+    "Pankow": (52.570, 13.410),
+    "Charlottenburg-Wilmersdorf": (52.500, 13.280),
+    "Spandau": (52.535, 13.200),
+    "Steglitz-Zehlendorf": (52.430, 13.230),
+    "Tempelhof-Schöneberg": (52.460, 13.380),
+    "Neukölln": (52.440, 13.450),
+    "Treptow-Köpenick": (52.440, 13.570),
+    "Marzahn-Hellersdorf": (52.540, 13.590),
+    "Lichtenberg": (52.530, 13.500),
+    "Reinickendorf": (52.600, 13.300),
+}

@@ -1,0 +1,47 @@
+"""The licence pages in a real browser: accept the terms, get the invoice, the admin marks it paid."""
+
+import pytest
+
+from .conftest import WIDTHS, assert_fits, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(app):
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+
+
+def sign_in(page, base, email, password):
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_licence_terms_invoice_and_admin(demo, live_server, page_at, device):
+    page = page_at(WIDTHS[device])
+    sign_in(page, live_server, "katrin.wendt@ziegenhof-wukensee.example", "Ziegenmilch-Oder-9")
+    page.goto(f"{live_server}/licence/")
+    assert "keine Lizenz" in page.inner_text("main")
+    assert_fits(page)
+    screenshot(page, f"licence-terms-{device}")
+    page.check("#accept")
+    page.click("text=Bedingungen akzeptieren")
+    page.click("text=Überweisung")
+    page.wait_for_load_state()
+    assert "Verwendungszweck" in page.inner_text("main")
+    assert_fits(page)
+    screenshot(page, f"invoice-{device}")
+    page.goto(f"{live_server}/login")
+    page.click("text=Abmelden")
+    sign_in(page, live_server, "admin@vonhier.example", "Sanddorn-Kiefer-7")
+    page.goto(f"{live_server}/admin/payments")
+    assert_fits(page)
+    screenshot(page, f"admin-payments-{device}")
+    page.click("text=Als bezahlt markieren")
+    page.wait_for_load_state()
+    assert "aktiv" in page.inner_text("main")
+    assert page.console_errors == []
