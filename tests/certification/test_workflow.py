@@ -528,7 +528,9 @@ def test_two_decisions_at_the_same_moment_issue_one_certificate(app, scene):
 
 def test_a_product_is_in_one_open_application_at_a_time(app, scene):
     create(scene)
-    response = scene.producer_client.post("/certification/applications/new", data={"products": [scene.product_id]})
+    response = scene.producer_client.post(
+        "/certification/applications/new", data={"products": [scene.product_id]}
+    )
     assert response.status_code == 409
     assert "offenen Antrag" in response.get_data(as_text=True)
 
@@ -539,18 +541,31 @@ def test_certificate_decisions_need_sound_input(app, scene):
     with app.app_context():
         valid_until = db.session.get(Certificate, certificate_id).valid_until
     late = (valid_until + timedelta(days=10)).isoformat()
-    assert client.post(f"/certification/certificates/{certificate_id}/suspend",
-                       data={"reason": "x", "remedy_until": late}).status_code == 409
+    assert (
+        client.post(
+            f"/certification/certificates/{certificate_id}/suspend",
+            data={"reason": "x", "remedy_until": late},
+        ).status_code
+        == 409
+    )
     soon = (date.today() + timedelta(days=10)).isoformat()
-    client.post(f"/certification/certificates/{certificate_id}/suspend", data={"reason": "x", "remedy_until": soon})
-    assert client.post(f"/certification/certificates/{certificate_id}/reinstate", data={"reason": ""}
-                       ).status_code == 409
+    client.post(
+        f"/certification/certificates/{certificate_id}/suspend", data={"reason": "x", "remedy_until": soon}
+    )
+    assert (
+        client.post(
+            f"/certification/certificates/{certificate_id}/reinstate", data={"reason": ""}
+        ).status_code
+        == 409
+    )
 
 
 def test_audits_cannot_lie_in_the_future(app, scene):
     application_id = create(scene)
     bring_to(scene, application_id, "in_review")
     future = (date.today() + timedelta(days=5)).isoformat()
-    response = scene.certifier_client.post(f"/certification/applications/{application_id}/audits", data={
-        "audit_date": future, "mode": "on_site", "auditor": "P"})
+    response = scene.certifier_client.post(
+        f"/certification/applications/{application_id}/audits",
+        data={"audit_date": future, "mode": "on_site", "auditor": "P"},
+    )
     assert response.status_code == 400

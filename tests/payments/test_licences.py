@@ -193,3 +193,14 @@ def test_invoice_number_is_given_back_when_the_invoice_fails(app, owner, monkeyp
         invoice = services.create_invoice(db.session.get(User, owner.id), db.session.get(Licence, licence.id))
         db.session.commit()
         assert invoice.number.endswith("-00001")
+
+
+def test_cancelled_licence_drops_out_of_the_register(app, owner):
+    factories.licence(app, owner.organisation.id)
+    with app.app_context():
+        licence_id = services.licence_for(owner.organisation.id).id
+    admin = signed_in(app, factories.user(app, roles=("admin",)))
+    assert admin.post(f"/admin/licences/{licence_id}/cancel").status_code == 302
+    assert licence_state(app, owner.organisation.id) == "cancelled"
+    assert admin.post(f"/admin/licences/{licence_id}/cancel").status_code == 409
+    assert signed_in(app, owner).post(f"/admin/licences/{licence_id}/cancel").status_code == 403

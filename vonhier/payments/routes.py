@@ -222,6 +222,15 @@ def change_tier(licence_id):
     return redirect(url_for("payments.admin_payments"))
 
 
+@bp.post("/admin/licences/<int:licence_id>/cancel")
+@requires(Role.ADMIN)
+def cancel_licence(licence_id):
+    licence_ = db.session.get(Licence, licence_id) or abort_with(404, _("This licence does not exist."))
+    _step(services.cancel, _user(), licence_)
+    flash(_("The licence has been cancelled."), "success")
+    return redirect(url_for("payments.admin_payments"))
+
+
 @bp.post("/admin/tiers/<int:tier_id>")
 @requires(Role.ADMIN)
 def edit_tier(tier_id):

@@ -132,8 +132,11 @@ def grant_tier(admin, licence: Licence, tier: LicenceTier) -> None:
 
 
 def cancel(admin, licence: Licence) -> None:
+    """Ends the licence; the organisation's certificates drop out of the public listings at once."""
     if not admin.has_role(Role.ADMIN):
         raise Forbidden()
+    if licence.status == LicenceStatus.CANCELLED:
+        raise PaymentError(str(_l("This licence is already cancelled.")))
     licence.status = LicenceStatus.CANCELLED
 
 
