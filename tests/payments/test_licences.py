@@ -2,6 +2,7 @@
 
 import io
 import threading
+from datetime import date
 
 import pypdfium2
 import pytest
@@ -66,21 +67,24 @@ def test_terms_invoice_pdf_admin_marks_paid_then_apply(app, client, owner, mailb
     admin = signed_in(app, factories.user(app, roles=("admin",)))
     assert (
         admin.post(
-            f"/admin/invoices/{invoice_id}/paid", data={"paid_on": "2026-11-20", "amount": "100.00"}
+            f"/admin/invoices/{invoice_id}/paid",
+            data={"paid_on": date.today().isoformat(), "amount": "100.00"},
         ).status_code
         == 409
     )
     assert licence_state(app, owner.organisation.id) == "pending_payment"
     assert (
         admin.post(
-            f"/admin/invoices/{invoice_id}/paid", data={"paid_on": "2026-11-20", "amount": "142.80"}
+            f"/admin/invoices/{invoice_id}/paid",
+            data={"paid_on": date.today().isoformat(), "amount": "142.80"},
         ).status_code
         == 302
     )
     assert licence_state(app, owner.organisation.id) == "active"
     assert (
         admin.post(
-            f"/admin/invoices/{invoice_id}/paid", data={"paid_on": "2026-11-20", "amount": "142.80"}
+            f"/admin/invoices/{invoice_id}/paid",
+            data={"paid_on": date.today().isoformat(), "amount": "142.80"},
         ).status_code
         == 409
     )  # deciding twice
@@ -204,3 +208,79 @@ def test_cancelled_licence_drops_out_of_the_register(app, owner):
     assert licence_state(app, owner.organisation.id) == "cancelled"
     assert admin.post(f"/admin/licences/{licence_id}/cancel").status_code == 409
     assert signed_in(app, owner).post(f"/admin/licences/{licence_id}/cancel").status_code == 403
+
+
+def test_cancelled_then_reaccepted_licence_gets_a_new_invoice(app, owner):
+    """After a cancellation the owner can accept again and pay; the old invoice is void."""
+    from vonhier.accounts.models import User
+    from vonhier.permissions import SYSTEM
+
+    with app.app_context():
+        user = db.session.get(User, owner.id)
+        first = services.create_invoice(user, services.accept_terms(user, owner.organisation.id))
+        services.cancel(SYSTEM, first.licence)
+        db.session.commit()
+        second = services.create_invoice(user, services.accept_terms(user, owner.organisation.id))
+        db.session.commit()
+        assert first.status == "cancelled" and second.status == "open"
+        assert first.payment_reference != second.payment_reference
+        assert second.payment_reference.startswith(second.number)
+
+
+def test_zero_fee_again_after_cancel_and_reaccept(app, owner):
+    from vonhier.accounts.models import User
+    from vonhier.permissions import SYSTEM
+
+    with app.app_context():
+        free = db.session.scalar(select(services.LicenceTier).where(services.LicenceTier.code == "free"))
+        user = db.session.get(User, owner.id)
+        licence = services.accept_terms(user, owner.organisation.id)
+        invoice = services.create_invoice(user, licence)
+        services.grant_tier(SYSTEM, licence, free)
+        assert licence.status == "active" and invoice.status == "cancelled"
+        services.cancel(SYSTEM, licence)
+        licence = services.accept_terms(user, owner.organisation.id)
+        services.grant_tier(SYSTEM, licence, free)
+        assert licence.status == "active"
+        db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "amount", "status"),
+    [
+        ("2099-01-01", "142.80", 409),
+        ("2000-01-01", "142.80", 409),
+        ("", "142.80", 400),
+        ("today", "142,80", 302),
+        ("today", "abc", 400),
+        ("today", "NaN", 400),
+        ("today", "-1", 400),
+    ],
+)
+def test_marking_paid_checks_date_and_amount(app, owner, paid_on, amount, status):
+
+    from vonhier.accounts.models import User
+
+    with app.app_context():
+        user = db.session.get(User, owner.id)
+        invoice_id = services.create_invoice(user, services.accept_terms(user, owner.organisation.id)).id
+        db.session.commit()
+    admin = signed_in(app, factories.user(app, roles=("admin",)))
+    day = date.today().isoformat() if paid_on == "today" else paid_on
+    response = admin.post(f"/admin/invoices/{invoice_id}/paid", data={"paid_on": day, "amount": amount})
+    assert response.status_code == status
+
+
+def test_invoice_pdf_prints_any_name(app, owner):
+    from vonhier.accounts.models import User
+    from vonhier.organisations.models import Organisation
+
+    with app.app_context():
+        organisation = db.session.get(Organisation, owner.organisation.id)
+        organisation.legal_name = "Hofladen „Zur Linde“ – Łukasz & Söhne GmbH"
+        user = db.session.get(User, owner.id)
+        invoice_id = services.create_invoice(user, services.accept_terms(user, owner.organisation.id)).id
+        db.session.commit()
+    with signed_in(app, owner).get(f"/licence/invoices/{invoice_id}.pdf") as response:
+        assert response.status_code == 200
+        assert 'Hofladen "Zur Linde" - Lukasz & Söhne GmbH' in pdf_text(response.data)

@@ -1,16 +1,57 @@
 """The invoice as a PDF (A4), with what a German invoice must state (§ 14 UStG)."""
 
+import unicodedata
+
 from flask import current_app
 from fpdf import FPDF
+
+# The PDF's built-in font covers Latin-1 only: typographic quotes and dashes get their plain forms,
+# other letters their base letter (Ł → L), so that every name can be printed.
+PLAIN = str.maketrans(
+    {
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "‚": "'",
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "Ł": "L",
+        "ł": "l",
+        "€": "EUR",
+        "\u00a0": " ",
+    }
+)
+
+
+def _text(value: str) -> str:
+    return "".join(_latin1(ch) for ch in value.translate(PLAIN))
+
+
+def _latin1(ch: str) -> str:
+    if ord(ch) < 256:
+        return ch
+    base = unicodedata.normalize("NFKD", ch)[0]
+    return base if ord(base) < 256 else "?"
 
 
 def _euro(cents: int) -> str:
     return f"{cents / 100:,.2f} EUR".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
+class _PlainFPDF(FPDF):
+    def cell(self, w=None, h=None, text="", *args, **kwargs):
+        return super().cell(w, h, _text(str(text)), *args, **kwargs)
+
+    def multi_cell(self, w, h=None, text="", *args, **kwargs):
+        return super().multi_cell(w, h, _text(str(text)), *args, **kwargs)
+
+
 def render(invoice) -> bytes:
     config = current_app.config
-    pdf = FPDF(format="A4")
+    pdf = _PlainFPDF(format="A4")
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
     pdf.set_font("Helvetica", size=8)

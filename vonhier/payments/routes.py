@@ -1,6 +1,7 @@
 """Licence pages for owners, the Stripe webhook and success page, and the admins' payments overview."""
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 import click
 import stripe
@@ -11,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
@@ -31,7 +32,19 @@ class TermsForm(FlaskForm):
 
 class MarkPaidForm(FlaskForm):
     paid_on = DateField(validators=[InputRequired()])
-    amount = DecimalField(places=2, validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+    # Text, not a number field: admins type "142,80" as well as "142.80".
+    amount = StringField(validators=[InputRequired(), Length(max=20)])
+
+    def cents(self) -> int | None:
+        try:
+            value = (
+                Decimal(self.amount.data.strip().replace(".", "").replace(",", "."))
+                if "," in self.amount.data
+                else Decimal(self.amount.data.strip())
+            )
+        except InvalidOperation:
+            return None
+        return int(value * 100) if value.is_finite() and 0 <= value <= 100_000 else None
 
 
 class TierForm(FlaskForm):
@@ -202,9 +215,9 @@ def admin_payments():
 def mark_paid(invoice_id):
     invoice = db.session.get(Invoice, invoice_id) or abort_with(404, _("This invoice does not exist."))
     form = MarkPaidForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.cents() is None:
         abort_with(400, _("Please enter the date and the amount received."))
-    _step(services.mark_invoice_paid, _user(), invoice, form.paid_on.data, int(round(form.amount.data * 100)))
+    _step(services.mark_invoice_paid, _user(), invoice, form.paid_on.data, form.cents())
     flash(_("Invoice %(number)s is paid; the licence is active.", number=invoice.number), "success")
     return redirect(url_for("payments.admin_payments"))
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import stripe
 from flask import current_app
+from flask_babel import format_currency
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -116,7 +117,7 @@ def accept_terms(user, organisation_id: int) -> Licence:
     licence.terms_accepted_by_id = user.id
     db.session.flush()
     if tier.fee_cents == 0:
-        fulfil(licence, "zero_fee", f"licence-{licence.id}", 0, user)
+        fulfil(licence, "zero_fee", _acceptance_key(licence), 0, user)
     return licence
 
 
@@ -127,8 +128,9 @@ def grant_tier(admin, licence: Licence, tier: LicenceTier) -> None:
     if licence.status != LicenceStatus.PENDING_PAYMENT:
         raise PaymentError(str(_l("Only a licence awaiting payment can change its tier.")))
     licence.tier = tier
+    _cancel_open_invoices(licence)  # they name the old fee
     if tier.fee_cents == 0:
-        fulfil(licence, "zero_fee", f"licence-{licence.id}", 0, admin)
+        fulfil(licence, "zero_fee", _acceptance_key(licence), 0, admin)
 
 
 def cancel(admin, licence: Licence) -> None:
@@ -138,6 +140,18 @@ def cancel(admin, licence: Licence) -> None:
     if licence.status == LicenceStatus.CANCELLED:
         raise PaymentError(str(_l("This licence is already cancelled.")))
     licence.status = LicenceStatus.CANCELLED
+    _cancel_open_invoices(licence)
+
+
+def _cancel_open_invoices(licence: Licence) -> None:
+    for invoice in licence.invoices:
+        if invoice.status == InvoiceStatus.OPEN:
+            invoice.status = InvoiceStatus.CANCELLED
+
+
+def _acceptance_key(licence: Licence) -> str:
+    """Zero-fee activation happens once per acceptance of the terms (a cancelled licence may return)."""
+    return f"licence-{licence.id}-{licence.terms_accepted_at.isoformat()}"
 
 
 # --- the one fulfilment ------------------------------------------------------------------------------
@@ -193,11 +207,11 @@ def _next_invoice_number(year: int) -> str:
     return f"VH-R-{year}-{number:05d}"
 
 
-def _reference(licence: Licence) -> str:
-    """A payment reference people can type: year, licence and a check digit."""
-    digits = f"{licence.year}{licence.id:06d}"
+def _reference(number: str) -> str:
+    """A payment reference people can type: the invoice number and a check digit against typos."""
+    digits = "".join(ch for ch in number if ch.isdigit())
     check = sum(int(d) * (i % 3 + 1) for i, d in enumerate(digits)) % 10
-    return f"VH{licence.year}-{licence.id:06d}-{check}"
+    return f"{number}-{check}"
 
 
 def create_invoice(user, licence: Licence) -> Invoice:
@@ -211,7 +225,7 @@ def create_invoice(user, licence: Licence) -> Invoice:
     tier = licence.tier
     vat = round(tier.fee_cents * float(tier.vat_percent) / 100)
     invoice = Invoice(
-        number=_next_invoice_number(licence.year),
+        number=(number := _next_invoice_number(licence.year)),
         licence=licence,
         issued_on=utcnow().date(),
         recipient={
@@ -226,7 +240,7 @@ def create_invoice(user, licence: Licence) -> Invoice:
         vat_percent=tier.vat_percent,
         vat_cents=vat,
         gross_cents=tier.fee_cents + vat,
-        payment_reference=_reference(licence),
+        payment_reference=_reference(number),
     )
     db.session.add(invoice)
     db.session.flush()
@@ -238,12 +252,14 @@ def mark_invoice_paid(admin, invoice: Invoice, paid_on: date, amount_cents: int)
         raise Forbidden()
     if invoice.status != InvoiceStatus.OPEN:
         raise PaymentError(str(_l("This invoice is not open.")))
+    if not invoice.issued_on <= paid_on <= utcnow().date():
+        raise PaymentError(str(_l("The payment date must lie between the invoice date and today.")))
     if amount_cents != invoice.gross_cents:
         raise PaymentError(
             str(
                 _l(
                     "The amount does not match the invoice (%(amount)s).",
-                    amount=f"{invoice.gross_cents / 100:.2f} EUR",
+                    amount=format_currency(invoice.gross_cents / 100, "EUR"),
                 )
             )
         )
