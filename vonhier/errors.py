@@ -1,11 +1,14 @@
 """Error pages in the visitor's language, and JSON errors for /api/ paths."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .security import safe_next
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check your input.")),
@@ -35,7 +38,17 @@ def render_error(code: int, detail: str | None = None):
     message = detail or str(text)
     if wants_json():
         return {"error": {"status": code, "title": str(title), "message": message}}, code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message, back=_back_link()
+    ), code
+
+
+def _back_link() -> str | None:
+    """The page the visitor came from on this site, so that a refused step does not strand them."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 def register(app: Flask) -> None:

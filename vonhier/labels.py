@@ -110,6 +110,7 @@ LICENCE_STATE = {
     "expired": _l("expired"),
     "cancelled": _l("cancelled"),
 }
+PAYMENT_METHOD = {"invoice": _l("bank transfer"), "stripe": _l("online (Stripe)"), "zero_fee": _l("zero fee")}
 INVOICE_STATUS = {"open": _l("open"), "paid": _l("paid"), "cancelled": _l("cancelled")}
 
 RECORD_ACTION = {
@@ -183,4 +184,5 @@ def template_context() -> dict:
         "record_labels": RECORD_ACTION,
         "licence_labels": LICENCE_STATE,
         "invoice_labels": INVOICE_STATUS,
+        "method_labels": PAYMENT_METHOD,
     }

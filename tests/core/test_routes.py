@@ -183,3 +183,14 @@ def test_rate_limits_count_clients_behind_a_trusted_proxy(make_app):
 def test_huge_ids_are_404_not_500(client, login_as, path):
     login_as("owner")
     assert client.get(path).status_code == 404
+
+
+def test_error_pages_lead_back_to_the_page_before(client, login_as):
+    login_as("owner")
+    response = client.get(
+        "/catalogue/products/2147483647", headers={"Referer": "http://localhost/catalogue/"}
+    )
+    assert response.status_code == 404
+    assert 'href="/catalogue/"' in response.get_data(as_text=True)
+    foreign = client.get("/nowhere", headers={"Referer": "https://evil.example/phish"})
+    assert "evil.example" not in foreign.get_data(as_text=True)

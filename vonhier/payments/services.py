@@ -235,7 +235,7 @@ def create_invoice(user, licence: Licence) -> Invoice:
             "town": organisation.town,
             "country": organisation.country,
         },
-        description=f"VON HIER Zeichennutzung {licence.year} - {tier.name_de}",
+        description=f"VON HIER Siegel-Lizenz {licence.year}, {tier.name_de}",
         net_cents=tier.fee_cents,
         vat_percent=tier.vat_percent,
         vat_cents=vat,
@@ -309,7 +309,7 @@ def start_checkout(user, licence: Licence) -> tuple[CheckoutSession, str]:
                             "currency": "eur",
                             "unit_amount": gross,
                             "product_data": {
-                                "name": f"VON HIER Zeichennutzung {licence.year} – {tier.name_de}"
+                                "name": f"VON HIER Siegel-Lizenz {licence.year}, {tier.name_de}"
                             },
                         },
                     }
