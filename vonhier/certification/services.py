@@ -1,5 +1,6 @@
 """Certification rules: catalogues, the application workflow, certificates and the audit chain."""
 
+import copy
 import hashlib
 import json
 from datetime import date, timedelta
@@ -59,22 +60,27 @@ def current_catalogue(code: str = DEFAULT_CODE) -> CriteriaCatalogue:
     return catalogue
 
 
+CRITERION_FIELDS = (
+    "code",
+    "title_de",
+    "title_en",
+    "explanation_de",
+    "explanation_en",
+    "applies_to",
+    "categories",
+    "rule_type",
+    "params",
+    "evidence",
+)
+
+
+def _criterion_values(criterion: CatalogueCriterion) -> dict:
+    """A criterion's content as fresh values (lists and dicts copied, so that a copy shares nothing)."""
+    return {name: copy.deepcopy(getattr(criterion, name)) for name in CRITERION_FIELDS}
+
+
 def criteria_of(catalogue: CriteriaCatalogue) -> list[rules.Criterion]:
-    return [
-        rules.Criterion(
-            code=c.code,
-            title_de=c.title_de,
-            title_en=c.title_en,
-            explanation_de=c.explanation_de,
-            explanation_en=c.explanation_en,
-            applies_to=c.applies_to,
-            categories=list(c.categories),
-            rule_type=c.rule_type,
-            params=dict(c.params),
-            evidence=list(c.evidence),
-        )
-        for c in catalogue.criteria
-    ]
+    return [rules.Criterion(**_criterion_values(c)) for c in catalogue.criteria]
 
 
 def precheck(snapshot: dict, catalogue: CriteriaCatalogue, evidence: set[str] | None = None):
@@ -113,20 +119,7 @@ def new_draft(user, source: CriteriaCatalogue) -> CriteriaCatalogue:
         validity_months=source.validity_months,
     )
     draft.criteria = [
-        CatalogueCriterion(
-            position=c.position,
-            code=c.code,
-            title_de=c.title_de,
-            title_en=c.title_en,
-            explanation_de=c.explanation_de,
-            explanation_en=c.explanation_en,
-            applies_to=c.applies_to,
-            categories=list(c.categories),
-            rule_type=c.rule_type,
-            params=dict(c.params),
-            evidence=list(c.evidence),
-        )
-        for c in source.criteria
+        CatalogueCriterion(position=c.position, **_criterion_values(c)) for c in source.criteria
     ]
     db.session.add(draft)
     db.session.flush()
