@@ -93,6 +93,21 @@ def page_at(browser):
         context.close()
 
 
+@pytest.fixture
+def demo(app):
+    """The demo network, loaded as `make run` loads it."""
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
 def screenshot(page, name: str) -> None:
     """Saved only when VONHIER_SCREENSHOTS names a folder: for people to look at, not for asserts."""
     if folder := os.environ.get("VONHIER_SCREENSHOTS"):

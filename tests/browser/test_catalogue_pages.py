@@ -2,29 +2,15 @@
 
 import pytest
 
-from .conftest import WIDTHS, assert_fits, screenshot
+from .conftest import WIDTHS, assert_fits, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(app):
-    result = app.test_cli_runner().invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-
-
-def sign_in_as_producer(page, base):
-    page.goto(f"{base}/login")
-    page.fill("#email", "erzeuger@vonhier.example")
-    page.fill("#password", "Ziegenmilch-Oder-9")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("device", WIDTHS)
 def test_catalogue_pages_render_cleanly(demo, live_server, page_at, device):
     page = page_at(WIDTHS[device])
-    sign_in_as_producer(page, live_server)
+    sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
     page.goto(f"{live_server}/catalogue/products")
     product_url = page.locator("main table a").first.get_attribute("href")
     for name, path in [
@@ -46,7 +32,7 @@ def test_catalogue_pages_render_cleanly(demo, live_server, page_at, device):
 def test_site_pin_on_the_map_fills_the_coordinates(demo, live_server, page_at):
     """Can a producer place a site by clicking the map, and by looking up the town?"""
     page = page_at(WIDTHS["desktop"])
-    sign_in_as_producer(page, live_server)
+    sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
     page.goto(f"{live_server}/catalogue/sites/new")
     assert page.locator("#site-map").is_visible()
     page.fill("#town", "Angermünde")
@@ -67,7 +53,7 @@ def test_site_pin_on_the_map_fills_the_coordinates(demo, live_server, page_at):
 
 def test_csv_import_with_progress_in_the_browser(demo, live_server, page_at, tmp_path):
     page = page_at(WIDTHS["phone"])
-    sign_in_as_producer(page, live_server)
+    sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
     exported = page.request.get(f"{live_server}/catalogue/export.csv").body()
     path = tmp_path / "katalog.csv"
     path.write_bytes(exported)

@@ -7,14 +7,14 @@ from sqlalchemy import select
 from vonhier.certification.models import Application, Certificate, CertificateStatus
 from vonhier.extensions import db
 
-from .conftest import WIDTHS, assert_fits, screenshot
+from .conftest import WIDTHS, assert_fits, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo(app):
-    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+def decided(demo, app):
+    """A revoked certificate and an application in review from the demo certifier's decisions."""
     with app.app_context():
         revoked = db.session.scalar(
             select(Certificate.number).where(Certificate.status == CertificateStatus.REVOKED)
@@ -23,21 +23,13 @@ def demo(app):
     return {"revoked": revoked, "in_review": in_review}
 
 
-def sign_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("device", WIDTHS)
-def test_public_register_and_a_revoked_certificate(demo, live_server, page_at, device):
+def test_public_register_and_a_revoked_certificate(decided, live_server, page_at, device):
     page = page_at(WIDTHS[device])
     assert page.goto(f"{live_server}/certified").status == 200
     assert_fits(page)
     screenshot(page, f"register-{device}")
-    assert page.goto(f"{live_server}/certificates/{demo['revoked']}").status == 200
+    assert page.goto(f"{live_server}/certificates/{decided['revoked']}").status == 200
     assert page.locator(".status-banner.status-revoked").is_visible()
     assert_fits(page)
     screenshot(page, f"certificate-revoked-{device}")
@@ -45,12 +37,12 @@ def test_public_register_and_a_revoked_certificate(demo, live_server, page_at, d
 
 
 @pytest.mark.parametrize("device", WIDTHS)
-def test_certifier_and_producer_pages(demo, live_server, page_at, device):
+def test_certifier_and_producer_pages(decided, live_server, page_at, device):
     page = page_at(WIDTHS[device])
     sign_in(page, live_server, "pruefer@vonhier.example", "Pruefsiegel-Heide-4")
     for name, path in [
         ("queue", "/certification/queue"),
-        ("application", f"/certification/applications/{demo['in_review']}"),
+        ("application", f"/certification/applications/{decided['in_review']}"),
     ]:
         assert page.goto(live_server + path).status == 200, path
         assert_fits(page)

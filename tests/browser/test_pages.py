@@ -4,17 +4,9 @@ import pytest
 
 from tests import factories
 
-from .conftest import WIDTHS, assert_fits, screenshot
+from .conftest import WIDTHS, assert_fits, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("device", WIDTHS)

@@ -2,22 +2,9 @@
 
 import pytest
 
-from .conftest import WIDTHS, assert_fits, screenshot
+from .conftest import WIDTHS, assert_fits, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(app):
-    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
-
-
-def sign_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("device", WIDTHS)
