@@ -1,6 +1,7 @@
 """The producer's catalogue pages in a real browser, with the demo network loaded."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import WIDTHS, assert_fits, screenshot, sign_in
 
@@ -37,7 +38,8 @@ def test_site_pin_on_the_map_fills_the_coordinates(demo, live_server, page_at):
     assert page.locator("#site-map").is_visible()
     page.fill("#town", "Angermünde")
     page.click("#find-town")
-    page.wait_for_function("document.getElementById('latitude').value !== ''")
+    # A locator assertion, not wait_for_function: our CSP (rightly) forbids the eval that needs.
+    expect(page.locator("#latitude")).not_to_have_value("")
     found = page.input_value("#latitude")
     assert found.startswith("53.0")
     page.locator("#site-map").click(position={"x": 200, "y": 60})
