@@ -93,8 +93,10 @@ def register_blueprints(app: Flask) -> None:
     from .media import bp as media
     from .organisations.routes import bp as organisations
     from .payments.routes import bp as payments
+    from .provenance.routes import bp as provenance
 
-    for blueprint in (core, accounts, organisations, catalogue, certification, payments, admin, media):
+    blueprints = (core, accounts, organisations, catalogue, certification, payments, provenance, admin, media)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
@@ -103,6 +105,7 @@ def register_commands(app: Flask) -> None:
     from .demo.commands import demo
     from .geo.commands import region
     from .payments.routes import cli as payments
+    from .provenance.routes import cli as qr
 
-    for group in (demo, region, certification, payments):
+    for group in (demo, region, certification, payments, qr):
         app.cli.add_command(group)

@@ -28,6 +28,14 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _release() -> str:
+    """What tells cached public pages apart across deployments: RELEASE, else the code's newest change."""
+    if release := os.environ.get("RELEASE"):
+        return release
+    files = [*(ROOT / "vonhier").rglob("*.py"), *(ROOT / "templates").rglob("*.html")]
+    return str(int(max((f.stat().st_mtime for f in files), default=0)))
+
+
 def from_environment() -> dict:
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     # Secure cookies are only sent over HTTPS; a plain-HTTP local setup would lose its session.
@@ -80,4 +88,7 @@ def from_environment() -> dict:
         "CONFIRM_TOKEN_MAX_AGE": int(os.environ.get("CONFIRM_TOKEN_MAX_AGE", 48 * 3600)),
         "RESET_TOKEN_MAX_AGE": int(os.environ.get("RESET_TOKEN_MAX_AGE", 3600)),
         "INVITE_TOKEN_MAX_AGE": int(os.environ.get("INVITE_TOKEN_MAX_AGE", 7 * 24 * 3600)),
+        "RELEASE": _release(),
+        # Scans are counted in memory and written at most this many seconds later (0: at once).
+        "SCAN_FLUSH_SECONDS": float(os.environ.get("SCAN_FLUSH_SECONDS", 5)),
     }

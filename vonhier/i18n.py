@@ -1,4 +1,5 @@
-"""Language choice: a signed-in user's preference, else the `lang` cookie, else Accept-Language."""
+"""Language choice: `?lang=` in the address (public pages link their switch that way, without a
+cookie), else a signed-in user's preference, else the `lang` cookie, else Accept-Language."""
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
@@ -14,6 +15,8 @@ def supported() -> tuple[str, ...]:
 def select_locale() -> str:
     if not has_request_context():  # CLI commands and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if (arg := request.args.get(LANG_COOKIE)) in supported():
+        return arg
     if current_user and current_user.is_authenticated and current_user.locale in supported():
         return current_user.locale
     if (cookie := request.cookies.get(LANG_COOKIE)) in supported():

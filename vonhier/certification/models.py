@@ -215,6 +215,8 @@ class Certificate(db.Model):
     status_reason: Mapped[str] = mapped_column(String(2000), default="")
     remedy_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Tells caches of public pages (provenance, register) when the status last changed.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organisation: Mapped["Organisation"] = relationship(foreign_keys=[organisation_id])  # noqa: F821
     certification_body: Mapped["Organisation"] = relationship(foreign_keys=[certification_body_id])  # noqa: F821

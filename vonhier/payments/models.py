@@ -67,6 +67,8 @@ class Licence(db.Model):
     terms_accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[datetime | None]
+    # Tells caches of public pages when the licence last changed (activation, cancellation).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organisation: Mapped["Organisation"] = relationship()  # noqa: F821
     tier: Mapped[LicenceTier] = relationship()

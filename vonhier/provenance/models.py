@@ -1,0 +1,43 @@
+"""Public product codes for QR labels, and anonymous scan counts."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import utcnow
+from ..database import AppendOnly
+from ..extensions import db
+
+
+class ProductCode(AppendOnly, db.Model):
+    """The short code of a product without GTIN (`/p/{code}`): random, never changed, never reused.
+
+    Append-only and never deleted, so a printed label keeps pointing at the same product for good.
+    """
+
+    __tablename__ = "product_codes"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped["Product"] = relationship()  # noqa: F821
+
+
+class ScanDay(db.Model):
+    """How often a product (or one of its lots) was scanned on a day, per page language.
+
+    Nothing here identifies a person: no address, no user agent, no cookie, no time of day.
+    """
+
+    __tablename__ = "scan_days"
+    __table_args__ = (UniqueConstraint("product_id", "lot", "day", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique constraint's index (product first) serves the per-product queries too.
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    day: Mapped[date]
+    language: Mapped[str] = mapped_column(String(5))
+    count: Mapped[int] = mapped_column(default=0)

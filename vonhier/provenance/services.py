@@ -1,0 +1,413 @@
+"""Public product codes, the provenance page's data, its cache validators, and anonymous scan counts.
+
+The provenance page is the hot path: `load_page` reads everything it shows in at most four queries
+(product with code, current version, first photo and producer; newest certificate with its body;
+licence; batch) and evaluates the criteria in memory against the certificate's catalogue, whose
+criteria are memoised because published catalogues never change.
+"""
+
+import hashlib
+import secrets
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
+
+from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion
+from ..catalogue.services import version_recorded
+from ..certification import rules
+from ..certification import services as certification
+from ..certification.models import Certificate, CertificateProduct, CertificateStatus
+from ..clock import utcnow
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..payments import services as payments
+from . import gs1
+from .models import ProductCode, ScanDay
+
+# No 0/o, 1/i/l: a code typed from a label cannot be misread. 10 characters ≈ 49 bits: unguessable.
+CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+CODE_LENGTH = 10
+MAX_AGE = 60  # seconds a shared cache may keep a page; the certificate status is never older
+
+
+# --- codes and public addresses -----------------------------------------------------------------------
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def is_code(value: str) -> bool:
+    return len(value) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in value)
+
+
+def ensure_code(product: Product) -> str:
+    """The product's short code, created with its first version; codes are never changed or reused."""
+    code = db.session.scalar(select(ProductCode.code).where(ProductCode.product_id == product.id))
+    if code is None:
+        code = new_code()
+        db.session.add(ProductCode(code=code, product_id=product.id))
+        db.session.flush()
+    return code
+
+
+@version_recorded.connect
+def _code_for_new_product(product, previous=None, version=None, **_) -> None:
+    if previous is None:
+        ensure_code(product)
+
+
+def public_path(gtin: str | None, code: str, lot: str | None = None) -> str:
+    """GS1 Digital Link for products with a GTIN (and lots GS1 can carry), else the short code path."""
+    if gtin and (lot is None or gs1.is_gs1_lot(lot)):
+        return gs1.path(gtin, lot)
+    from urllib.parse import quote
+
+    return f"/p/{code}" + (f"/{quote(lot, safe='')}" if lot is not None else "")
+
+
+def public_url(gtin: str | None, code: str, lot: str | None = None) -> str:
+    return current_app.config["BASE_URL"] + public_path(gtin, code, lot)
+
+
+@dataclass
+class CodeRow:
+    product_id: int
+    lot: str | None
+    url: str
+
+    @property
+    def svg_url(self) -> str:
+        return self.url + "/qr.svg"
+
+
+def active_codes(product_ids: list[int] | None = None) -> list[CodeRow]:
+    """Every active product's URL and each of its batches' URLs (for bulk printing and the API)."""
+    statement = (
+        select(Product.id, Product.gtin, ProductCode.code)
+        .join(ProductCode, ProductCode.product_id == Product.id)
+        .where(Product.status == ProductStatus.ACTIVE)
+        .order_by(Product.id)
+    )
+    if product_ids is not None:
+        statement = statement.where(Product.id.in_(product_ids))
+    products = db.session.execute(statement).all()
+    lots: dict[int, list[str]] = {}
+    batch_rows = db.session.execute(
+        select(Batch.product_id, Batch.lot)
+        .where(Batch.product_id.in_([p.id for p in products]))
+        .order_by(Batch.product_id, Batch.produced_on, Batch.lot)
+    )
+    for product_id, lot in batch_rows:
+        lots.setdefault(product_id, []).append(lot)
+    rows = []
+    for product in products:
+        rows.append(CodeRow(product.id, None, public_url(product.gtin, product.code)))
+        rows += [
+            CodeRow(product.id, lot, public_url(product.gtin, product.code, lot))
+            for lot in lots.get(product.id, [])
+        ]
+    return rows
+
+
+# --- the provenance page ------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    product: Product
+    code: str
+    version: ProductVersion | None
+    image: str | None
+    certificate: Certificate | None = None
+    status: CertificateStatus | None = None
+    criteria: list = field(default_factory=list)  # (rules.Criterion, rules.Result) pairs
+    licensed: bool = False
+    licence_changed_at: datetime | None = None
+    lot: str | None = None
+    batch: Batch | None = None
+
+    @property
+    def data(self) -> dict:
+        return self.version.data if self.version else {}
+
+    @property
+    def is_valid(self) -> bool:
+        """May the product carry the label today: a valid certificate and a current licence."""
+        return self.status == CertificateStatus.ACTIVE and self.licensed
+
+    @property
+    def met(self) -> list:
+        # "Evidence missing" counts as met on a certified product: the certifier checked the documents.
+        return [(c, r) for c, r in self.criteria if r.outcome in (rules.Outcome.PASSED, rules.Outcome.EVIDENCE_MISSING)]
+
+    @property
+    def not_met(self) -> list:
+        return [(c, r) for c, r in self.criteria if r.outcome == rules.Outcome.FAILED]
+
+    @property
+    def url(self) -> str:
+        return public_url(self.product.gtin, self.code, self.lot)
+
+    def etag(self, locale: str) -> str:
+        """Changes whenever anything shown changes, including a certificate expiring overnight."""
+        certificate = self.certificate
+        parts = [
+            current_app.config["RELEASE"],
+            locale,
+            self.product.id,
+            self.product.updated_at,
+            self.product.organisation.updated_at,
+            self.version.id if self.version else None,
+            self.image,
+            certificate.id if certificate else None,
+            certificate.updated_at if certificate else None,
+            self.status,
+            self.licensed,
+            self.lot,
+            self.batch.id if self.batch else None,
+        ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+    def last_modified(self) -> datetime:
+        times = [self.product.updated_at, self.product.organisation.updated_at]
+        if self.version:
+            times.append(self.version.created_at)
+        if self.certificate:
+            times.append(self.certificate.updated_at)
+            if self.status == CertificateStatus.EXPIRED and self.certificate.status != CertificateStatus.EXPIRED:
+                times.append(datetime.combine(self.certificate.valid_until + timedelta(days=1), datetime.min.time()))
+        if self.licence_changed_at:
+            times.append(self.licence_changed_at)
+        if self.batch:
+            times.append(self.batch.created_at)
+        return max(times)
+
+
+def _current_version_id():
+    return (
+        select(func.max(ProductVersion.number))
+        .where(ProductVersion.product_id == Product.id)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def find(gtin: str | None = None, code: str | None = None) -> Page | None:
+    """The product with this GTIN (14 digits) or short code, with its current data version."""
+    first_image = (
+        select(ProductImage.filename)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+    statement = (
+        select(Product, ProductCode.code, ProductVersion, first_image)
+        .join(ProductCode, ProductCode.product_id == Product.id)
+        .outerjoin(
+            ProductVersion,
+            and_(ProductVersion.product_id == Product.id, ProductVersion.number == _current_version_id()),
+        )
+        .options(joinedload(Product.organisation).lazyload(Organisation.kind_rows))
+    )
+    if gtin is not None:
+        statement = statement.where(Product.gtin == gtin)
+    else:
+        statement = statement.where(ProductCode.code == code)
+    row = db.session.execute(statement).first()
+    if row is None:
+        return None
+    product, found_code, version, image = row
+    return Page(product=product, code=found_code, version=version, image=image)
+
+
+def load_page(page: Page, lot: str | None = None) -> Page:
+    """Add the certificate, the criteria, the licence and the batch to a found product."""
+    link = db.session.scalar(
+        select(CertificateProduct)
+        .where(CertificateProduct.product_id == page.product.id)
+        .order_by(CertificateProduct.certificate_id.desc())
+        .limit(1)
+        .options(
+            joinedload(CertificateProduct.certificate)
+            .joinedload(Certificate.certification_body)
+            .lazyload(Organisation.kind_rows),
+            joinedload(CertificateProduct.certificate).joinedload(Certificate.catalogue),
+        )
+    )
+    if link is not None:
+        page.certificate = link.certificate
+        page.status = certification.effective_status(link.certificate)
+        if page.version is not None:
+            criteria = _criteria(link.certificate.catalogue)
+            results = rules.evaluate(page.data, criteria)
+            page.criteria = list(zip(criteria, results, strict=True))
+    licence = payments.licence_for(page.product.organisation_id)
+    page.licensed = payments.state(licence) == "active"
+    page.licence_changed_at = licence.updated_at if licence else None
+    if lot is not None:
+        page.lot = lot
+        page.batch = db.session.scalar(
+            select(Batch)
+            .where(Batch.product_id == page.product.id, Batch.lot == lot)
+            .options(joinedload(Batch.origin_site))
+        )
+    return page
+
+
+_criteria_cache: dict[tuple, list] = {}
+
+
+def _criteria(catalogue) -> list[rules.Criterion]:
+    """A published catalogue's criteria, read once per process (published versions never change)."""
+    key = (catalogue.id, catalogue.published_at)
+    if key not in _criteria_cache:
+        _criteria_cache[key] = certification.criteria_of(catalogue)
+    return _criteria_cache[key]
+
+
+def points_of_sale(page: Page) -> list[dict]:
+    """Sites named as the point of sale in the product's supply chain (outlets come with discovery)."""
+    return [stage["site"] for stage in page.data.get("stages", []) if stage["kind"] == "point_of_sale"]
+
+
+def processing_places(page: Page) -> list[dict]:
+    seen, places = set(), []
+    for stage in page.data.get("stages", []):
+        if stage["kind"] in ("processing", "packing") and stage["site"]["town"] not in seen:
+            seen.add(stage["site"]["town"])
+            places.append(stage["site"])
+    return places
+
+
+def main_ingredient(page: Page) -> dict | None:
+    return next((i for i in page.data.get("ingredients", []) if i["is_main"]), None)
+
+
+def json_ld(page: Page, locale: str, image_url: str | None, certificate_url: str | None) -> dict:
+    """schema.org Product with its producer and certification, for search engines and apps."""
+    product, organisation = page.product, page.product.organisation
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "@id": page.url,
+        "url": page.url,
+        "name": product.name(locale),
+        "description": (product.description_en if locale == "en" else "") or product.description_de,
+        "category": product.category.name(locale),
+        "countryOfOrigin": {"@type": "Country", "name": "DE"},
+        "manufacturer": {
+            "@type": "Organization",
+            "name": organisation.display_name,
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": organisation.town,
+                "postalCode": organisation.postcode,
+                "addressCountry": organisation.country,
+            },
+        },
+    }
+    if product.gtin:
+        data["gtin14"] = product.gtin.zfill(14)
+    if image_url:
+        data["image"] = image_url
+    if page.batch is not None:
+        data["productionDate"] = page.batch.produced_on.isoformat()
+    if page.certificate is not None:
+        certificate = page.certificate
+        data["hasCertification"] = {
+            "@type": "Certification",
+            "name": "VON HIER",
+            "certificationIdentification": certificate.number,
+            "certificationStatus": "CertificationActive" if page.is_valid else "CertificationInactive",
+            "issuedBy": {"@type": "Organization", "name": certificate.certification_body.display_name},
+            "validFrom": certificate.valid_from.isoformat(),
+            "expires": certificate.valid_until.isoformat(),
+            "url": certificate_url,
+        }
+    return data
+
+
+# --- scan statistics ------------------------------------------------------------------------------------
+
+
+class ScanBuffer:
+    """Scans counted in memory and written in one upsert per (product, lot, day, language) now and then.
+
+    The page answers without waiting for the database; a timer writes what a quiet worker holds, and
+    whatever is left is written when the process exits.
+    """
+
+    def __init__(self):
+        self._counts: Counter = Counter()
+        self._lock = threading.Lock()
+        self._since: float | None = None
+        self._timer: threading.Timer | None = None
+
+    def add(self, app, product_id: int, lot: str | None, language: str) -> None:
+        key = (product_id, lot or "", utcnow().date(), language)
+        interval = app.config["SCAN_FLUSH_SECONDS"]
+        with self._lock:
+            self._counts[key] += 1
+            if self._since is None:
+                self._since = time.monotonic()
+                if interval > 0:
+                    self._timer = threading.Timer(interval, self.flush, args=(app,))
+                    self._timer.daemon = True
+                    self._timer.start()
+        if interval <= 0:
+            self.flush(app)
+
+    def flush(self, app) -> int:
+        with self._lock:
+            counts, self._counts, self._since = self._counts, Counter(), None
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if counts:
+            with app.app_context():
+                write_scans(counts)
+        return sum(counts.values())
+
+
+def write_scans(counts: Counter) -> None:
+    """Add counts in their own transaction: one upsert per key, whatever the request did."""
+    with db.engine.begin() as connection:
+        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        for (product_id, lot, day, language), count in sorted(counts.items()):
+            statement = insert(ScanDay).values(
+                product_id=product_id, lot=lot, day=day, language=language, count=count
+            )
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["product_id", "lot", "day", "language"],
+                    set_={"count": ScanDay.count + statement.excluded.count},
+                )
+            )
+
+
+scans = ScanBuffer()
+
+
+def scan_counts(organisation_id: int, since: date, until: date, product_id: int | None = None):
+    """Scans of the organisation's products per day and product (summed over lots and languages)."""
+    statement = (
+        select(ScanDay.day, ScanDay.product_id, Product.name_de, func.sum(ScanDay.count))
+        .join(Product, Product.id == ScanDay.product_id)
+        .where(Product.organisation_id == organisation_id, ScanDay.day.between(since, until))
+        .group_by(ScanDay.day, ScanDay.product_id, Product.name_de)
+        .order_by(ScanDay.day, Product.name_de)
+    )
+    if product_id is not None:
+        statement = statement.where(ScanDay.product_id == product_id)
+    return db.session.execute(statement).all()
