@@ -83,6 +83,7 @@ def base_config(database_url, smtp_server, tmp_path_factory):
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "RATELIMIT_STORAGE_URI": "memory://",
         "BASE_URL": "http://localhost",
+        "SCAN_FLUSH_SECONDS": 0,
     }
 
 

@@ -311,6 +311,8 @@ class Batch(db.Model):
     origin_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     origin_note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Tells the provenance page's cache that a batch's details changed.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     product: Mapped[Product] = relationship(back_populates="batches")
     origin_site: Mapped[Site | None] = relationship()

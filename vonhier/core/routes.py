@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import LANG_COOKIE
 from ..organisations import services as organisations
 from ..organisations.models import OrgKind
+from ..provenance import services as provenance
 from ..security import safe_next
 
 bp = Blueprint("core", __name__)
@@ -19,7 +20,7 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 def home():
     producers = organisations.search(kind=OrgKind.PRODUCER, limit=12)
-    return render_template("core/home.html", producers=producers)
+    return render_template("core/home.html", producers=producers, examples=provenance.examples())
 
 
 @bp.post("/language")

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -41,3 +41,22 @@ class ScanDay(db.Model):
     day: Mapped[date]
     language: Mapped[str] = mapped_column(String(5))
     count: Mapped[int] = mapped_column(default=0)
+
+
+class RenderedPage(db.Model):
+    """A provenance page as last rendered (zlib-compressed HTML), kept while its ETag still holds.
+
+    Rendering is most of a page's cost; a scan of an unchanged product is served from here in one query.
+    One row per product, lot and language: a new rendering replaces the old one.
+    """
+
+    __tablename__ = "rendered_pages"
+    __table_args__ = (UniqueConstraint("product_id", "lot", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    language: Mapped[str] = mapped_column(String(5))
+    etag: Mapped[str] = mapped_column(String(32))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

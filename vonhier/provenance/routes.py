@@ -1,18 +1,36 @@
 """The resolver: GS1 Digital Link and short-code URLs, their provenance pages, linksets and QR images."""
 
 import csv
+import hashlib
+import io
+import re
 import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import unquote
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask.cli import AppGroup
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.http import is_resource_modified
 
+from .. import clock
+from ..catalogue import services as catalogue
+from ..catalogue.models import Batch, Product, ProductStatus
+from ..catalogue.routes import _organisation as current_organisation
+from ..certification.models import CertificateStatus
 from ..errors import abort_with
-from . import gs1, qr, services
+from ..extensions import db, limiter
+from ..organisations.models import Organisation
+from ..permissions import requires
+from . import chart, gs1, qr, services, sheets
+from .models import ProductCode
 
 bp = Blueprint("provenance", __name__)
 cli = AppGroup("qr", help="QR codes of the products' public pages.")
@@ -52,10 +70,10 @@ def gs1_link(rest):
         target = canonical + (f"/qr.{image}" if image else "")
         query = request.query_string.decode("ascii", "replace")
         return redirect(target + (f"?{query}" if query else ""), code=301)
-    page = services.find(gtin=link.gtin)
-    if page is None:
+    found = services.validators(str(get_locale()), gtin=link.gtin, lot=link.lot)
+    if found is None:
         abort_with(404, _("No product with the GTIN %(gtin)s is registered with VON HIER.", gtin=link.gtin))
-    return _answer(page, link.lot, image)
+    return _answer(found, image)
 
 
 @bp.get("/p/<code>")
@@ -65,13 +83,11 @@ def code_link(code, rest=None):
     segments = path.split("/")  # "", "p", code[, lot]
     if len(segments) > 4:
         abort_with(400, _("A lot number is one part of the address; a slash in it must be encoded as %%2F."))
-    lot = None
-    if len(segments) == 4:
-        lot = _lot(segments[3])
-    page = services.find(code=code) if services.is_code(code) else None
-    if page is None:
+    lot = _lot(segments[3]) if len(segments) == 4 else None
+    found = services.validators(str(get_locale()), code=code, lot=lot) if services.is_code(code) else None
+    if found is None:
         abort_with(404, _("No product with the code %(code)s is registered with VON HIER.", code=code[:20]))
-    return _answer(page, lot, image)
+    return _answer(found, image)
 
 
 def _lot(segment: str) -> str:
@@ -94,23 +110,25 @@ def _link_type() -> str:
     if link_type.startswith("gs1:") and link_type[4:].isalnum() and len(link_type) < 60:
         abort_with(
             404,
-            _("This link is not available for this product. Available: %(types)s.", types=", ".join(LINK_TYPES)),
+            _(
+                "This link is not available for this product. Available: %(types)s.",
+                types=", ".join(LINK_TYPES),
+            ),
         )
     abort_with(400, _("Unknown link type. Use one of: %(types)s, linkset.", types=", ".join(LINK_TYPES)))
 
 
-def _answer(page: services.Page, lot: str | None, image: str | None):
+def _answer(found: services.Validators, image: str | None):
     if image:
-        return _qr_image(page, lot, image)
+        return _qr_image(found, image)
     link_type = _link_type()
     if link_type == "gs1:certificationInfo":
-        services.load_page(page)
-        if page.certificate is None:
+        if found.certificate_number is None:
             abort_with(404, _("This product has no VON HIER certificate."))
-        return redirect(url_for("certification.certificate", number=page.certificate.number), code=307)
+        return redirect(url_for("certification.certificate", number=found.certificate_number), code=307)
     if link_type in ("linkset", "all"):
-        return _linkset(page, lot)
-    return _provenance_page(page, lot)
+        return _linkset(found)
+    return _provenance_page(found)
 
 
 def _cors(response: Response) -> Response:
@@ -119,34 +137,24 @@ def _cors(response: Response) -> Response:
     return response
 
 
-def _provenance_page(page: services.Page, lot: str | None):
-    services.load_page(page, lot)
+def _provenance_page(found: services.Validators):
     locale = str(get_locale())
-    etag, last_modified = page.etag(locale), page.last_modified()
     if request.method == "GET":
-        services.scans.add(current_app._get_current_object(), page.product.id, page.lot, locale)
-    if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+        services.count_scan(found.product_id, found.lot, locale)
+    if not is_resource_modified(request.environ, etag=found.etag, last_modified=found.last_modified):
         response = Response(status=304)
     else:
-        response = Response(
-            render_template(
-                "provenance/page.html",
-                page=page,
-                json_ld=services.json_ld(
-                    page,
-                    locale,
-                    _absolute(url_for("media.image", name=page.image)) if page.image else None,
-                    _absolute(url_for("certification.certificate", number=page.certificate.number))
-                    if page.certificate
-                    else None,
-                ),
-                main_ingredient=services.main_ingredient(page),
-                processing=services.processing_places(page),
-                points_of_sale=services.points_of_sale(page),
-            )
-        )
-    response.set_etag(etag)
-    response.last_modified = last_modified
+        # Only what every anonymous visitor sees alike is stored: no menu of a signed-in user, no flash.
+        shared = not current_user.is_authenticated and not session.get("_flashes")
+        html = found.stored_page if shared else None
+        if html is None:
+            html = _render_page(found, locale)
+            if shared:
+                services.store_rendered(found, locale, html)
+                db.session.commit()
+        response = Response(html, mimetype="text/html")
+    response.set_etag(found.etag)
+    response.last_modified = found.last_modified
     # A signed-in visitor sees their own menu: never in a shared cache.
     visibility = "private" if current_user.is_authenticated else "public"
     response.headers["Cache-Control"] = f"{visibility}, max-age={services.MAX_AGE}, must-revalidate"
@@ -154,38 +162,53 @@ def _provenance_page(page: services.Page, lot: str | None):
     return _cors(response)
 
 
+def _render_page(found: services.Validators, locale: str) -> str:
+    page = services.load_page(services.find(code=found.code), found.lot, licensed=found.licensed)
+    certificate_url = (
+        _absolute(url_for("certification.certificate", number=page.certificate.number))
+        if page.certificate
+        else None
+    )
+    image_url = _absolute(url_for("media.image", name=page.image)) if page.image else None
+    return render_template(
+        "provenance/page.html",
+        page=page,
+        json_ld=services.json_ld(page, locale, image_url, certificate_url),
+        main_ingredient=services.main_ingredient(page),
+        processing=services.processing_places(page),
+        points_of_sale=services.points_of_sale(page),
+    )
+
+
 def _absolute(path: str) -> str:
     return current_app.config["BASE_URL"] + path
 
 
-def _linkset(page: services.Page, lot: str | None):
-    services.load_page(page, lot)
+def _linkset(found: services.Validators):
     locale = str(get_locale())
-    anchor = page.url
-    pip = {"href": anchor, "title": page.product.name(locale), "type": "text/html", "hreflang": ["de", "en"]}
+    anchor = found.url
+    pip = {"href": anchor, "title": found.name(locale), "type": "text/html", "hreflang": ["de", "en"]}
     entry = {
         "anchor": anchor,
-        "itemDescription": page.product.name(locale),
+        "itemDescription": found.name(locale),
         GS1_VOC + "pip": [pip],
         GS1_VOC + "defaultLink": [pip],
     }
-    if page.certificate is not None:
+    if found.certificate_number is not None:
         entry[GS1_VOC + "certificationInfo"] = [
             {
-                "href": _absolute(url_for("certification.certificate", number=page.certificate.number)),
-                "title": _("Certificate %(number)s", number=page.certificate.number),
+                "href": _absolute(url_for("certification.certificate", number=found.certificate_number)),
+                "title": _("Certificate %(number)s", number=found.certificate_number),
                 "type": "text/html",
             }
         ]
-    response = current_app.response_class(
-        current_app.json.dumps({"linkset": [entry]}), mimetype=LINKSET_TYPE
-    )
+    response = current_app.response_class(current_app.json.dumps({"linkset": [entry]}), mimetype=LINKSET_TYPE)
     response.headers["Cache-Control"] = f"public, max-age={services.MAX_AGE}, must-revalidate"
     return _cors(response)
 
 
-def _qr_image(page: services.Page, lot: str | None, kind: str):
-    url = services.public_url(page.product.gtin, page.code, lot)
+def _qr_image(found: services.Validators, kind: str):
+    url = found.url
     if kind == "svg":
         if "size" in request.args:
             abort_with(400, _("An SVG image scales to any size; leave out “size”."))
@@ -207,7 +230,9 @@ def _png_size() -> int:
     low, high = qr.PNG_SIZES
     value = request.args.get("size", str(qr.PNG_DEFAULT))
     if not (value.isascii() and value.isdigit() and len(value) <= 5 and low <= int(value) <= high):
-        abort_with(400, _("The size must be a whole number of pixels from %(low)d to %(high)d.", low=low, high=high))
+        abort_with(
+            400, _("The size must be a whole number of pixels from %(low)d to %(high)d.", low=low, high=high)
+        )
     return int(value)
 
 
@@ -240,3 +265,233 @@ def print_urls():
     writer.writerow(["product_id", "lot", "url", "qr_svg"])
     for row in services.active_codes():
         writer.writerow([row.product_id, row.lot or "", row.url, row.svg_url])
+
+
+# --- scan statistics ---
+
+SCAN_PERIODS = (7, 30, 90, 365)
+DEFAULT_SCAN_PERIOD = 30
+SCAN_CSV_COLUMNS = ("day", "product id", "product name", "lot", "language", "scans")
+
+
+@dataclass
+class ScanQuery:
+    """What a member asked to see: their current organisation's scans in a period, of one product or all."""
+
+    organisation: Organisation
+    products: list[Product]  # all of the organisation's products, archived ones too
+    days: int
+    since: date
+    until: date
+    product: Product | None
+
+    @property
+    def product_id(self) -> int | None:
+        return self.product.id if self.product else None
+
+    @property
+    def args(self) -> dict:
+        return {"days": self.days, **({"product": self.product.id} if self.product else {})}
+
+
+def _scan_query() -> ScanQuery:
+    organisation = current_organisation()
+    raw_days = request.args.get("days", str(DEFAULT_SCAN_PERIOD))
+    if raw_days not in {str(days) for days in SCAN_PERIODS}:
+        abort_with(400, _("Please choose a period of 7, 30, 90 or 365 days."))
+    days = int(raw_days)
+    products = catalogue.products_of(organisation.id, status=None)
+    product = None
+    if raw_product := request.args.get("product", ""):
+        if not (raw_product.isascii() and raw_product.isdigit() and len(raw_product) <= 9):
+            abort_with(400, _("Please choose a product from the list."))
+        product = next((p for p in products if p.id == int(raw_product)), None)
+        if product is None:
+            # The same answer for unknown products and other organisations' products: nothing to learn.
+            name = organisation.display_name
+            abort_with(404, _("This product is not in the catalogue of %(name)s.", name=name))
+    until = clock.local_today()
+    return ScanQuery(organisation, products, days, until - timedelta(days=days - 1), until, product)
+
+
+def _language_name(code: str, locale: str) -> str:
+    try:
+        return Locale.parse(code).get_language_name(locale) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+@bp.get("/catalogue/scans")
+@requires("member")
+def scans():
+    """How often the public pages of the organisation's products were opened, per day and per product."""
+    query = _scan_query()
+    locale = str(get_locale())
+    per_day: Counter = Counter()
+    for row in services.scan_counts(query.organisation.id, query.since, query.until, query.product_id):
+        per_day[row[0]] += int(row[-1])
+    days = [query.since + timedelta(days=n) for n in range(query.days)]
+    values = [per_day[day] for day in days]
+    by_product: dict[int, Counter] = {}
+    for product_id, language, count in services.scan_summary(
+        query.organisation.id, query.since, query.until, query.product_id
+    ):
+        by_product.setdefault(product_id, Counter())[language] += int(count)
+    codes = list(current_app.config["LANGUAGES"])
+    codes += sorted({code for counts in by_product.values() for code in counts} - set(codes))
+    shown = [query.product] if query.product else [
+        p for p in query.products if p.id in by_product or not p.is_archived
+    ]
+    rows = sorted(
+        ({"product": p, "languages": by_product.get(p.id, Counter())} for p in shown),
+        key=lambda row: (-row["languages"].total(), row["product"].name(locale).casefold()),
+    )
+    return render_template(
+        "provenance/scans.html",
+        query=query,
+        periods=SCAN_PERIODS,
+        days=days,
+        values=values,
+        per_day=list(zip(days, values, strict=True)),
+        total=sum(values),
+        peak=max(range(len(values)), key=lambda i: (values[i], i)) if any(values) else None,
+        chart=chart.bars(values),
+        axis_dates=[format_skeleton("MMMd", day, locale=locale) for day in days],  # "3. Nov." / "Nov 3"
+        language_columns=[(code, _language_name(code, locale)) for code in codes],
+        rows=rows,
+    )
+
+
+def _csv_cell(text: str) -> str:
+    """Text a spreadsheet would read as a formula is kept as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/catalogue/scans.csv")
+@requires("member")
+def scans_csv():
+    """The same scans as the page, one line per day, product, lot and language, for spreadsheets."""
+    query = _scan_query()
+    locale = str(get_locale())
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # lets spreadsheet programs recognise UTF-8
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(SCAN_CSV_COLUMNS)
+    for day, product_id, name_de, name_en, lot, language, count in services.scan_rows(
+        query.organisation.id, query.since, query.until, query.product_id
+    ):
+        name = (name_en if locale == "en" else "") or name_de
+        writer.writerow([day.isoformat(), product_id, _csv_cell(name), _csv_cell(lot), language, count])
+    filename = f"vonhier-scans-{query.since.isoformat()}-{query.until.isoformat()}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- print sheets ---
+
+SHEET_SIZE = re.compile(r"\d{1,3}(?:[.,]\d)?")
+# A suspended, revoked or expired certificate's number is not printed on new labels.
+PRINTED_CERTIFICATES = (CertificateStatus.ACTIVE, CertificateStatus.REVIEW_NEEDED)
+SHEETS_CACHE = "public, max-age=300"
+
+
+@bp.get("/labels/<int:product_id>")
+@limiter.limit("30 per minute")
+def label_sheet(product_id):
+    """The print form for a product's label sheet and, with `format=pdf`, the sheet itself."""
+    output = request.args.get("format", "html")
+    if output not in ("html", "pdf"):
+        abort_with(400, _("Unknown format. Use “pdf” for the label sheet."))
+    page = _sheet_product(product_id)
+    lots = db.session.scalars(
+        select(Batch.lot)
+        .where(Batch.product_id == product_id)
+        .order_by(Batch.produced_on.desc(), Batch.lot)
+        .limit(500)
+    ).all()
+    lot = request.args.get("lot") or None
+    if lot is not None and lot not in lots and not db.session.scalar(
+        select(Batch.id).where(Batch.product_id == product_id, Batch.lot == lot)
+    ):
+        abort_with(404, _("This product has no batch %(lot)s.", lot=lot[:MAX_LOT]))
+    services.load_page(page, lot)
+    url = page.url
+    errors = {}
+    layout = sheets.LAYOUTS.get(request.args.get("layout", sheets.DEFAULT_LAYOUT))
+    if layout is None:
+        errors["layout"] = _("Please choose one of the label sheets listed.")
+    size_text = request.args.get("size", format_decimal(sheets.DEFAULT_SIZE)).strip()
+    size = float(size_text.replace(",", ".")) if SHEET_SIZE.fullmatch(size_text) else None
+    if size is None:
+        errors["size"] = _("Please enter the code size in millimetres as a number, for example 20 or 22.5.")
+    elif size < sheets.MIN_SIZE:
+        errors["size"] = _(
+            "The code must be at least %(min)s mm wide, or phones cannot read it reliably.",
+            min=format_decimal(sheets.MIN_SIZE),
+        )
+    elif layout is not None and size > sheets.max_size(layout, url):
+        errors["size"] = _(
+            "On labels of %(label)s the code can be at most %(max)s mm wide.",
+            label=_sheet_label_size(layout),
+            max=format_decimal(sheets.max_size(layout, url)),
+        )
+    if output == "html" or errors:
+        return render_template(
+            "provenance/sheet.html",
+            page=page,
+            lots=lots,
+            lot=lot,
+            layouts=[
+                (option, _sheet_label_size(option), format_decimal(sheets.max_size(option, url)))
+                for option in sheets.LAYOUTS.values()
+            ],
+            layout_key=layout.key if layout else None,
+            size_text=size_text[:10],
+            min_size=format_decimal(sheets.MIN_SIZE),
+            errors=errors,
+        ), (400 if errors else 200)
+    label = sheets.Label(
+        url=url,
+        name=page.product.name(str(get_locale())),
+        short_url=re.sub(r"^https?://", "", url),
+        certificate=_("Certificate %(number)s", number=page.certificate.number)
+        if page.certificate is not None and page.status in PRINTED_CERTIFICATES
+        else None,
+    )
+    etag = hashlib.sha256(
+        repr([current_app.config["RELEASE"], "labels", layout, size, label]).encode()
+    ).hexdigest()[:32]
+    if not is_resource_modified(request.environ, etag=etag):
+        response = Response(status=304)
+    else:
+        response = Response(sheets.build(label, layout, size), mimetype="application/pdf")
+        name = f"vonhier-labels-{product_id}"
+        if lot is not None:
+            name += "-" + (re.sub(r"[^A-Za-z0-9._-]+", "-", lot).strip("-.") or "lot")
+        response.headers.set("Content-Disposition", "attachment", filename=f"{name}.pdf")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = SHEETS_CACHE
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def _sheet_product(product_id: int) -> services.Page:
+    """An active product with its public code; archived and unknown products have no labels to print."""
+    code = db.session.scalar(select(ProductCode.code).where(ProductCode.product_id == product_id))
+    page = services.find(code=code) if code is not None else None
+    if page is None:
+        abort_with(404, _("There is no product with the number %(id)d.", id=product_id))
+    if page.product.status != ProductStatus.ACTIVE:
+        abort_with(404, _("This product is no longer offered; no labels can be printed for it."))
+    return page
+
+
+def _sheet_label_size(layout: sheets.Layout) -> str:
+    return _(
+        "%(width)s × %(height)s mm",
+        width=format_decimal(layout.width),
+        height=format_decimal(layout.height),
+    )

@@ -6,16 +6,20 @@ licence; batch) and evaluates the criteria in memory against the certificate's c
 criteria are memoised because published catalogues never change.
 """
 
+import atexit
 import hashlib
 import secrets
 import threading
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
+from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -25,12 +29,13 @@ from ..catalogue.services import version_recorded
 from ..certification import rules
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
-from ..clock import utcnow
+from ..clock import local_today, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..payments import services as payments
+from ..payments.models import Licence
 from . import gs1
-from .models import ProductCode, ScanDay
+from .models import ProductCode, RenderedPage, ScanDay
 
 # No 0/o, 1/i/l: a code typed from a label cannot be misread. 10 characters ≈ 49 bits: unguessable.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -118,6 +123,31 @@ def active_codes(product_ids: list[int] | None = None) -> list[CodeRow]:
     return rows
 
 
+def examples(limit: int = 4) -> list[dict]:
+    """A few certified products for the home page: mostly valid ones, one with a withdrawn certificate."""
+    statement = (
+        select(Product, ProductCode.code, Certificate.status)
+        .join(ProductCode, ProductCode.product_id == Product.id)
+        .join(CertificateProduct, CertificateProduct.product_id == Product.id)
+        .join(Certificate, Certificate.id == CertificateProduct.certificate_id)
+        .where(Product.status == ProductStatus.ACTIVE)
+        .options(joinedload(Product.organisation).lazyload(Organisation.kind_rows))
+        .order_by(Product.id)
+    )
+    valid = db.session.execute(
+        statement.where(Certificate.status == CertificateStatus.ACTIVE).limit(limit - 1)
+    ).all()
+    withdrawn = db.session.execute(
+        statement.where(
+            Certificate.status.in_([CertificateStatus.REVOKED, CertificateStatus.SUSPENDED])
+        ).limit(1)
+    ).all()
+    return [
+        {"product": product, "path": public_path(product.gtin, code), "status": status}
+        for product, code, status in [*valid, *withdrawn]
+    ]
+
+
 # --- the provenance page ------------------------------------------------------------------------------
 
 
@@ -131,7 +161,6 @@ class Page:
     status: CertificateStatus | None = None
     criteria: list = field(default_factory=list)  # (rules.Criterion, rules.Result) pairs
     licensed: bool = False
-    licence_changed_at: datetime | None = None
     lot: str | None = None
     batch: Batch | None = None
 
@@ -147,7 +176,11 @@ class Page:
     @property
     def met(self) -> list:
         # "Evidence missing" counts as met on a certified product: the certifier checked the documents.
-        return [(c, r) for c, r in self.criteria if r.outcome in (rules.Outcome.PASSED, rules.Outcome.EVIDENCE_MISSING)]
+        return [
+            (c, r)
+            for c, r in self.criteria
+            if r.outcome in (rules.Outcome.PASSED, rules.Outcome.EVIDENCE_MISSING)
+        ]
 
     @property
     def not_met(self) -> list:
@@ -157,39 +190,208 @@ class Page:
     def url(self) -> str:
         return public_url(self.product.gtin, self.code, self.lot)
 
-    def etag(self, locale: str) -> str:
-        """Changes whenever anything shown changes, including a certificate expiring overnight."""
-        certificate = self.certificate
-        parts = [
-            current_app.config["RELEASE"],
-            locale,
-            self.product.id,
-            self.product.updated_at,
-            self.product.organisation.updated_at,
-            self.version.id if self.version else None,
-            self.image,
-            certificate.id if certificate else None,
-            certificate.updated_at if certificate else None,
-            self.status,
-            self.licensed,
-            self.lot,
-            self.batch.id if self.batch else None,
-        ]
-        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
-    def last_modified(self) -> datetime:
-        times = [self.product.updated_at, self.product.organisation.updated_at]
-        if self.version:
-            times.append(self.version.created_at)
-        if self.certificate:
-            times.append(self.certificate.updated_at)
-            if self.status == CertificateStatus.EXPIRED and self.certificate.status != CertificateStatus.EXPIRED:
-                times.append(datetime.combine(self.certificate.valid_until + timedelta(days=1), datetime.min.time()))
-        if self.licence_changed_at:
-            times.append(self.licence_changed_at)
-        if self.batch:
-            times.append(self.batch.created_at)
-        return max(times)
+@dataclass
+class Validators:
+    """What decides whether a product's page changed, read in one query, with the stored rendering."""
+
+    product_id: int
+    gtin: str | None
+    code: str
+    names: tuple[str, str]  # German, English
+    lot: str | None
+    certificate_number: str | None
+    licensed: bool
+    etag: str
+    last_modified: datetime
+    stored_etag: str | None
+    stored_body: bytes | None
+
+    @property
+    def url(self) -> str:
+        return public_url(self.gtin, self.code, self.lot)
+
+    def name(self, locale: str) -> str:
+        return (self.names[1] if locale == "en" else "") or self.names[0]
+
+    @property
+    def stored_page(self) -> str | None:
+        if self.stored_etag == self.etag and self.stored_body is not None:
+            return zlib.decompress(self.stored_body).decode()
+        return None
+
+
+@cache
+def _validators_statement(key: str):
+    """Built once per process (building it costs more than running it), on tables, not the ORM."""
+    product, code, organisation, body = (
+        Product.__table__,
+        ProductCode.__table__,
+        Organisation.__table__,
+        Organisation.__table__.alias("body"),
+    )
+    version, image, link = ProductVersion.__table__, ProductImage.__table__, CertificateProduct.__table__
+    certificate, licence, batch, rendered = (
+        Certificate.__table__,
+        Licence.__table__,
+        Batch.__table__,
+        RenderedPage.__table__,
+    )
+
+    def newest(column, product_column):
+        return select(func.max(column)).where(product_column == product.c.id).scalar_subquery()
+
+    first_image = (
+        select(image.c.filename)
+        .where(image.c.product_id == product.c.id)
+        .order_by(image.c.position, image.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            product.c.id,
+            product.c.gtin,
+            product.c.name_de,
+            product.c.name_en,
+            product.c.updated_at,
+            code.c.code,
+            organisation.c.updated_at.label("organisation_updated_at"),
+            newest(version.c.id, version.c.product_id).label("version_id"),
+            newest(version.c.created_at, version.c.product_id).label("version_created_at"),
+            first_image.label("image"),
+            certificate.c.id.label("certificate_id"),
+            certificate.c.number.label("certificate_number"),
+            certificate.c.status.label("certificate_status"),
+            certificate.c.valid_until,
+            certificate.c.updated_at.label("certificate_updated_at"),
+            body.c.updated_at.label("body_updated_at"),
+            licence.c.status.label("licence_status"),
+            licence.c.year.label("licence_year"),
+            licence.c.updated_at.label("licence_updated_at"),
+            batch.c.id.label("batch_id"),
+            batch.c.updated_at.label("batch_updated_at"),
+            rendered.c.etag.label("stored_etag"),
+            rendered.c.body.label("stored_body"),
+        )
+        .select_from(product)
+        .join(code, code.c.product_id == product.c.id)
+        .join(organisation, organisation.c.id == product.c.organisation_id)
+        .outerjoin(certificate, certificate.c.id == newest(link.c.certificate_id, link.c.product_id))
+        .outerjoin(body, body.c.id == certificate.c.certification_body_id)
+        .outerjoin(
+            licence,
+            and_(licence.c.organisation_id == product.c.organisation_id, licence.c.year == bindparam("year")),
+        )
+        .outerjoin(batch, and_(batch.c.product_id == product.c.id, batch.c.lot == bindparam("lot")))
+        .outerjoin(
+            rendered,
+            and_(
+                rendered.c.product_id == product.c.id,
+                rendered.c.lot == bindparam("page_lot"),
+                rendered.c.language == bindparam("language"),
+            ),
+        )
+        .where(product.c.gtin == bindparam("key") if key == "gtin" else code.c.code == bindparam("key"))
+    )
+
+
+def validators(locale: str, *, gtin: str | None = None, code: str | None = None, lot: str | None = None):
+    """Everything shown on the page that can change, as timestamps and ids; None for an unknown product.
+
+    The ETag covers the product and its current version, the producer, the newest certificate with its
+    status as of today (expiry by date) and its body, the licence, the batch, the release and the language.
+    """
+    today = utcnow().date()
+    params = {
+        "key": gtin if gtin is not None else code,
+        "year": today.year,
+        "lot": lot,
+        "page_lot": lot or "",
+        "language": locale,
+    }
+    statement = _validators_statement("gtin" if gtin is not None else "code")
+    row = db.session.execute(statement, params).first()
+    if row is None:
+        return None
+    status = None
+    times = [row.updated_at, row.organisation_updated_at, row.version_created_at]
+    if row.certificate_id is not None:
+        # The status rules read only these fields: a plain record stands in for the model.
+        certificate = SimpleNamespace(status=row.certificate_status, valid_until=row.valid_until)
+        status = certification.effective_status(certificate, today)
+        times += [row.certificate_updated_at, row.body_updated_at]
+        if status == CertificateStatus.EXPIRED and row.certificate_status != CertificateStatus.EXPIRED:
+            times.append(datetime.combine(row.valid_until + timedelta(days=1), datetime.min.time()))
+    licensed = False
+    if row.licence_status is not None:
+        licence = SimpleNamespace(status=row.licence_status, year=row.licence_year)
+        licensed = payments.state(licence, today) == "active"
+        times.append(row.licence_updated_at)
+    if row.batch_id is not None:
+        times.append(row.batch_updated_at)
+    parts = [
+        current_app.config["RELEASE"],
+        locale,
+        lot,
+        row.id,
+        row.updated_at,
+        row.organisation_updated_at,
+        row.version_id,
+        row.image,
+        row.certificate_id,
+        row.certificate_updated_at,
+        status,
+        row.body_updated_at,
+        licensed,
+        row.licence_updated_at,
+        row.batch_id,
+        row.batch_updated_at,
+    ]
+    return Validators(
+        product_id=row.id,
+        gtin=row.gtin,
+        code=row.code,
+        names=(row.name_de, row.name_en),
+        lot=lot,
+        certificate_number=row.certificate_number,
+        licensed=licensed,
+        etag=hashlib.sha256(repr(parts).encode()).hexdigest()[:32],
+        last_modified=max(t for t in times if t is not None),
+        stored_etag=row.stored_etag,
+        stored_body=row.stored_body,
+    )
+
+
+def store_rendered(found: Validators, language: str, html: str) -> None:
+    """Keep a rendering for the next scans; it replaces the product's older one in that language."""
+    values = {
+        "product_id": found.product_id,
+        "lot": found.lot or "",
+        "language": language,
+        "etag": found.etag,
+        "body": zlib.compress(html.encode(), 6),
+        "created_at": utcnow(),
+    }
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(RenderedPage).values(**values)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["product_id", "lot", "language"],
+            set_={key: statement.excluded[key] for key in ("etag", "body", "created_at")},
+        )
+    )
+
+
+def _first_image():
+    return (
+        select(ProductImage.filename)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .correlate(Product)
+        .scalar_subquery()
+    )
 
 
 def _current_version_id():
@@ -203,16 +405,8 @@ def _current_version_id():
 
 def find(gtin: str | None = None, code: str | None = None) -> Page | None:
     """The product with this GTIN (14 digits) or short code, with its current data version."""
-    first_image = (
-        select(ProductImage.filename)
-        .where(ProductImage.product_id == Product.id)
-        .order_by(ProductImage.position, ProductImage.id)
-        .limit(1)
-        .correlate(Product)
-        .scalar_subquery()
-    )
     statement = (
-        select(Product, ProductCode.code, ProductVersion, first_image)
+        select(Product, ProductCode.code, ProductVersion, _first_image())
         .join(ProductCode, ProductCode.product_id == Product.id)
         .outerjoin(
             ProductVersion,
@@ -231,8 +425,8 @@ def find(gtin: str | None = None, code: str | None = None) -> Page | None:
     return Page(product=product, code=found_code, version=version, image=image)
 
 
-def load_page(page: Page, lot: str | None = None) -> Page:
-    """Add the certificate, the criteria, the licence and the batch to a found product."""
+def load_page(page: Page, lot: str | None = None, licensed: bool | None = None) -> Page:
+    """Add the certificate, the criteria, the licence (unless known) and the batch to a found product."""
     link = db.session.scalar(
         select(CertificateProduct)
         .where(CertificateProduct.product_id == page.product.id)
@@ -252,9 +446,9 @@ def load_page(page: Page, lot: str | None = None) -> Page:
             criteria = _criteria(link.certificate.catalogue)
             results = rules.evaluate(page.data, criteria)
             page.criteria = list(zip(criteria, results, strict=True))
-    licence = payments.licence_for(page.product.organisation_id)
-    page.licensed = payments.state(licence) == "active"
-    page.licence_changed_at = licence.updated_at if licence else None
+    if licensed is None:
+        licensed = payments.is_current(page.product.organisation_id)
+    page.licensed = licensed
     if lot is not None:
         page.lot = lot
         page.batch = db.session.scalar(
@@ -355,7 +549,7 @@ class ScanBuffer:
         self._timer: threading.Timer | None = None
 
     def add(self, app, product_id: int, lot: str | None, language: str) -> None:
-        key = (product_id, lot or "", utcnow().date(), language)
+        key = (product_id, lot or "", local_today(), language)
         interval = app.config["SCAN_FLUSH_SECONDS"]
         with self._lock:
             self._counts[key] += 1
@@ -396,7 +590,17 @@ def write_scans(counts: Counter) -> None:
             )
 
 
-scans = ScanBuffer()
+def scan_buffer(app) -> ScanBuffer:
+    """The application's buffer; what it holds when the process ends is written then."""
+    if "vonhier_scans" not in app.extensions:
+        buffer = app.extensions["vonhier_scans"] = ScanBuffer()
+        atexit.register(buffer.flush, app)
+    return app.extensions["vonhier_scans"]
+
+
+def count_scan(product_id: int, lot: str | None, language: str) -> None:
+    app = current_app._get_current_object()
+    scan_buffer(app).add(app, product_id, lot, language)
 
 
 def scan_counts(organisation_id: int, since: date, until: date, product_id: int | None = None):
@@ -411,3 +615,32 @@ def scan_counts(organisation_id: int, since: date, until: date, product_id: int 
     if product_id is not None:
         statement = statement.where(ScanDay.product_id == product_id)
     return db.session.execute(statement).all()
+
+
+def _organisation_scans(statement, organisation_id: int, since: date, until: date, product_id: int | None):
+    statement = statement.join(Product, Product.id == ScanDay.product_id).where(
+        Product.organisation_id == organisation_id, ScanDay.day.between(since, until)
+    )
+    if product_id is not None:
+        statement = statement.where(ScanDay.product_id == product_id)
+    return statement
+
+
+def scan_summary(organisation_id: int, since: date, until: date, product_id: int | None = None):
+    """Scans of the organisation's products per product and language (summed over days and lots)."""
+    statement = select(ScanDay.product_id, ScanDay.language, func.sum(ScanDay.count)).group_by(
+        ScanDay.product_id, ScanDay.language
+    )
+    return db.session.execute(
+        _organisation_scans(statement, organisation_id, since, until, product_id).order_by(ScanDay.product_id)
+    ).all()
+
+
+def scan_rows(organisation_id: int, since: date, until: date, product_id: int | None = None):
+    """Every stored count of the organisation's products: day, product, names, lot, language, count."""
+    names = (Product.name_de, Product.name_en)
+    statement = select(ScanDay.day, ScanDay.product_id, *names, ScanDay.lot, ScanDay.language, ScanDay.count)
+    statement = _organisation_scans(statement, organisation_id, since, until, product_id)
+    return db.session.execute(
+        statement.order_by(ScanDay.day, Product.name_de, ScanDay.product_id, ScanDay.lot, ScanDay.language)
+    ).all()

@@ -1,0 +1,44 @@
+"""A certified product with a GTIN and a batch, reachable by its GS1 Digital Link and its short code."""
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select, update
+
+from tests.certification.conftest import scene, signed_in  # noqa: F401 (fixtures used here)
+from tests.certification.test_workflow import approved_certificate
+from vonhier.catalogue.models import Batch, Product
+from vonhier.extensions import db
+from vonhier.provenance.models import ProductCode
+
+GTIN = "04012345678901"
+LOT = "L-2611/07"
+
+
+@pytest.fixture
+def certified(app, scene):  # noqa: F811 (the fixture imported above)
+    certificate_id, number = approved_certificate(app, scene)
+    with app.app_context():
+        db.session.execute(update(Product).where(Product.id == scene.product_id).values(gtin=GTIN))
+        db.session.add(
+            Batch(
+                product_id=scene.product_id,
+                lot=LOT,
+                produced_on=date(2026, 11, 7),
+                best_before=date(2026, 12, 1),
+            )
+        )
+        db.session.commit()
+        code = db.session.scalar(select(ProductCode.code).where(ProductCode.product_id == scene.product_id))
+    return SimpleNamespace(
+        scene=scene,
+        product_id=scene.product_id,
+        certificate_id=certificate_id,
+        number=number,
+        gtin=GTIN,
+        lot=LOT,
+        code=code,
+        path=f"/01/{GTIN}",
+        lot_path=f"/01/{GTIN}/10/L-2611%2F07",
+    )
