@@ -92,10 +92,22 @@ def register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core
     from .media import bp as media
     from .organisations.routes import bp as organisations
+    from .outlets.routes import bp as outlets
     from .payments.routes import bp as payments
     from .provenance.routes import bp as provenance
 
-    blueprints = (core, accounts, organisations, catalogue, certification, payments, provenance, admin, media)
+    blueprints = (
+        core,
+        accounts,
+        organisations,
+        catalogue,
+        outlets,
+        certification,
+        payments,
+        provenance,
+        admin,
+        media,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
