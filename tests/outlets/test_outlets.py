@@ -46,7 +46,10 @@ def category_id(app, slug="dairy-cheese"):
 
 def cheese(app, owner, name="Ziegenkäse"):
     return factories.product(
-        app, owner.id, owner.organisation.id, [("Ziegenmilch", 99, "Prenzlau", False), ("Salz", 1, "Prenzlau", True)],
+        app,
+        owner.id,
+        owner.organisation.id,
+        [("Ziegenmilch", 99, "Prenzlau", False), ("Salz", 1, "Prenzlau", True)],
         name_de=name,
     )
 
@@ -66,7 +69,8 @@ def test_create_outlet_with_products_and_categories(app, client, login_as):
     owner = login_as("owner")
     product_id = cheese(app, owner)
     response = client.post(
-        "/outlets/new", data={**OUTLET, "product_ids": [str(product_id)], "category_ids": [category_id(app, "eggs")]}
+        "/outlets/new",
+        data={**OUTLET, "product_ids": [str(product_id)], "category_ids": [category_id(app, "eggs")]},
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
@@ -82,7 +86,8 @@ def test_create_outlet_with_products_and_categories(app, client, login_as):
 def test_outlet_by_town_name_in_berlin_gets_berlin_holidays(app, client, login_as):
     login_as("owner")
     response = client.post(
-        "/outlets/new", data={**OUTLET, "town": "Berlin", "postcode": "10435", "latitude": "", "longitude": ""}
+        "/outlets/new",
+        data={**OUTLET, "town": "Berlin", "postcode": "10435", "latitude": "", "longitude": ""},
     )
     assert response.status_code == 302
     with app.app_context():
@@ -91,7 +96,9 @@ def test_outlet_by_town_name_in_berlin_gets_berlin_holidays(app, client, login_a
 
 def test_malformed_opening_hours_are_refused_with_the_place_of_the_error(app, client, login_as):
     login_as("owner")
-    response = client.post("/outlets/new", data={**OUTLET, "opening_hours": "Mo-Fr 09:00-18:00; Sa 08:00-1300"})
+    response = client.post(
+        "/outlets/new", data={**OUTLET, "opening_hours": "Mo-Fr 09:00-18:00; Sa 08:00-1300"}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "ab Zeichen 29" in page and "1300" in page
@@ -173,7 +180,9 @@ def test_edit_own_outlet(app, client, login_as):
     owner = login_as("owner")
     outlet_id = create(app, owner.id, owner.organisation.id)
     assert client.get(f"/outlets/{outlet_id}/edit").status_code == 200
-    response = client.post(f"/outlets/{outlet_id}/edit", data={**OUTLET, "opening_hours": "24/7", "name": "Automat"})
+    response = client.post(
+        f"/outlets/{outlet_id}/edit", data={**OUTLET, "opening_hours": "24/7", "name": "Automat"}
+    )
     assert response.status_code == 302
     with app.app_context():
         outlet = db.session.get(Outlet, outlet_id)

@@ -165,14 +165,28 @@ def load_outlets(organisation_ids: dict[str, int]) -> None:
     products: dict[int, list[Product]] = {}
     for product in db.session.scalars(select(Product).order_by(Product.id)):
         products.setdefault(product.organisation_id, []).append(product)
-    for org, kind, name, street, postcode, town, lat, lon, hours, pay, offered, extra, access in (
-        outlets_data.OUTLETS
-    ):
+    for (
+        org,
+        kind,
+        name,
+        street,
+        postcode,
+        town,
+        lat,
+        lon,
+        hours,
+        pay,
+        offered,
+        extra,
+        access,
+    ) in outlets_data.OUTLETS:
         organisation_id = organisation_ids[org]
         own = products.get(organisation_id, [])
-        chosen = own if offered == outlets_data.ALL else [
-            p for p in own if p.category is not None and p.category.slug in offered
-        ]
+        chosen = (
+            own
+            if offered == outlets_data.ALL
+            else [p for p in own if p.category is not None and p.category.slug in offered]
+        )
         outlets.save_outlet(
             SYSTEM,
             organisation_id,

@@ -16,6 +16,8 @@ STEP_FREE = "Stufenloser Eingang, Parkplätze auf dem Hof."
 
 ALL = "all"
 
+# A table, one outlet per row: kept compact on purpose.
+# fmt: off
 OUTLETS = [
     # --- Uckermark and Barnim ---
     ("hof-sonnenwiese", "farm_shop", "Hof Sonnenwiese – Hofladen", "Röddeliner Weg 7", "17268", "Templin",
@@ -196,6 +198,7 @@ OUTLETS = [
      52.5109, 13.4597, "Mo-Fr 10:00-19:00; Sa 10:00-16:00; PH off", "ckm", [], [
          "cereals-flour", "oils", "honey", "herbs-spices"], ""),
 ]
+# fmt: on
 
 # Delivery radius (km) of the delivery schemes; the rest have none.
 DELIVERY_KM = {"Oderbruch-Gemüsekiste": 60, "Havelländer Fleischkiste": 80, "Prignitzer Kartoffelkiste": 35}
@@ -214,7 +217,7 @@ WEBSITES = {
 DESCRIPTIONS = {
     "farm_shop": "Direkt vom Erzeuger: frische Ware aus eigener Herstellung und von Nachbarhöfen.",
     "market_stand": "Unser Stand auf dem Wochenmarkt – bei Regen unter dem grünen Schirm.",
-    "vending_machine": "Selbstbedienung rund um die Uhr oder zu den angegebenen Zeiten; täglich frisch befüllt.",
+    "vending_machine": "Selbstbedienung rund um die Uhr oder zu den angegebenen Zeiten, täglich befüllt.",
     "delivery": "Wir liefern wöchentlich im angegebenen Umkreis; bestellen bis Sonntagabend.",
     "csa_depot": "Abholstelle unserer Solidarischen Landwirtschaft: Ernteanteile zur Abholung.",
     "online_shop": "Bestellen im Onlineshop, Versand gekühlt innerhalb Deutschlands.",

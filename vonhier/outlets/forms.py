@@ -27,7 +27,9 @@ class OutletForm(CoordinatesPair, FlaskForm):
     kind = SelectField(
         _l("Kind of outlet"), choices=[SelectChoice(k.value, v) for k, v in labels.OUTLET_KIND.items()]
     )
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)], filters=[_strip])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=2000)], filters=[_strip]
+    )
     street = StringField(_l("Street and number"), validators=[Optional(), Length(max=120)], filters=[_strip])
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)], filters=[_strip])
     town = StringField(_l("Town or village"), validators=[DataRequired(), Length(max=80)], filters=[_strip])

@@ -44,7 +44,9 @@ def check(expression: str) -> str:
     """The expression, trimmed, if it can be read; else an HoursError saying where it failed."""
     text = " ".join(expression.split()) if expression else ""
     if not text:
-        raise HoursError(str(_l("Please enter the opening hours, e.g. Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off.")))
+        raise HoursError(
+            str(_l("Please enter the opening hours, e.g. Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off."))
+        )
     if len(text) > MAX_LENGTH:
         raise HoursError(str(_l("At most %(max)d characters, please.", max=MAX_LENGTH)))
     try:
@@ -99,7 +101,7 @@ def is_holiday(day: date, state: str) -> bool:
 
 
 def _for_day(text: str, day: date, state: str) -> opening_hours.OpeningHours:
-    """The expression as it holds on `day`: PH means the holidays of `state` on that day and the one before."""
+    """The expression as it holds on `day`: PH means the holidays of `state` that day and the day before."""
     days = [d for d in (day - timedelta(days=1), day) if is_holiday(d, state)]
     if not days or not _PH.search(text):
         return _parse(text)
@@ -157,9 +159,7 @@ def status(text: str, state: str, now: datetime, locale: str = "de") -> Status:
             if _state_at(text, cursor, state) != current:
                 change = cursor
                 break
-    return Status(
-        current, _aware(change) if change else None, holiday_name(local.date(), state, locale)
-    )
+    return Status(current, _aware(change) if change else None, holiday_name(local.date(), state, locale))
 
 
 @dataclass

@@ -121,7 +121,9 @@ def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -
     try:
         location = catalogue.resolve_location(data)
     except catalogue.CatalogueError as error:
-        raise OutletError(error.messages, "latitude" if data.get("latitude") is not None else "town") from None
+        raise OutletError(
+            error.messages, "latitude" if data.get("latitude") is not None else "town"
+        ) from None
 
     if outlet is None:
         outlet = Outlet(organisation_id=organisation_id)
@@ -184,9 +186,7 @@ def offered_products(outlet: Outlet) -> list[OfferedProduct]:
             )
         ).all()
     )
-    return [
-        OfferedProduct(p, public_url(p.gtin, codes[p.id]) if p.id in codes else None) for p in active
-    ]
+    return [OfferedProduct(p, public_url(p.gtin, codes[p.id]) if p.id in codes else None) for p in active]
 
 
 def opening_status(outlet: Outlet, now: datetime | None = None, locale: str = "de") -> hours.Status | None:
