@@ -47,6 +47,7 @@ def register_template_context(app: Flask) -> None:
     from . import labels
     from .certification import services as certification
     from .organisations import services as organisations
+    from .outlets import services as outlets
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -55,6 +56,7 @@ def register_template_context(app: Flask) -> None:
         format_decimal=format_decimal,
         format_currency=format_currency,
         product_precheck=certification.product_precheck,
+        outlets_of=outlets.outlets_of,
     )
     app.context_processor(labels.template_context)
 

@@ -323,3 +323,19 @@ def test_public_page_does_not_list_archived_products(app, client, login_as):
     outlet_id = create(app, owner.id, owner.organisation.id, product_ids=[product_id])
     client.post(f"/catalogue/products/{product_id}/archive", data={"archived": "1"})
     assert "Alter Käse" not in app.test_client().get(f"/outlets/{outlet_id}").get_data(as_text=True)
+
+
+def test_organisation_profile_lists_its_public_outlets(app, client, login_as):
+    owner = login_as("owner")
+    create(app, owner.id, owner.organisation.id)
+    archived = create(app, owner.id, owner.organisation.id, name="Alter Stand", kind="market_stand")
+    client.post(f"/outlets/{archived}/archive", data={"archived": "1"})
+    page = app.test_client().get(f"/organisations/{owner.organisation.id}").get_data(as_text=True)
+    assert "Hofladen Prenzlau" in page and "Alter Stand" not in page
+
+
+def test_unreadable_product_choice_is_a_form_error(client, login_as):
+    login_as("owner")
+    response = client.post("/outlets/new", data={**OUTLET, "product_ids": "abc"})
+    assert response.status_code == 400
+    assert "Invalid choice" not in response.get_data(as_text=True)  # a German message, not WTForms' English
