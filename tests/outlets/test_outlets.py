@@ -2,6 +2,7 @@
 photos, and the public page with its opening hours under a controlled clock."""
 
 import io
+import re
 from datetime import datetime
 
 import pytest
@@ -339,3 +340,25 @@ def test_unreadable_product_choice_is_a_form_error(client, login_as):
     response = client.post("/outlets/new", data={**OUTLET, "product_ids": "abc"})
     assert response.status_code == 400
     assert "Invalid choice" not in response.get_data(as_text=True)  # a German message, not WTForms' English
+
+
+def test_outlet_forms_need_the_csrf_token(app, make_app):
+    """With CSRF switched on, a forged create or archive is refused and changes nothing."""
+    owner = factories.user_with_role(app, "owner")
+    outlet_id = create(app, owner.id, owner.organisation.id)
+    protected = make_app(WTF_CSRF_ENABLED=True).test_client()
+    login_page = protected.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    signed_in = protected.post(
+        "/login", data={"email": owner.email, "password": owner.password, "csrf_token": token}
+    )
+    assert signed_in.status_code == 302
+    assert protected.post("/outlets/new", data={**OUTLET, "name": "Ohne Token"}).status_code == 400
+    assert protected.post(f"/outlets/{outlet_id}/archive", data={"archived": "1"}).status_code == 400
+    assert (
+        protected.post(f"/outlets/{outlet_id}/edit", data={**OUTLET, "csrf_token": "forged"}).status_code
+        == 400
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Outlet)) == 1
+        assert db.session.get(Outlet, outlet_id).archived_at is None
