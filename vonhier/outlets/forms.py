@@ -82,7 +82,8 @@ class OutletForm(CoordinatesPair, FlaskForm):
                 raise ValidationError(error.message) from None
 
     def validate_website(self, field):
-        if field.data and not field.data.lower().startswith(("https://", "http://")):
+        # WTForms' URL check accepts any scheme (ftp:, javascript:); a link on a public page must be web.
+        if field.data and not field.errors and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError(_l("Please enter a full address starting with https://."))
 
     def outlet_data(self) -> dict:

@@ -94,7 +94,8 @@ def _save(organisation_id, outlet):
                 flash(_("The outlet “%(name)s” has been saved.", name=saved.name), "success")
                 return redirect(url_for("outlets.manage"))
     status = 400 if request.method == "POST" else 200
-    return render_template("outlets/edit.html", form=form, outlet=outlet), status
+    week = services.opening_week(outlet, locale=str(get_locale())) if outlet else []
+    return render_template("outlets/edit.html", form=form, outlet=outlet, week=week), status
 
 
 @bp.post("/<int:outlet_id>/archive")
