@@ -82,18 +82,15 @@ def _parse(text: str) -> opening_hours.OpeningHours:
     return opening_hours.OpeningHours(text)
 
 
-@lru_cache(maxsize=32)
-def _calendar(state: str, year: int) -> dict:
-    return holidays.Germany(subdiv=state or None, years=year, language="de")
+@lru_cache(maxsize=64)
+def _calendar(state: str, year: int, language: str = "de") -> dict:
+    # Outside Germany (state "") only the nationwide German holidays apply: the best we know.
+    return holidays.Germany(subdiv=state or None, years=year, language=language)
 
 
 def holiday_name(day: date, state: str, locale: str = "de") -> str | None:
     """The public holiday on `day` in the German state `state` (ISO code, e.g. BB), or None."""
-    if _calendar(state, day.year).get(day) is None:
-        return None
-    if locale == "de":
-        return _calendar(state, day.year).get(day)
-    return holidays.Germany(subdiv=state or None, years=day.year, language="en_US").get(day)
+    return _calendar(state, day.year, "de" if locale == "de" else "en_US").get(day)
 
 
 def is_holiday(day: date, state: str) -> bool:
