@@ -47,6 +47,7 @@ def register_template_context(app: Flask) -> None:
     from . import labels
     from .certification import services as certification
     from .organisations import services as organisations
+    from .outlets import services as outlets
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -55,6 +56,7 @@ def register_template_context(app: Flask) -> None:
         format_decimal=format_decimal,
         format_currency=format_currency,
         product_precheck=certification.product_precheck,
+        outlets_of=outlets.outlets_of,
     )
     app.context_processor(labels.template_context)
 
@@ -92,10 +94,22 @@ def register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core
     from .media import bp as media
     from .organisations.routes import bp as organisations
+    from .outlets.routes import bp as outlets
     from .payments.routes import bp as payments
     from .provenance.routes import bp as provenance
 
-    blueprints = (core, accounts, organisations, catalogue, certification, payments, provenance, admin, media)
+    blueprints = (
+        core,
+        accounts,
+        organisations,
+        catalogue,
+        outlets,
+        certification,
+        payments,
+        provenance,
+        admin,
+        media,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -1,15 +1,16 @@
 """The platform's notion of "now": naive UTC in the database, one place for tests to control."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-# The label's region lives on Berlin time: "today" for scans and opening hours means a day there.
-TIMEZONE = ZoneInfo("Europe/Berlin")
+# Opening hours, markets, public holidays and scan days are told in the region's own wall-clock time.
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def local_today() -> date:
-    return utcnow().replace(tzinfo=UTC).astimezone(TIMEZONE).date()
+def berlin_now() -> datetime:
+    """Now in Europe/Berlin (aware); follows `utcnow`, so a test that fixes one fixes both."""
+    return utcnow().replace(tzinfo=UTC).astimezone(BERLIN)

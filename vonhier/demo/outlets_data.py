@@ -1,0 +1,225 @@
+"""Fictional outlets of the demo organisations: farm shops, weekly market stands, vending huts, veg
+boxes, Solawi depots, online shops and restaurants across Berlin and Brandenburg.
+
+Each row: organisation key, kind, name, street, postcode, town, latitude, longitude, opening hours
+(OSM syntax), payment ("c" cash, "k" card, "m" mobile), products (all the organisation's own, or
+those of the named categories), further categories, accessibility note.
+"""
+
+SHOP = "Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off"
+SHOP_SHORT = "Tu-Fr 10:00-18:00; Sa 09:00-12:00; PH off"
+FARM_WEEKEND = "Fr 14:00-18:00; Sa 09:00-14:00; PH off"
+BAKERY = "Mo-Fr 06:00-18:00; Sa 06:00-12:00; Su 07:00-10:00; PH off"
+VENDING = "24/7"
+MILK_VENDING = "Mo-Su 06:00-22:00"
+STEP_FREE = "Stufenloser Eingang, Parkplätze auf dem Hof."
+
+ALL = "all"
+
+# A table, one outlet per row: kept compact on purpose.
+# fmt: off
+OUTLETS = [
+    # --- Uckermark and Barnim ---
+    ("hof-sonnenwiese", "farm_shop", "Hof Sonnenwiese – Hofladen", "Röddeliner Weg 7", "17268", "Templin",
+     53.1178, 13.5024, SHOP, "ck", ALL, ["eggs"], STEP_FREE),
+    ("hof-sonnenwiese", "vending_machine", "Milchtankstelle Sonnenwiese", "Röddeliner Weg 7", "17268", "Templin",
+     53.1181, 13.5031, MILK_VENDING, "c", ["dairy-cheese"], [], "Milchhäuschen am Hoftor; Flasche mitbringen."),
+    ("hof-sonnenwiese", "market_stand", "Hof Sonnenwiese auf dem Templiner Markt", "Marktplatz", "17268", "Templin",
+     53.1186, 13.5016, "Fr 08:00-13:00; PH off", "c", ALL, [], ""),
+    ("hof-sonnenwiese", "market_stand", "Hof Sonnenwiese am Kollwitzplatz", "Kollwitzplatz", "10435", "Berlin",
+     52.5365, 13.4175, "Th 12:00-19:00; Sa 09:00-16:00; PH off", "ckm", ALL, [], "Stand auf dem ebenen Platz."),
+    ("hof-sonnenwiese", "online_shop", "Sonnenwiese Käseversand", "Röddeliner Weg 7", "17268", "Templin",
+     53.1178, 13.5024, "", "km", ALL, [], ""),
+    ("molkerei-uckermark", "vending_machine", "Milchautomat Molkerei Uckermark", "Am Kiesberg 5", "17291", "Prenzlau",
+     53.3158, 13.8642, VENDING, "c", ALL, [], "Am Besucherparkplatz der Molkerei."),
+    ("molkerei-uckermark", "farm_shop", "Molkerei Uckermark – Werksverkauf", "Am Kiesberg 5", "17291", "Prenzlau",
+     53.3161, 13.8650, "Mo-Fr 08:00-16:00; PH off", "ck", ALL, [], STEP_FREE),
+    ("seenfischerei-angermuende", "farm_shop", "Fischverkauf am Steg", "Seeweg 3", "16278", "Angermünde",
+     53.0243, 13.9986, "Tu-Fr 09:00-17:00; Sa 09:00-12:00; PH off", "c", ALL, [], "Holzsteg, zwei Stufen."),
+    ("seenfischerei-angermuende", "market_stand", "Räucherfisch auf dem Eberswalder Markt", "Marktplatz", "16225",
+     "Eberswalde", 52.8340, 13.8190, "Sa 08:00-13:00; PH off", "c", ALL, [], ""),
+    ("seenfischerei-angermuende", "restaurant", "Fischerstube am Mündesee", "Seeweg 3", "16278", "Angermünde",
+     53.0246, 13.9992, "We-Su 11:30-20:00; PH 11:30-20:00", "ck", ALL, [], STEP_FREE),
+    ("ziegenhof-wukensee", "farm_shop", "Ziegenhof Wukensee – Hofladen", "Wukenseeweg 9", "16359", "Biesenthal",
+     52.7664, 13.6336, FARM_WEEKEND, "c", ALL, ["eggs"], "Kieshof; Ziegen zum Besuchen."),
+    ("ziegenhof-wukensee", "csa_depot", "Solawi-Depot Prenzlauer Berg (Ziegenhof)", "Schliemannstraße 23", "10437",
+     "Berlin", 52.5450, 13.4190, "Th 16:00-20:00", "c", ALL, ["fruit-vegetables"], "Im Hof, Erdgeschoss."),
+    ("ziegenhof-wukensee", "market_stand", "Ziegenkäse am Winterfeldtplatz", "Winterfeldtplatz", "10781", "Berlin",
+     52.4966, 13.3530, "We 08:00-13:00; Sa 08:00-14:00; PH off", "ck", ALL, [], ""),
+    ("imkerei-schorfheide", "farm_shop", "Honighäuschen Schorfheide", "Am Grimnitzsee 12", "16247", "Joachimsthal",
+     52.9734, 13.7463, "Apr-Oct Sa,Su 10:00-17:00; Nov-Mar Sa 10:00-14:00", "c", ALL, [], ""),
+    ("imkerei-schorfheide", "vending_machine", "Honigautomat Joachimsthal", "Joachimsplatz", "16247", "Joachimsthal",
+     52.9790, 13.7440, VENDING, "cm", ["honey"], [], "Neben der Kirche, ebenerdig."),
+    ("imkerei-schorfheide", "online_shop", "Imkerei Schorfheide – Onlineshop", "Am Grimnitzsee 12", "16247",
+     "Joachimsthal", 52.9734, 13.7463, "", "km", ALL, [], ""),
+    ("landmarkt-barnim", "farm_shop", "Barnimer Landmarkt", "Eisenbahnstraße 88", "16225", "Eberswalde",
+     52.8336, 13.8194, "Mo-Fr 08:00-19:00; Sa 08:00-16:00; PH off", "ckm", [], [
+         "fruit-vegetables", "dairy-cheese", "eggs", "meat-sausage", "bakery", "honey"], STEP_FREE),
+    ("agrar-unteres-odertal", "farm_shop", "Hofmühle Unteres Odertal – Mehlverkauf", "Vierradener Chaussee 21",
+     "16303", "Schwedt/Oder", 53.0587, 14.2836, "Mo-Fr 07:00-15:00; PH off", "c", ALL, [], ""),
+    # --- Oderbruch and Märkische Schweiz ---
+    ("gemuesehof-hartmann", "farm_shop", "Gemüsehof Hartmann – Hofladen", "Sietzinger Weg 4", "15324", "Letschin",
+     52.6405, 14.3571, SHOP_SHORT, "ck", ALL, [], STEP_FREE),
+    ("gemuesehof-hartmann", "delivery", "Oderbruch-Gemüsekiste", "Sietzinger Weg 4", "15324", "Letschin",
+     52.6405, 14.3571, "", "km", ["fruit-vegetables", "potatoes"], [], ""),
+    ("gemuesehof-hartmann", "csa_depot", "Solawi-Depot Friedrichshain (Hartmann)", "Boxhagener Straße 40", "10245",
+     "Berlin", 52.5097, 13.4610, "Tu 17:00-19:30; Fr 15:00-18:00", "c", ALL, [], "Ladenlokal, eine Stufe."),
+    ("gemuesehof-hartmann", "market_stand", "Hartmanns Gemüse am Boxhagener Platz", "Boxhagener Platz", "10245",
+     "Berlin", 52.5107, 13.4600, "Sa 09:00-15:30; PH off", "ckm", ALL, [], ""),
+    ("gefluegelhof-seelow", "farm_shop", "Geflügelhof Seelower Höhen – Hofladen", "Werbiger Weg 18", "15306",
+     "Seelow", 52.5253, 14.3816, SHOP, "ck", ALL, [], STEP_FREE),
+    ("gefluegelhof-seelow", "vending_machine", "Eierhäuschen Seelow", "Werbiger Weg 18", "15306", "Seelow",
+     52.5258, 14.3822, VENDING, "c", ["eggs"], [], "Eierhäuschen an der Straße, nur Münzen."),
+    ("gefluegelhof-seelow", "vending_machine", "Eierautomat Müncheberg", "Ernst-Thälmann-Straße 20", "15374",
+     "Müncheberg", 52.5060, 14.1400, VENDING, "c", ["eggs"], [], "Vor der Bäckerei."),
+    ("gefluegelhof-seelow", "market_stand", "Geflügel am Maybachufer", "Maybachufer", "12047", "Berlin",
+     52.4935, 13.4240, "Tu,Fr 11:00-18:30; PH off", "ck", ALL, [], ""),
+    ("weiderind-oderbruch", "online_shop", "Weiderind Oderbruch – Fleischpakete", "Altranfter Straße 40", "16259",
+     "Bad Freienwalde (Oder)", 52.7856, 14.0325, "", "k", ALL, [], ""),
+    ("weiderind-oderbruch", "vending_machine", "Fleischautomat Weiderind", "Altranfter Straße 40", "16259",
+     "Bad Freienwalde (Oder)", 52.7860, 14.0330, VENDING, "km", ALL, [], "Gekühlte Fächer neben der Scheune."),
+    ("fleischerei-hoffmann", "farm_shop", "Fleischerei Hoffmann – Laden Wriezen", "Freienwalder Straße 23", "16269",
+     "Wriezen", 52.7161, 14.1361, "Mo-Fr 07:00-18:00; Sa 07:00-12:00; PH off", "ck", ALL, [], STEP_FREE),
+    ("fleischerei-hoffmann", "farm_shop", "Fleischerei Hoffmann – Filiale Bad Freienwalde", "Königstraße 41",
+     "16259", "Bad Freienwalde (Oder)", 52.7873, 14.0304, "Tu-Fr 08:00-18:00; Sa 08:00-12:00; PH off", "ck", ALL,
+     [], ""),
+    ("fleischerei-hoffmann", "restaurant", "Hoffmanns Mittagstisch", "Freienwalder Straße 23", "16269", "Wriezen",
+     52.7163, 14.1365, "Mo-Fr 11:00-14:00; PH off", "c", ALL, ["potatoes"], STEP_FREE),
+    ("mosterei-maerkische-schweiz", "farm_shop", "Mosterei Märkische Schweiz – Saftladen", "Buckower Straße 61",
+     "15374", "Müncheberg", 52.5034, 14.1347, "Mo-Fr 09:00-17:00; Sa 09:00-13:00; PH off; Dec 24 off", "ck", ALL,
+     [], STEP_FREE),
+    ("mosterei-maerkische-schweiz", "online_shop", "Saftversand Märkische Schweiz", "Buckower Straße 61", "15374",
+     "Müncheberg", 52.5034, 14.1347, "", "km", ALL, [], ""),
+    # --- Spreewald and Lausitz ---
+    ("gurkenhof-lehmann", "farm_shop", "Gurkenhof Lehmann – Hofladen am Kahnhafen", "Am Kahnhafen 2", "03222",
+     "Lübbenau/Spreewald", 51.8641, 13.9718, "Apr-Oct Mo-Su 09:00-18:00; Nov-Mar Mo-Sa 10:00-16:00; PH 10:00-16:00",
+     "ckm", ALL, [], "Am Hafen, stufenlos."),
+    ("gurkenhof-lehmann", "market_stand", "Spreewaldgurken in der Markthalle Neun", "Eisenbahnstraße 42", "10997",
+     "Berlin", 52.5021, 13.4318, "Fr 12:00-18:00; Sa 10:00-18:00; PH off", "ckm", ALL, [], "Markthalle, stufenlos."),
+    ("gurkenhof-lehmann", "online_shop", "Gurkenhof Lehmann – Versand", "Dammstraße 9", "03222",
+     "Lübbenau/Spreewald", 51.8672, 13.9664, "", "km", ALL, [], ""),
+    ("spreewaldfischerei-noack", "farm_shop", "Spreewaldfischerei Noack – Hofstand", "Am Hafen 4", "03096",
+     "Burg (Spreewald)", 51.8347, 14.1503, "Tu-Su 09:00-17:00", "c", ALL, [], ""),
+    ("spreewaldfischerei-noack", "market_stand", "Fisch Noack auf dem Cottbuser Altmarkt", "Altmarkt", "03046",
+     "Cottbus", 51.7588, 14.3320, "We,Sa 07:00-12:00; PH off", "c", ALL, [], ""),
+    ("gasthaus-spreeaue", "restaurant", "Gasthaus Spreeaue", "Spreeweg 11", "15907", "Lübben (Spreewald)",
+     51.9419, 13.8964, "We-Sa 12:00-14:30,17:30-22:00; Su 12:00-16:00; PH 12:00-16:00", "ck", [], [
+         "fish", "fruit-vegetables", "potatoes", "preserves"], "Terrasse am Fluss, barrierefreie Toilette."),
+    ("landbaeckerei-kubitz", "farm_shop", "Landbäckerei Kubitz – Laden Vetschau", "Cottbuser Straße 17", "03226",
+     "Vetschau/Spreewald", 51.7834, 14.0663, BAKERY, "ck", ALL, [], STEP_FREE),
+    ("landbaeckerei-kubitz", "farm_shop", "Landbäckerei Kubitz – Filiale Lübbenau", "Poststraße 5", "03222",
+     "Lübbenau/Spreewald", 51.866, 13.97, "Mo-Sa 06:30-12:30; PH off", "c", ALL, [], ""),
+    ("landbaeckerei-kubitz", "market_stand", "Kubitz-Brot auf dem Lübbener Markt", "Markt", "15907",
+     "Lübben (Spreewald)", 51.9390, 13.8940, "We,Sa 07:00-12:00; PH off", "c", ALL, [], ""),
+    ("baeckerei-krause", "farm_shop", "Bäckerei Krause – Laden Spremberger Straße", "Spremberger Straße 27", "03046",
+     "Cottbus", 51.7598, 14.3337, BAKERY, "ckm", ALL, [], STEP_FREE),
+    ("baeckerei-krause", "vending_machine", "Brötchenautomat Sandow", "Dissenchener Straße 50", "03042", "Cottbus",
+     51.7630, 14.3560, "Mo-Su 06:00-20:00", "c", ["bakery"], [], "Wird jeden Morgen um sechs befüllt."),
+    # --- Havelland, Potsdam, Fläming ---
+    ("obsthof-ribbeck", "farm_shop", "Obsthof Ribbeck – Hofladen", "Theodor-Fontane-Straße 27", "14641", "Ribbeck",
+     52.6244, 12.7517, "Mo-Sa 09:00-18:00; Su 10:00-17:00; Dec 24,Dec 31 09:00-12:00", "ckm", ALL, [], STEP_FREE),
+    ("obsthof-ribbeck", "vending_machine", "Apfelautomat Nauen", "Marktstraße 1", "14641", "Nauen",
+     52.6050, 12.8800, VENDING, "cm", ["fruit-vegetables", "beverages-juices"], [], ""),
+    ("stadtmuehle-nauen", "farm_shop", "Stadtmühle Nauen – Mühlenladen", "Mühlenweg 6", "14641", "Nauen",
+     52.6047, 12.8786, "Mo-Fr 08:00-16:00; Sa 09:00-12:00; PH off", "ck", ALL, [], "Rampe am Seiteneingang."),
+    ("weideschwein-havelland", "delivery", "Havelländer Fleischkiste", "Havelweg 12", "14712", "Rathenow",
+     52.6044, 12.3372, "", "k", ALL, [], ""),
+    ("weideschwein-havelland", "market_stand", "Weideschwein am Hackeschen Markt", "Hackescher Markt", "10178",
+     "Berlin", 52.5224, 13.4025, "Th 09:00-18:00; Sa 10:00-18:00; PH off", "ck", ALL, [], ""),
+    ("schaeferei-flaeming", "farm_shop", "Schäferei Fläming – Wollstube", "Zinnaer Straße 30", "14913", "Jüterbog",
+     51.9937, 13.0732, FARM_WEEKEND, "c", ALL, [], ""),
+    ("schaeferei-flaeming", "market_stand", "Lamm aus dem Fläming am Karl-August-Platz", "Karl-August-Platz", "10625",
+     "Berlin", 52.5091, 13.3117, "We 08:00-13:00; Sa 08:00-14:00; PH off", "ck", ALL, [], ""),
+    ("brauhaus-belzig", "restaurant", "Brauhaus Belzig – Schankstube", "Brücker Landstraße 22", "14806",
+     "Bad Belzig", 52.1428, 12.5953, "Tu-Th 16:00-23:00; Fr,Sa 16:00-01:00; Su 11:00-20:00", "ck", ALL,
+     ["meat-sausage", "bakery"], "Biergarten stufenlos; Toiletten im Untergeschoss."),
+    ("brauhaus-belzig", "farm_shop", "Brauhaus Belzig – Flaschenverkauf", "Brücker Landstraße 22", "14806",
+     "Bad Belzig", 52.1430, 12.5958, "Mo-Fr 10:00-18:00; Sa 10:00-14:00; PH off", "ck", ALL, [], STEP_FREE),
+    ("kraeutergarten-flaeming", "farm_shop", "Kräutergarten Fläming – Hofladen", "Am Schlosspark 8", "14827",
+     "Wiesenburg/Mark", 52.1167, 12.4497, "Apr-Oct We-Su 10:00-18:00; Nov-Mar Sa 10:00-15:00", "ck", ALL, [],
+     "Die Gartenwege sind gekiest."),
+    ("kraeutergarten-flaeming", "online_shop", "Kräutergarten Fläming – Teeversand", "Am Schlosspark 8", "14827",
+     "Wiesenburg/Mark", 52.1167, 12.4497, "", "km", ALL, [], ""),
+    ("obstgut-havelblick", "farm_shop", "Obstgut Havelblick – Hofladen", "Am Plessower See 18", "14542",
+     "Werder (Havel)", 52.3781, 12.9352, "Mo-Sa 09:00-18:00; Su 10:00-16:00; PH 10:00-16:00", "ckm", ALL, [],
+     STEP_FREE),
+    ("obstgut-havelblick", "market_stand", "Obstgut Havelblick am Potsdamer Bassinplatz", "Bassinplatz", "14467",
+     "Potsdam", 52.4011, 13.0630, "Mo-Sa 07:00-14:00; PH off", "ck", ALL, [], ""),
+    ("obstgut-havelblick", "restaurant", "Hofcafé Havelblick", "Am Plessower See 18", "14542", "Werder (Havel)",
+     52.3784, 12.9358, "May-Sep Tu-Su 12:00-18:00; Oct-Apr Sa,Su 12:00-17:00", "ck", ALL, ["bakery"], STEP_FREE),
+    ("spargelhof-zauche", "farm_shop", "Spargelhof Zauche – Hofstand", "Trebbiner Straße 45", "14547", "Beelitz",
+     52.2361, 12.9722, "Apr 10-Jun 24 Mo-Su 08:00-18:00; PH 08:00-18:00; Jun 25-Apr 09 off", "c", ALL, [],
+     "Stand am Feldrand."),
+    ("spargelhof-zauche", "market_stand", "Beelitzer Spargel am Kranoldplatz", "Kranoldplatz", "12209", "Berlin",
+     52.4354, 13.3005, "Apr-Jun We,Sa 08:00-13:00; PH off", "c", ALL, [], ""),
+    # --- Prignitz ---
+    ("oelmuehle-prignitz", "farm_shop", "Ölmühle Prignitz – Mühlenladen", "Wittenberger Straße 77", "19348",
+     "Perleberg", 53.0758, 11.8603, "Mo-Fr 09:00-17:00; PH off", "ck", ALL, [], STEP_FREE),
+    ("oelmuehle-prignitz", "online_shop", "Prignitzer Öle – Onlineshop", "Wittenberger Straße 77", "19348",
+     "Perleberg", 53.0758, 11.8603, "", "km", ALL, [], ""),
+    ("leinhof-elbtal", "farm_shop", "Leinhof Elbtal – Hofverkauf", "Garsedower Weg 3", "19322", "Wittenberge",
+     52.9947, 11.7528, "Sa 10:00-14:00; PH off", "c", ALL, [], ""),
+    ("kartoffelhof-doemnitztal", "farm_shop", "Kartoffelhof Dömnitztal – Hofladen", "Meyenburger Straße 54",
+     "16928", "Pritzwalk", 53.1497, 12.1831, "Mo-Fr 08:00-17:00; Sa 08:00-12:00; PH off", "c", ALL, [], ""),
+    ("kartoffelhof-doemnitztal", "vending_machine", "Kartoffelautomat Pritzwalk", "Marktstraße 10", "16928",
+     "Pritzwalk", 53.1510, 12.1770, VENDING, "c", ["potatoes"], [], ""),
+    ("kartoffelhof-doemnitztal", "delivery", "Prignitzer Kartoffelkiste", "Meyenburger Straße 54", "16928",
+     "Pritzwalk", 53.1497, 12.1831, "", "c", ALL, [], ""),
+    # --- Frankfurt (Oder) and Berlin ---
+    ("oderland-kueche", "restaurant", "Oderland-Küche – Kantine am Winterhafen", "Am Winterhafen 9", "15230",
+     "Frankfurt (Oder)", 52.3471, 14.5506, "Mo-Fr 11:30-14:00; PH off", "ck", [], [
+         "fruit-vegetables", "potatoes", "meat-sausage", "dairy-cheese"], "Kantine im Erdgeschoss."),
+    ("bioladen-kornblume", "farm_shop", "Bioladen Kornblume", "Florastraße 61", "13187", "Berlin",
+     52.5693, 13.4017, "Mo-Fr 09:00-19:30; Sa 09:00-16:00; PH off", "ckm", [], [
+         "fruit-vegetables", "dairy-cheese", "eggs", "bakery", "honey", "oils"], "Stufenloser Eingang."),
+    ("marktstand-wilke", "market_stand", "Marktstand Wilke – Wochenmarkt Maybachufer", "Maybachufer", "12047",
+     "Berlin", 52.4953, 13.4251, "Tu,Fr 11:00-18:30; PH off", "cm", [], ["fruit-vegetables", "potatoes", "eggs"], ""),
+    ("marktstand-wilke", "market_stand", "Marktstand Wilke – Ökomarkt Kollwitzplatz", "Kollwitzplatz", "10435",
+     "Berlin", 52.5368, 13.4170, "Th 12:00-19:00; PH off", "cm", [], ["fruit-vegetables", "herbs-spices"], ""),
+    ("backstube-am-kanal", "farm_shop", "Backstube am Kanal – Laden", "Gneisenaustraße 58", "10961", "Berlin",
+     52.4962, 13.4033, "Mo-Fr 07:00-18:30; Sa,Su 08:00-14:00", "ckm", ALL, [], "Eine Stufe am Eingang; Rampe auf Nachfrage."),
+    ("backstube-am-kanal", "restaurant", "Backstube am Kanal – Café", "Gneisenaustraße 58", "10961", "Berlin",
+     52.4964, 13.4036, "We-Su 09:00-17:00", "ckm", ALL, ["dairy-cheese", "eggs"], ""),
+    ("gaertnerei-lindenhof", "farm_shop", "Gärtnerei Lindenhof – Verkauf im Gewächshaus", "Lindenhofweg 5", "13597",
+     "Berlin", 52.5361, 13.2017, "Mar-Oct Mo-Sa 09:00-18:00; Nov-Feb Mo-Fr 10:00-16:00; PH off", "ck", ALL, [],
+     STEP_FREE),
+    ("gaertnerei-lindenhof", "csa_depot", "Solawi Lindenhof – Abholraum Spandau", "Lindenhofweg 5", "13597",
+     "Berlin", 52.5363, 13.2020, "Sa 09:00-12:00", "c", ["fruit-vegetables", "herbs-spices"], [], STEP_FREE),
+    ("kiezkueche-lichtenberg", "restaurant", "Kiezküche Lichtenberg – Mensa Ruschestraße", "Ruschestraße 61",
+     "10365", "Berlin", 52.5153, 13.4862, "Mo-Fr 11:30-14:30; PH off", "k", [], [
+         "fruit-vegetables", "potatoes", "dairy-cheese", "bakery"], "Aufzug zur Mensa."),
+    ("gasthaus-dahmeufer", "restaurant", "Gasthaus Dahmeufer", "Alt-Köpenick 31", "12555", "Berlin",
+     52.4453, 13.5762, "Tu-Sa 17:00-23:00; Su 12:00-21:00", "ck", [], ["fish", "meat-sausage", "beer-wine-spirits"],
+     ""),
+    ("maerkisch-und-fein", "restaurant", "Restaurant Märkisch & Fein", "Otto-Suhr-Allee 106", "10585", "Berlin",
+     52.5171, 13.3046, "Tu-Sa 18:00-23:00", "ck", [], ["meat-sausage", "fish", "fruit-vegetables", "oils"],
+     "Stufenlos; barrierefreie Toilette."),
+    ("fuellgut-unverpackt", "farm_shop", "Füllgut Unverpackt", "Gärtnerstraße 21", "10245", "Berlin",
+     52.5109, 13.4597, "Mo-Fr 10:00-19:00; Sa 10:00-16:00; PH off", "ckm", [], [
+         "cereals-flour", "oils", "honey", "herbs-spices"], ""),
+]
+# fmt: on
+
+# Delivery radius (km) of the delivery schemes; the rest have none.
+DELIVERY_KM = {"Oderbruch-Gemüsekiste": 60, "Havelländer Fleischkiste": 80, "Prignitzer Kartoffelkiste": 35}
+# Online shops link to a fictional site of their own.
+WEBSITES = {
+    "Sonnenwiese Käseversand": "https://shop.hof-sonnenwiese.example",
+    "Imkerei Schorfheide – Onlineshop": "https://honig.schorfheide.example",
+    "Weiderind Oderbruch – Fleischpakete": "https://weiderind-oderbruch.example/pakete",
+    "Saftversand Märkische Schweiz": "https://mosterei-ms.example/shop",
+    "Gurkenhof Lehmann – Versand": "https://gurkenhof-lehmann.example",
+    "Kräutergarten Fläming – Teeversand": "https://kraeutergarten-flaeming.example/tee",
+    "Prignitzer Öle – Onlineshop": "https://oelmuehle-prignitz.example/shop",
+    "Oderbruch-Gemüsekiste": "https://gemuesehof-hartmann.example/kiste",
+}
+# A short description per kind, in German like the rest of the demo network.
+DESCRIPTIONS = {
+    "farm_shop": "Direkt vom Erzeuger: frische Ware aus eigener Herstellung und von Nachbarhöfen.",
+    "market_stand": "Unser Stand auf dem Wochenmarkt – bei Regen unter dem grünen Schirm.",
+    "vending_machine": "Selbstbedienung rund um die Uhr oder zu den angegebenen Zeiten, täglich befüllt.",
+    "delivery": "Wir liefern wöchentlich im angegebenen Umkreis; bestellen bis Sonntagabend.",
+    "csa_depot": "Abholstelle unserer Solidarischen Landwirtschaft: Ernteanteile zur Abholung.",
+    "online_shop": "Bestellen im Onlineshop, Versand gekühlt innerhalb Deutschlands.",
+    "restaurant": "Wir kochen mit regionalen Zutaten aus Berlin und Brandenburg.",
+}

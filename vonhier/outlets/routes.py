@@ -1,0 +1,143 @@
+"""Outlet pages: members list, create, edit and archive their organisation's outlets; anyone sees an
+outlet's public page with its opening hours."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from .. import clock, media
+from ..catalogue import services as catalogue
+from ..errors import abort_with
+from ..extensions import db
+from ..organisations import services as organisations
+from ..permissions import login_required, requires
+from . import services
+from .forms import ArchiveForm, OutletForm
+
+bp = Blueprint("outlets", __name__, url_prefix="/outlets")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _organisation():
+    organisation = organisations.current(_user())
+    if organisation is None:
+        abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
+    return organisation
+
+
+@bp.get("/manage")
+@requires("member")
+def manage():
+    organisation = _organisation()
+    return render_template(
+        "outlets/manage.html",
+        organisation=organisation,
+        outlets=services.outlets_of(organisation.id, include_archived=True),
+        archive_form=ArchiveForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("member")
+def create():
+    return _save(_organisation().id, None)
+
+
+@bp.route("/<int:outlet_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(outlet_id):
+    outlet = services.get_for_member(_user(), outlet_id)
+    return _save(outlet.organisation_id, outlet)
+
+
+def _form(organisation_id, outlet):
+    form = OutletForm(obj=outlet if request.method == "GET" else None)
+    locale = str(get_locale())
+    form.product_ids.choices = [
+        SelectChoice(p.id, p.name_en if locale == "en" and p.name_en else p.name_de)
+        for p in services.product_choices(organisation_id)
+    ]
+    form.category_ids.choices = [SelectChoice(c.id, c.name(locale)) for c in catalogue.categories()]
+    if request.method == "GET" and outlet:
+        form.kind.data = outlet.kind.value
+        form.product_ids.data = [p.id for p in outlet.products]
+        form.category_ids.data = [c.id for c in outlet.categories]
+    return form
+
+
+def _save(organisation_id, outlet):
+    form = _form(organisation_id, outlet)
+    if form.validate_on_submit():
+        image = None
+        if form.image.data and getattr(form.image.data, "filename", ""):
+            try:
+                image = media.store_image(form.image.data)
+            except media.ImageRejected as error:
+                form.image.errors = [str(error)]
+        if not form.image.errors:
+            try:
+                saved = services.save_outlet(_user(), organisation_id, outlet, form.outlet_data())
+                if image:
+                    services.add_image(_user(), saved, image)
+            except services.OutletError as error:
+                db.session.rollback()  # nothing of a refused outlet is kept
+                media.delete_image(image)
+                field = getattr(form, error.field, None) or form.name
+                field.errors = [*field.errors, *error.messages]
+            else:
+                db.session.commit()
+                flash(_("The outlet “%(name)s” has been saved.", name=saved.name), "success")
+                return redirect(url_for("outlets.manage"))
+    status = 400 if request.method == "POST" else 200
+    week = services.opening_week(outlet, locale=str(get_locale())) if outlet else []
+    return render_template("outlets/edit.html", form=form, outlet=outlet, week=week), status
+
+
+@bp.post("/<int:outlet_id>/archive")
+@login_required
+def archive(outlet_id):
+    outlet = services.get_for_member(_user(), outlet_id)
+    form = ArchiveForm()
+    if not form.validate_on_submit() or form.archived.data is None:
+        abort_with(400, _("Unknown action."))
+    services.set_archived(_user(), outlet, bool(form.archived.data))
+    db.session.commit()
+    flash(
+        _("The outlet has been archived; it is no longer shown to the public.")
+        if form.archived.data
+        else _("The outlet is shown to the public again."),
+        "success",
+    )
+    return redirect(url_for("outlets.manage"))
+
+
+@bp.post("/<int:outlet_id>/images/<int:image_id>/delete")
+@login_required
+def delete_image(outlet_id, image_id):
+    outlet = services.get_for_member(_user(), outlet_id)
+    services.remove_image(_user(), outlet, image_id)
+    db.session.commit()
+    flash(_("The photo has been removed."), "success")
+    return redirect(url_for("outlets.edit", outlet_id=outlet.id))
+
+
+@bp.get("/<int:outlet_id>")
+def page(outlet_id):
+    """The public page: no sign-in, nothing personal."""
+    outlet = services.get_public(outlet_id)
+    locale = str(get_locale())
+    now = clock.berlin_now()
+    return render_template(
+        "outlets/page.html",
+        outlet=outlet,
+        status=services.opening_status(outlet, now, locale),
+        week=services.opening_week(outlet, now, locale),
+        offered=services.offered_products(outlet),
+        now=now,
+        locale=locale,
+    )

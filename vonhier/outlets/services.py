@@ -1,0 +1,203 @@
+"""Outlet rules: who may change an outlet, what it needs by kind, where it is, what it sells, and its
+opening hours as shoppers see them (open now, the week ahead)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import Forbidden, NotFound
+
+from .. import clock, media
+from ..catalogue import services as catalogue
+from ..catalogue.models import Category, Product, ProductStatus
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..organisations.services import membership
+from ..permissions import SYSTEM
+from ..provenance.models import ProductCode
+from ..provenance.services import public_url
+from . import hours
+from .models import HOURS_OPTIONAL, Outlet, OutletImage, OutletKind
+
+MAX_IMAGES = 6
+
+
+class OutletError(Exception):
+    """Data that breaks an outlet rule; `messages` are translated, `field` names the form field."""
+
+    def __init__(self, messages: list[str], field: str = ""):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+        self.field = field
+
+
+def _require_member(user, organisation_id: int) -> None:
+    if user is SYSTEM:
+        return
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or membership(user, organisation) is None:
+        raise Forbidden()
+
+
+def outlets_of(organisation_id: int, include_archived: bool = False) -> list[Outlet]:
+    statement = select(Outlet).where(Outlet.organisation_id == organisation_id).order_by(Outlet.name)
+    if not include_archived:
+        statement = statement.where(Outlet.archived_at.is_(None))
+    return db.session.scalars(statement).all()
+
+
+def get_for_member(user, outlet_id: int) -> Outlet:
+    """The outlet if `user` works for its organisation: 404 if there is none, 403 if it is not theirs."""
+    outlet = db.session.get(Outlet, outlet_id)
+    if outlet is None:
+        raise NotFound()
+    _require_member(user, outlet.organisation_id)
+    return outlet
+
+
+def get_public(outlet_id: int) -> Outlet:
+    """An outlet shoppers may see (not archived), with what the public page shows loaded."""
+    outlet = db.session.scalar(
+        select(Outlet)
+        .where(Outlet.id == outlet_id, Outlet.archived_at.is_(None))
+        .options(
+            selectinload(Outlet.products),
+            selectinload(Outlet.categories),
+            selectinload(Outlet.images),
+        )
+    )
+    if outlet is None:
+        raise NotFound()
+    return outlet
+
+
+def product_choices(organisation_id: int) -> list[Product]:
+    """The organisation's active products: an outlet offers only its own organisation's products."""
+    return catalogue.products_of(organisation_id)
+
+
+def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -> Outlet:
+    """Create or update an outlet. Location rules are the sites' (`catalogue.resolve_location`);
+    opening hours must parse; products must be the organisation's own; categories must exist."""
+    _require_member(user, organisation_id)
+    kind = OutletKind(data["kind"])
+    text = (data.get("opening_hours") or "").strip()
+    if text:
+        try:
+            text = hours.check(text)
+        except hours.HoursError as error:
+            raise OutletError([error.message], "opening_hours") from None
+    elif kind not in HOURS_OPTIONAL:
+        raise OutletError(
+            [str(_l("Please enter the opening hours, e.g. Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off."))],
+            "opening_hours",
+        )
+    if kind == OutletKind.ONLINE_SHOP and not data.get("website"):
+        raise OutletError([str(_l("An online shop needs the address of its website."))], "website")
+    if kind == OutletKind.DELIVERY and not data.get("delivery_radius_km"):
+        raise OutletError(
+            [str(_l("A delivery scheme needs the distance it delivers to, in km."))], "delivery_radius_km"
+        )
+    product_ids = set(data.get("product_ids") or ())
+    products = []
+    if product_ids:
+        products = db.session.scalars(
+            select(Product).where(
+                Product.id.in_(product_ids),
+                Product.organisation_id == organisation_id,
+                Product.status == ProductStatus.ACTIVE,
+            )
+        ).all()
+        if len(products) != len(product_ids):
+            raise OutletError([str(_l("Please choose only your own active products."))], "product_ids")
+    category_ids = set(data.get("category_ids") or ())
+    categories = []
+    if category_ids:
+        categories = db.session.scalars(select(Category).where(Category.id.in_(category_ids))).all()
+        if len(categories) != len(category_ids):
+            raise OutletError([str(_l("Please choose only from the categories shown."))], "category_ids")
+    try:
+        location = catalogue.resolve_location(data)
+    except catalogue.CatalogueError as error:
+        raise OutletError(
+            error.messages, "latitude" if data.get("latitude") is not None else "town"
+        ) from None
+
+    if outlet is None:
+        outlet = Outlet(organisation_id=organisation_id)
+        db.session.add(outlet)
+    for key in ("name", "description", "street", "postcode", "town", "country", "website", "accessibility"):
+        if key in data:
+            setattr(outlet, key, data[key] or "")
+    for key in ("accepts_cash", "accepts_card", "accepts_mobile"):
+        if key in data:
+            setattr(outlet, key, bool(data[key]))
+    outlet.kind = kind
+    outlet.opening_hours = text
+    outlet.delivery_radius_km = data.get("delivery_radius_km") if kind == OutletKind.DELIVERY else None
+    outlet.latitude, outlet.longitude = location.latitude, location.longitude
+    outlet.in_region, outlet.state = location.in_region, location.state
+    outlet.products = sorted(products, key=lambda p: p.name_de)
+    outlet.categories = sorted(categories, key=lambda c: c.position)
+    db.session.flush()
+    return outlet
+
+
+def set_archived(user, outlet: Outlet, archived: bool) -> None:
+    """Outlets are archived (hidden from the public), not deleted: the producer may reopen them."""
+    _require_member(user, outlet.organisation_id)
+    outlet.archived_at = clock.utcnow() if archived else None
+
+
+def add_image(user, outlet: Outlet, filename: str) -> None:
+    _require_member(user, outlet.organisation_id)
+    if len(outlet.images) >= MAX_IMAGES:
+        raise OutletError([str(_l("At most %(count)d photos per outlet.", count=MAX_IMAGES))], "image")
+    outlet.images.append(OutletImage(filename=filename, position=len(outlet.images)))
+
+
+def remove_image(user, outlet: Outlet, image_id: int) -> None:
+    _require_member(user, outlet.organisation_id)
+    image = next((i for i in outlet.images if i.id == image_id), None)
+    if image is None:
+        raise NotFound()
+    outlet.images.remove(image)
+    media.delete_image(image.filename)
+
+
+# --- what shoppers see ---------------------------------------------------------------------------------
+
+
+@dataclass
+class OfferedProduct:
+    product: Product
+    url: str | None  # the public provenance page, where the product has one
+
+
+def offered_products(outlet: Outlet) -> list[OfferedProduct]:
+    """The outlet's active products, each with its public page's address if it has a code."""
+    active = [p for p in outlet.products if p.status == ProductStatus.ACTIVE]
+    codes = dict(
+        db.session.execute(
+            select(ProductCode.product_id, ProductCode.code).where(
+                ProductCode.product_id.in_([p.id for p in active])
+            )
+        ).all()
+    )
+    return [OfferedProduct(p, public_url(p.gtin, codes[p.id]) if p.id in codes else None) for p in active]
+
+
+def opening_status(outlet: Outlet, now: datetime | None = None, locale: str = "de") -> hours.Status | None:
+    """Open now, and when that changes, in Europe/Berlin with the outlet's state's holidays."""
+    if not outlet.opening_hours:
+        return None
+    return hours.status(outlet.opening_hours, outlet.state, now or clock.berlin_now(), locale)
+
+
+def opening_week(outlet: Outlet, now: datetime | None = None, locale: str = "de") -> list[hours.Day]:
+    if not outlet.opening_hours:
+        return []
+    today = (now or clock.berlin_now()).astimezone(clock.BERLIN).date()
+    return hours.week(outlet.opening_hours, outlet.state, today, locale=locale)
