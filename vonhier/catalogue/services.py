@@ -44,6 +44,8 @@ SHARE_TOLERANCE = Decimal("0.5")
 # Sent with (product, previous=ProductVersion | None, version=ProductVersion) after a new data version;
 # certification listens, so that certificates notice changes without the catalogue knowing about them.
 version_recorded = Namespace().signal("product-version-recorded")
+# Sent with (product) after a product was archived or brought back; the search index listens.
+status_changed = Namespace().signal("product-status-changed")
 
 
 class CatalogueError(Exception):
@@ -448,6 +450,8 @@ def set_product_archived(user, product: Product, archived: bool) -> None:
     """Products are archived, never deleted: their versions and certification history stay."""
     _require_member(user, product.organisation_id)
     product.status = ProductStatus.ARCHIVED if archived else ProductStatus.ACTIVE
+    db.session.flush()
+    status_changed.send(product)
 
 
 # --- supplier confirmation ----------------------------------------------------------------------------
