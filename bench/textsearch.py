@@ -29,31 +29,151 @@ from vonhier.search.models import SearchDocument  # noqa: E402
 
 DOCUMENTS = int(os.environ.get("BENCH_DOCUMENTS", 100_000))
 RUNS = int(os.environ.get("BENCH_RUNS", 30))
-QUERIES = ["Käse", "kase", "Honig Uckermark", "apfel", "Ei", "Ziegenkäse Natur", "Bergkäse Barnim bio", "xyzzy"]
+QUERIES = [
+    "Käse",
+    "kase",
+    "Honig Uckermark",
+    "apfel",
+    "Ei",
+    "Ziegenkäse Natur",
+    "Bergkäse Barnim bio",
+    "xyzzy",
+]
 
-FIRST = ["Ziegen", "Kuh", "Schaf", "Berg", "Wald", "Blüten", "Raps", "Apfel", "Birnen", "Kirsch", "Roggen",
-         "Dinkel", "Kartoffel", "Spargel", "Sanddorn", "Holunder", "Linden", "Heide", "Weide", "Land"]
-SECOND = ["käse", "honig", "saft", "brot", "wurst", "schinken", "quark", "joghurt", "mehl", "nudeln",
-          "senf", "essig", "öl", "bier", "likör", "marmelade", "eier", "butter", "sirup", "tee"]
-EXTRA = ["Natur", "bio", "mild", "würzig", "cremig", "naturtrüb", "geräuchert", "frisch", "gereift", "klassisch"]
-DISTRICTS = ["Uckermark", "Barnim", "Oberhavel", "Prignitz", "Havelland", "Märkisch-Oderland", "Oder-Spree",
-             "Dahme-Spreewald", "Spree-Neiße", "Elbe-Elster", "Teltow-Fläming", "Potsdam-Mittelmark"]
-TOWNS = ["Angermünde", "Prenzlau", "Templin", "Eberswalde", "Bernau", "Oranienburg", "Perleberg",
-         "Rathenow", "Seelow", "Beeskow", "Lübben", "Cottbus", "Herzberg", "Luckenwalde", "Bad Belzig"]
-WORDS = ("aus der Region frisch vom Hof handwerklich hergestellt nach altem Rezept mit Milch von unseren "
-         "Tieren auf der Weide geerntet gereift abgefüllt ohne Zusatzstoffe schonend verarbeitet").split()
+FIRST = [
+    "Ziegen",
+    "Kuh",
+    "Schaf",
+    "Berg",
+    "Wald",
+    "Blüten",
+    "Raps",
+    "Apfel",
+    "Birnen",
+    "Kirsch",
+    "Roggen",
+    "Dinkel",
+    "Kartoffel",
+    "Spargel",
+    "Sanddorn",
+    "Holunder",
+    "Linden",
+    "Heide",
+    "Weide",
+    "Land",
+]
+SECOND = [
+    "käse",
+    "honig",
+    "saft",
+    "brot",
+    "wurst",
+    "schinken",
+    "quark",
+    "joghurt",
+    "mehl",
+    "nudeln",
+    "senf",
+    "essig",
+    "öl",
+    "bier",
+    "likör",
+    "marmelade",
+    "eier",
+    "butter",
+    "sirup",
+    "tee",
+]
+EXTRA = [
+    "Natur",
+    "bio",
+    "mild",
+    "würzig",
+    "cremig",
+    "naturtrüb",
+    "geräuchert",
+    "frisch",
+    "gereift",
+    "klassisch",
+]
+DISTRICTS = [
+    "Uckermark",
+    "Barnim",
+    "Oberhavel",
+    "Prignitz",
+    "Havelland",
+    "Märkisch-Oderland",
+    "Oder-Spree",
+    "Dahme-Spreewald",
+    "Spree-Neiße",
+    "Elbe-Elster",
+    "Teltow-Fläming",
+    "Potsdam-Mittelmark",
+]
+TOWNS = [
+    "Angermünde",
+    "Prenzlau",
+    "Templin",
+    "Eberswalde",
+    "Bernau",
+    "Oranienburg",
+    "Perleberg",
+    "Rathenow",
+    "Seelow",
+    "Beeskow",
+    "Lübben",
+    "Cottbus",
+    "Herzberg",
+    "Luckenwalde",
+    "Bad Belzig",
+]
+WORDS = [
+    "aus",
+    "der",
+    "Region",
+    "frisch",
+    "vom",
+    "Hof",
+    "handwerklich",
+    "hergestellt",
+    "nach",
+    "altem",
+    "Rezept",
+    "mit",
+    "Milch",
+    "von",
+    "unseren",
+    "Tieren",
+    "auf",
+    "der",
+    "Weide",
+    "geerntet",
+    "gereift",
+    "abgefüllt",
+    "ohne",
+    "Zusatzstoffe",
+    "schonend",
+    "verarbeitet",
+]
 
 
 def documents(rng: random.Random):
     for ref_id in range(1, DOCUMENTS + 1):
         name = f"{rng.choice(FIRST)}{rng.choice(SECOND)} {rng.choice(EXTRA)}"
-        yield ref_id, {
-            "name": [name, ""],
-            "description": " ".join(rng.choices(WORDS, k=25)),
-            "category": rng.choice(["Milch & Käse", "Honig", "Backwaren", "Getränke & Säfte", "Eier"]),
-            "ingredients": [rng.choice(SECOND).capitalize() for _ in range(3)],
-            "producer": [f"Hof {rng.choice(FIRST)}{ref_id % 997}", rng.choice(TOWNS), rng.choice(DISTRICTS)],
-        }
+        yield (
+            ref_id,
+            {
+                "name": [name, ""],
+                "description": " ".join(rng.choices(WORDS, k=25)),
+                "category": rng.choice(["Milch & Käse", "Honig", "Backwaren", "Getränke & Säfte", "Eier"]),
+                "ingredients": [rng.choice(SECOND).capitalize() for _ in range(3)],
+                "producer": [
+                    f"Hof {rng.choice(FIRST)}{ref_id % 997}",
+                    rng.choice(TOWNS),
+                    rng.choice(DISTRICTS),
+                ],
+            },
+        )
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -90,7 +210,9 @@ def main() -> None:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE search_documents"))
             db.session.commit()
-        print(f"{db.engine.dialect.name}: indexed {DOCUMENTS} documents in {time.perf_counter() - start:.1f} s")
+        print(
+            f"{db.engine.dialect.name}: indexed {DOCUMENTS} documents in {time.perf_counter() - start:.1f} s"
+        )
 
         def baseline():
             db.session.scalars(
@@ -108,7 +230,9 @@ def main() -> None:
                 db.session.execute(search.ranked("product", query).limit(20)).all()
 
             def counting(query=query):
-                db.session.scalar(select(func.count()).select_from(search.matching_ids("product", query).subquery()))
+                db.session.scalar(
+                    select(func.count()).select_from(search.matching_ids("product", query).subquery())
+                )
 
             p50, p95 = timed(page)
             c50, c95 = timed(counting)

@@ -35,7 +35,13 @@ def world(app):
 
     def product(org, name, category, ingredient, place, **fields):
         return factories.product(
-            app, owner.id, org.id, [(ingredient, 100, place, False)], name_de=name, category=category, **fields
+            app,
+            owner.id,
+            org.id,
+            [(ingredient, 100, place, False)],
+            name_de=name,
+            category=category,
+            **fields,
         )
 
     return SimpleNamespace(
@@ -91,13 +97,13 @@ def test_empty_query_matches_nothing(app, world):
     "query",
     [
         "'; DROP TABLE products; --",
-        "\" OR 1=1",
+        '" OR 1=1',
         "' OR '1'='1",
         "*",
         "NEAR(",
         "NEAR(käse honig, 2)",
         '"käse',
-        "käse\"",
+        'käse"',
         '"""',
         "käse OR honig",
         "käse NOT honig",
@@ -170,8 +176,14 @@ def test_saving_a_profile_updates_the_organisation_and_its_products(app, world):
 def test_a_new_organisation_is_indexed(app, world):
     with app.app_context():
         owner = db.session.get(Organisation, world.imker.id).memberships[0].user
-        data = {"legal_name": "Fischerei Zander GbR", "display_name": "Fischerei Zander", "street": "Am See 1",
-                "postcode": "17268", "town": "Templin", "district": "Uckermark"}
+        data = {
+            "legal_name": "Fischerei Zander GbR",
+            "display_name": "Fischerei Zander",
+            "street": "Am See 1",
+            "postcode": "17268",
+            "town": "Templin",
+            "district": "Uckermark",
+        }
         created = organisations.create(owner, data, ["producer"])
         db.session.commit()
         assert found(app, "organisation", "zander templin") == {created.id}
@@ -226,3 +238,32 @@ def test_folding():
     assert search.fold("Käserei Müller, Straße") == "kaserei muller, strasse"
     assert search.terms("Bio-Eier; 'Freiland' 10 Stück!") == ["bio", "eier", "freiland", "10", "stuck"]
     assert len(search.terms(" ".join(f"wort{n}" for n in range(20)))) == search.MAX_TERMS
+
+
+def test_changing_the_category_updates_the_index(app, world):
+    with app.app_context():
+        product = db.session.get(Product, world.juice)
+        fields = {
+            "name_de": product.name_de,
+            "category": "preserves",
+            "gmo_free": True,
+        }
+        ingredients = [
+            {
+                "name": "Äpfel",
+                "share": 100,
+                "is_main": True,
+                "is_value_determining": False,
+                "is_water_or_salt": False,
+                "origin_kind": "place",
+                "origin_site_id": None,
+                "place_name": "Werder",
+            }
+        ]
+        owner = product.organisation.memberships[0].user
+        catalogue.save_product(
+            owner, product.organisation_id, product, catalogue.ProductInput(fields, ingredients, [])
+        )
+        db.session.commit()
+    assert found(app, "product", "Aufstriche") == {world.juice}
+    assert found(app, "product", "Getränke") == set()
