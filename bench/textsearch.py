@@ -208,8 +208,10 @@ def main() -> None:
         search.index_many("product", documents(random.Random(7)))
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("ANALYZE search_documents"))
-            db.session.commit()
+            # As autovacuum would soon: empty the GIN indexes' pending lists (a fresh bulk load leaves
+            # them full, and every query then scans them: 8 ms instead of 0.1 ms for a miss).
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE search_documents"))
         print(
             f"{db.engine.dialect.name}: indexed {DOCUMENTS} documents in {time.perf_counter() - start:.1f} s"
         )
