@@ -265,5 +265,7 @@ def test_changing_the_category_updates_the_index(app, world):
             owner, product.organisation_id, product, catalogue.ProductInput(fields, ingredients, [])
         )
         db.session.commit()
+        # The version, too, names the new category (record_version used to read a stale relationship).
+        assert db.session.get(Product, world.juice).current_version.data["product"]["category"] == "preserves"
     assert found(app, "product", "Aufstriche") == {world.juice}
     assert found(app, "product", "Getränke") == set()

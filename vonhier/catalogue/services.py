@@ -415,7 +415,8 @@ def link_status(product: Product) -> dict[int, str]:
 
 def record_version(user, product: Product) -> ProductVersion | None:
     """Append a version if the product's data differs from its latest version."""
-    db.session.refresh(product, ["ingredients", "stages", "versions"])
+    # `category` too: save_product sets category_id, which does not reload an already loaded category.
+    db.session.refresh(product, ["ingredients", "stages", "versions", "category"])
     data = snapshot.build(product, link_status(product))
     latest = product.current_version
     if latest is not None and latest.data == data:
