@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from flask import request
 from sqlalchemy import func, select
 
 from tests import factories
@@ -74,6 +75,12 @@ def test_apples_find_apple_juice(app, world, query):
     assert found(app, "product", query) == {world.juice}
 
 
+def test_only_postgresql_matches_inflected_forms(app, world):
+    with app.app_context():
+        stems = db.engine.dialect.name == "postgresql"  # Snowball German; FTS5 has no stemmer
+    assert found(app, "product", "Honige") == ({world.honey, world.forest_honey} if stems else set())
+
+
 def test_terms_in_different_fields_must_all_match(app, world):
     assert found(app, "product", "Honig Uckermark") == {world.honey}
     assert found(app, "product", "honig") == {world.honey, world.forest_honey}
@@ -136,6 +143,22 @@ def test_too_long_text_raises_a_clear_error(app, world):
         assert search.terms("k" * search.MAX_QUERY_LENGTH) == ["k" * search.MAX_QUERY_LENGTH]
     with app.test_request_context(headers={"Accept-Language": "de"}):
         assert "Zeichen" in str(search.QueryTooLong())
+
+
+def test_a_view_that_lets_the_error_pass_answers_400_with_the_message(make_app):
+    other = make_app()
+
+    @other.get("/api/test-search")
+    def api_search():
+        return {"ids": list(db.session.scalars(search.matching_ids("product", request.args["q"])))}
+
+    client = other.test_client()
+    assert client.get("/api/test-search?q=käse").get_json() == {"ids": []}
+    response = client.get("/api/test-search?q=" + "k" * 10_000, headers={"Accept-Language": "de"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == (
+        "Bitte kürzen Sie Ihre Suche auf höchstens 200 Zeichen."
+    )
 
 
 def test_archived_products_are_not_found(app, world):

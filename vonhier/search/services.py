@@ -18,7 +18,7 @@ How text is matched (the same rules on both databases, checked by tests/search o
 
 - Documents and queries are *folded*: lower case, diacritics removed, ß → ss. So "kase" finds
   "Käse", and "Äpfel" (folded "apfel") finds "Apfelsaft" — German umlaut plurals mostly differ from
-  the singular only by the umlaut. The price is a little over-matching ("Bär" finds "Bar").
+  the singular only by the umlaut. The price is some over-matching ("Bär" finds "Barnim").
 - The user's text is never handed to a query language: it is cut into terms of letters and digits
   (everything else — quotes, `*`, `-`, `(`, `NEAR`, `;` — separates terms), duplicates dropped, at
   most `MAX_TERMS` terms used (the rest ignored). Text longer than `MAX_QUERY_LENGTH` characters
@@ -29,6 +29,7 @@ How text is matched (the same rules on both databases, checked by tests/search o
 - A term of 3 or more characters matches anywhere inside a word, so "käse" finds "Ziegenkäse" and
   "Käserei": German compounds are written as one word and neither SQLite nor PostgreSQL splits them.
   A term of 1 or 2 characters ("Ei") matches the start of a word only ("Eier", not "Heidelbeere").
+- Callers that let `QueryTooLong` pass answer 400 with its message (it is a `BadRequest`).
 - A query without any term (empty, or only punctuation such as `*`) matches nothing; callers that
   want "no text filter" leave the filter out when `terms(query)` is empty.
 
@@ -36,11 +37,11 @@ How it is done:
 
 - SQLite: a substring search needs either a full scan with LIKE (about 50 ms per 100,000 documents
   here, whatever the query, growing with the data) or an index of trigrams (3 ms for a selective
-  query over the same documents, at the price of an index about twice the size of the text). We use FTS5's `trigram` tokenizer
-  (`search_trigrams`) for terms of 3+ characters and a `unicode61 remove_diacritics 2` table with
-  prefix indexes (`search_words`, `"ei"*`) for the short ones. Both are external-content tables over
-  `search_documents`, filled by triggers, so deleting or changing a row (also the tests' clean-up)
-  keeps them in step. FTS5 has no German stemmer.
+  query over the same documents, at the price of an index about twice the size of the text). We
+  use FTS5's `trigram` tokenizer (`search_trigrams`) for terms of 3+ characters and a `unicode61
+  remove_diacritics 2` table with prefix indexes (`search_words`, `"ei"*`) for the short ones.
+  Both are external-content tables over `search_documents`, filled by triggers, so deleting or
+  changing a row (also the tests' clean-up) keeps them in step. FTS5 has no German stemmer.
 - PostgreSQL: a `pg_trgm` GIN index on `body` serves `LIKE '%term%'`; a generated
   `to_tsvector('german', …)` column with a GIN index adds the Snowball stem, so that on PostgreSQL
   a term also matches inflected forms ("Honige" finds "Honig"). That is the one difference: SQLite
@@ -55,6 +56,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, bindparam, case, delete, false, func, insert, literal, or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import BadRequest
 
 from ..catalogue import services as catalogue
 from ..catalogue.models import Product, ProductStatus
@@ -70,15 +72,20 @@ KIND_PATTERN = re.compile(r"[a-z_]{1,20}")
 TERM_PATTERN = re.compile(r"[^\W_]+")
 
 
-class QueryTooLong(ValueError):
-    """The search text exceeds `MAX_QUERY_LENGTH`; str() is a translated message for the user."""
+class QueryTooLong(BadRequest, ValueError):
+    """The search text exceeds `MAX_QUERY_LENGTH`; str() is a translated message for the user.
+
+    A 400 Bad Request: a view that lets it pass answers 400 with this message (HTML or, under
+    /api/, JSON; see errors.py)."""
+
+    vonhier_detail = True  # errors.py shows our (translated) description instead of Werkzeug's text
 
     def __init__(self, limit: int = MAX_QUERY_LENGTH):
-        super().__init__(limit)
         self.limit = limit
+        super().__init__(_l("Please shorten your search to at most %(limit)d characters.", limit=limit))
 
     def __str__(self) -> str:
-        return str(_l("Please shorten your search to at most %(limit)d characters.", limit=self.limit))
+        return str(self.description)
 
 
 # --- text -------------------------------------------------------------------------------------------
