@@ -197,7 +197,8 @@ def main() -> None:
         if "test" not in name and "bench" not in name:
             sys.exit(f"Refusing to rebuild database {name!r}: its name must contain 'test' or 'bench'.")
     else:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
+        scratch = tempfile.TemporaryDirectory(prefix="vonhier-bench-")  # removed at exit
+        url = f"sqlite:///{scratch.name}/bench.sqlite"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
