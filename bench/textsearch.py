@@ -8,6 +8,7 @@ In-process, no HTTP. Each query runs as a caller would: the first 20 ids of the 
 number of matches. The baseline is the same page of ids from `products` without any text filter.
 """
 
+import math
 import os
 import random
 import statistics
@@ -178,7 +179,7 @@ def documents(rng: random.Random):
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return statistics.median(ordered), ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)]
 
 
 def timed(function) -> tuple[float, float]:
