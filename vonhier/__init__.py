@@ -120,6 +120,7 @@ def register_commands(app: Flask) -> None:
     from .geo.commands import region
     from .payments.routes import cli as payments
     from .provenance.routes import cli as qr
+    from .search.commands import search  # importing the search services connects the index's listeners
 
-    for group in (demo, region, certification, payments, qr):
+    for group in (demo, region, certification, payments, qr, search):
         app.cli.add_command(group)

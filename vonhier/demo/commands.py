@@ -21,6 +21,7 @@ from ..organisations.models import Membership, Organisation
 from ..outlets import services as outlets
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
+from ..search import services as search
 from . import catalogue_data, data, outlets_data
 
 # Fixed so that the README can name them; they only ever exist in demo databases.
@@ -85,6 +86,8 @@ def load() -> list[tuple[str, str, str]]:
     load_outlets({key: org.id for key, org in organisations.items()})
     load_licences()
     load_certification(db.session.scalar(select(User).where(User.email == data.CERTIFIER_EMAIL)))
+    # Products were indexed as they were saved; organisations were added directly: rebuild in one pass.
+    search.reindex()
     return accounts
 
 

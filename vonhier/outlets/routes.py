@@ -46,7 +46,7 @@ def finder():
         error=error,
         categories=catalogue.categories(),
         criteria=finding.CRITERIA,
-        radii=(5, 10, 25, 50, 100),
+        radii=(5, 10, 20, 25, 50, 75, 100),
         now=clock.berlin_now(),
     ), (400 if error else 200)
 
