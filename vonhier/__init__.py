@@ -94,8 +94,11 @@ def register_blueprints(app: Flask) -> None:
     from .organisations.routes import bp as organisations
     from .payments.routes import bp as payments
     from .provenance.routes import bp as provenance
+    from .suppliers.routes import bp as suppliers
 
-    blueprints = (core, accounts, organisations, catalogue, certification, payments, provenance, admin, media)
+    blueprints = (
+        core, accounts, organisations, catalogue, certification, payments, provenance, suppliers, admin, media
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
