@@ -7,7 +7,15 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..catalogue.models import Category, Site
 from ..organisations.models import Organisation
-from .services import CRITERIA, DELIVERY_OPTIONS, MAX_RADIUS_KM, MESSAGE_MAX, SUBJECT_MAX, Origin, SupplierQuery
+from .services import (
+    CRITERIA,
+    DELIVERY_OPTIONS,
+    MAX_RADIUS_KM,
+    MESSAGE_MAX,
+    SUBJECT_MAX,
+    Origin,
+    SupplierQuery,
+)
 
 TEXT_MAX = 100
 MAX_PAGE = 10_000
@@ -31,7 +39,9 @@ def _integer(args, name: str, low: int, high: int, message) -> int | None:
     return value
 
 
-def parse_search(args, categories: list[Category], retailer: Organisation, sites: list[Site]) -> SupplierQuery:
+def parse_search(
+    args, categories: list[Category], retailer: Organisation, sites: list[Site]
+) -> SupplierQuery:
     """A SupplierQuery from the URL's arguments; anything that makes no sense raises SearchError."""
     query = SupplierQuery()
     if slug := args.get("category", "").strip():
@@ -51,7 +61,9 @@ def parse_search(args, categories: list[Category], retailer: Organisation, sites
     delivery = args.getlist("delivery")
     if unknown := [d for d in delivery if d not in DELIVERY_OPTIONS]:
         raise SearchError(
-            str(_l("Unknown delivery option “%(value)s”. Please choose from the list.", value=unknown[0][:40]))
+            str(
+                _l("Unknown delivery option “%(value)s”. Please choose from the list.", value=unknown[0][:40])
+            )
         )
     query.delivery = tuple(d for d in DELIVERY_OPTIONS if d in delivery)
     text = args.get("q", "")

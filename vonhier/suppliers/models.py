@@ -1,4 +1,4 @@
-"""Supplier settings for the retailer search, retailers' shortlists and inquiry threads between organisations."""
+"""Supplier settings for the retailer search, shortlists and inquiry threads between organisations."""
 
 from datetime import datetime
 
@@ -109,7 +109,6 @@ class InquiryRead(db.Model):
     thread_id: Mapped[int] = mapped_column(ForeignKey("inquiry_threads.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     last_message_id: Mapped[int]
-
 
 
 @event.listens_for(Session, "before_flush")

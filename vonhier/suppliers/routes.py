@@ -203,7 +203,9 @@ def settings():
     profile = services.profile_of(organisation.id)
     form = SupplierProfileForm(obj=profile)
     if form.validate_on_submit():
-        services.save_profile(_user(), organisation, {n: getattr(form, n).data for n in services.PROFILE_FIELDS})
+        services.save_profile(
+            _user(), organisation, {n: getattr(form, n).data for n in services.PROFILE_FIELDS}
+        )
         db.session.commit()
         flash(_("Your delivery settings have been saved."), "success")
         return redirect(url_for("suppliers.settings"))

@@ -226,7 +226,9 @@ def _attach(hits: list[Hit], today: date) -> None:
     profiles = {
         p.organisation_id: p
         for p in db.session.scalars(
-            select(SupplierProfile).where(SupplierProfile.organisation_id.in_({h.organisation.id for h in hits}))
+            select(SupplierProfile).where(
+                SupplierProfile.organisation_id.in_({h.organisation.id for h in hits})
+            )
         )
     }
     for hit in hits:
@@ -389,7 +391,9 @@ def shortlist(user) -> list[ShortlistEntry]:
 def shortlisted_ids(user) -> set[int]:
     retailer = retailer_of(user)
     return set(
-        db.session.scalars(select(ShortlistEntry.supplier_id).where(ShortlistEntry.retailer_id == retailer.id))
+        db.session.scalars(
+            select(ShortlistEntry.supplier_id).where(ShortlistEntry.retailer_id == retailer.id)
+        )
     )
 
 
@@ -465,7 +469,9 @@ def _side(user, thread: InquiryThread) -> Organisation | None:
     mine = {m.organisation_id for m in user.memberships}
     if thread.retailer_id in mine and thread.supplier_id in mine:
         current = organisations.current(user)
-        return thread.supplier if current is not None and current.id == thread.supplier_id else thread.retailer
+        return (
+            thread.supplier if current is not None and current.id == thread.supplier_id else thread.retailer
+        )
     if thread.retailer_id in mine:
         return thread.retailer
     if thread.supplier_id in mine:
@@ -502,7 +508,11 @@ def _notify(thread: InquiryThread, message: InquiryMessage, recipients: Organisa
             continue
         mail.send(
             person.email,
-            _l("Inquiry from %(organisation)s: %(subject)s", organisation=sender.display_name, subject=thread.subject),
+            _l(
+                "Inquiry from %(organisation)s: %(subject)s",
+                organisation=sender.display_name,
+                subject=thread.subject,
+            ),
             "inquiry",
             locale=person.locale,
             thread=thread,
@@ -544,7 +554,9 @@ def threads_of(user, organisation: Organisation) -> list[tuple[InquiryThread, bo
     )
     rows = db.session.execute(
         select(InquiryThread, newest.label("newest"), read.label("read"))
-        .where(or_(InquiryThread.retailer_id == organisation.id, InquiryThread.supplier_id == organisation.id))
+        .where(
+            or_(InquiryThread.retailer_id == organisation.id, InquiryThread.supplier_id == organisation.id)
+        )
         .order_by(InquiryThread.last_message_at.desc(), InquiryThread.id.desc())
     ).all()
     return [(thread, read is None or (newest or 0) > read) for thread, newest, read in rows]
@@ -554,4 +566,3 @@ def unread_count(user, organisation: Organisation | None) -> int:
     if organisation is None:
         return 0
     return sum(1 for _, unread in threads_of(user, organisation) if unread)
-
