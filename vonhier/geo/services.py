@@ -29,7 +29,7 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
     box's edge nearest to the pole (the widest it needs to be). Not meant for boxes across a pole
     or the antimeridian: the platform's places are in Berlin and Brandenburg.
     """
-    dlat = degrees(radius_km / EARTH_RADIUS_KM)
+    dlat = degrees(radius_km / EARTH_RADIUS_KM) + 1e-9  # a hair wider: rounding never cuts the circle
     south, north = max(lat - dlat, -90.0), min(lat + dlat, 90.0)
     widest = max(abs(south), abs(north))
     scale = cos(radians(widest))
