@@ -92,12 +92,13 @@ def supplier(app, name, lat, lon, licensed=True, with_owner=False):
 
 
 @pytest.fixture
-def body(app):
+def certification_body(app):
     return factories.organisation(app, kinds=("certification_body",), display_name="Prüfstelle Mark")
 
 
 @pytest.fixture
-def network(app, body):
+def network(app, certification_body):
+    body = certification_body
     retailer = factories.user(app, email="einkauf@laden.example", name="Rita Einkauf")
     retailer_org = factories.organisation(
         app,

@@ -152,7 +152,8 @@ def test_sql_looking_text_is_just_text(network):
     assert len(names(network.client)) == 4
 
 
-def test_radius_equals_brute_force_haversine(app, body):
+def test_radius_equals_brute_force_haversine(app, certification_body):
+    body = certification_body
     """Random suppliers around Berlin (some with a second, far-away site): the search finds exactly the
     ones a brute-force haversine over the same points finds, at the same distance."""
     rng = random.Random(20261203)
