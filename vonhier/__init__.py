@@ -97,7 +97,16 @@ def register_blueprints(app: Flask) -> None:
     from .suppliers.routes import bp as suppliers
 
     blueprints = (
-        core, accounts, organisations, catalogue, certification, payments, provenance, suppliers, admin, media
+        core,
+        accounts,
+        organisations,
+        catalogue,
+        certification,
+        payments,
+        provenance,
+        suppliers,
+        admin,
+        media,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -37,7 +37,7 @@ def test_an_inquiry_starts_a_thread_and_mails_the_supplier(app, network, mailbox
     assert response.headers["Location"].startswith("/inquiries/")
     assert counts(app) == (1, 1)
     mail = mailbox.last(network.dairy.owner.email)
-    assert "Anfrage von Laden Mitte: Käse für unseren Laden" == mail["Subject"]
+    assert mail["Subject"] == "Anfrage von Laden Mitte: Käse für unseren Laden"
     content = mail.get_content()
     assert "10 kg Bergkäse" in content and f"http://localhost/inquiries/{thread_id(app)}" in content
     assert not mailbox.to(network.retailer.email)  # the author is not mailed their own message
@@ -113,7 +113,7 @@ def test_inquiries_only_to_licensed_suppliers_and_never_to_oneself(app, network)
     )
     assert response.status_code == 404
     assert (
-        network.client.post(f"/suppliers/999999/inquiry", data={"subject": "a", "body": "b"}).status_code
+        network.client.post("/suppliers/999999/inquiry", data={"subject": "a", "body": "b"}).status_code
         == 404
     )
     assert counts(app) == (0, 0)

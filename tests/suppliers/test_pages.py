@@ -3,9 +3,6 @@
 import csv
 import io
 
-from sqlalchemy import select
-
-from tests import factories
 from vonhier.extensions import db
 from vonhier.suppliers.models import SupplierProfile
 
