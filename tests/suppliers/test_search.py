@@ -10,7 +10,7 @@ from vonhier.geo.services import bounding_box, haversine_km
 
 from .conftest import BERLIN_MITTE, certify, product, signed_in, supplier
 
-HIT = re.compile(r'<li class="card supplier-hit">\s*<div class="card-body">\s*<h3>(.*?) <span')
+HIT = re.compile(r'<li class="supplier-hit">\s*<div class="card-body">\s*<h3>(.*?) <span')
 
 
 def names(client, query=""):
