@@ -106,25 +106,38 @@ class Results:
 
 
 def _currently_certified(today: date):
-    """Ids of products with a certificate that is active today (the effective status, in SQL)."""
+    """Is the product (of the outer query) named on a certificate that is active today? The effective
+    status in SQL: active, and today within its validity (expiry by date is never stored late)."""
     return (
-        select(CertificateProduct.product_id)
+        select(CertificateProduct.id)
         .join(Certificate, Certificate.id == CertificateProduct.certificate_id)
         .where(
+            CertificateProduct.product_id == Product.id,
             Certificate.status == CertificateStatus.ACTIVE,
             Certificate.valid_from <= today,
             Certificate.valid_until >= today,
         )
+        .exists()
     )
 
 
-def _supplier_distances(origin: Origin, radius_km: int | None):
-    """(organisation id, km) of every supplier: the nearest of its sites and its address.
+def _delivery_condition(delivery: tuple[str, ...]):
+    columns = {
+        "pickup": SupplierProfile.delivers_pickup,
+        "own": SupplierProfile.delivers_own,
+        "partner": SupplierProfile.delivers_partner,
+    }
+    return or_(*(columns[d].is_(True) for d in delivery))
 
-    With a radius, each part is a bounding-box range on the (latitude, longitude) index followed by
-    the exact haversine check (geo.services.within_radius).
+
+def _supplier_distances(query: SupplierQuery):
+    """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
+    filters (delivery options); km is the distance to the nearest of its sites and its address.
+
+    With a radius, each kind of point is found by a bounding-box range on its (latitude, longitude)
+    index followed by the exact haversine check (geo.services.within_radius).
     """
-    lat, lon = origin.latitude, origin.longitude
+    lat, lon, radius_km = query.origin.latitude, query.origin.longitude, query.radius_km
     if radius_km is not None:
         site_where, site_km = within_radius(Site.latitude, Site.longitude, lat, lon, radius_km)
         org_where, org_km = within_radius(Organisation.latitude, Organisation.longitude, lat, lon, radius_km)
@@ -138,24 +151,30 @@ def _supplier_distances(origin: Origin, radius_km: int | None):
         ),
         select(Organisation.id.label("organisation_id"), org_km.label("km")).where(org_where),
     ).subquery("points")
-    return (
+    statement = (
         select(points.c.organisation_id, func.min(points.c.km).label("km"))
+        .where(points.c.organisation_id.in_(payments.licensed_organisations()))
         .group_by(points.c.organisation_id)
-        .subquery("near")
+        .order_by("km", points.c.organisation_id)
     )
+    if query.delivery:
+        statement = statement.join(
+            SupplierProfile, SupplierProfile.organisation_id == points.c.organisation_id
+        ).where(_delivery_condition(query.delivery))
+    return db.session.execute(statement).all()
 
 
-def _statement(query: SupplierQuery, today: date):
+def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True):
+    """Certified products matching the product-level filters (and, unless the caller applied them
+    already, the supplier-level ones: current licence, delivery options)."""
     statement = (
         select(Product, Organisation)
         .join(Organisation, Organisation.id == Product.organisation_id)
-        .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Organisation.id)
-        .where(
-            Product.status == ProductStatus.ACTIVE,
-            Product.id.in_(_currently_certified(today)),
-            Product.organisation_id.in_(payments.licensed_organisations()),
-        )
+        .where(Product.status == ProductStatus.ACTIVE, _currently_certified(today))
+        .options(contains_eager(Product.organisation))
     )
+    if supplier_filters:
+        statement = statement.where(Product.organisation_id.in_(payments.licensed_organisations()))
     if query.category is not None:
         statement = statement.where(Product.category_id == query.category.id)
     if query.organic:
@@ -164,32 +183,48 @@ def _statement(query: SupplierQuery, today: date):
         statement = statement.where(Product.gmo_free.is_(True))
     if query.husbandry_min is not None:
         statement = statement.where(Product.husbandry_level >= query.husbandry_min)
-    if query.delivery:
-        columns = {
-            "pickup": SupplierProfile.delivers_pickup,
-            "own": SupplierProfile.delivers_own,
-            "partner": SupplierProfile.delivers_partner,
-        }
-        statement = statement.where(or_(*(columns[d].is_(True) for d in query.delivery)))
-    if text := query.text.strip().lower():
+    text = query.text.strip().lower()
+    if (query.delivery and supplier_filters) or text:
+        statement = statement.outerjoin(SupplierProfile, SupplierProfile.organisation_id == Organisation.id)
+    if query.delivery and supplier_filters:
+        statement = statement.where(_delivery_condition(query.delivery))
+    if text:
         statement = statement.where(
             func.lower(Product.name_de).contains(text, autoescape=True)
             | func.lower(Product.name_en).contains(text, autoescape=True)
             | func.lower(Organisation.display_name).contains(text, autoescape=True)
             | func.lower(SupplierProfile.capacity_notes).contains(text, autoescape=True)
         )
-    if query.origin is not None:
-        near = _supplier_distances(query.origin, query.radius_km)
-        statement = (
-            statement.add_columns(near.c.km)
-            .join(near, near.c.organisation_id == Organisation.id)
-            .order_by(near.c.km, Organisation.display_name, Product.name_de, Product.id)
+    return statement
+
+
+FIRST_CHUNK = 32  # suppliers whose products the first distance step loads; each further step 4× more
+
+
+def _by_distance(query: SupplierQuery, today: date, wanted: int) -> list[tuple]:
+    """The first `wanted` (product, organisation, km), nearest supplier first.
+
+    Suppliers come nearest first from one small query; their products are then loaded for growing
+    groups of suppliers until enough are found. A page near the top of a broad search so reads a few
+    suppliers' products instead of sorting every match in the region. Each group ends where the
+    distance changes, so the order is exactly (km, supplier name, product name, id).
+    """
+    near = _supplier_distances(query)
+    base = _statement(query, today, supplier_filters=False)
+    found: list[tuple] = []
+    start, size = 0, FIRST_CHUNK
+    while start < len(near) and len(found) < wanted:
+        end = min(start + size, len(near))
+        while end < len(near) and near[end].km == near[end - 1].km:
+            end += 1
+        km = {row.organisation_id: row.km for row in near[start:end]}
+        rows = db.session.execute(base.where(Product.organisation_id.in_(list(km)))).all()
+        found += sorted(
+            ((product, organisation, km[organisation.id]) for product, organisation in rows),
+            key=lambda r: (r[2], r[1].display_name, r[0].name_de, r[0].id),
         )
-    else:
-        statement = statement.add_columns(literal(None).label("km")).order_by(
-            Organisation.display_name, Product.name_de, Product.id
-        )
-    return statement.options(contains_eager(Product.organisation))
+        start, size = end, size * 4
+    return found
 
 
 def search(user, query: SupplierQuery, limit: int | None = None, offset: int | None = None) -> Results:
@@ -199,7 +234,11 @@ def search(user, query: SupplierQuery, limit: int | None = None, offset: int | N
     today = utcnow().date()
     limit = query.page_size if limit is None else limit
     offset = (query.page - 1) * query.page_size if offset is None else offset
-    rows = db.session.execute(_statement(query, today).limit(limit + 1).offset(offset)).all()
+    if query.origin is not None:
+        rows = _by_distance(query, today, offset + limit + 1)[offset:]
+    else:
+        statement = _statement(query, today).order_by(Organisation.display_name, Product.name_de, Product.id)
+        rows = [(p, o, None) for p, o in db.session.execute(statement.limit(limit + 1).offset(offset))]
     hits = [Hit(product, organisation, km) for product, organisation, km in rows[:limit]]
     _attach(hits, today)
     return Results(hits=hits, has_next=len(rows) > limit)
