@@ -198,33 +198,51 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     return statement
 
 
-FIRST_CHUNK = 32  # suppliers whose products the first distance step loads; each further step 4× more
+FIRST_CHUNK = 32  # suppliers whose products the first distance step reads; the second step 4× more
+STEPS = 2  # after these, one query for all the remaining suppliers
 
 
-def _by_distance(query: SupplierQuery, today: date, wanted: int) -> list[tuple]:
-    """The first `wanted` (product, organisation, km), nearest supplier first.
+def _by_distance(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tuple]:
+    """Rows offset … offset + limit of (product, organisation, km), nearest supplier first.
 
-    Suppliers come nearest first from one small query; their products are then loaded for growing
-    groups of suppliers until enough are found. A page near the top of a broad search so reads a few
-    suppliers' products instead of sorting every match in the region. Each group ends where the
-    distance changes, so the order is exactly (km, supplier name, product name, id).
+    Suppliers come nearest first from one small query; their products' ids and sort keys are then
+    read for the nearest 32 suppliers, then the next 128, then all the others, until enough are found.
+    A page near the top of a broad search so reads a few suppliers' products instead of sorting every
+    match in the region. Each group ends where the distance changes, so the order is exactly
+    (km, supplier name, product name, id). Only the rows of the page are loaded as objects.
     """
     near = _supplier_distances(query)
-    base = _statement(query, today, supplier_filters=False)
+    wanted = offset + limit
+    keys = (
+        _statement(query, today, supplier_filters=False)
+        .with_only_columns(Product.id, Product.organisation_id, Organisation.display_name, Product.name_de)
+        .options()
+    )
     found: list[tuple] = []
-    start, size = 0, FIRST_CHUNK
+    start, size, step = 0, FIRST_CHUNK, 0
     while start < len(near) and len(found) < wanted:
-        end = min(start + size, len(near))
+        end = min(start + size, len(near)) if step < STEPS else len(near)
         while end < len(near) and near[end].km == near[end - 1].km:
             end += 1
         km = {row.organisation_id: row.km for row in near[start:end]}
-        rows = db.session.execute(base.where(Product.organisation_id.in_(list(km)))).all()
+        rows = db.session.execute(keys.where(Product.organisation_id.in_(list(km)))).all()
         found += sorted(
-            ((product, organisation, km[organisation.id]) for product, organisation in rows),
-            key=lambda r: (r[2], r[1].display_name, r[0].name_de, r[0].id),
+            ((km[org_id], name, product_name, product_id) for product_id, org_id, name, product_name in rows)
         )
-        start, size = end, size * 4
-    return found
+        start, size, step = end, size * 4, step + 1
+    page = found[offset:wanted]
+    if not page:
+        return []
+    objects = {
+        product.id: (product, organisation)
+        for product, organisation in db.session.execute(
+            select(Product, Organisation)
+            .join(Organisation, Organisation.id == Product.organisation_id)
+            .where(Product.id.in_([row[3] for row in page]))
+            .options(contains_eager(Product.organisation))
+        )
+    }
+    return [(*objects[row[3]], row[0]) for row in page]
 
 
 def search(user, query: SupplierQuery, limit: int | None = None, offset: int | None = None) -> Results:
@@ -235,7 +253,7 @@ def search(user, query: SupplierQuery, limit: int | None = None, offset: int | N
     limit = query.page_size if limit is None else limit
     offset = (query.page - 1) * query.page_size if offset is None else offset
     if query.origin is not None:
-        rows = _by_distance(query, today, offset + limit + 1)[offset:]
+        rows = _by_distance(query, today, offset, limit + 1)
     else:
         statement = _statement(query, today).order_by(Organisation.display_name, Product.name_de, Product.id)
         rows = [(p, o, None) for p, o in db.session.execute(statement.limit(limit + 1).offset(offset))]
