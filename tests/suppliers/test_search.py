@@ -220,3 +220,34 @@ def test_bounding_box_holds_the_circle():
             )
             assert south <= math.degrees(phi2) <= north
             assert west <= math.degrees(lam2) <= east
+
+
+def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, monkeypatch):
+    """Small rings, groups and the product-first path give the same order as one big sort."""
+    from vonhier.permissions import SYSTEM
+    from vonhier.suppliers import services
+    from vonhier.suppliers.services import Origin, SupplierQuery
+
+    def pages(origin, **filters):
+        with app.app_context():
+            seen, page = [], 1
+            while True:
+                query = SupplierQuery(origin=origin, page=page, page_size=1, **filters)
+                results = services.search(SYSTEM, query)
+                seen += [(h.product.name_de, h.distance_km) for h in results.hits]
+                if not results.has_next:
+                    return seen
+                page += 1
+
+    origin = Origin(*BERLIN_MITTE)
+    expected_near = pages(origin)
+    expected_by_name = pages(None)
+    assert [name for name, _ in expected_near] == ["Bergkäse", "Quark", "Möhren", "Salami"]
+    assert [name for name, _ in expected_by_name] == ["Salami", "Möhren", "Bergkäse", "Quark"]
+    monkeypatch.setattr(services, "FIRST_RING_KM", 1)
+    monkeypatch.setattr(services, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(services, "MANY_SUPPLIERS", 1)
+    assert pages(origin) == expected_near
+    assert pages(None) == expected_by_name
+    assert pages(Origin(*BERLIN_MITTE), radius_km=300) == expected_near
+    assert [n for n, _ in pages(origin, gmo_free=True)] == ["Bergkäse", "Quark", "Salami"]

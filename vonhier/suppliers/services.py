@@ -130,14 +130,14 @@ def _delivery_condition(delivery: tuple[str, ...]):
     return or_(*(columns[d].is_(True) for d in delivery))
 
 
-def _supplier_distances(query: SupplierQuery):
+def _supplier_distances(query: SupplierQuery, radius_km: float | None):
     """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
     filters (delivery options); km is the distance to the nearest of its sites and its address.
 
     With a radius, each kind of point is found by a bounding-box range on its (latitude, longitude)
     index followed by the exact haversine check (geo.services.within_radius).
     """
-    lat, lon, radius_km = query.origin.latitude, query.origin.longitude, query.radius_km
+    lat, lon = query.origin.latitude, query.origin.longitude
     if radius_km is not None:
         site_where, site_km = within_radius(Site.latitude, Site.longitude, lat, lon, radius_km)
         org_where, org_km = within_radius(Organisation.latitude, Organisation.longitude, lat, lon, radius_km)
@@ -198,20 +198,61 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     return statement
 
 
-FIRST_CHUNK = 32  # suppliers whose products the first distance step reads; the second step 4× more
-STEPS = 2  # after these, one query for all the remaining suppliers
+FIRST_RING_KM = 10  # the distance search looks this far first, then twice as far, … up to the radius
+FIRST_CHUNK = 32  # without an origin: suppliers (by name) whose products the first step reads
+MANY_SUPPLIERS = 400  # a larger group is read product-first (see _walk)
+STEPS = 2  # … the second step 4× more; after these, one step for all the remaining suppliers
 
 
-def _by_distance(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tuple]:
-    """Rows offset … offset + limit of (product, organisation, km), nearest supplier first.
+def _rings(query: SupplierQuery, progress: dict):
+    """Groups of (organisation id, km, sort key), nearest first: suppliers within 10 km, then in a
+    wider ring, … up to the radius (or everywhere, without one). Each ring is one bounding-box query,
+    so a page near the top of a broad search never computes far distances. The next ring is at least
+    twice as wide, wider when few matches were found so far (`progress["found"]` against
+    `progress["wanted"]`: matches grow with the area, so with the square root of the ratio)."""
+    limit = query.radius_km
+    done, radius = -1.0, float(min(FIRST_RING_KM, limit or FIRST_RING_KM))
+    while True:
+        last = limit is not None and radius >= limit
+        bounded = radius if limit is not None or radius < MAX_RADIUS_KM else None
+        ring = [r for r in _supplier_distances(query, bounded) if r.km > done]
+        yield [(r.organisation_id, r.km, (r.km,)) for r in ring]
+        if last or bounded is None:
+            return
+        done = radius
+        factor = max(2.0, 1.5 * (progress["wanted"] / max(progress["found"], 1)) ** 0.5)
+        radius *= factor
+        if limit is not None and radius > 0.6 * limit:
+            radius = limit  # a ring almost as wide as the whole circle costs nearly as much as it
 
-    Suppliers come nearest first from one small query; their products' ids and sort keys are then
-    read for the nearest 32 suppliers, then the next 128, then all the others, until enough are found.
-    A page near the top of a broad search so reads a few suppliers' products instead of sorting every
-    match in the region. Each group ends where the distance changes, so the order is exactly
-    (km, supplier name, product name, id). Only the rows of the page are loaded as objects.
+
+def _by_name(query: SupplierQuery):
+    """Groups of (organisation id, None, sort key) by supplier name: 32, then 128, then the rest."""
+    statement = (
+        select(Organisation.id, Organisation.display_name)
+        .where(Organisation.id.in_(payments.licensed_organisations()))
+        .order_by(Organisation.display_name, Organisation.id)
+    )
+    if query.delivery:
+        statement = statement.join(SupplierProfile, SupplierProfile.organisation_id == Organisation.id).where(
+            _delivery_condition(query.delivery)
+        )
+    suppliers = db.session.execute(statement).all()
+    start, size = 0, FIRST_CHUNK
+    for step in range(STEPS + 1):
+        end = min(start + size, len(suppliers)) if step < STEPS else len(suppliers)
+        yield [(org_id, None, ()) for org_id, _ in suppliers[start:end]]
+        start, size = end, size * 4
+
+
+def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int, limit: int) -> list[tuple]:
+    """Rows offset … offset + limit of (product, organisation, km) over ordered groups of suppliers.
+
+    The groups come in order (nearest first, or by name), so the products of one group sort after
+    those of all earlier ones: the walk stops as soon as the page is full, and reads only ids and
+    sort keys of the products. The order is exactly (km, supplier name, product name, id) — or
+    without an origin (supplier name, supplier, product name, id). Only the page's rows become objects.
     """
-    near = _supplier_distances(query)
     wanted = offset + limit
     keys = (
         _statement(query, today, supplier_filters=False)
@@ -219,17 +260,24 @@ def _by_distance(query: SupplierQuery, today: date, offset: int, limit: int) -> 
         .options()
     )
     found: list[tuple] = []
-    start, size, step = 0, FIRST_CHUNK, 0
-    while start < len(near) and len(found) < wanted:
-        end = min(start + size, len(near)) if step < STEPS else len(near)
-        while end < len(near) and near[end].km == near[end - 1].km:
-            end += 1
-        km = {row.organisation_id: row.km for row in near[start:end]}
-        rows = db.session.execute(keys.where(Product.organisation_id.in_(list(km)))).all()
+    progress["wanted"] = wanted
+    for group in groups:
+        progress["found"] = len(found)
+        if not group:
+            continue
+        known = {org_id: (km, key) for org_id, km, key in group}
+        if len(known) <= MANY_SUPPLIERS:
+            rows = db.session.execute(keys.where(Product.organisation_id.in_(list(known)))).all()
+        else:
+            # Reached only when the filters are narrow: let them pick the rows (category index),
+            # rather than visiting every product of thousands of suppliers.
+            rows = [row for row in db.session.execute(keys) if row[1] in known]
         found += sorted(
-            ((km[org_id], name, product_name, product_id) for product_id, org_id, name, product_name in rows)
+            (*known[org_id][1], name, org_id, product_name, product_id, known[org_id][0])
+            for product_id, org_id, name, product_name in rows
         )
-        start, size, step = end, size * 4, step + 1
+        if len(found) >= wanted:
+            break
     page = found[offset:wanted]
     if not page:
         return []
@@ -238,11 +286,11 @@ def _by_distance(query: SupplierQuery, today: date, offset: int, limit: int) -> 
         for product, organisation in db.session.execute(
             select(Product, Organisation)
             .join(Organisation, Organisation.id == Product.organisation_id)
-            .where(Product.id.in_([row[3] for row in page]))
+            .where(Product.id.in_([row[-2] for row in page]))
             .options(contains_eager(Product.organisation))
         )
     }
-    return [(*objects[row[3]], row[0]) for row in page]
+    return [(*objects[row[-2]], row[-1]) for row in page]
 
 
 def search(user, query: SupplierQuery, limit: int | None = None, offset: int | None = None) -> Results:
@@ -252,11 +300,9 @@ def search(user, query: SupplierQuery, limit: int | None = None, offset: int | N
     today = utcnow().date()
     limit = query.page_size if limit is None else limit
     offset = (query.page - 1) * query.page_size if offset is None else offset
-    if query.origin is not None:
-        rows = _by_distance(query, today, offset, limit + 1)
-    else:
-        statement = _statement(query, today).order_by(Organisation.display_name, Product.name_de, Product.id)
-        rows = [(p, o, None) for p, o in db.session.execute(statement.limit(limit + 1).offset(offset))]
+    progress = {"found": 0, "wanted": offset + limit + 1}
+    groups = _rings(query, progress) if query.origin is not None else _by_name(query)
+    rows = _walk(query, groups, progress, today, offset, limit + 1)
     hits = [Hit(product, organisation, km) for product, organisation, km in rows[:limit]]
     _attach(hits, today)
     return Results(hits=hits, has_next=len(rows) > limit)
