@@ -66,7 +66,6 @@ def search():
         args=_search_args(),
         criteria=request.args.getlist("criteria"),
         shortlisted=services.shortlisted_ids(_user()),
-        searched=bool(request.args),
     )
 
 
