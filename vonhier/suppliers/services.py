@@ -130,7 +130,7 @@ def _delivery_condition(delivery: tuple[str, ...]):
     return or_(*(columns[d].is_(True) for d in delivery))
 
 
-def _supplier_distances(query: SupplierQuery, radius_km: float | None):
+def _near_statement(query: SupplierQuery, radius_km: float | None):
     """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
     filters (delivery options); km is the distance to the nearest of its sites and its address.
 
@@ -161,7 +161,11 @@ def _supplier_distances(query: SupplierQuery, radius_km: float | None):
         statement = statement.join(
             SupplierProfile, SupplierProfile.organisation_id == points.c.organisation_id
         ).where(_delivery_condition(query.delivery))
-    return db.session.execute(statement).all()
+    return statement
+
+
+def _supplier_distances(query: SupplierQuery, radius_km: float | None):
+    return db.session.execute(_near_statement(query, radius_km)).all()
 
 
 def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True):
@@ -212,14 +216,19 @@ def _rings(query: SupplierQuery, progress: dict):
     `progress["wanted"]`: matches grow with the area, so with the square root of the ratio)."""
     limit = query.radius_km
     done, radius = -1.0, float(min(FIRST_RING_KM, limit or FIRST_RING_KM))
+    first = True
     while True:
         last = limit is not None and radius >= limit
         bounded = radius if limit is not None or radius < MAX_RADIUS_KM else None
-        ring = [r for r in _supplier_distances(query, bounded) if r.km > done]
-        yield [(r.organisation_id, r.km, (r.km,)) for r in ring]
+        if first:
+            ring = [r for r in _supplier_distances(query, bounded) if r.km > done]
+            yield [(r.organisation_id, r.km, (r.km,)) for r in ring]
+        else:
+            # A wide ring: the database sorts its matches and returns only the ones still wanted.
+            yield {"near": _near_statement(query, bounded).order_by(None).subquery("near"), "beyond": done}
         if last or bounded is None:
             return
-        done = radius
+        first, done = False, radius
         factor = max(2.0, 1.5 * (progress["wanted"] / max(progress["found"], 1)) ** 0.5)
         radius *= factor
         if limit is not None and radius > 0.6 * limit:
@@ -264,6 +273,22 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
     for group in groups:
         progress["found"] = len(found)
         if not group:
+            continue
+        if isinstance(group, dict):
+            near = group["near"]
+            rows = db.session.execute(
+                keys.add_columns(near.c.km)
+                .join(near, near.c.organisation_id == Product.organisation_id)
+                .where(near.c.km > group["beyond"])
+                .order_by(near.c.km, Organisation.display_name, Organisation.id, Product.name_de, Product.id)
+                .limit(wanted - len(found))
+            ).all()
+            found += [
+                (km, name, org_id, product_name, product_id, km)
+                for product_id, org_id, name, product_name, km in rows
+            ]
+            if len(found) >= wanted:
+                break
             continue
         known = {org_id: (km, key) for org_id, km, key in group}
         if len(known) <= MANY_SUPPLIERS:
