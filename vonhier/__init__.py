@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from .outlets.routes import bp as outlets
     from .payments.routes import bp as payments
     from .provenance.routes import bp as provenance
+    from .suppliers.routes import bp as suppliers
 
     blueprints = (
         core,
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         certification,
         payments,
         provenance,
+        suppliers,
         admin,
         media,
     )
