@@ -88,6 +88,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts
+    from .api.routes import bp as api
+    from .api.routes import opendata
     from .admin.routes import bp as admin
     from .catalogue.routes import bp as catalogue
     from .certification.routes import bp as certification
@@ -109,6 +111,8 @@ def register_blueprints(app: Flask) -> None:
         provenance,
         admin,
         media,
+        api,
+        opendata,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
