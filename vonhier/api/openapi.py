@@ -89,7 +89,8 @@ SCHEMAS = {
             "gtin": {"type": ["string", "null"], "pattern": "^[0-9]{14}$"},
             "url": {
                 **OPTIONAL_URL,
-                "description": "The public provenance page (GS1 Digital Link or short code), as `flask qr urls`.",
+                "description": "The public provenance page (GS1 Digital Link or short code),"
+                " as in `flask qr urls`.",
             },
             "qr_svg": {**OPTIONAL_URL, "description": "The QR code of `url` as SVG."},
             "certificate": _ref("CertificateRef"),
@@ -141,12 +142,19 @@ SCHEMAS = {
             "description": OPTIONAL_STRING,
             "organisation": _ref("OrganisationRef"),
             "address": _object(
-                {"street": STRING, "postcode": STRING, "town": STRING, "state": OPTIONAL_STRING, "country": STRING}
+                {
+                    "street": STRING,
+                    "postcode": STRING,
+                    "town": STRING,
+                    "state": OPTIONAL_STRING,
+                    "country": STRING,
+                }
             ),
             "coordinates": _ref("Coordinates"),
             "opening_hours": {
                 "type": ["string", "null"],
-                "description": "OpenStreetMap opening_hours syntax; PH = public holidays of the outlet's state.",
+                "description": "OpenStreetMap opening_hours syntax; PH means the public holidays"
+                " of the outlet's state.",
             },
             "open_now": {"type": ["boolean", "null"], "description": "null: no hours, or unknown now."},
             "opening_state": {"enum": ["open", "closed", "unknown", None]},
@@ -158,11 +166,15 @@ SCHEMAS = {
             "holiday": {**OPTIONAL_STRING, "description": "Today's public holiday at the outlet, if any."},
             "website": OPTIONAL_STRING,
             "delivery_radius_km": {"type": ["integer", "null"]},
-            "payment": _object({"cash": {"type": "boolean"}, "card": {"type": "boolean"}, "mobile": {"type": "boolean"}}),
+            "payment": _object(
+                {"cash": {"type": "boolean"}, "card": {"type": "boolean"}, "mobile": {"type": "boolean"}}
+            ),
             "accessibility": OPTIONAL_STRING,
             "products": {
                 "type": "array",
-                "items": _object({"id": ID, "name_de": STRING, "name_en": OPTIONAL_STRING, "url": OPTIONAL_URL}),
+                "items": _object(
+                    {"id": ID, "name_de": STRING, "name_en": OPTIONAL_STRING, "url": OPTIONAL_URL}
+                ),
             },
             "categories": {"type": "array", "items": _ref("Category")},
             "page_url": URL,
@@ -220,13 +232,22 @@ PARAMETERS = {
         "description": "Language of messages and labels (else Accept-Language, else German).",
         "schema": {"enum": ["de", "en"]},
     },
-    "page": {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}},
+    "page": {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1},
+    },
     "per_page": {
         "name": "per_page",
         "in": "query",
         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
     },
-    "category": {"name": "category", "in": "query", "schema": {"enum": []}, "description": "A category slug."},
+    "category": {
+        "name": "category",
+        "in": "query",
+        "schema": {"enum": []},
+        "description": "A category slug.",
+    },
     "district": {
         "name": "district",
         "in": "query",
@@ -302,7 +323,9 @@ DOCUMENT = {
             [_param("category"), _param("district"), _param("organisation"), _param("certificate_status")],
             "products",
         ),
-        "/api/v1/products/{product_id}": _detail("A certified product", "ProductDetail", "product_id", ID, "products"),
+        "/api/v1/products/{product_id}": _detail(
+            "A certified product", "ProductDetail", "product_id", ID, "products"
+        ),
         "/api/v1/organisations": _list(
             "Licensed organisations",
             "Organisation",

@@ -163,7 +163,10 @@ def certificate(certificate: Certificate) -> dict:
     return {
         **_certificate_ref(certificate),
         "holder": _ref(certificate.organisation),
-        "body": {"id": certificate.certification_body.id, "name": certificate.certification_body.display_name},
+        "body": {
+            "id": certificate.certification_body.id,
+            "name": certificate.certification_body.display_name,
+        },
         "page_url": _absolute("certification.certificate", number=certificate.number),
         "products": [
             {"id": link.product.id, "name_de": link.product.name_de, "name_en": link.product.name_en or None}

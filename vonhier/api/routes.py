@@ -53,7 +53,9 @@ def _public_headers(response):
     download = request.blueprint == "opendata" and request.endpoint != "opendata.page"
     if request.path.startswith("/api/") or download:
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining"
+        response.headers["Access-Control-Expose-Headers"] = (
+            "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining"
+        )
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language"
@@ -130,7 +132,12 @@ class Query:
         value = self._single(name) or ""
         if len(value) > max_length:
             abort_with(
-                400, _("The parameter “%(name)s” is too long (at most %(max)d characters).", name=name, max=max_length)
+                400,
+                _(
+                    "The parameter “%(name)s” is too long (at most %(max)d characters).",
+                    name=name,
+                    max=max_length,
+                ),
             )
         return value
 
@@ -323,7 +330,8 @@ def certificate(number):
 def attribution() -> str:
     return (
         "VON HIER – Mark & Metropole e. V., CC BY 4.0. Place names: GeoNames (geonames.org), CC BY 4.0. "
-        "Opening hours in the OpenStreetMap opening_hours syntax; map tiles © OpenStreetMap contributors (ODbL)."
+        "Opening hours in the OpenStreetMap opening_hours syntax; "
+        "map tiles © OpenStreetMap contributors (ODbL)."
     )
 
 

@@ -175,7 +175,9 @@ def outlets_statement(
     if category_id is not None:
         # Sells the category: named as such, or one of its active products is of that category.
         statement = statement.where(
-            Outlet.id.in_(select(outlet_categories.c.outlet_id).where(outlet_categories.c.category_id == category_id))
+            Outlet.id.in_(
+                select(outlet_categories.c.outlet_id).where(outlet_categories.c.category_id == category_id)
+            )
             | Outlet.id.in_(
                 select(outlet_products.c.outlet_id)
                 .join(Product, Product.id == outlet_products.c.product_id)
