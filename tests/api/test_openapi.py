@@ -1,8 +1,7 @@
 """The OpenAPI document is valid, and schemathesis finds every response conforming and no 500."""
 
-import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 
 from vonhier.api import openapi
@@ -18,21 +17,28 @@ def test_document_is_valid_openapi_3_1(api):
     assert openapi.DOCUMENT["servers"] == []  # the stored document is never changed by a request
 
 
-@pytest.fixture
-def api_schema(api, demo_app):
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", demo_app)
+# Schemathesis' own pytest plugin (`schemathesis.pytest`) does not work with pytest 9 yet, so each
+# operation's strategy is run through Hypothesis here: valid requests (positive) and invalid ones
+# (negative: bad types, out-of-range numbers, unknown enum values), 25 examples each, derandomised.
+MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+def test_every_response_conforms(api, demo_app):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", demo_app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 8
+    for operation in operations:
+        for mode in MODES:
 
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=25,
+                derandomize=True,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            def check(case):
+                case.call_and_validate()
 
-@schema.parametrize()
-@settings(
-    max_examples=25,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
-def test_every_response_conforms(case):
-    case.call_and_validate()
+            check()

@@ -167,11 +167,12 @@ class Query:
 
 def _id(value: str) -> int:
     """A path id: digits only (else 400); ids beyond 32 bits exist nowhere (404)."""
-    if not _WHOLE.fullmatch(value) or int(value) < 1:
+    digits = value.lstrip("0") if value.isascii() and value.isdigit() else ""
+    if not digits:
         abort_with(400, _("The id must be a whole number greater than 0."))
-    if int(value) > MAX_ID:
+    if len(digits) > 10 or int(digits) > MAX_ID:
         _not_found()
-    return int(value)
+    return int(digits)
 
 
 def _not_found():
