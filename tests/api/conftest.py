@@ -23,7 +23,8 @@ def demo_app(_migrated_app):
 
 @pytest.fixture
 def api(demo_app):
+    """A client without an outer application context: each request gets its own (its own `g`,
+    locale and session), as in production. Tests read the database in `with demo_app.app_context()`
+    blocks that make no request."""
     limiter.reset()
-    client = demo_app.test_client()
-    with demo_app.app_context():
-        yield client
+    return demo_app.test_client()

@@ -95,7 +95,10 @@ def test_rate_limit_answers_429_as_json(api, demo_app):
         assert limited.headers["Access-Control-Allow-Origin"] == "*"
         assert int(limited.headers["Retry-After"]) > 0
         # Another client address has its own count.
-        assert api.get("/api/v1/products?per_page=1", environ_base={"REMOTE_ADDR": "127.0.0.9"}).status_code == 200
+        assert (
+            api.get("/api/v1/products?per_page=1", environ_base={"REMOTE_ADDR": "127.0.0.9"}).status_code
+            == 200
+        )
     finally:
         demo_app.config["RATELIMIT_API"] = "100000 per minute"
         limiter.reset()

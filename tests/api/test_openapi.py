@@ -13,7 +13,13 @@ def test_document_is_valid_openapi_3_1(api):
     assert document["openapi"] == "3.1.0"
     assert document["servers"] == [{"url": "http://localhost"}]
     assert "bakery" in document["components"]["parameters"]["category"]["schema"]["enum"]
-    assert set(document["components"]["schemas"]) >= {"Product", "Organisation", "Outlet", "Certificate", "Error"}
+    assert set(document["components"]["schemas"]) >= {
+        "Product",
+        "Organisation",
+        "Outlet",
+        "Certificate",
+        "Error",
+    }
     assert openapi.DOCUMENT["servers"] == []  # the stored document is never changed by a request
 
 
