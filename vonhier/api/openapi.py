@@ -252,7 +252,7 @@ PARAMETERS = {
         "name": "district",
         "in": "query",
         "description": "Landkreis or Berlin Bezirk of the organisation, exact spelling.",
-        "schema": {"type": "string", "maxLength": 80},
+        "schema": {"type": "string", "maxLength": 80, "pattern": "^[^\\x00-\\x1f\\x7f]*$"},
     },
     "organisation": {"name": "organisation", "in": "query", "schema": ID},
     "certificate_status": {"name": "status", "in": "query", "schema": {"enum": CERTIFICATE_STATUSES}},

@@ -34,6 +34,8 @@ LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 STATES = ("BE", "BB")
 _WHOLE = re.compile(r"[0-9]{1,10}")
+# Certificate numbers look like VH-2026-000001; anything else cannot be one (and never reaches SQL).
+CERTIFICATE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
 # Parameters every endpoint understands.
 COMMON = ("lang",)
 
@@ -130,6 +132,9 @@ class Query:
 
     def text(self, name: str, max_length: int = 80) -> str:
         value = self._single(name) or ""
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            # PostgreSQL cannot even compare text with a NUL byte in it: refuse before any query.
+            abort_with(400, _("The parameter “%(name)s” contains control characters.", name=name))
         if len(value) > max_length:
             abort_with(
                 400,
@@ -208,7 +213,7 @@ def _locale() -> str:
 # --- the API ------------------------------------------------------------------------------------------
 
 
-@bp.get("/")
+@bp.get("/", strict_slashes=False)
 def index():
     Query()
     base = current_app.config["BASE_URL"]
@@ -319,7 +324,9 @@ def certificates():
 @bp.get("/certificates/<number>")
 def certificate(number):
     Query()
-    found = services.certificate(number[:20])
+    if not CERTIFICATE_NUMBER.fullmatch(number):
+        _not_found()
+    found = services.certificate(number)
     if found is None:
         _not_found()
     return resources.certificate(found)
