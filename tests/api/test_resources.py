@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from vonhier import clock
 from vonhier.accounts.models import User
+from vonhier.api.routes import CACHE
 from vonhier.catalogue.models import Product
 from vonhier.certification import services as certification
 from vonhier.certification.models import Certificate
@@ -230,7 +231,7 @@ def test_pagination(api):
 def test_cors_and_cache_headers(api):
     response = api.get("/api/v1/products", headers={"Origin": "https://example.org"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert response.headers["Cache-Control"] == CACHE == "public, max-age=60"
     assert "Set-Cookie" not in response.headers
     error = api.get("/api/v1/products?page=0")
     assert error.headers["Access-Control-Allow-Origin"] == "*"
@@ -239,6 +240,16 @@ def test_cors_and_cache_headers(api):
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_signed_in_visitors_get_private_responses(demo_app):
+    client = demo_app.test_client()
+    response = client.post(
+        "/login", data={"email": "erzeuger@vonhier.example", "password": "Ziegenmilch-Oder-9"}
+    )
+    assert response.status_code == 302
+    assert client.get("/api/v1/outlets?per_page=1").headers["Cache-Control"] == "private, max-age=60"
+    assert demo_app.test_client().get("/api/v1/outlets?per_page=1").headers["Cache-Control"] == CACHE
 
 
 def test_index_names_the_resources_and_the_licence(api):

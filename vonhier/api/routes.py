@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..certification.models import CertificateStatus
 from ..errors import abort_with
@@ -64,6 +65,9 @@ def _public_headers(response):
             response.headers["Access-Control-Max-Age"] = "86400"
         if response.status_code == 200 and request.method in ("GET", "HEAD"):
             cache = DOWNLOAD_CACHE if download else CACHE
+            if current_user.is_authenticated:
+                # Messages follow a signed-in visitor's language preference: not for shared caches.
+                cache = cache.replace("public", "private")
             response.headers["Cache-Control"] = cache
             response.headers["Vary"] = "Accept-Language"
         else:

@@ -144,10 +144,6 @@ def organisation(organisation_id: int) -> Organisation | None:
     return db.session.scalar(organisations_statement().where(Organisation.id == organisation_id))
 
 
-def is_public_organisation(organisation_id: int) -> bool:
-    return organisation(organisation_id) is not None
-
-
 # --- outlets ------------------------------------------------------------------------------------------
 
 
