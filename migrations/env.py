@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from vonhier.search.schema import include_name
+
 config = context.config
 # Keep the application's loggers alive: migrations also run inside the app and its tests.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -34,6 +36,9 @@ def run_migrations_online():
 
     options = dict(migrate.configure_args)
     options.setdefault("process_revision_directives", process_revision_directives)
+    # The search index's FTS5 tables (SQLite) and tsvector column and GIN indexes (PostgreSQL) are
+    # made by its migration, not by the models: Alembic must not propose to drop them.
+    options.setdefault("include_name", include_name)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():

@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from .outlets.routes import bp as outlets
     from .payments.routes import bp as payments
     from .provenance.routes import bp as provenance
+    from .suppliers.routes import bp as suppliers
 
     blueprints = (
         core,
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         certification,
         payments,
         provenance,
+        suppliers,
         admin,
         media,
         api,
@@ -124,6 +126,7 @@ def register_commands(app: Flask) -> None:
     from .geo.commands import region
     from .payments.routes import cli as payments
     from .provenance.routes import cli as qr
+    from .search.commands import search  # importing the search services connects the index's listeners
 
-    for group in (demo, region, certification, payments, qr):
+    for group in (demo, region, certification, payments, qr, search):
         app.cli.add_command(group)

@@ -59,6 +59,7 @@ def upgrade():
     )
     with op.batch_alter_table('outlets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outlets_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index('ix_outlets_latitude_longitude', ['latitude', 'longitude'], unique=False)
 
     op.create_table('outlet_categories',
     sa.Column('outlet_id', sa.Integer(), nullable=False),
@@ -110,6 +111,7 @@ def downgrade():
 
     op.drop_table('outlet_categories')
     with op.batch_alter_table('outlets', schema=None) as batch_op:
+        batch_op.drop_index('ix_outlets_latitude_longitude')
         batch_op.drop_index(batch_op.f('ix_outlets_organisation_id'))
 
     op.drop_table('outlets')

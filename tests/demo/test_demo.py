@@ -2,9 +2,13 @@
 
 from sqlalchemy import func, select
 
+from vonhier.catalogue.models import Product
 from vonhier.demo import data
 from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
+from vonhier.outlets.models import Outlet
+from vonhier.search import services as search
+from vonhier.search.models import SearchDocument
 
 
 def test_demo_load_creates_a_regional_network(app, client):
@@ -22,6 +26,16 @@ def test_demo_load_creates_a_regional_network(app, client):
         assert all(51.3 < o.latitude < 53.6 and 11.2 < o.longitude < 14.8 for o in organisations)
     html = client.get("/").get_data(as_text=True)
     assert any(o["display_name"] in html for o in data.ORGANISATIONS)
+    with app.app_context():  # the load ends with a filled search index
+        documents = dict(
+            db.session.execute(select(SearchDocument.kind, func.count()).group_by(SearchDocument.kind)).all()
+        )
+        assert documents == {
+            "organisation": len(organisations),
+            "product": db.session.scalar(select(func.count()).select_from(Product)),
+            "outlet": db.session.scalar(select(func.count()).select_from(Outlet)),
+        }
+        assert db.session.scalars(search.matching_ids("product", "käse")).first() is not None
 
 
 def test_demo_accounts_can_sign_in(app, client):

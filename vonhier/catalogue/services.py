@@ -44,6 +44,8 @@ SHARE_TOLERANCE = Decimal("0.5")
 # Sent with (product, previous=ProductVersion | None, version=ProductVersion) after a new data version;
 # certification listens, so that certificates notice changes without the catalogue knowing about them.
 version_recorded = Namespace().signal("product-version-recorded")
+# Sent with (product) after a product was archived or brought back; the search index listens.
+status_changed = Namespace().signal("product-status-changed")
 
 
 class CatalogueError(Exception):
@@ -434,7 +436,8 @@ def link_status(product: Product) -> dict[int, str]:
 
 def record_version(user, product: Product) -> ProductVersion | None:
     """Append a version if the product's data differs from its latest version."""
-    db.session.refresh(product, ["ingredients", "stages", "versions"])
+    # `category` too: save_product sets category_id, which does not reload an already loaded category.
+    db.session.refresh(product, ["ingredients", "stages", "versions", "category"])
     data = snapshot.build(product, link_status(product))
     latest = product.current_version
     if latest is not None and latest.data == data:
@@ -469,6 +472,8 @@ def set_product_archived(user, product: Product, archived: bool) -> None:
     """Products are archived, never deleted: their versions and certification history stay."""
     _require_member(user, product.organisation_id)
     product.status = ProductStatus.ARCHIVED if archived else ProductStatus.ACTIVE
+    db.session.flush()
+    status_changed.send(product)
 
 
 # --- supplier confirmation ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..organisations.models import Membership, Organisation
 from ..outlets import services as outlets
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
+from ..search import services as search
 from . import catalogue_data, data, outlets_data
 
 # Fixed so that the README can name them; they only ever exist in demo databases.
@@ -85,7 +86,85 @@ def load() -> list[tuple[str, str, str]]:
     load_outlets({key: org.id for key, org in organisations.items()})
     load_licences()
     load_certification(db.session.scalar(select(User).where(User.email == data.CERTIFIER_EMAIL)))
+    load_suppliers()
+    # Products were indexed as they were saved; organisations were added directly: rebuild in one pass.
+    search.reindex()
     return accounts
+
+
+CAPACITY_NOTES = (
+    "Ganzjährig lieferbar, etwa 150 kg pro Woche.",
+    "Saisonal von Mai bis Oktober; größere Mengen nach Absprache.",
+    "Kleine Mengen, wöchentlich frisch; Abholung dienstags und freitags.",
+    "Bis zu 2 Paletten pro Woche über unseren Logistikpartner.",
+)
+
+
+def load_suppliers() -> None:
+    """Delivery settings for every producer and processor, and one inquiry from the demo retailer."""
+    from ..suppliers.models import InquiryMessage, InquiryRead, InquiryThread, SupplierProfile
+
+    suppliers = [
+        o
+        for o in db.session.scalars(select(Organisation).order_by(Organisation.id))
+        if (o.has_kind("producer") or o.has_kind("processor")) and catalogue.products_of(o.id)
+    ]
+    for number, organisation in enumerate(suppliers):
+        db.session.add(
+            SupplierProfile(
+                organisation_id=organisation.id,
+                delivers_pickup=number % 3 != 2,
+                delivers_own=number % 2 == 0,
+                delivers_partner=number % 4 == 1,
+                delivery_radius_km=(40, 60, 80, 120)[number % 4],
+                capacity_notes=CAPACITY_NOTES[number % len(CAPACITY_NOTES)],
+                min_order_note="" if number % 3 else "Ab 50 € Warenwert",
+            )
+        )
+    retailer = db.session.scalar(select(User).where(User.email == "handel@vonhier.example"))
+    producer = db.session.scalar(select(User).where(User.email == "erzeuger@vonhier.example"))
+    if retailer is None or producer is None:
+        return
+    now = utcnow()
+    thread = InquiryThread(
+        retailer_id=retailer.memberships[0].organisation_id,
+        supplier_id=producer.memberships[0].organisation_id,
+        subject="Anfrage: Eier für unseren Laden",
+        created_by_id=retailer.id,
+        created_at=now - timedelta(days=2),
+        last_message_at=now - timedelta(days=1),
+    )
+    db.session.add(thread)
+    messages = [
+        (
+            retailer,
+            thread.retailer_id,
+            now - timedelta(days=2),
+            "Guten Tag, wir suchen ab nächstem Monat wöchentlich etwa 60 Eier (Haltungsform 4). "
+            "Liefern Sie nach Berlin, oder wäre eine Abholung möglich?",
+        ),
+        (
+            producer,
+            thread.supplier_id,
+            now - timedelta(days=1),
+            "Hallo Herr Hellwig, gern! Wir fahren donnerstags nach Berlin und können Sie mitbeliefern. "
+            "Ich schicke Ihnen unsere Preisliste.",
+        ),
+    ]
+    for author, organisation_id, when, body in messages:
+        db.session.add(
+            InquiryMessage(
+                thread=thread,
+                organisation_id=organisation_id,
+                author_id=author.id,
+                body=body,
+                created_at=when,
+            )
+        )
+    db.session.flush()
+    # The retailer has read their own message but not the answer yet: the unread marker shows.
+    first = thread.messages[0]
+    db.session.add(InquiryRead(thread_id=thread.id, user_id=retailer.id, last_message_id=first.id))
 
 
 def load_catalogue(organisation_ids: dict[str, int]) -> None:
@@ -302,14 +381,15 @@ def load_certification(certifier: User) -> None:
                 if r.outcome == "failed"
             )
             certification.reject(certifier, application, reasons[:2000])
+    # Not the first two (the dairies): retailers trying the supplier search should find certified dairies.
     certification.suspend(
         certifier,
-        certificates[0],
+        certificates[2],
         "Nachweise zur Fütterung fehlen seit der letzten Kontrolle.",
         today + timedelta(days=30),
     )
     certification.revoke(
-        certifier, certificates[1], "Zutaten aus nicht-regionaler Herkunft trotz Zusage verwendet."
+        certifier, certificates[3], "Zutaten aus nicht-regionaler Herkunft trotz Zusage verwendet."
     )
     certification.remind(today)  # the certificate issued 400 days ago is now marked expired
 

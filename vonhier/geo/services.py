@@ -2,11 +2,11 @@
 
 import json
 from functools import lru_cache
-from math import asin, cos, radians, sin, sqrt
+from math import asin, cos, degrees, radians, sin, sqrt
 
 from shapely import Point, prepared
 from shapely.geometry import shape
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from ..extensions import db
 from .models import Region
@@ -20,6 +20,49 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dphi, dlambda = phi2 - phi1, radians(lon2 - lon1)
     a = sin(dphi / 2) ** 2 + cos(phi1) * cos(phi2) * sin(dlambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * asin(sqrt(a))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) of a box that holds every point within `radius_km` of (lat, lon).
+
+    The longitude half-width is the radius divided by the length of a degree of longitude at the
+    box's edge nearest to the pole (the widest it needs to be). Not meant for boxes across a pole
+    or the antimeridian: the platform's places are in Berlin and Brandenburg.
+    """
+    dlat = degrees(radius_km / EARTH_RADIUS_KM) + 1e-9  # a hair wider: rounding never cuts the circle
+    south, north = max(lat - dlat, -90.0), min(lat + dlat, 90.0)
+    widest = max(abs(south), abs(north))
+    scale = cos(radians(widest))
+    dlon = 180.0 if scale < 1e-9 else min(degrees(radius_km / EARTH_RADIUS_KM) / scale, 180.0)
+    return south, north, lon - dlon, lon + dlon
+
+
+def distance_sql(lat_column, lon_column, lat: float, lon: float):
+    """The haversine distance in km as an SQL expression (SQLite's math functions, PostgreSQL)."""
+    a = func.power(func.sin(func.radians(lat_column - lat) / 2), 2) + cos(radians(lat)) * func.cos(
+        func.radians(lat_column)
+    ) * func.power(func.sin(func.radians(lon_column - lon) / 2), 2)
+    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
+
+
+def within_radius(lat_column, lon_column, lat: float, lon: float, radius_km: float):
+    """A WHERE condition for points within `radius_km`, and the distance expression to select/order by.
+
+    The bounding box comes first so that an index on (latitude, longitude) narrows the rows; the
+    exact haversine check then runs only on the rows inside the box. Use it with any table that has
+    coordinate columns (sites, organisations, …)::
+
+        where, distance = within_radius(Site.latitude, Site.longitude, 52.52, 13.40, 25)
+        select(Site, distance.label("km")).where(where).order_by("km")
+    """
+    south, north, west, east = bounding_box(lat, lon, radius_km)
+    distance = distance_sql(lat_column, lon_column, lat, lon)
+    condition = and_(
+        lat_column.between(south, north),
+        lon_column.between(west, east),
+        distance <= radius_km,
+    )
+    return condition, distance
 
 
 def valid_coordinates(lat, lon) -> bool:

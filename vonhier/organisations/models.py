@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -35,6 +35,8 @@ class Organisation(db.Model):
         CheckConstraint(
             "founding_year IS NULL OR (founding_year BETWEEN 1000 AND 2100)", name="founding_year"
         ),
+        # The bounding-box prefilter of radius searches (geo.services.within_radius).
+        Index("ix_organisations_latitude_longitude", "latitude", "longitude"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

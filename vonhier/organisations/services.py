@@ -1,5 +1,6 @@
 """Organisation rules: who may see and change an organisation, memberships, invitations, ownership."""
 
+from blinker import Namespace
 from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -35,6 +36,10 @@ PROFILE_FIELDS = (
     "size_class",
     "control_body_code",
 )
+
+
+# Sent with (organisation) after its profile was created or changed; the search index listens.
+profile_saved = Namespace().signal("organisation-profile-saved")
 
 
 class MembershipError(Exception):
@@ -77,6 +82,7 @@ def create(user: User, data: dict, kinds) -> Organisation:
     organisation.memberships.append(Membership(user=user, role=MemberRole.OWNER))
     db.session.add(organisation)
     db.session.flush()
+    profile_saved.send(organisation)
     return organisation
 
 
@@ -88,6 +94,8 @@ def update(user: User, organisation: Organisation, data: dict, kinds) -> None:
         if key in data:
             setattr(organisation, key, data[key])
     organisation.kinds = kinds
+    db.session.flush()
+    profile_saved.send(organisation)
 
 
 def search(query: str = "", kind=None, limit: int = 50, offset: int = 0):

@@ -13,6 +13,7 @@ from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
 from ..permissions import login_required, requires
+from . import finder as finding
 from . import services
 from .forms import ArchiveForm, OutletForm
 
@@ -28,6 +29,26 @@ def _organisation():
     if organisation is None:
         abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
     return organisation
+
+
+@bp.get("/")
+def finder():
+    """Where to buy near a place, today: public, the whole query in the address, usable without JS."""
+    locale = str(get_locale())
+    result, error = None, None
+    try:
+        result = finding.search_outlets(finding.parse(request.args), locale=locale)
+    except finding.FinderError as refused:
+        error = refused.description
+    return render_template(
+        "outlets/finder.html",
+        result=result,
+        error=error,
+        categories=catalogue.categories(),
+        criteria=finding.CRITERIA,
+        radii=(5, 10, 20, 25, 50, 75, 100),
+        now=clock.berlin_now(),
+    ), (400 if error else 200)
 
 
 @bp.get("/manage")

@@ -4,12 +4,13 @@ opening hours as shoppers see them (open now, the week ahead)."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .. import clock, media
+from .. import clock, labels, media
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus
 from ..extensions import db
@@ -18,6 +19,7 @@ from ..organisations.services import membership
 from ..permissions import SYSTEM
 from ..provenance.models import ProductCode
 from ..provenance.services import public_url
+from ..search import services as search
 from . import hours
 from .models import HOURS_OPTIONAL, Outlet, OutletImage, OutletKind
 
@@ -142,6 +144,7 @@ def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -
     outlet.products = sorted(products, key=lambda p: p.name_de)
     outlet.categories = sorted(categories, key=lambda c: c.position)
     db.session.flush()
+    search.index("outlet", outlet.id, outlet_texts(outlet))
     return outlet
 
 
@@ -149,6 +152,40 @@ def set_archived(user, outlet: Outlet, archived: bool) -> None:
     """Outlets are archived (hidden from the public), not deleted: the producer may reopen them."""
     _require_member(user, outlet.organisation_id)
     outlet.archived_at = clock.utcnow() if archived else None
+    if archived:
+        search.remove("outlet", outlet.id)
+    else:
+        search.index("outlet", outlet.id, outlet_texts(outlet))
+
+
+def outlet_texts(outlet: Outlet) -> dict:
+    """What the finder's free text looks at; products and the organisation have documents of their own."""
+    return {
+        "name": outlet.name,
+        "place": [outlet.town, outlet.street],
+        "description": outlet.description,
+        "kind": _both_languages(labels.OUTLET_KIND[outlet.kind]),
+        "categories": [name for c in outlet.categories for name in (c.name_de, c.name_en)],
+    }
+
+
+def _both_languages(text) -> list[str]:
+    found = []
+    for locale in ("de", "en"):
+        with force_locale(locale):
+            found.append(str(text))
+    return found
+
+
+@search.source("outlet")
+def _all_outlets():
+    found = db.session.scalars(
+        select(Outlet)
+        .where(Outlet.archived_at.is_(None))
+        .options(selectinload(Outlet.categories))
+        .order_by(Outlet.id)
+    )
+    return ((outlet.id, outlet_texts(outlet)) for outlet in found)
 
 
 def add_image(user, outlet: Outlet, filename: str) -> None:

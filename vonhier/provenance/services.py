@@ -600,19 +600,23 @@ class ScanBuffer:
 
 
 def write_scans(counts: Counter) -> None:
-    """Add counts in their own transaction: one upsert per key, whatever the request did."""
+    """Add counts in their own transaction, whatever the request did: one upsert for all keys."""
+    if not counts:
+        return
     with db.engine.begin() as connection:
         insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        for (product_id, lot, day, language), count in sorted(counts.items()):
-            statement = insert(ScanDay).values(
-                product_id=product_id, lot=lot, day=day, language=language, count=count
-            )
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["product_id", "lot", "day", "language"],
-                    set_={"count": ScanDay.count + statement.excluded.count},
-                )
-            )
+        statement = insert(ScanDay)
+        statement = statement.on_conflict_do_update(
+            index_elements=["product_id", "lot", "day", "language"],
+            set_={"count": ScanDay.count + statement.excluded.count},
+        )
+        connection.execute(
+            statement,
+            [
+                {"product_id": product_id, "lot": lot, "day": day, "language": language, "count": count}
+                for (product_id, lot, day, language), count in sorted(counts.items())
+            ],
+        )
 
 
 def scan_buffer(app) -> ScanBuffer:

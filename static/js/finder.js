@@ -1,0 +1,45 @@
+// Finder: "use my position" fills the form's coordinates and searches; the results appear on a map
+// with clustered markers. Without JavaScript the form and the list work alone.
+(function () {
+  "use strict";
+  var form = document.getElementById("finder-form");
+  var nearMe = document.getElementById("near-me");
+  if (form && nearMe && navigator.geolocation) {
+    nearMe.hidden = false;
+    nearMe.addEventListener("click", function () {
+      nearMe.disabled = true;
+      navigator.geolocation.getCurrentPosition(function (position) {
+        document.getElementById("lat").value = position.coords.latitude.toFixed(5);
+        document.getElementById("lon").value = position.coords.longitude.toFixed(5);
+        document.getElementById("where").value = "";
+        form.submit();
+      }, function () { nearMe.disabled = false; }, {maximumAge: 600000, timeout: 10000});
+    });
+  }
+
+  var box = document.getElementById("finder-map");
+  if (!box || typeof L === "undefined" || typeof L.markerClusterGroup === "undefined") { return; }
+  var points = JSON.parse(box.dataset.points);
+  box.hidden = false;
+  var map = L.map(box, {scrollWheelZoom: false});
+  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+    maxZoom: 19,
+    attribution: "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"
+  }).addTo(map);
+  var cluster = L.markerClusterGroup();
+  var bounds = [];
+  points.forEach(function (point) {
+    var link = document.createElement("a");
+    link.href = box.dataset.outletUrl + point.id;
+    link.textContent = point.name + ", " + point.town;
+    cluster.addLayer(L.marker([point.lat, point.lon]).bindPopup(link));
+    bounds.push([point.lat, point.lon]);
+  });
+  map.addLayer(cluster);
+  if (box.dataset.lat) {
+    var centre = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
+    L.circleMarker(centre, {radius: 6, color: "#a32020"}).addTo(map);
+    bounds.push(centre);
+  }
+  map.fitBounds(bounds, {padding: [24, 24], maxZoom: 13});
+}());

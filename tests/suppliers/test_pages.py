@@ -1,0 +1,106 @@
+"""Supplier pages, suppliers' delivery settings, the shortlist and the CSV export."""
+
+import csv
+import io
+
+from vonhier.extensions import db
+from vonhier.suppliers.models import SupplierProfile
+
+from .conftest import signed_in
+
+
+def test_supplier_page_shows_certified_products_certificates_and_delivery(network):
+    response = network.client.get(f"/suppliers/{network.dairy.id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Bergkäse" in page and "Quark" in page
+    assert f'href="/certificates/{network.dairy_certificate}"' in page
+    assert "Abholung" in page and "Eigene Lieferung" in page and "Etwa 80 kg Käse pro Woche" in page
+    assert "Ab 20 kg" in page and "50 km" in page
+    expired = network.client.get(f"/suppliers/{network.expired.id}").get_data(as_text=True)
+    assert "Alter Käse" not in expired and "abgelaufen" in expired  # the certificate, with its status
+    assert network.client.get(f"/suppliers/{network.unlicensed.id}").status_code == 404
+    assert network.client.get("/suppliers/999999").status_code == 404
+
+
+def test_producers_edit_their_delivery_settings(app, network):
+    producer = signed_in(app, network.dairy.owner)
+    assert producer.get("/suppliers/settings").status_code == 200
+    response = producer.post(
+        "/suppliers/settings",
+        data={
+            "delivers_partner": "y",
+            "delivery_radius_km": "120",
+            "capacity_notes": "Ganzjährig",
+            "min_order_note": "",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        profile = db.session.get(SupplierProfile, network.dairy.id)
+        assert (profile.delivers_pickup, profile.delivers_own, profile.delivers_partner) == (
+            False,
+            False,
+            True,
+        )
+        assert profile.delivery_radius_km == 120 and profile.capacity_notes == "Ganzjährig"
+    for bad in ({"delivery_radius_km": "0"}, {"delivery_radius_km": "-3"}, {"capacity_notes": "x" * 1001}):
+        assert producer.post("/suppliers/settings", data=bad).status_code == 400
+    with app.app_context():
+        assert db.session.get(SupplierProfile, network.dairy.id).delivery_radius_km == 120
+    # A retailer has no delivery settings to edit.
+    assert network.client.get("/suppliers/settings").status_code == 403
+
+
+def test_shortlist_per_retailer_organisation(app, network):
+    client = network.client
+    assert client.post(f"/suppliers/{network.veg.id}/shortlist").status_code == 302
+    assert client.post(f"/suppliers/{network.veg.id}/shortlist").status_code == 302  # twice is once
+    page = client.get("/suppliers/shortlist").get_data(as_text=True)
+    assert page.count("Gemüse Süd") == 1
+    # The colleague shares the organisation's shortlist; another retailer has their own.
+    assert "Gemüse Süd" in signed_in(app, network.colleague).get("/suppliers/shortlist").get_data(
+        as_text=True
+    )
+    assert "Gemüse Süd" not in signed_in(app, network.other).get("/suppliers/shortlist").get_data(
+        as_text=True
+    )
+    assert "auf Ihrer Merkliste" in client.get("/suppliers/?q=m%C3%B6hren").get_data(as_text=True)
+    assert client.post(f"/suppliers/{network.unlicensed.id}/shortlist").status_code == 404
+    assert client.post(f"/suppliers/{network.veg.id}/shortlist/remove").status_code == 302
+    assert "Gemüse Süd" not in client.get("/suppliers/shortlist").get_data(as_text=True)
+
+
+def test_csv_export_of_the_search(app, network):
+    response = network.client.get("/suppliers/export.csv?criteria=gmo_free&radius=100")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["product", "category", "organic_control_body"]
+    assert [r[0] for r in rows[1:]] == ["Bergkäse", "Quark", "Salami"]
+    cheese = rows[1]
+    assert (
+        cheese[5] == "Milchhof Nord"
+        and cheese[10] == "pickup|own"
+        and cheese[12] == "Etwa 80 kg Käse pro Woche"
+    )
+    assert cheese[14] == network.dairy_certificate and cheese[16].endswith(f"/suppliers/{network.dairy.id}")
+    assert 20 < float(cheese[9]) < 23  # Bernau from Berlin Mitte
+
+
+def test_csv_cells_are_not_formulas(app, network):
+    with app.app_context():
+        profile = db.session.get(SupplierProfile, network.veg.id)
+        profile.capacity_notes = '=HYPERLINK("http://evil.example","x")'
+        db.session.commit()
+    text = network.client.get("/suppliers/export.csv?delivery=partner").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+
+
+def test_navigation_shows_the_search_to_retailers_only(app, network):
+    assert 'href="/suppliers/"' in network.client.get("/").get_data(as_text=True)
+    producer = signed_in(app, network.dairy.owner)
+    assert 'href="/suppliers/"' not in producer.get("/").get_data(as_text=True)

@@ -1,0 +1,253 @@
+"""The retailer supplier search: each filter, their combination, radius against brute force, bad input."""
+
+import random
+import re
+
+import pytest
+
+from tests import factories
+from vonhier.geo.services import bounding_box, haversine_km
+
+from .conftest import BERLIN_MITTE, certify, product, signed_in, supplier
+
+HIT = re.compile(r'<li class="supplier-hit">\s*<div class="card-body">\s*<h3>(.*?) <span')
+
+
+def names(client, query=""):
+    response = client.get(f"/suppliers/?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return HIT.findall(response.get_data(as_text=True))
+
+
+def test_only_currently_certified_products_of_licensed_suppliers(network):
+    # Nearest first from the retailer's first site (Laden, Berlin Mitte): Bernau, Zossen, Frankfurt (Oder).
+    assert names(network.client) == ["Bergkäse", "Quark", "Möhren", "Salami"]
+
+
+FILTERS = [
+    ("category=dairy-cheese", {"Bergkäse", "Quark"}),
+    ("category=meat-sausage", {"Salami"}),
+    ("category=honey", set()),
+    ("criteria=organic", {"Bergkäse", "Möhren"}),
+    ("criteria=gmo_free", {"Bergkäse", "Quark", "Salami"}),
+    ("criteria=organic&criteria=gmo_free", {"Bergkäse"}),
+    ("husbandry=3", {"Bergkäse", "Salami"}),
+    ("husbandry=4", {"Bergkäse"}),
+    ("husbandry=5", set()),
+    ("delivery=own", {"Bergkäse", "Quark"}),
+    ("delivery=partner", {"Möhren"}),
+    ("delivery=pickup&delivery=partner", {"Bergkäse", "Quark", "Möhren"}),
+    ("q=bergk%C3%A4se", {"Bergkäse"}),
+    ("q=K%C3%A4SE", {"Bergkäse", "Quark"}),  # the dairy's capacity notes name cheese
+    ("q=milchhof", {"Bergkäse", "Quark"}),
+    ("q=200+kg", {"Möhren"}),  # the capacity notes
+    ("radius=25", {"Bergkäse", "Quark"}),
+    ("radius=40", {"Bergkäse", "Quark", "Möhren"}),
+    ("radius=300", {"Bergkäse", "Quark", "Möhren", "Salami"}),
+]
+
+
+def test_each_filter(network):
+    # One network for all cases: building it is the slow part.
+    for query, expected in FILTERS:
+        assert set(names(network.client, query)) == expected, query
+
+
+def test_filters_combine(network):
+    query = "category=dairy-cheese&criteria=organic&husbandry=4&delivery=own&radius=30&q=berg"
+    assert names(network.client, query) == ["Bergkäse"]
+    assert names(network.client, query.replace("radius=30", "radius=10")) == []
+    assert names(network.client, query.replace("delivery=own", "delivery=partner")) == []
+
+
+def test_the_chosen_site_measures_the_distance(network):
+    # From the warehouse in Potsdam, Zossen (~32 km) is within 40 km but Bernau (~48 km) is not.
+    assert names(network.client, f"site={network.potsdam.id}&radius=40") == ["Möhren"]
+    assert set(names(network.client, f"site={network.mitte.id}&radius=40")) == {"Bergkäse", "Quark", "Möhren"}
+    page = network.client.get(f"/suppliers/?site={network.potsdam.id}").get_data(as_text=True)
+    assert f'<option value="{network.potsdam.id}" selected>' in page
+
+
+def test_a_retailer_without_sites_measures_from_its_address(app, network):
+    user = factories.user(app)
+    factories.organisation(app, owner_id=user.id, kinds=("retailer",), latitude=52.2167, longitude=13.45)
+    client = signed_in(app, user)
+    assert names(client, "radius=5") == ["Möhren"]
+    nowhere = factories.user(app)
+    factories.organisation(app, owner_id=nowhere.id, kinds=("retailer",), latitude=None, longitude=None)
+    client = signed_in(app, nowhere)
+    assert set(names(client)) == {"Bergkäse", "Quark", "Möhren", "Salami"}  # sorted by name instead
+    response = client.get("/suppliers/?radius=10")
+    assert response.status_code == 400
+    assert "weder einen Standort noch Koordinaten" in response.get_data(as_text=True)
+
+
+def test_pages(app, network):
+    from vonhier.extensions import db
+    from vonhier.permissions import SYSTEM
+    from vonhier.suppliers import services
+    from vonhier.suppliers.services import Origin, SupplierQuery
+
+    with app.app_context():
+        seen = []
+        for page in (1, 2, 3):
+            query = SupplierQuery(origin=Origin(*BERLIN_MITTE), page=page, page_size=2)
+            results = services.search(SYSTEM, query)
+            seen.append(([h.product.name_de for h in results.hits], results.has_next))
+        db.session.rollback()
+    assert seen == [(["Bergkäse", "Quark"], True), (["Möhren", "Salami"], False), ([], False)]
+    page = network.client.get("/suppliers/?criteria=gmo_free&page=1").get_data(as_text=True)
+    assert "page=2" not in page
+
+
+def test_only_retailers_search(app, client, network, login_as):
+    assert client.get("/suppliers/").status_code == 302  # anonymous: to the sign-in page
+    producer = signed_in(app, network.dairy.owner)
+    assert producer.get("/suppliers/").status_code == 403
+    assert producer.get("/suppliers/export.csv").status_code == 403
+    assert producer.get(f"/suppliers/{network.veg.id}").status_code == 403
+    admin = signed_in(app, factories.user(app, roles=("admin",)))
+    assert admin.get("/suppliers/").status_code == 403
+
+
+BAD_INPUT = [
+    ("radius=0", "Der Radius"),
+    ("radius=-5", "Der Radius"),
+    ("radius=100000", "Der Radius"),
+    ("radius=1e3", "Der Radius"),
+    ("radius=zehn", "Der Radius"),
+    ("category=kaese", "Unbekannte Kategorie"),
+    ("category=%27%20OR%201%3D1--", "Unbekannte Kategorie"),
+    ("criteria=vegan", "Unbekanntes Kriterium"),
+    ("delivery=drone", "Unbekannte Lieferart"),
+    ("husbandry=0", "Haltungsform"),
+    ("husbandry=6", "Haltungsform"),
+    ("page=-1", "Diese Seite gibt es nicht"),
+    ("page=0", "Diese Seite gibt es nicht"),
+    ("page=99999999999999999999", "Diese Seite gibt es nicht"),
+    ("page=abc", "Diese Seite gibt es nicht"),
+    ("q=" + "x" * 10_000, "höchstens 100 Zeichen"),
+    ("site=abc", "Standorte"),
+    ("site=999999", "Standorte"),
+]
+
+
+def test_bad_input_is_a_clear_400(network):
+    for query, message in BAD_INPUT:
+        for url in (f"/suppliers/?{query}", f"/suppliers/export.csv?{query}"):
+            response = network.client.get(url)
+            assert response.status_code == 400, url
+            assert message in response.get_data(as_text=True), url
+
+
+def test_a_site_of_another_organisation_is_refused(network):
+    response = network.client.get(f"/suppliers/?site={network.other_site.id}&radius=50")
+    assert response.status_code == 400
+    assert "Standorte" in response.get_data(as_text=True)
+
+
+def test_sql_looking_text_is_just_text(network):
+    assert names(network.client, "q=%27%3B+DROP+TABLE+products%3B--") == []
+    assert names(network.client, "q=%25") == []  # a LIKE wildcard matches only a literal %
+    assert len(names(network.client)) == 4
+
+
+def test_radius_equals_brute_force_haversine(app, certification_body):
+    body = certification_body
+    """Random suppliers around Berlin (some with a second, far-away site): the search finds exactly the
+    ones a brute-force haversine over the same points finds, at the same distance."""
+    rng = random.Random(20261203)
+    retailer = factories.user(app)
+    retailer_org = factories.organisation(app, owner_id=retailer.id, kinds=("retailer",))
+    origins = [
+        factories.site(app, retailer_org.id, name="Mitte", latitude=52.52, longitude=13.405, kind="shop"),
+        factories.site(
+            app, retailer_org.id, name="Cottbus", latitude=51.7563, longitude=14.3329, kind="shop"
+        ),
+    ]
+    points = {}
+    for n in range(30):
+        lat, lon = rng.uniform(51.6, 53.4), rng.uniform(12.2, 14.7)
+        org = supplier(app, f"Zufallshof {n}", lat, lon)
+        points[org.id] = [(lat, lon)]
+        if n % 3 == 0:  # a second site elsewhere; the nearest place counts
+            lat2, lon2 = rng.uniform(51.6, 53.4), rng.uniform(12.2, 14.7)
+            factories.site(app, org.id, name="Feld", latitude=lat2, longitude=lon2, kind="field")
+            points[org.id].append((lat2, lon2))
+        certify(app, org.id, [product(app, org.id, org.site.id, f"Produkt {n}", gmo_free=True)], body.id)
+    client = signed_in(app, retailer)
+    for origin in origins:
+        lat0, lon0 = (52.52, 13.405) if origin.name == "Mitte" else (51.7563, 14.3329)
+        for radius in (10, 35, 60, 100, 250):
+            expected = {}
+            for org_id, places in points.items():
+                km = min(haversine_km(lat0, lon0, lat, lon) for lat, lon in places)
+                if km <= radius:
+                    expected[f"Produkt {org_id}"] = km
+            csv_text = client.get(f"/suppliers/export.csv?site={origin.id}&radius={radius}").get_data(
+                as_text=True
+            )
+            rows = [line.split(";") for line in csv_text.strip().splitlines()[1:]]
+            found = {}
+            for row in rows:
+                number = int(row[0].split()[1])
+                found[number] = float(row[9])
+            expected_by_number = {}
+            for n, org_id in enumerate(points):
+                km = min(haversine_km(lat0, lon0, lat, lon) for lat, lon in points[org_id])
+                if km <= radius:
+                    expected_by_number[n] = km
+            assert set(found) == set(expected_by_number), (origin.name, radius)
+            for n, km in found.items():
+                assert km == pytest.approx(expected_by_number[n], abs=0.06)
+            distances = [float(row[9]) for row in rows]
+            assert distances == sorted(distances)
+
+
+def test_bounding_box_holds_the_circle():
+    for lat in (0, 30, 52.5, 70):
+        south, north, west, east = bounding_box(lat, 13.4, 50)
+        for bearing in range(0, 360, 5):
+            # A point 50 km away in each direction lies inside the box.
+            import math
+
+            d = 50 / 6371.0088
+            b = math.radians(bearing)
+            phi1, lam1 = math.radians(lat), math.radians(13.4)
+            phi2 = math.asin(math.sin(phi1) * math.cos(d) + math.cos(phi1) * math.sin(d) * math.cos(b))
+            lam2 = lam1 + math.atan2(
+                math.sin(b) * math.sin(d) * math.cos(phi1), math.cos(d) - math.sin(phi1) * math.sin(phi2)
+            )
+            assert south <= math.degrees(phi2) <= north
+            assert west <= math.degrees(lam2) <= east
+
+
+def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, monkeypatch):
+    """Small rings, groups and the product-first path give the same order as one big sort."""
+    from vonhier.permissions import SYSTEM
+    from vonhier.suppliers import services
+    from vonhier.suppliers.services import Origin, SupplierQuery
+
+    def pages(origin, **filters):
+        with app.app_context():
+            seen, page = [], 1
+            while True:
+                query = SupplierQuery(origin=origin, page=page, page_size=1, **filters)
+                results = services.search(SYSTEM, query)
+                seen += [(h.product.name_de, h.distance_km) for h in results.hits]
+                if not results.has_next:
+                    return seen
+                page += 1
+
+    origin = Origin(*BERLIN_MITTE)
+    expected_near = pages(origin)
+    expected_by_name = pages(None)
+    assert [name for name, _ in expected_near] == ["Bergkäse", "Quark", "Möhren", "Salami"]
+    assert [name for name, _ in expected_by_name] == ["Salami", "Möhren", "Bergkäse", "Quark"]
+    monkeypatch.setattr(services, "FIRST_RING_KM", 1)
+    monkeypatch.setattr(services, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(services, "MANY_SUPPLIERS", 1)
+    assert pages(origin) == expected_near
+    assert pages(None) == expected_by_name
+    assert pages(Origin(*BERLIN_MITTE), radius_km=300) == expected_near
+    assert [n for n, _ in pages(origin, gmo_free=True)] == ["Bergkäse", "Quark", "Salami"]

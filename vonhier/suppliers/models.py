@@ -1,0 +1,118 @@
+"""Supplier settings for the retailer search, shortlists and inquiry threads between organisations."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from ..clock import utcnow
+from ..database import AppendOnly
+from ..extensions import db
+
+
+class SupplierProfile(db.Model):
+    """How a producer or processor delivers to the trade: its own settings, edited by its members."""
+
+    __tablename__ = "supplier_profiles"
+    __table_args__ = (
+        CheckConstraint(
+            "delivery_radius_km IS NULL OR (delivery_radius_km BETWEEN 1 AND 1000)", name="delivery_radius"
+        ),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    delivers_pickup: Mapped[bool] = mapped_column(default=False)
+    delivers_own: Mapped[bool] = mapped_column(default=False)
+    delivers_partner: Mapped[bool] = mapped_column(default=False)
+    delivery_radius_km: Mapped[int | None]
+    capacity_notes: Mapped[str] = mapped_column(String(1000), default="")
+    min_order_note: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
+
+    @property
+    def delivery_options(self) -> list[str]:
+        return [
+            name
+            for name, offered in (
+                ("pickup", self.delivers_pickup),
+                ("own", self.delivers_own),
+                ("partner", self.delivers_partner),
+            )
+            if offered
+        ]
+
+
+class ShortlistEntry(db.Model):
+    """A supplier a retailer organisation keeps on its shortlist."""
+
+    __tablename__ = "supplier_shortlist"
+    __table_args__ = (UniqueConstraint("retailer_id", "supplier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    retailer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    supplier: Mapped["Organisation"] = relationship(foreign_keys=[supplier_id])  # noqa: F821
+
+
+class InquiryThread(db.Model):
+    """A conversation between a retailer organisation and a supplier organisation; never deleted."""
+
+    __tablename__ = "inquiry_threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    retailer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    retailer: Mapped["Organisation"] = relationship(foreign_keys=[retailer_id])  # noqa: F821
+    supplier: Mapped["Organisation"] = relationship(foreign_keys=[supplier_id])  # noqa: F821
+    messages: Mapped[list["InquiryMessage"]] = relationship(
+        back_populates="thread", order_by="InquiryMessage.id"
+    )
+
+    def other_side(self, organisation_id: int) -> "Organisation":  # noqa: F821
+        return self.supplier if organisation_id == self.retailer_id else self.retailer
+
+
+class InquiryMessage(AppendOnly, db.Model):
+    __tablename__ = "inquiry_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("inquiry_threads.id"), index=True)
+    # The side that wrote it (the retailer or the supplier organisation).
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    thread: Mapped[InquiryThread] = relationship(back_populates="messages")
+    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
+    author: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class InquiryRead(db.Model):
+    """Up to which message a person has read a thread: the unread marker."""
+
+    __tablename__ = "inquiry_reads"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("inquiry_threads.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    last_message_id: Mapped[int]
+
+
+@event.listens_for(Session, "before_flush")
+def _threads_are_never_deleted(session: Session, flush_context, instances) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, InquiryThread):
+            raise PermissionError("inquiry threads are never deleted")

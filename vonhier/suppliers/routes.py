@@ -1,0 +1,211 @@
+"""Supplier search for retailers, supplier pages, shortlists, inquiry threads and suppliers' own settings."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..catalogue import services as catalogue
+from ..certification import services as certification
+from ..errors import abort_with
+from ..extensions import db
+from ..organisations import services as organisations
+from ..permissions import requires
+from ..web import render_form
+from . import services
+from .forms import KNOWN_ARGS, InquiryForm, ReplyForm, SearchError, SupplierProfileForm, parse_search
+
+bp = Blueprint("suppliers", __name__)
+
+DELIVERY_LABELS = {
+    "pickup": _l("Pick-up"),
+    "own": _l("Own delivery"),
+    "partner": _l("Logistics partner"),
+}
+
+
+@bp.context_processor
+def _labels():
+    return {"delivery_labels": DELIVERY_LABELS, "status_of": certification.effective_status}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _query():
+    """The search from the URL, or 400 with the reason."""
+    retailer = services.retailer_of(_user())
+    sites = services.retailer_sites(retailer)
+    categories = catalogue.categories()
+    try:
+        query = parse_search(request.args, categories, retailer, sites)
+    except SearchError as error:
+        abort_with(400, str(error))
+    return retailer, sites, categories, query
+
+
+def _search_args() -> dict:
+    """The current search's arguments without the page, for links to other pages and the export."""
+    return {k: request.args.getlist(k) for k in KNOWN_ARGS - {"page"} if request.args.get(k, "") != ""}
+
+
+@bp.get("/suppliers/")
+@requires("retailer")
+def search():
+    retailer, sites, categories, query = _query()
+    results = services.search(_user(), query)
+    return render_template(
+        "suppliers/search.html",
+        retailer=retailer,
+        sites=sites,
+        categories=categories,
+        query=query,
+        results=results,
+        args=_search_args(),
+        criteria=request.args.getlist("criteria"),
+        shortlisted=services.shortlisted_ids(_user()),
+    )
+
+
+@bp.get("/suppliers/export.csv")
+@requires("retailer")
+def export():
+    _, _, _, query = _query()
+    body = services.export_csv(_user(), query, str(get_locale()))
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="von-hier-suppliers.csv"',
+        },
+    )
+
+
+@bp.get("/suppliers/<int:organisation_id>")
+@requires("retailer")
+def supplier(organisation_id):
+    return _supplier_page(organisation_id, InquiryForm())
+
+
+def _supplier_page(organisation_id, form):
+    organisation = services.get_supplier(_user(), organisation_id)
+    return render_form(
+        "suppliers/supplier.html",
+        form,
+        organisation=organisation,
+        profile=services.profile_of(organisation.id),
+        products=services.certified_products(organisation),
+        certificates=services.certificates_of(organisation),
+        shortlisted=organisation.id in services.shortlisted_ids(_user()),
+        retailer=services.retailer_of(_user()),
+    )
+
+
+@bp.post("/suppliers/<int:organisation_id>/inquiry")
+@requires("retailer")
+def inquire(organisation_id):
+    form = InquiryForm()
+    if not form.validate_on_submit():
+        return _supplier_page(organisation_id, form)
+    try:
+        thread = services.start_inquiry(_user(), organisation_id, form.subject.data, form.body.data)
+    except services.InquiryError as error:
+        db.session.rollback()
+        form.body.errors = [str(error)]
+        return _supplier_page(organisation_id, form)
+    db.session.commit()
+    flash(_("Your inquiry has been sent."), "success")
+    return redirect(url_for("suppliers.thread", thread_id=thread.id))
+
+
+@bp.post("/suppliers/<int:organisation_id>/shortlist")
+@requires("retailer")
+def shortlist_add(organisation_id):
+    services.add_to_shortlist(_user(), organisation_id)
+    db.session.commit()
+    flash(_("Added to your shortlist."), "success")
+    return redirect(_back(url_for("suppliers.supplier", organisation_id=organisation_id)))
+
+
+@bp.post("/suppliers/<int:organisation_id>/shortlist/remove")
+@requires("retailer")
+def shortlist_remove(organisation_id):
+    services.remove_from_shortlist(_user(), organisation_id)
+    db.session.commit()
+    flash(_("Removed from your shortlist."), "success")
+    return redirect(_back(url_for("suppliers.shortlist")))
+
+
+def _back(default: str) -> str:
+    from ..security import safe_next
+
+    return safe_next(request.form.get("next", "")) or default
+
+
+@bp.get("/suppliers/shortlist")
+@requires("retailer")
+def shortlist():
+    return render_template(
+        "suppliers/shortlist.html",
+        retailer=services.retailer_of(_user()),
+        entries=services.shortlist(_user()),
+    )
+
+
+# --- inquiries: both sides ------------------------------------------------------------------------
+
+
+@bp.get("/inquiries/")
+@requires("member")
+def threads():
+    organisation = organisations.current(_user())
+    return render_template(
+        "suppliers/threads.html",
+        organisation=organisation,
+        threads=services.threads_of(_user(), organisation),
+    )
+
+
+@bp.route("/inquiries/<int:thread_id>", methods=["GET", "POST"])
+@requires("member")
+def thread(thread_id):
+    thread = services.get_thread(_user(), thread_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            services.reply(_user(), thread, form.body.data)
+        except services.InquiryError as error:
+            db.session.rollback()
+            form.body.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("Your reply has been sent."), "success")
+            return redirect(url_for("suppliers.thread", thread_id=thread.id, _anchor="reply"))
+    else:
+        services.mark_read(_user(), thread)
+        db.session.commit()
+    return render_form("suppliers/thread.html", form, thread=thread)
+
+
+# --- suppliers' own settings ----------------------------------------------------------------------
+
+
+@bp.route("/suppliers/settings", methods=["GET", "POST"])
+@requires("member")
+def settings():
+    organisation = organisations.current(_user())
+    if not services.may_edit_profile(organisation):
+        abort_with(403, _("Delivery settings are for producers and processors."))
+    profile = services.profile_of(organisation.id)
+    form = SupplierProfileForm(obj=profile)
+    if form.validate_on_submit():
+        services.save_profile(
+            _user(), organisation, {n: getattr(form, n).data for n in services.PROFILE_FIELDS}
+        )
+        db.session.commit()
+        flash(_("Your delivery settings have been saved."), "success")
+        return redirect(url_for("suppliers.settings"))
+    return render_form("suppliers/settings.html", form, organisation=organisation)
