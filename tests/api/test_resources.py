@@ -256,6 +256,6 @@ def test_index_names_the_resources_and_the_licence(api):
     body = api.get("/api/v1/").get_json()
     assert api.get("/api/v1").get_json() == body  # no redirect (whose body would be HTML)
     assert body["license"] == "CC BY 4.0"
-    assert set(body["resources"]) == {"products", "organisations", "outlets", "certificates"}
+    assert set(body["resources"]) == {"products", "organisations", "outlets", "certificates", "search"}
     for url in body["resources"].values():
         assert api.get(url.removeprefix("http://localhost")).status_code == 200

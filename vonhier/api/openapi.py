@@ -7,6 +7,9 @@ lets schemathesis check every response against it.
 
 import copy
 
+from ..outlets import finder
+from ..search.services import MAX_QUERY_LENGTH
+
 VERSION = "1.0.0"
 
 CERTIFICATE_STATUSES = ["active", "review_needed", "suspended", "revoked", "expired"]
@@ -203,6 +206,35 @@ SCHEMAS["ProductDetail"]["required"].append("batches")
 SCHEMAS["OrganisationDetail"] = copy.deepcopy(SCHEMAS["Organisation"])
 SCHEMAS["OrganisationDetail"]["properties"]["outlets"] = {"type": "array", "items": _ref("OutletRef")}
 SCHEMAS["OrganisationDetail"]["required"].append("outlets")
+SCHEMAS["SearchHit"] = copy.deepcopy(SCHEMAS["Outlet"])
+SCHEMAS["SearchHit"]["properties"]["km"] = {
+    "type": ["number", "null"],
+    "description": "Distance from the centre in km (null without a place).",
+}
+SCHEMAS["SearchHit"]["required"].append("km")
+SCHEMAS["SearchResult"] = _object(
+    {
+        "items": {"type": "array", "items": _ref("SearchHit"), "maxItems": finder.PAGE_SIZE},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"const": finder.PAGE_SIZE},
+        "total": {"type": "integer", "minimum": 0},
+        "centre": _nullable(
+            _object(
+                {
+                    "name": STRING,
+                    "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                    "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                }
+            )
+        ),
+        "radius_km": {
+            "type": ["integer", "null"],
+            "minimum": finder.RADIUS_KM[0],
+            "maximum": finder.RADIUS_KM[1],
+        },
+        "links": _ref("Links"),
+    }
+)
 for _name in ("Product", "Organisation", "Outlet", "Certificate"):
     SCHEMAS[f"{_name}List"] = _object(
         {
@@ -357,6 +389,88 @@ DOCUMENT = {
             "outlets",
         ),
         "/api/v1/outlets/{outlet_id}": _detail("An outlet", "Outlet", "outlet_id", ID, "outlets"),
+        "/api/v1/search": {
+            "get": {
+                "summary": "Where to buy near a place (the consumer finder)",
+                "description": (
+                    "The same parameters and results as the public finder page /outlets/: nearest first "
+                    "when a place or a position is given, 20 per page. An unknown place, or lat without "
+                    "lon, is a 400 with a sentence saying so."
+                ),
+                "operationId": "search",
+                "tags": ["outlets"],
+                "parameters": [
+                    _param("lang"),
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "description": "Free text (German).",
+                        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                    },
+                    {
+                        "name": "where",
+                        "in": "query",
+                        "description": "A place name or postcode.",
+                        "schema": {"type": "string", "maxLength": finder.MAX_PLACE_LENGTH},
+                    },
+                    {
+                        "name": "lat",
+                        "in": "query",
+                        "schema": {"type": "number", "minimum": -90, "maximum": 90},
+                    },
+                    {
+                        "name": "lon",
+                        "in": "query",
+                        "schema": {"type": "number", "minimum": -180, "maximum": 180},
+                    },
+                    {
+                        "name": "radius",
+                        "in": "query",
+                        "schema": {
+                            "type": "integer",
+                            "minimum": finder.RADIUS_KM[0],
+                            "maximum": finder.RADIUS_KM[1],
+                            "default": finder.DEFAULT_RADIUS_KM,
+                        },
+                    },
+                    {
+                        "name": "kind",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"enum": OUTLET_KINDS}},
+                        "style": "form",
+                        "explode": True,
+                    },
+                    _param("category"),
+                    {
+                        "name": "criteria",
+                        "in": "query",
+                        "description": "What the products sold must meet (repeat the parameter).",
+                        "schema": {"type": "array", "items": {"enum": list(finder.CRITERIA)}},
+                        "style": "form",
+                        "explode": True,
+                    },
+                    {
+                        "name": "open",
+                        "in": "query",
+                        "description": "1: open now only.",
+                        "schema": {"enum": ["1"]},
+                    },
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": finder.MAX_PAGE, "default": 1},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "One page of outlets.",
+                        "content": {"application/json": {"schema": _ref("SearchResult")}},
+                    },
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "429": {"$ref": "#/components/responses/TooManyRequests"},
+                },
+            }
+        },
         "/api/v1/certificates": _list(
             "Certificates of licensed organisations",
             "Certificate",

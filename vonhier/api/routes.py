@@ -19,6 +19,7 @@ from ..certification.models import CertificateStatus
 from ..errors import abort_with
 from ..extensions import csrf, limiter
 from ..organisations.models import OrgKind
+from ..outlets import finder
 from ..outlets.models import OutletKind
 from . import openapi, resources, services
 
@@ -230,6 +231,7 @@ def index():
             "organisations": base + url_for("api.organisations"),
             "outlets": base + url_for("api.outlets"),
             "certificates": base + url_for("api.certificates"),
+            "search": base + url_for("api.search"),
         },
         "license": LICENCE,
         "license_url": LICENCE_URL,
@@ -334,6 +336,43 @@ def certificate(number):
     if found is None:
         _not_found()
     return resources.certificate(found)
+
+
+@bp.get("/search")
+def search():
+    """The consumer finder (`outlets.finder`) as JSON: the same parameters and results as the public
+    finder page, nearest first, `finder.PAGE_SIZE` per page; unknown parameters are refused."""
+    found = finder.search_outlets(finder.parse(request.args, strict=True), locale=_locale())
+    distances = {hit.outlet.id: hit.km for hit in found.hits}
+    outlets = services.outlets_by_id(list(distances))
+    items = [
+        {**item, "km": distances[item["id"]]}
+        for item in resources.outlets([outlets[outlet_id] for outlet_id in distances], _locale())
+    ]
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    base = current_app.config["BASE_URL"] + url_for("api.search")
+
+    def link(number: int) -> str:
+        return base + "?" + urlencode([*kept, ("page", number)])
+
+    page, pages = found.query.page, found.pages
+    return {
+        "items": items,
+        "page": page,
+        "per_page": finder.PAGE_SIZE,
+        "total": found.total,
+        "centre": (
+            {"name": found.centre.name, "lat": found.centre.lat, "lon": found.centre.lon}
+            if found.centre is not None
+            else None
+        ),
+        "radius_km": found.query.radius if found.centre is not None else None,
+        "links": {
+            "self": link(page),
+            "next": link(page + 1) if page < pages else None,
+            "prev": link(min(page - 1, pages)) if page > 1 else None,
+        },
+    }
 
 
 # --- open data ----------------------------------------------------------------------------------------

@@ -195,6 +195,22 @@ def all_outlets() -> list[Outlet]:
     return db.session.scalars(outlets_statement()).all()
 
 
+def outlets_by_id(outlet_ids: list[int]) -> dict[int, Outlet]:
+    """Outlets the finder found, with what the API shows of them loaded (the finder decides which)."""
+    if not outlet_ids:
+        return {}
+    statement = (
+        select(Outlet)
+        .where(Outlet.id.in_(outlet_ids))
+        .options(
+            selectinload(Outlet.organisation),
+            selectinload(Outlet.products),
+            selectinload(Outlet.categories),
+        )
+    )
+    return {outlet.id: outlet for outlet in db.session.scalars(statement)}
+
+
 def outlet(outlet_id: int) -> Outlet | None:
     return db.session.scalar(outlets_statement().where(Outlet.id == outlet_id))
 
