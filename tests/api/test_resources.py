@@ -140,17 +140,24 @@ def test_organisation_filters_and_detail(api, demo_app):
 # --- outlets ------------------------------------------------------------------------------------------
 
 
-def test_outlets_of_licensed_organisations_with_filters(api, demo_app):
+def test_outlets_are_every_public_outlet_with_filters(api, demo_app):
     outlets = _all(api, "/api/v1/outlets")
     with demo_app.app_context():
         unlicensed = _unlicensed()
-        public = db.session.scalars(
-            select(Outlet.id).where(Outlet.archived_at.is_(None), Outlet.organisation_id.not_in(unlicensed))
+        public = db.session.scalars(select(Outlet.id).where(Outlet.archived_at.is_(None))).all()
+        of_unlicensed = db.session.scalars(
+            select(Outlet.id).where(Outlet.organisation_id.in_(unlicensed))
         ).all()
-        hidden = db.session.scalar(select(Outlet.id).where(Outlet.organisation_id.in_(unlicensed)))
     assert sorted(o["id"] for o in outlets) == sorted(public)
-    if hidden is not None:
-        assert api.get(f"/api/v1/outlets/{hidden}").status_code == 404
+    # Shops and restaurants need no licence: their outlets are public, their profile is not in the API.
+    assert of_unlicensed
+    for item in (o for o in outlets if o["id"] in of_unlicensed):
+        assert item["organisation"]["url"] is None
+        assert item["organisation"]["page_url"].endswith(f"/organisations/{item['organisation']['id']}")
+    for item in (o for o in outlets if o["id"] not in of_unlicensed):
+        assert api.get(item["organisation"]["url"].removeprefix("http://localhost")).status_code == 200
+    # The finder (/api/v1/search) finds the same outlets.
+    assert api.get("/api/v1/search").get_json()["total"] == len(outlets)
 
     two = _all(api, "/api/v1/outlets", kind=["farm_shop", "market_stand"])
     assert two and {o["kind"] for o in two} == {"farm_shop", "market_stand"}

@@ -69,7 +69,17 @@ SCHEMAS = {
         }
     ),
     "Category": _object({"slug": STRING, "name_de": STRING, "name_en": STRING}),
-    "OrganisationRef": _object({"id": ID, "name": STRING, "url": URL}),
+    "OrganisationRef": _object(
+        {
+            "id": ID,
+            "name": STRING,
+            "url": {
+                **OPTIONAL_URL,
+                "description": "The API profile; null for organisations without a licence.",
+            },
+            "page_url": URL,
+        }
+    ),
     "CertificateRef": _object(
         {
             "number": STRING,
@@ -341,9 +351,10 @@ DOCUMENT = {
         "version": VERSION,
         "description": (
             "Read-only data of the regional label VON HIER (Berlin and Brandenburg): certified products, "
-            "licensed organisations, their outlets and certificates. No authentication; CORS open to all "
-            "origins; rate-limited per client; responses may be cached for 60 seconds. Only organisations "
-            "with a current licence appear."
+            "licensed organisations and their certificates, and the outlets where shoppers buy. No "
+            "authentication; CORS open to all origins; rate-limited per client; responses may be cached "
+            "for 60 seconds. Organisations, products and certificates appear only for organisations with "
+            "a current licence; outlets as on the public outlet pages."
         ),
         "license": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     },
@@ -371,7 +382,7 @@ DOCUMENT = {
             "A licensed organisation", "OrganisationDetail", "organisation_id", ID, "organisations"
         ),
         "/api/v1/outlets": _list(
-            "Outlets of licensed organisations",
+            "Outlets (every one a shopper can visit, as on the public outlet pages)",
             "Outlet",
             [
                 {

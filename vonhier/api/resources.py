@@ -25,11 +25,13 @@ def category(category) -> dict:
     return {"slug": category.slug, "name_de": category.name_de, "name_en": category.name_en}
 
 
-def _ref(organisation: Organisation) -> dict:
+def _ref(organisation: Organisation, licensed: bool = True) -> dict:
+    """An organisation named by another resource; `url` is its API profile (licensed ones only)."""
     return {
         "id": organisation.id,
         "name": organisation.display_name,
-        "url": _absolute("api.organisation", organisation_id=organisation.id),
+        "url": _absolute("api.organisation", organisation_id=organisation.id) if licensed else None,
+        "page_url": _absolute("organisations.profile", organisation_id=organisation.id),
     }
 
 
@@ -116,6 +118,7 @@ def organisation(organisation: Organisation, detail: bool = False) -> dict:
 def outlets(rows: list[Outlet], locale: str) -> list[dict]:
     now = clock.berlin_now()
     urls = services.product_codes([p.id for outlet in rows for p in outlet.products])
+    licensed = services.licensed_among(outlet.organisation_id for outlet in rows)
     result = []
     for outlet in rows:
         status = outlet_services.opening_status(outlet, now, locale)
@@ -125,7 +128,7 @@ def outlets(rows: list[Outlet], locale: str) -> list[dict]:
                 "name": outlet.name,
                 "kind": outlet.kind.value,
                 "description": outlet.description or None,
-                "organisation": _ref(outlet.organisation),
+                "organisation": _ref(outlet.organisation, outlet.organisation_id in licensed),
                 "address": {
                     "street": outlet.street,
                     "postcode": outlet.postcode,

@@ -1,10 +1,13 @@
 """What the public API and the open-data files publish, and the queries behind them.
 
-The rule is the same as for every public listing: only organisations with a current licence
-(`payments.services.licensed_organisations`) appear, with their non-archived outlets and the
-register's certified products (`certification.services.register_statement`: the newest
-certificate per product). Nothing about people is published: no member, user or e-mail of a
-person; an organisation's own contact details appear as on its public profile page.
+Organisations, products and certificates follow the listings' rule: only organisations with a
+current licence (`payments.services.licensed_organisations`) appear, with the register's certified
+products (`certification.services.register_statement`: the newest certificate per product).
+Outlets follow the public outlet page and the consumer finder instead: every non-archived outlet,
+since shops and restaurants that sell certified products need no licence of their own; their
+organisation is linked to its API profile only when it has one. Nothing about people is
+published: no member, user or e-mail of a person; an organisation's own contact details appear as
+on its public profile page.
 Every function here reads only; serialising to JSON happens in `resources.py`.
 """
 
@@ -155,10 +158,7 @@ def outlets_statement(
 ):
     statement = (
         select(Outlet)
-        .where(
-            Outlet.archived_at.is_(None),
-            Outlet.organisation_id.in_(payments.licensed_organisations()),
-        )
+        .where(Outlet.archived_at.is_(None))
         .order_by(Outlet.name, Outlet.id)
         .options(
             selectinload(Outlet.organisation),
@@ -185,6 +185,20 @@ def outlets_statement(
     if state:
         statement = statement.where(Outlet.state == state)
     return statement
+
+
+def licensed_among(organisation_ids) -> set[int]:
+    """Which of these organisations hold a current licence (and so have an API profile)."""
+    ids = set(organisation_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_(ids), Organisation.id.in_(payments.licensed_organisations())
+            )
+        )
+    )
 
 
 def outlets(page: int, per_page: int, **filters) -> Page:
