@@ -70,7 +70,7 @@ def _public_headers(response):
                 # Messages follow a signed-in visitor's language preference: not for shared caches.
                 cache = cache.replace("public", "private")
             response.headers["Cache-Control"] = cache
-            response.headers["Vary"] = "Accept-Language"
+            response.vary.add("Accept-Language")
         else:
             response.headers.setdefault("Cache-Control", "no-store")
     return response
