@@ -89,6 +89,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.routes import bp as accounts
     from .admin.routes import bp as admin
+    from .api.routes import bp as api
+    from .api.routes import opendata
     from .catalogue.routes import bp as catalogue
     from .certification.routes import bp as certification
     from .core.routes import bp as core
@@ -111,6 +113,8 @@ def register_blueprints(app: Flask) -> None:
         suppliers,
         admin,
         media,
+        api,
+        opendata,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

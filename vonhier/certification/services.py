@@ -800,6 +800,13 @@ def register(
     query: str = "", category_id: int | None = None, district: str = "", limit: int = 50, offset: int = 0
 ):
     """Certified products of organisations with a current licence, with their certificates."""
+    statement = register_statement(query, category_id, district)
+    return db.session.scalars(statement.limit(limit).offset(offset)).all()
+
+
+def register_statement(query: str = "", category_id: int | None = None, district: str = ""):
+    """The register's query (`CertificateProduct` rows, newest certificate per product, licensed
+    organisations only), for the register page, the public API and the open-data download."""
     statement = (
         select(CertificateProduct)
         .join(CertificateProduct.certificate)
@@ -821,7 +828,7 @@ def register(
         statement = statement.where(Product.category_id == category_id)
     if district:
         statement = statement.where(Organisation.district == district)
-    return db.session.scalars(statement.limit(limit).offset(offset)).all()
+    return statement
 
 
 def get_certificate(number: str) -> Certificate:

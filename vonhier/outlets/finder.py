@@ -7,6 +7,7 @@ distance, see `geo.services.within_radius`); "open now" is decided in Python fro
 so the candidates inside the radius are read as small rows first and whole outlets only for the page.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,6 +38,7 @@ CRITERIA = {
     "husbandry4": (_l("husbandry level 4 or 5 (pasture, organic)"), Product.husbandry_level >= 4),
     "gmo_free": (_l("without genetic engineering"), Product.gmo_free.is_(True)),
 }
+SLUG = re.compile(r"[a-z0-9-]{1,40}")
 PARAMETERS = {"q", "where", "lat", "lon", "radius", "kind", "category", "criteria", "open", "page", "lang"}
 
 
@@ -127,7 +129,11 @@ def parse(args: MultiDict, strict: bool = False) -> Query:
         kinds.append(OutletKind(value))
     query.kinds = tuple(dict.fromkeys(kinds))
     category = args.get("category", "")
-    if category and not db.session.scalar(select(Category.id).where(Category.slug == category[:40])):
+    # Checked against the slug alphabet first: PostgreSQL refuses to even compare text with a NUL byte.
+    if category and (
+        not SLUG.fullmatch(category)
+        or not db.session.scalar(select(Category.id).where(Category.slug == category))
+    ):
         raise FinderError(_l("Unknown product category: %(value)s.", value=category[:40]))
     query.category = category
     criteria = args.getlist("criteria")
