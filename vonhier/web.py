@@ -1,7 +1,12 @@
 """Small helpers shared by the page views of every feature."""
 
 from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
+
+from .errors import abort_with
+from .organisations import services as organisations
 
 
 def render_form(template: str, form: FlaskForm, **context):
@@ -17,3 +22,11 @@ def page_number() -> int:
     """The `page` query argument, clamped to 1…MAX_PAGE (nonsense means the first page)."""
     page = request.args.get("page", 1, type=int)
     return min(max(page, 1), MAX_PAGE)
+
+
+def current_organisation():
+    """The organisation the signed-in user works for now; 403 saying what to do if there is none."""
+    organisation = organisations.current(current_user._get_current_object())
+    if organisation is None:
+        abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
+    return organisation

@@ -19,9 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from .. import media
 from ..errors import abort_with
 from ..extensions import db
-from ..organisations import services as organisations
 from ..permissions import login_required, requires
-from ..web import render_form
+from ..web import current_organisation, render_form
 from . import csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import Batch, ProductStatus
@@ -33,18 +32,11 @@ def _user():
     return current_user._get_current_object()
 
 
-def _organisation():
-    """The organisation the user currently works for; members only."""
-    organisation = organisations.current(_user())
-    if organisation is None:
-        abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
-    return organisation
-
 
 @bp.get("/")
 @requires("member")
 def index():
-    organisation = _organisation()
+    organisation = current_organisation()
     return render_template(
         "catalogue/index.html",
         organisation=organisation,
@@ -60,7 +52,7 @@ def index():
 @bp.get("/sites")
 @requires("member")
 def sites():
-    organisation = _organisation()
+    organisation = current_organisation()
     return render_template(
         "catalogue/sites.html",
         organisation=organisation,
@@ -85,7 +77,7 @@ def edit_site(site_id):
 
 
 def _save_site(site):
-    organisation_id = site.organisation_id if site else _organisation().id
+    organisation_id = site.organisation_id if site else current_organisation().id
     form = SiteForm(obj=site)
     if request.method == "GET" and site:
         form.kind.data = site.kind.value
@@ -139,7 +131,7 @@ def places():
 @bp.get("/products")
 @requires("member")
 def products():
-    organisation = _organisation()
+    organisation = current_organisation()
     archived = request.args.get("archived") == "1"
     return render_template(
         "catalogue/products.html",
@@ -195,7 +187,7 @@ def _fill_product_form(form, product):
 @bp.route("/products/new", methods=["GET", "POST"])
 @requires("member")
 def create_product():
-    return _save_product(_organisation().id, None)
+    return _save_product(current_organisation().id, None)
 
 
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
@@ -331,7 +323,7 @@ def _save_batch(product, batch):
 @bp.get("/supplier-requests")
 @requires("member")
 def supplier_requests():
-    organisation = _organisation()
+    organisation = current_organisation()
     return render_template(
         "catalogue/supplier_requests.html",
         organisation=organisation,
@@ -358,7 +350,7 @@ def decide_supplier_request(link_id):
 @bp.get("/export.csv")
 @requires("member")
 def export_csv():
-    organisation = _organisation()
+    organisation = current_organisation()
     return Response(
         csv_io.export(organisation.id),
         mimetype="text/csv",
@@ -379,7 +371,7 @@ def sample_csv():
 @bp.route("/import", methods=["GET", "POST"])
 @requires("member")
 def import_csv():
-    organisation = _organisation()
+    organisation = current_organisation()
     form = ImportForm()
     report = None
     if form.validate_on_submit():
@@ -400,7 +392,7 @@ def import_csv():
 @bp.post("/import/<token>")
 @requires("member")
 def run_import(token):
-    organisation = _organisation()
+    organisation = current_organisation()
     try:
         job = csv_io.stored_upload(organisation.id, token)
     except csv_io.ImportRejected as error:

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..geo import gazetteer
 from ..geo.services import in_default_region
 from ..organisations.models import Organisation
-from ..organisations.services import membership
+from ..organisations.services import require_member
 from ..permissions import SYSTEM, MemberRole
 from . import snapshot
 from .models import (
@@ -57,14 +57,6 @@ class CatalogueError(Exception):
         self.field = field  # the form field the problem belongs to, where there is one
 
 
-def _require_member(user, organisation_id: int) -> None:
-    if user is SYSTEM:
-        return
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or membership(user, organisation) is None:
-        raise Forbidden()
-
-
 # --- sites ------------------------------------------------------------------------------------------
 
 
@@ -79,7 +71,7 @@ def get_site_for_member(user, site_id: int) -> Site:
     site = db.session.get(Site, site_id)
     if site is None:
         raise NotFound()
-    _require_member(user, site.organisation_id)
+    require_member(user, site.organisation_id)
     return site
 
 
@@ -144,7 +136,7 @@ def resolve_location(data: dict) -> Location:
 
 def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site:
     """Create or update a site; coordinates must lie on land we serve, region membership is computed."""
-    _require_member(user, organisation_id)
+    require_member(user, organisation_id)
     location = resolve_location(data)
     if site is None:
         site = Site(organisation_id=organisation_id)
@@ -170,7 +162,7 @@ def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site
 
 
 def set_site_archived(user, site: Site, archived: bool) -> None:
-    _require_member(user, site.organisation_id)
+    require_member(user, site.organisation_id)
     site.archived_at = utcnow() if archived else None
 
 
@@ -206,7 +198,7 @@ def get_product_for_member(user, product_id: int) -> Product:
     product = db.session.get(Product, product_id)
     if product is None:
         raise NotFound()
-    _require_member(user, product.organisation_id)
+    require_member(user, product.organisation_id)
     return product
 
 
@@ -364,7 +356,7 @@ PRODUCT_FIELDS = (
 
 def save_product(user, organisation_id: int, product: Product | None, data: ProductInput) -> Product:
     """Create or change a product and record a new data version when anything changed."""
-    _require_member(user, organisation_id)
+    require_member(user, organisation_id)
     if product is not None and product.organisation_id != organisation_id:
         raise Forbidden()
     if problems := check_product(organisation_id, product, data):
@@ -460,7 +452,7 @@ def add_image(product: Product, filename: str) -> None:
 
 
 def remove_image(user, product: Product, image_id: int) -> None:
-    _require_member(user, product.organisation_id)
+    require_member(user, product.organisation_id)
     image = next((i for i in product.images if i.id == image_id), None)
     if image is None:
         raise NotFound()
@@ -470,7 +462,7 @@ def remove_image(user, product: Product, image_id: int) -> None:
 
 def set_product_archived(user, product: Product, archived: bool) -> None:
     """Products are archived, never deleted: their versions and certification history stay."""
-    _require_member(user, product.organisation_id)
+    require_member(user, product.organisation_id)
     product.status = ProductStatus.ARCHIVED if archived else ProductStatus.ACTIVE
     db.session.flush()
     status_changed.send(product)
@@ -524,7 +516,7 @@ def decide_supplier_request(user, link_id: int, confirm: bool) -> SupplierLink:
     link = db.session.get(SupplierLink, link_id)
     if link is None:
         raise NotFound()
-    _require_member(user, link.site.organisation_id)
+    require_member(user, link.site.organisation_id)
     link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DECLINED
     link.decided_by_id, link.decided_at = user.id, utcnow()
     db.session.flush()
@@ -546,7 +538,7 @@ def decide_supplier_request(user, link_id: int, confirm: bool) -> SupplierLink:
 
 
 def save_batch(user, product: Product, batch: Batch | None, data: dict) -> Batch:
-    _require_member(user, product.organisation_id)
+    require_member(user, product.organisation_id)
     clash = db.session.scalar(
         select(Batch.id).where(Batch.product_id == product.id, Batch.lot == data["lot"])
     )

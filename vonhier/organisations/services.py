@@ -11,7 +11,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..clock import utcnow
 from ..extensions import db
-from ..permissions import MemberRole, Role
+from ..permissions import SYSTEM, MemberRole, Role
 from .models import Invitation, Membership, Organisation, OrgKind
 
 CURRENT_ORG_KEY = "org_id"
@@ -48,6 +48,15 @@ class MembershipError(Exception):
 
 def membership(user: User, organisation: Organisation) -> Membership | None:
     return next((m for m in user.memberships if m.organisation_id == organisation.id), None)
+
+
+def require_member(user, organisation_id: int) -> None:
+    """Forbidden unless `user` works for the organisation (CLI work and demo data act as SYSTEM)."""
+    if user is SYSTEM:
+        return
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or membership(user, organisation) is None:
+        raise Forbidden()
 
 
 def get(organisation_id: int) -> Organisation:

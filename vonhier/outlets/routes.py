@@ -11,8 +11,8 @@ from .. import clock, media
 from ..catalogue import services as catalogue
 from ..errors import abort_with
 from ..extensions import db
-from ..organisations import services as organisations
 from ..permissions import login_required, requires
+from ..web import current_organisation
 from . import finder as finding
 from . import services
 from .forms import ArchiveForm, OutletForm
@@ -23,12 +23,6 @@ bp = Blueprint("outlets", __name__, url_prefix="/outlets")
 def _user():
     return current_user._get_current_object()
 
-
-def _organisation():
-    organisation = organisations.current(_user())
-    if organisation is None:
-        abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
-    return organisation
 
 
 @bp.get("/")
@@ -54,7 +48,7 @@ def finder():
 @bp.get("/manage")
 @requires("member")
 def manage():
-    organisation = _organisation()
+    organisation = current_organisation()
     return render_template(
         "outlets/manage.html",
         organisation=organisation,
@@ -66,7 +60,7 @@ def manage():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("member")
 def create():
-    return _save(_organisation().id, None)
+    return _save(current_organisation().id, None)
 
 
 @bp.route("/<int:outlet_id>/edit", methods=["GET", "POST"])

@@ -8,15 +8,13 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import NotFound
 
 from .. import clock, labels, media
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus
 from ..extensions import db
-from ..organisations.models import Organisation
-from ..organisations.services import membership
-from ..permissions import SYSTEM
+from ..organisations.services import require_member
 from ..provenance.models import ProductCode
 from ..provenance.services import public_url
 from ..search import services as search
@@ -35,14 +33,6 @@ class OutletError(Exception):
         self.field = field
 
 
-def _require_member(user, organisation_id: int) -> None:
-    if user is SYSTEM:
-        return
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or membership(user, organisation) is None:
-        raise Forbidden()
-
-
 def outlets_of(organisation_id: int, include_archived: bool = False) -> list[Outlet]:
     statement = select(Outlet).where(Outlet.organisation_id == organisation_id).order_by(Outlet.name)
     if not include_archived:
@@ -55,7 +45,7 @@ def get_for_member(user, outlet_id: int) -> Outlet:
     outlet = db.session.get(Outlet, outlet_id)
     if outlet is None:
         raise NotFound()
-    _require_member(user, outlet.organisation_id)
+    require_member(user, outlet.organisation_id)
     return outlet
 
 
@@ -83,7 +73,7 @@ def product_choices(organisation_id: int) -> list[Product]:
 def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -> Outlet:
     """Create or update an outlet. Location rules are the sites' (`catalogue.resolve_location`);
     opening hours must parse; products must be the organisation's own; categories must exist."""
-    _require_member(user, organisation_id)
+    require_member(user, organisation_id)
     kind = OutletKind(data["kind"])
     text = (data.get("opening_hours") or "").strip()
     if text:
@@ -150,7 +140,7 @@ def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -
 
 def set_archived(user, outlet: Outlet, archived: bool) -> None:
     """Outlets are archived (hidden from the public), not deleted: the producer may reopen them."""
-    _require_member(user, outlet.organisation_id)
+    require_member(user, outlet.organisation_id)
     outlet.archived_at = clock.utcnow() if archived else None
     if archived:
         search.remove("outlet", outlet.id)
@@ -189,14 +179,14 @@ def _all_outlets():
 
 
 def add_image(user, outlet: Outlet, filename: str) -> None:
-    _require_member(user, outlet.organisation_id)
+    require_member(user, outlet.organisation_id)
     if len(outlet.images) >= MAX_IMAGES:
         raise OutletError([str(_l("At most %(count)d photos per outlet.", count=MAX_IMAGES))], "image")
     outlet.images.append(OutletImage(filename=filename, position=len(outlet.images)))
 
 
 def remove_image(user, outlet: Outlet, image_id: int) -> None:
-    _require_member(user, outlet.organisation_id)
+    require_member(user, outlet.organisation_id)
     image = next((i for i in outlet.images if i.id == image_id), None)
     if image is None:
         raise NotFound()

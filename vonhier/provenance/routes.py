@@ -23,12 +23,12 @@ from werkzeug.http import is_resource_modified
 from .. import clock
 from ..catalogue import services as catalogue
 from ..catalogue.models import Batch, Product, ProductStatus
-from ..catalogue.routes import _organisation as current_organisation
 from ..certification.models import CertificateStatus
 from ..errors import abort_with
 from ..extensions import db, limiter
 from ..organisations.models import Organisation
 from ..permissions import requires
+from ..web import current_organisation
 from . import chart, gs1, qr, services, sheets
 from .models import ProductCode
 
