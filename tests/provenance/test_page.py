@@ -11,6 +11,7 @@ from vonhier.catalogue.models import Batch, Product, ProductStatus
 from vonhier.certification.models import Certificate, CertificateStatus
 from vonhier.clock import utcnow
 from vonhier.extensions import db
+from vonhier.outlets.models import Outlet
 from vonhier.payments.models import Licence, LicenceStatus
 
 
@@ -232,3 +233,31 @@ def test_signed_in_pages_are_not_stored(app, certified):
     certified.scene.producer_client.get(certified.path)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(RenderedPage)) == 0
+
+
+def test_where_to_buy_lists_the_outlets_selling_it_and_follows_their_changes(app, certified):
+    from vonhier.outlets import services as outlets
+    from vonhier.permissions import SYSTEM
+
+    client = app.test_client()
+    assert "Noch kein Laden" in client.get(certified.path).get_data(as_text=True)
+    data = {
+        "name": "Eierhäuschen am Hof",
+        "kind": "vending_machine",
+        "town": "Prenzlau",
+        "country": "DE",
+        "latitude": 53.3167,
+        "longitude": 13.8667,
+        "opening_hours": "24/7",
+        "product_ids": [certified.product_id],
+    }
+    with app.app_context():
+        outlet = outlets.save_outlet(SYSTEM, certified.scene.org.id, None, data)
+        db.session.commit()
+        outlet_id = outlet.id
+    page = client.get(certified.path).get_data(as_text=True)  # the stored rendering is outdated now
+    assert f'href="/outlets/{outlet_id}">Eierhäuschen am Hof</a>' in page
+    with app.app_context():
+        outlets.set_archived(SYSTEM, db.session.get(Outlet, outlet_id), True)
+        db.session.commit()
+    assert "Eierhäuschen" not in client.get(certified.path).get_data(as_text=True)
