@@ -362,7 +362,9 @@ def print_table(name: str, report: dict) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--outlets", type=int, default=5_000)
@@ -373,8 +375,11 @@ def main() -> int:
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile N finder queries")
     args = parser.parse_args()
     places = towns()
-    print(f"{len(places)} towns as centres; products {args.products:,}, organisations "
-          f"{args.organisations:,}, outlets {args.outlets:,}, {args.queries} queries each", flush=True)  # fmt: skip
+    print(
+        f"{len(places)} towns as centres; products {args.products:,}, organisations "
+        f"{args.organisations:,}, outlets {args.outlets:,}, {args.queries} queries each",
+        flush=True,
+    )
     if args.database in ("sqlite", "both"):
         with tempfile.TemporaryDirectory(prefix="vonhier_bench_search_") as folder:
             print_table("SQLite", run(f"sqlite:///{folder}/bench.sqlite", args, places))

@@ -9,8 +9,9 @@
     nearMe.addEventListener("click", function () {
       nearMe.disabled = true;
       navigator.geolocation.getCurrentPosition(function (position) {
-        document.getElementById("lat").value = position.coords.latitude.toFixed(5);
-        document.getElementById("lon").value = position.coords.longitude.toFixed(5);
+        // About a kilometre is enough for a search of 5 km and more, and says less about the visitor.
+        document.getElementById("lat").value = position.coords.latitude.toFixed(2);
+        document.getElementById("lon").value = position.coords.longitude.toFixed(2);
         document.getElementById("where").value = "";
         form.submit();
       }, function () { nearMe.disabled = false; }, {maximumAge: 600000, timeout: 10000});
