@@ -63,7 +63,7 @@ def test_register_sign_in_and_switch_language_in_the_browser(app, live_server, p
     assert "Willkommen" in page.inner_text(".flashes")
     assert mailbox.last("jana@example.org")
 
-    page.click(".lang-switch button[value=en]")
+    page.click(".lang-switch a[lang=en]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("main h1").inner_text() == "My account"

@@ -44,7 +44,7 @@ def test_batch_details_on_the_batch_page(app, certified):
     [
         (
             {"status": CertificateStatus.REVOKED, "status_reason": "Falsche Herkunftsangabe"},
-            "Zertifikat entzogen",
+            "Zertifikat widerrufen",
         ),
         (
             {"status": CertificateStatus.SUSPENDED, "status_reason": "Futternachweis fehlt"},
@@ -123,9 +123,12 @@ def test_english_by_accept_language_or_switch(app, certified):
     client = app.test_client()
     english = client.get(certified.path, headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
     assert "Where it comes from" in english and 'lang="en"' in english
-    assert 'href="?lang=de"' in english
-    switched = client.get(certified.path + "?lang=en").get_data(as_text=True)
-    assert "Where it comes from" in switched
+    assert "Where it comes from" in client.get(certified.path + "?lang=en").get_data(as_text=True)
+    # The switch is a link: it remembers the choice (a language cookie) and comes back to the page.
+    switch = re.search(r'<a href="(/language\?[^"]+)" lang="de"', english).group(1).replace("&amp;", "&")
+    back = client.get(switch)
+    assert back.status_code == 302 and back.headers["Location"] == certified.path
+    assert "Woher es kommt" in client.get(certified.lot_path).get_data(as_text=True)
 
 
 def test_page_is_cacheable_and_sets_no_cookie(app, certified):
@@ -155,7 +158,7 @@ def test_a_status_change_is_never_answered_from_the_old_validators(app, certifie
         {"If-Modified-Since": response.headers["Last-Modified"]},
     ):
         fresh = client.get(certified.path, headers=headers)
-        assert fresh.status_code == 200 and "Zertifikat entzogen" in fresh.get_data(as_text=True)
+        assert fresh.status_code == 200 and "Zertifikat widerrufen" in fresh.get_data(as_text=True)
 
 
 def test_an_expiry_overnight_changes_the_validators(app, certified, monkeypatch):

@@ -244,7 +244,7 @@ def test_the_page_shows_scans_per_day_and_per_product(app, scanned):
         ["Ziegenkäse", "6", "6", "0"],
     ]
     # The layout's language switch still offers English (the page's own names must not hide it).
-    assert 'name="lang" value="en" lang="en"' in html
+    assert 'lang="en" hreflang="en"' in html
     # Nothing of the other organisation.
     assert "Honig" not in html and "1000" not in html and "1.000" not in html and "222" not in html
 

@@ -23,15 +23,17 @@ def home():
     return render_template("core/home.html", producers=producers, examples=provenance.examples())
 
 
-@bp.post("/language")
+# GET too: the switch is a link, so that public pages need no form (and no session cookie for its
+# CSRF token); the only effect is the visitor's own language preference.
+@bp.route("/language", methods=["GET", "POST"])
 def set_language():
-    lang = request.form.get("lang", "")
+    lang = request.values.get("lang", "")
     if lang not in current_app.config["LANGUAGES"]:
         abort_with(400, _("This language is not available."))
     if current_user.is_authenticated:
         current_user.locale = lang
         db.session.commit()
-    response = make_response(redirect(safe_next(request.form.get("next")) or url_for("core.home")))
+    response = make_response(redirect(safe_next(request.values.get("next")) or url_for("core.home")))
     response.set_cookie(
         LANG_COOKIE,
         lang,

@@ -40,8 +40,8 @@ def svg(url: str) -> bytes:
 def png(url: str, size: int = PNG_DEFAULT) -> bytes:
     code = _code(url)
     modules = code.modules_count + 2 * QUIET_ZONE
-    # Whole pixels per module keep the edges sharp; the image is the largest that fits `size`.
-    code.box_size = max(1, size // modules)
+    # Whole pixels per module keep the edges sharp; the image is the smallest at least `size` wide.
+    code.box_size = -(-size // modules)
     buffer = io.BytesIO()
     code.make_image().save(buffer, format="PNG")
     return buffer.getvalue()

@@ -140,7 +140,8 @@ def _cors(response: Response) -> Response:
 def _provenance_page(found: services.Validators):
     locale = str(get_locale())
     if request.method == "GET":
-        services.count_scan(found.product_id, found.lot, locale)
+        # A lot nobody entered counts for the product: made-up lots must not fill the statistics.
+        services.count_scan(found.product_id, found.lot if found.has_batch else None, locale)
     if not is_resource_modified(request.environ, etag=found.etag, last_modified=found.last_modified):
         response = Response(status=304)
     else:

@@ -202,6 +202,7 @@ class Validators:
     code: str
     names: tuple[str, str]  # German, English
     lot: str | None
+    has_batch: bool  # the lot asked for is one the producer entered
     certificate_number: str | None
     licensed: bool
     etag: str
@@ -375,6 +376,7 @@ def validators(locale: str, *, gtin: str | None = None, code: str | None = None,
         code=row.code,
         names=(row.name_de, row.name_en),
         lot=lot,
+        has_batch=row.batch_id is not None,
         certificate_number=row.certificate_number,
         licensed=licensed,
         etag=hashlib.sha256(repr(parts).encode()).hexdigest()[:32],
