@@ -63,8 +63,11 @@ function init(args)
   math.randomseed(os.time() * 100 + thread_number)
 end
 
+-- As phone browsers do: they all accept gzip (the same header for the hello-world route).
+local headers = {["Accept-Encoding"] = "gzip, deflate, br"}
+
 function request()
-  return wrk.format("GET", paths[math.random(#paths)])
+  return wrk.format("GET", paths[math.random(#paths)], headers)
 end
 
 function done(summary, latency, requests)

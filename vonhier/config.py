@@ -40,11 +40,13 @@ def from_environment() -> dict:
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     # Secure cookies are only sent over HTTPS; a plain-HTTP local setup would lose its session.
     secure = _bool("COOKIE_SECURE", base_url.startswith("https://"))
+    database_url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'vonhier.sqlite'}")
     return {
         "SECRET_KEY": _secret_key(),
         "BASE_URL": base_url,
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'vonhier.sqlite'}"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A server may have closed an idle connection; a SQLite file cannot (and the ping costs a query).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads")),
         # Phone photos are often 8–12 MB; they are downscaled on upload.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)),

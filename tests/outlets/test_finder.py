@@ -200,7 +200,7 @@ def test_postcode_centre_and_place_names(app, network):
         ("page=0", "Seite"),
         ("q=" + "x" * 10000, "200 Zeichen"),
         ("where=Atlantis", "kennen wir nicht"),
-        ("where=" + "y" * 200, "Ortsnamen"),
+        ("where=" + "y" * 200, "höchstens 80 Zeichen"),
     ],
 )
 def test_bad_input_is_a_400_with_a_clear_message(client, query, message):

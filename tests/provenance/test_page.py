@@ -1,5 +1,6 @@
 """The public provenance page: content, certificate banners, JSON-LD, caching, query count, privacy."""
 
+import gzip
 import json
 import re
 from datetime import date, timedelta
@@ -264,3 +265,13 @@ def test_where_to_buy_lists_the_outlets_selling_it_and_follows_their_changes(app
         outlets.set_archived(SYSTEM, db.session.get(Outlet, outlet_id), True)
         db.session.commit()
     assert "Eierhäuschen" not in client.get(certified.path).get_data(as_text=True)
+
+
+def test_compressed_for_clients_that_accept_it(app, certified):
+    client = app.test_client()
+    plain = client.get(certified.path)
+    compressed = client.get(certified.path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert compressed.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    assert gzip.decompress(compressed.get_data()) == plain.get_data()
+    assert len(compressed.get_data()) < len(plain.get_data()) / 2
+    assert "Accept-Encoding" in compressed.headers["Vary"]

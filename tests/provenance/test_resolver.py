@@ -113,10 +113,16 @@ def test_lots_with_slashes_and_unicode_on_short_codes(app, certified):
     assert client.get(f"/p/{certified.code}/" + "x" * 41).status_code == 400
 
 
-def test_certification_info_redirects_to_the_certificate(app, certified):
-    response = app.test_client().get(certified.path + "?linkType=gs1:certificationInfo")
+@pytest.mark.parametrize("link_type", ["gs1:certificationInfo", "https://gs1.org/voc/certificationInfo"])
+def test_certification_info_redirects_to_the_certificate(app, certified, link_type):
+    response = app.test_client().get(certified.path + "?linkType=" + link_type)
     assert response.status_code == 307
     assert response.headers["Location"] == f"/certificates/{certified.number}"
+
+
+def test_the_page_points_at_its_linkset(app, certified):
+    link = app.test_client().get(certified.lot_path).headers["Link"]
+    assert link == f'<{BASE}{certified.lot_path}?linkType=linkset>; rel="linkset"; type="application/linkset+json"'
 
 
 def test_unknown_link_types(app, certified):

@@ -102,7 +102,7 @@ def parse(args: MultiDict, strict: bool = False) -> Query:
     query.text = text
     where = args.get("where", "").strip()
     if len(where) > MAX_PLACE_LENGTH:
-        raise FinderError(_l("Please enter a place name or a postcode."))
+        raise FinderError(_l("A place name has at most %(n)d characters.", n=MAX_PLACE_LENGTH))
     query.where = where
     if args.get("lat", "") or args.get("lon", ""):
         lat, lon = _number(args.get("lat", ""), "lat"), _number(args.get("lon", ""), "lon")

@@ -6,7 +6,7 @@ only reports a wrong GTIN check digit instead of refusing it, so `parse_path` re
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from biip import ParseError
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 # A lot (AI 10) as GS1 allows it: at most 20 characters of the GS1 character set 82.
 LOT_PATTERN = re.compile(r"^[!%-?A-Z_a-z\x22]{1,20}$")
+# A 14-digit GTIN with at most a lot: the form `path()` builds.
+PLAIN = re.compile(r"/01/\d{14}(?:/10/(?P<lot>[^/]+))?")
 # Longer paths are no GS1 Digital Link of ours; refused before any parsing.
 MAX_PATH = 200
 
@@ -51,6 +53,11 @@ def parse_path(path: str) -> DigitalLink:
         raise GS1Error(str(_l("This address is too long to be a product code.")))
     gtin_segment = path.split("/")[2] if path.count("/") >= 2 else ""
     gtin = gtin14(gtin_segment)
+    if plain := PLAIN.fullmatch(path):
+        # What our own QR codes hold: checked here without biip's general parser (the scan path).
+        lot = unquote(plain["lot"]) if plain["lot"] is not None else None
+        if lot is None or LOT_PATTERN.match(lot):
+            return DigitalLink(gtin=gtin, lot=lot)
     # biip wants the 14-digit form; padding first lets GTIN-13 codes (the usual ones) pass through.
     canonical = path.replace(f"/01/{gtin_segment}", f"/01/{gtin}", 1)
     try:
@@ -68,7 +75,7 @@ def _reason(error: ParseError) -> str:
     if "as qualifier" in text:
         return str(_l("qualifiers must follow the order 22, 10, 21"))
     if "(10)" in text:
-        return str(_l("a lot has at most 20 letters, digits or the signs GS1 allows"))
+        return str(_l("a lot has at most 20 characters: letters without umlauts, digits, or - . / _"))
     return str(_l("unknown or malformed element"))
 
 

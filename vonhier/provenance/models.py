@@ -44,7 +44,7 @@ class ScanDay(db.Model):
 
 
 class RenderedPage(db.Model):
-    """A provenance page as last rendered (zlib-compressed HTML), kept while its ETag still holds.
+    """A provenance page as last rendered (gzip-compressed HTML), kept while its ETag still holds.
 
     Rendering is most of a page's cost; a scan of an unchanged product is served from here in one query.
     One row per product, lot and language: a new rendering replaces the old one.

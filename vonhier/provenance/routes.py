@@ -1,6 +1,7 @@
 """The resolver: GS1 Digital Link and short-code URLs, their provenance pages, linksets and QR images."""
 
 import csv
+import gzip
 import hashlib
 import io
 import re
@@ -102,6 +103,9 @@ def _lot(segment: str) -> str:
 
 def _link_type() -> str:
     link_type = request.args.get("linkType")
+    for vocabulary in ("https://gs1.org/voc/", "http://gs1.org/voc/"):
+        if link_type and link_type.startswith(vocabulary):  # the full form of gs1:… that resolvers accept
+            link_type = "gs1:" + link_type[len(vocabulary) :]
     if link_type is None:
         wants_linkset = request.accept_mimetypes.best_match([LINKSET_TYPE, "text/html"]) == LINKSET_TYPE
         return "linkset" if wants_linkset and request.accept_mimetypes[LINKSET_TYPE] else "gs1:pip"
@@ -147,15 +151,22 @@ def _provenance_page(found: services.Validators):
     else:
         # Only what every anonymous visitor sees alike is stored: no menu of a signed-in user, no flash.
         shared = not current_user.is_authenticated and not session.get("_flashes")
-        html = found.stored_page if shared else None
-        if html is None:
-            html = _render_page(found, locale)
+        body = found.stored_page if shared else None
+        if body is None:
+            # Compressed once, when rendered: phones on a weak signal get a third of the bytes.
+            body = gzip.compress(_render_page(found, locale).encode(), compresslevel=6, mtime=0)
             if shared:
-                services.store_rendered(found, locale, html)
+                services.store_rendered(found, locale, body)
                 db.session.commit()
-        response = Response(html, mimetype="text/html")
+        if "gzip" in request.accept_encodings:
+            response = Response(body, mimetype="text/html")
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = Response(gzip.decompress(body), mimetype="text/html")
+        response.vary.add("Accept-Encoding")
     response.set_etag(found.etag)
     response.last_modified = found.last_modified
+    response.headers["Link"] = f'<{found.url}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"'
     # A signed-in visitor sees their own menu: never in a shared cache.
     visibility = "private" if current_user.is_authenticated else "public"
     response.headers["Cache-Control"] = f"{visibility}, max-age={services.MAX_AGE}, must-revalidate"

@@ -11,7 +11,6 @@ import hashlib
 import secrets
 import threading
 import time
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -218,10 +217,9 @@ class Validators:
         return (self.names[1] if locale == "en" else "") or self.names[0]
 
     @property
-    def stored_page(self) -> str | None:
-        if self.stored_etag == self.etag and self.stored_body is not None:
-            return zlib.decompress(self.stored_body).decode()
-        return None
+    def stored_page(self) -> bytes | None:
+        """The gzip-compressed page as last rendered, if it still shows what is current."""
+        return self.stored_body if self.stored_etag == self.etag else None
 
 
 @cache
@@ -386,14 +384,14 @@ def validators(locale: str, *, gtin: str | None = None, code: str | None = None,
     )
 
 
-def store_rendered(found: Validators, language: str, html: str) -> None:
-    """Keep a rendering for the next scans; it replaces the product's older one in that language."""
+def store_rendered(found: Validators, language: str, body: bytes) -> None:
+    """Keep a rendering (gzip) for the next scans; it replaces the product's older one in that language."""
     values = {
         "product_id": found.product_id,
         "lot": found.lot or "",
         "language": language,
         "etag": found.etag,
-        "body": zlib.compress(html.encode(), 6),
+        "body": body,
         "created_at": utcnow(),
     }
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
