@@ -122,7 +122,10 @@ def test_certification_info_redirects_to_the_certificate(app, certified, link_ty
 
 def test_the_page_points_at_its_linkset(app, certified):
     link = app.test_client().get(certified.lot_path).headers["Link"]
-    assert link == f'<{BASE}{certified.lot_path}?linkType=linkset>; rel="linkset"; type="application/linkset+json"'
+    assert (
+        link
+        == f'<{BASE}{certified.lot_path}?linkType=linkset>; rel="linkset"; type="application/linkset+json"'
+    )
 
 
 def test_unknown_link_types(app, certified):
