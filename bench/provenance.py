@@ -157,7 +157,7 @@ def build(app, products: int, organisations: int) -> dict:
     GTINs and codes and are written with SQLAlchemy Core. Returns the addresses to request.
     """
     from flask_migrate import upgrade
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, insert, select, text
 
     from vonhier.catalogue.models import (
         Batch,
@@ -454,6 +454,9 @@ def build(app, products: int, organisations: int) -> dict:
     insert_all(ApplicationItem, item_rows)
     insert_all(CertificateProduct, link_rows)
     session.commit()
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))  # fresh statistics, as a live database would have
+    db.session.commit()
     return {"paths": paths, "templates": sum(len(v) for v in templates.values())}
 
 
