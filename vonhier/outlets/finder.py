@@ -205,16 +205,23 @@ def _sells(query: Query):
     )
 
 
-def _text(query: Query):
-    """The outlet, its organisation or a product it sells matches every word of the text."""
-    return or_(
-        Outlet.id.in_(search.matching_ids("outlet", query.text)),
-        Outlet.organisation_id.in_(search.matching_ids("organisation", query.text)),
-        exists().where(
-            outlet_products.c.outlet_id == Outlet.id,
-            outlet_products.c.product_id.in_(search.matching_ids("product", query.text)),
+def _text(query: Query, ids: list[int]) -> set[int]:
+    """Of the outlets `ids`, those whose own text, organisation or a product they sell matches every
+    word of the text. Only their documents are searched: the radius and filters came first."""
+    products = select(outlet_products.c.product_id).where(outlet_products.c.outlet_id.in_(ids))
+    organisations = select(Outlet.organisation_id).where(Outlet.id.in_(ids))
+    statement = select(Outlet.id).where(
+        Outlet.id.in_(ids),
+        or_(
+            Outlet.id.in_(search.matching_ids("outlet", query.text, among=ids)),
+            Outlet.organisation_id.in_(search.matching_ids("organisation", query.text, among=organisations)),
+            exists().where(
+                outlet_products.c.outlet_id == Outlet.id,
+                outlet_products.c.product_id.in_(search.matching_ids("product", query.text, among=products)),
+            ),
         ),
     )
+    return set(db.session.scalars(statement))
 
 
 def search_outlets(query: Query, now: datetime | None = None, locale: str = "de") -> Result:
@@ -253,9 +260,10 @@ def search_outlets(query: Query, now: datetime | None = None, locale: str = "de"
         statement = statement.where(or_(_sells(query), listed))
     elif query.category or query.criteria:
         statement = statement.where(_sells(query))
-    if search.terms(query.text):
-        statement = statement.where(_text(query))
     rows = db.session.execute(statement).all()
+    if rows and search.terms(query.text):
+        matching = _text(query, [row.id for row in rows])
+        rows = [row for row in rows if row.id in matching]
     if query.open_now:
         rows = [row for row in rows if row.opening_hours and hours.is_open(row.opening_hours, row.state, now)]
     result = Result(query, where, total=len(rows))

@@ -269,12 +269,18 @@ def _organisation_saved(organisation, **_) -> None:
 # --- querying ------------------------------------------------------------------------------------------
 
 
-def matching_ids(kind: str, query: str | None) -> Select:
-    """`SELECT ref_id` of the documents of `kind` that contain every term of `query`."""
+def matching_ids(kind: str, query: str | None, among=None) -> Select:
+    """`SELECT ref_id` of the documents of `kind` that contain every term of `query`.
+
+    With `among` (ids, or a SELECT of them: the outlets inside a radius, say), only those documents
+    are looked at, one by one, instead of matching the whole index: cheaper when they are few."""
     found = terms(query)
     statement = select(SearchDocument.ref_id)
     if not found:
         return statement.where(false())
+    if among is not None:
+        statement = statement.where(SearchDocument.kind == kind, SearchDocument.ref_id.in_(among))
+        return statement.where(*_conditions(found, few=True))
     if db.engine.dialect.name == "sqlite":
         # SQLite cannot estimate how many rows an FTS5 match yields and would scan every document of
         # the kind, testing each against the match. `kind || ''` keeps it off the (kind, ref_id)
@@ -301,7 +307,7 @@ def _param(value: str):
     return bindparam(None, value, type_=String)
 
 
-def _conditions(found: list[str]) -> list:
+def _conditions(found: list[str], few: bool = False) -> list:
     long_terms = [t for t in found if len(t) >= MIN_SUBSTRING_LENGTH]
     short_terms = [t for t in found if len(t) < MIN_SUBSTRING_LENGTH]
     if db.engine.dialect.name == "postgresql":
@@ -316,7 +322,10 @@ def _conditions(found: list[str]) -> list:
         ] + [tsv.op("@@")(tsquery("simple", t)) for t in short_terms]
     # SQLite: terms are letters and digits only, so double quotes make each a plain FTS5 string.
     conditions = []
-    if long_terms:
+    if long_terms and few:
+        # On a few documents a substring test is what the trigram match answers, without the index.
+        conditions += [SearchDocument.body.like(_param(f"%{t}%")) for t in long_terms]
+    elif long_terms:
         conditions.append(SearchDocument.id.in_(_fts("search_trigrams", [f'"{t}"' for t in long_terms])))
     if short_terms:
         conditions.append(SearchDocument.id.in_(_fts("search_words", [f'"{t}"*' for t in short_terms])))
