@@ -22,10 +22,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
-    if proxies := app.config["TRUSTED_PROXIES"]:
-        # Without this, rate limits would count the proxy's address instead of each client's.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-
     # Ids beyond 32 bits are no ids of ours: 404 at the URL, instead of an overflow in the database.
     app.url_map.converters["int"] = BoundedIntConverter
     register_extensions(app)
@@ -37,6 +33,13 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     register_template_context(app)
+
+    from .provenance.hotpath import StoredPages
+
+    app.wsgi_app = StoredPages(app)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Without this, rate limits would count the proxy's address instead of each client's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 
 

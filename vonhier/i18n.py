@@ -1,9 +1,13 @@
 """Language choice: `?lang=` in the address (public pages link their switch that way, without a
 cookie), else a signed-in user's preference, else the `lang` cookie, else Accept-Language."""
 
+from functools import lru_cache
+
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANG_COOKIE = "lang"
 
@@ -19,9 +23,19 @@ def select_locale() -> str:
         return arg
     if current_user and current_user.is_authenticated and current_user.locale in supported():
         return current_user.locale
-    if (cookie := request.cookies.get(LANG_COOKIE)) in supported():
+    return anonymous_locale(request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language"))
+
+
+def anonymous_locale(cookie: str | None, accept_language: str | None) -> str:
+    """The language of a visitor who is not signed in, from the `lang` cookie and Accept-Language."""
+    if cookie in supported():
         return cookie
-    return request.accept_languages.best_match(supported()) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _best_match(accept_language, supported()) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@lru_cache(maxsize=256)  # browsers send a handful of distinct headers: each is parsed once per process
+def _best_match(accept_language: str | None, languages: tuple[str, ...]) -> str | None:
+    return parse_accept_header(accept_language, LanguageAccept).best_match(languages)
 
 
 def register(app: Flask) -> None:

@@ -32,15 +32,23 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def headers(config) -> list[tuple[str, str]]:
+    """The headers every response carries (the stored provenance pages send them without Flask)."""
+    result = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "geolocation=(self), camera=(), microphone=()"),
+    ]
+    if config["SESSION_COOKIE_SECURE"]:
+        result.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return result
+
+
 def register(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
-        if app.config["SESSION_COOKIE_SECURE"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        for name, value in headers(app.config):
+            response.headers.setdefault(name, value)
         return response

@@ -32,7 +32,6 @@ def _user():
     return current_user._get_current_object()
 
 
-
 @bp.get("/")
 @requires("member")
 def index():

@@ -24,7 +24,6 @@ def _user():
     return current_user._get_current_object()
 
 
-
 @bp.get("/")
 def finder():
     """Where to buy near a place, today: public, the whole query in the address, usable without JS."""

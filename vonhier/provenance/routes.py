@@ -9,7 +9,6 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import unquote
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
@@ -30,37 +29,20 @@ from ..extensions import db, limiter
 from ..organisations.models import Organisation
 from ..permissions import requires
 from ..web import current_organisation
-from . import chart, gs1, qr, services, sheets
+from . import chart, gs1, hotpath, qr, services, sheets
 from .models import ProductCode
 
 bp = Blueprint("provenance", __name__)
 cli = AppGroup("qr", help="QR codes of the products' public pages.")
 
-LINKSET_TYPE = "application/linkset+json"
 GS1_VOC = "https://gs1.org/voc/"
 # Link types this resolver answers; anything else of the form gs1:… is "not available" (404).
 LINK_TYPES = ("gs1:pip", "gs1:certificationInfo", "gs1:defaultLink")
-IMAGE_SUFFIXES = ("/qr.svg", "/qr.png")
-# The same characters a batch form accepts (letters, digits, spaces, . - /), at most 40.
-MAX_LOT = 40
-
-
-def _raw_path() -> str:
-    """The path as the client sent it, still percent-encoded: a lot may contain an encoded slash."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
-    return raw.split("?", 1)[0]
-
-
-def _split_image(path: str) -> tuple[str, str | None]:
-    for suffix in IMAGE_SUFFIXES:
-        if path.endswith(suffix):
-            return path[: -len(suffix)], suffix[4:]
-    return path, None
 
 
 @bp.get("/01/<path:rest>")
 def gs1_link(rest):
-    path, image = _split_image(_raw_path())
+    path, image = hotpath.split_image(hotpath.raw_path(request.environ))
     try:
         link = gs1.parse_path(path)
     except gs1.GS1Error as error:
@@ -71,7 +53,9 @@ def gs1_link(rest):
         target = canonical + (f"/qr.{image}" if image else "")
         query = request.query_string.decode("ascii", "replace")
         return redirect(target + (f"?{query}" if query else ""), code=301)
-    found = services.validators(str(get_locale()), gtin=link.gtin, lot=link.lot)
+    found = hotpath.handed_over(request.environ) or services.validators(
+        str(get_locale()), gtin=link.gtin, lot=link.lot
+    )
     if found is None:
         abort_with(404, _("No product with the GTIN %(gtin)s is registered with VON HIER.", gtin=link.gtin))
     return _answer(found, image)
@@ -80,25 +64,19 @@ def gs1_link(rest):
 @bp.get("/p/<code>")
 @bp.get("/p/<code>/<path:rest>")
 def code_link(code, rest=None):
-    path, image = _split_image(_raw_path())
+    path, image = hotpath.split_image(hotpath.raw_path(request.environ))
     segments = path.split("/")  # "", "p", code[, lot]
     if len(segments) > 4:
         abort_with(400, _("A lot number is one part of the address; a slash in it must be encoded as %%2F."))
-    lot = _lot(segments[3]) if len(segments) == 4 else None
-    found = services.validators(str(get_locale()), code=code, lot=lot) if services.is_code(code) else None
+    lot = None
+    if len(segments) == 4 and (lot := hotpath.parse_lot(segments[3])) is None:
+        abort_with(400, _("This is not a valid lot number."))
+    found = hotpath.handed_over(request.environ)
+    if found is None and services.is_code(code):
+        found = services.validators(str(get_locale()), code=code, lot=lot)
     if found is None:
         abort_with(404, _("No product with the code %(code)s is registered with VON HIER.", code=code[:20]))
     return _answer(found, image)
-
-
-def _lot(segment: str) -> str:
-    try:
-        lot = unquote(segment, errors="strict")
-    except UnicodeDecodeError:
-        abort_with(400, _("This is not a valid lot number."))
-    if not lot or len(lot) > MAX_LOT or not all(ch.isalnum() or ch in "._-/ " for ch in lot):
-        abort_with(400, _("This is not a valid lot number."))
-    return lot
 
 
 def _link_type() -> str:
@@ -107,8 +85,7 @@ def _link_type() -> str:
         if link_type and link_type.startswith(vocabulary):  # the full form of gs1:… that resolvers accept
             link_type = "gs1:" + link_type[len(vocabulary) :]
     if link_type is None:
-        wants_linkset = request.accept_mimetypes.best_match([LINKSET_TYPE, "text/html"]) == LINKSET_TYPE
-        return "linkset" if wants_linkset and request.accept_mimetypes[LINKSET_TYPE] else "gs1:pip"
+        return "linkset" if hotpath.wants_linkset(request.accept_mimetypes) else "gs1:pip"
     if link_type in ("linkset", "all", *LINK_TYPES):
         return link_type
     if link_type.startswith("gs1:") and link_type[4:].isalnum() and len(link_type) < 60:
@@ -144,8 +121,7 @@ def _cors(response: Response) -> Response:
 def _provenance_page(found: services.Validators):
     locale = str(get_locale())
     if request.method == "GET":
-        # A lot nobody entered counts for the product: made-up lots must not fill the statistics.
-        services.count_scan(found.product_id, found.lot if found.has_batch else None, locale)
+        services.count_scan(*hotpath.scan_key(found), locale)
     if not is_resource_modified(request.environ, etag=found.etag, last_modified=found.last_modified):
         response = Response(status=304)
     else:
@@ -158,20 +134,14 @@ def _provenance_page(found: services.Validators):
             if shared:
                 services.store_rendered(found, locale, body)
                 db.session.commit()
-        if "gzip" in request.accept_encodings:
+        if hotpath.accepts_gzip(request.headers.get("Accept-Encoding")):
             response = Response(body, mimetype="text/html")
             response.headers["Content-Encoding"] = "gzip"
         else:
             response = Response(gzip.decompress(body), mimetype="text/html")
-        response.vary.add("Accept-Encoding")
-    response.set_etag(found.etag)
-    response.last_modified = found.last_modified
-    response.headers["Link"] = f'<{found.url}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"'
     # A signed-in visitor sees their own menu: never in a shared cache.
-    visibility = "private" if current_user.is_authenticated else "public"
-    response.headers["Cache-Control"] = f"{visibility}, max-age={services.MAX_AGE}, must-revalidate"
-    response.vary.update(("Accept-Language", "Cookie"))
-    return _cors(response)
+    response.headers.extend(hotpath.page_headers(found, public=not current_user.is_authenticated))
+    return response
 
 
 def _render_page(found: services.Validators, locale: str) -> str:
@@ -214,7 +184,9 @@ def _linkset(found: services.Validators):
                 "type": "text/html",
             }
         ]
-    response = current_app.response_class(current_app.json.dumps({"linkset": [entry]}), mimetype=LINKSET_TYPE)
+    response = current_app.response_class(
+        current_app.json.dumps({"linkset": [entry]}), mimetype=hotpath.LINKSET_TYPE
+    )
     response.headers["Cache-Control"] = f"public, max-age={services.MAX_AGE}, must-revalidate"
     return _cors(response)
 
@@ -351,9 +323,11 @@ def scans():
         by_product.setdefault(product_id, Counter())[language] += int(count)
     codes = list(current_app.config["LANGUAGES"])
     codes += sorted({code for counts in by_product.values() for code in counts} - set(codes))
-    shown = [query.product] if query.product else [
-        p for p in query.products if p.id in by_product or not p.is_archived
-    ]
+    shown = (
+        [query.product]
+        if query.product
+        else [p for p in query.products if p.id in by_product or not p.is_archived]
+    )
     rows = sorted(
         ({"product": p, "languages": by_product.get(p.id, Counter())} for p in shown),
         key=lambda row: (-row["languages"].total(), row["product"].name(locale).casefold()),
@@ -420,7 +394,7 @@ def label_sheet(product_id):
     lot = request.args.get("lot") or None
     page = services.load_page(_sheet_product(product_id, lot))
     if lot is not None and page.batch is None:
-        abort_with(404, _("This product has no batch %(lot)s.", lot=lot[:MAX_LOT]))
+        abort_with(404, _("This product has no batch %(lot)s.", lot=lot[: hotpath.MAX_LOT]))
     # The newest batches to choose from; any older one can still be asked for by its lot number.
     lots = db.session.scalars(
         select(Batch.lot)

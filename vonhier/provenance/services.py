@@ -326,7 +326,9 @@ def validators(locale: str, *, gtin: str | None = None, code: str | None = None,
         "language": locale,
     }
     statement = _validators_statement("gtin" if gtin is not None else "code")
-    row = db.session.execute(statement, params).first()
+    # A connection of its own: the hot path runs outside any request and a session would cost more.
+    with db.engine.connect() as connection:
+        row = connection.execute(statement, params).first()
     if row is None:
         return None
     status = None

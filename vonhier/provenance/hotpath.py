@@ -1,0 +1,166 @@
+"""The scan of a stored provenance page, answered before Flask: the hot path.
+
+A phone that scans a label sends a plain GET: no query, no cookie but perhaps the language one. When
+the page for such a request is stored and still current, `StoredPages` reads the validators (one
+query), counts the scan and sends the stored gzip page with the headers the view sends. It skips
+Flask's request machinery (session, login, rate limits, hooks), which costs more than the answer
+itself (bench/README.md). Every other request goes on to Flask unchanged; when a page has to be
+rendered first, the validators read here are handed over, so a first rendering still runs 5 queries.
+"""
+
+from functools import lru_cache
+from urllib.parse import unquote
+
+from flask import Flask
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import http_date, is_resource_modified, parse_accept_header, parse_cookie, quote_etag
+
+from .. import i18n, security
+from . import gs1, services
+
+LINKSET_TYPE = "application/linkset+json"
+IMAGE_SUFFIXES = ("/qr.svg", "/qr.png")
+# The same characters a batch form accepts (letters, digits, spaces, . - /), at most 40.
+MAX_LOT = 40
+FOUND = "vonhier.provenance.found"  # the environ key of the validators handed over to the view
+
+
+def raw_path(environ) -> str:
+    """The path as the client sent it, still percent-encoded: a lot may contain an encoded slash."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw is None:
+        return environ.get("PATH_INFO", "")
+    return raw.split("?", 1)[0]
+
+
+def split_image(path: str) -> tuple[str, str | None]:
+    for suffix in IMAGE_SUFFIXES:
+        if path.endswith(suffix):
+            return path[: -len(suffix)], suffix[4:]
+    return path, None
+
+
+def parse_lot(segment: str) -> str | None:
+    """The lot of a short-code address (one percent-encoded segment); None if it is none we accept."""
+    try:
+        lot = unquote(segment, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if not lot or len(lot) > MAX_LOT or not all(ch.isalnum() or ch in "._-/ " for ch in lot):
+        return None
+    return lot
+
+
+def wants_linkset(accept: MIMEAccept) -> bool:
+    return accept.best_match([LINKSET_TYPE, "text/html"]) == LINKSET_TYPE and bool(accept[LINKSET_TYPE])
+
+
+# Phones send a handful of distinct headers: each is parsed once per process, not on every scan.
+@lru_cache(maxsize=256)
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    return parse_accept_header(accept_encoding)["gzip"] > 0
+
+
+@lru_cache(maxsize=256)
+def _wants_linkset(accept: str | None) -> bool:
+    return wants_linkset(parse_accept_header(accept, MIMEAccept))
+
+
+def scan_key(found: services.Validators) -> tuple[int, str | None]:
+    """What a scan counts for: a lot nobody entered counts for the product, so made-up lots don't
+    fill the statistics."""
+    return found.product_id, found.lot if found.has_batch else None
+
+
+def page_headers(found: services.Validators, public: bool) -> list[tuple[str, str]]:
+    # A signed-in visitor sees their own menu: never in a shared cache.
+    visibility = "public" if public else "private"
+    return [
+        ("ETag", quote_etag(found.etag)),
+        ("Last-Modified", http_date(found.last_modified)),
+        ("Link", f'<{found.url}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"'),
+        ("Cache-Control", f"{visibility}, max-age={services.MAX_AGE}, must-revalidate"),
+        ("Vary", "Accept-Encoding, Accept-Language, Cookie"),
+        # GS1 resolvers answer scripts on other sites too; nothing here depends on cookies.
+        ("Access-Control-Allow-Origin", "*"),
+    ]
+
+
+def handed_over(environ) -> services.Validators | None:
+    return environ.pop(FOUND, None)
+
+
+class StoredPages:
+    """WSGI layer in front of the Flask application; see the module's description."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(("/01/", "/p/")):
+            cookies = parse_cookie(environ.get("HTTP_COOKIE"))
+            if _plain(environ, cookies):
+                with self.app.app_context():
+                    answer = self._answer(environ, cookies.get(i18n.LANG_COOKIE))
+                if answer is not None:
+                    status, headers, body = answer
+                    start_response(status, headers)
+                    return [body]
+        return self.wsgi_app(environ, start_response)
+
+    def _answer(self, environ, cookie: str | None):
+        path, image = split_image(raw_path(environ))
+        if image is not None:
+            return None
+        locale = i18n.anonymous_locale(cookie, environ.get("HTTP_ACCEPT_LANGUAGE"))
+        found = _lookup(path, locale)
+        if found is None:
+            return None
+        body = found.stored_page
+        if body is None:
+            environ[FOUND] = found
+            return None
+        get = environ["REQUEST_METHOD"] == "GET"
+        if get:
+            services.count_scan(*scan_key(found), locale)
+        headers = page_headers(found, public=True) + security.headers(self.app.config)
+        if not is_resource_modified(environ, etag=found.etag, last_modified=found.last_modified):
+            return "304 NOT MODIFIED", headers, b""
+        headers += [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Encoding", "gzip"),
+            ("Content-Length", str(len(body))),
+        ]
+        return "200 OK", headers, body if get else b""
+
+
+def _plain(environ, cookies) -> bool:
+    """A request every anonymous visitor would get the same stored page for."""
+    return (
+        environ["REQUEST_METHOD"] in ("GET", "HEAD")
+        and not environ.get("QUERY_STRING")
+        and "HTTP_AUTHORIZATION" not in environ
+        and all(name == i18n.LANG_COOKIE for name in cookies)
+        and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        and not _wants_linkset(environ.get("HTTP_ACCEPT"))
+    )
+
+
+def _lookup(path: str, locale: str) -> services.Validators | None:
+    """The validators of a canonical product or lot address; None for anything the view must answer."""
+    if path.startswith("/01/"):
+        try:
+            link = gs1.parse_path(path)
+        except gs1.GS1Error:
+            return None
+        if gs1.path(link.gtin, link.lot) != path:
+            return None
+        return services.validators(locale, gtin=link.gtin, lot=link.lot)
+    segments = path.split("/")  # "", "p", code[, lot]
+    if len(segments) > 4 or not services.is_code(segments[2]):
+        return None
+    lot = None
+    if len(segments) == 4 and (lot := parse_lot(segments[3])) is None:
+        return None
+    return services.validators(locale, code=segments[2], lot=lot)
