@@ -463,8 +463,9 @@ def build(app, products: int, organisations: int) -> dict:
 def check_pages(app, paths: list[str]) -> dict:
     """Request a sample of pages in-process: each must be a complete certified page. Counts queries."""
     from markupsafe import escape
-    from sqlalchemy import event, select
+    from sqlalchemy import select
 
+    from tests.statements import statements
     from vonhier.catalogue.models import Product
     from vonhier.extensions import db
     from vonhier.provenance import services as provenance
@@ -509,17 +510,9 @@ def check_pages(app, paths: list[str]) -> dict:
         counts = {}
         for kind in ("gs1", "lot"):
             path = by_kind[kind][-1] if by_kind[kind] else by_kind["gs1"][-1]
-            statements = []
-
-            def count(conn, cursor, statement, parameters, context, executemany, statements=statements):
-                statements.append(statement)
-
-            event.listen(db.engine, "before_cursor_execute", count)
-            try:
+            with statements(db.engine) as seen:
                 client.get(path)
-            finally:
-                event.remove(db.engine, "before_cursor_execute", count)
-            counts[kind] = len(statements)
+            counts[kind] = len(seen)
         provenance.scan_buffer(app).flush(app)  # what the checks counted, now rather than from a timer thread
         db.session.remove()
     return {"sample": len(sample), "chains": chains, "queries": counts}

@@ -328,7 +328,11 @@ def run(url: str, args, places) -> dict:
     with app.app_context():
         try:
             upgrade()
-            report = build(args.products, args.organisations, args.outlets, places)
+            if db.session.scalar(select(func.count(Outlet.id))):
+                print("  reusing the network built before (--sqlite-file / --pg-database)", flush=True)
+                report = {"generate_s": 0.0, "reindex_s": 0.0, "analyze_s": 0.0, "documents": {}}
+            else:
+                report = build(args.products, args.organisations, args.outlets, places)
             report["rows"] = measure(args, places)
             return report
         finally:
@@ -373,6 +377,16 @@ def main() -> int:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile N finder queries")
+    parser.add_argument(
+        "--sqlite-file",
+        metavar="FILE",
+        help="build the SQLite network in FILE and keep it; reuse it if built",
+    )
+    parser.add_argument(
+        "--pg-database",
+        metavar="NAME",
+        help="build in this PostgreSQL database and keep it; reuse it if built",
+    )
     args = parser.parse_args()
     places = towns()
     print(
@@ -380,10 +394,21 @@ def main() -> int:
         f"{args.organisations:,}, outlets {args.outlets:,}, {args.queries} queries each",
         flush=True,
     )
-    if args.database in ("sqlite", "both"):
+    if args.database in ("sqlite", "both") and args.sqlite_file:
+        print_table("SQLite", run(f"sqlite:///{Path(args.sqlite_file).resolve()}", args, places))
+    elif args.database in ("sqlite", "both"):
         with tempfile.TemporaryDirectory(prefix="vonhier_bench_search_") as folder:
             print_table("SQLite", run(f"sqlite:///{folder}/bench.sqlite", args, places))
-    if args.database in ("postgresql", "both"):
+    if args.database in ("postgresql", "both") and args.pg_database:
+        admin = create_engine(f"{args.pg_url}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            if not connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": args.pg_database}
+            ):
+                connection.execute(text(f'CREATE DATABASE "{args.pg_database}"'))
+        admin.dispose()
+        print_table("PostgreSQL", run(f"{args.pg_url}/{args.pg_database}", args, places))
+    elif args.database in ("postgresql", "both"):
         name = f"vonhier_bench_search_{os.getpid()}"
         admin = create_engine(f"{args.pg_url}/postgres", isolation_level="AUTOCOMMIT")
         try:

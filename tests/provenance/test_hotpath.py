@@ -4,11 +4,15 @@ import gzip
 
 import pytest
 from flask import request_started
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
+from vonhier.clock import utcnow
 from vonhier.extensions import db
+from vonhier.provenance import services
 from vonhier.provenance.models import ScanDay
 from vonhier.provenance.services import scan_buffer
+
+from ..statements import statements
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}
 # Headers that must not differ between the view and the stored answer.
@@ -31,7 +35,7 @@ SAME = (
 
 
 class Trace:
-    """The SQL statements run and whether Flask dispatched the request."""
+    """The SQL statements that reached the driver and whether Flask dispatched the request."""
 
     def __init__(self, app):
         self.app = app
@@ -39,23 +43,15 @@ class Trace:
         self.flask = 0
 
     def get(self, client, path, **kwargs):
-        self.statements.clear()
         self.flask = 0
 
         def dispatched(sender, **extra):
             self.flask += 1
 
-        def executed(*args):
-            self.statements.append(args[2])
-
         with self.app.app_context():
             engine = db.engine
-        event.listen(engine, "before_cursor_execute", executed)
-        try:
-            with request_started.connected_to(dispatched, self.app):
-                return client.open(path, **kwargs)
-        finally:
-            event.remove(engine, "before_cursor_execute", executed)
+        with statements(engine) as self.statements, request_started.connected_to(dispatched, self.app):
+            return client.open(path, **kwargs)
 
 
 def _scans(app) -> int:
@@ -144,3 +140,22 @@ def test_unknown_short_and_odd_addresses_get_the_views_answer(app, certified, pa
     trace = Trace(app)
     response = trace.get(app.test_client(), path, headers=GZIP)
     assert trace.flask == 1 and response.status_code in (301, 400, 404)
+
+
+def test_the_driver_reads_the_validators_as_sqlalchemy_would(app, certified):
+    app.test_client().get(certified.lot_path, headers=GZIP)  # a stored page, a batch, a certificate
+    prepared = services._validators_statement("gtin")
+    params = {
+        "key": certified.path.split("/")[2],
+        "year": utcnow().year,
+        "lot": certified.lot,
+        "page_lot": certified.lot,
+        "language": "de",
+    }
+    with app.app_context():
+        expected = db.session.execute(prepared.statement, params).one()
+        row = prepared.first(db.engine, params)
+        assert prepared.first(db.engine, {**params, "key": "00000000000000"}) is None
+    assert row._fields == tuple(expected._fields)
+    assert [(value, type(value)) for value in row] == [(value, type(value)) for value in expected]
+    assert row.stored_body and row.batch_id and row.certificate_status is not None

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from vonhier.catalogue.models import Batch, Product, ProductStatus
 from vonhier.certification.models import Certificate, CertificateStatus
@@ -14,6 +14,8 @@ from vonhier.clock import utcnow
 from vonhier.extensions import db
 from vonhier.outlets.models import Outlet
 from vonhier.payments.models import Licence, LicenceStatus
+
+from ..statements import statements
 
 
 def set_certificate(app, certificate_id, **values):
@@ -181,15 +183,11 @@ def test_signed_in_visitors_get_a_private_page(app, certified):
 
 
 def _statements(app, client, path, headers=None) -> list[str]:
-    statements = []
     with app.app_context():
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(path, headers=headers or {}).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-    return statements
+        engine = db.engine
+    with statements(engine) as seen:
+        assert client.get(path, headers=headers or {}).status_code == 200
+    return seen
 
 
 @pytest.mark.parametrize("path_kind", ["path", "lot_path", "code"])

@@ -29,6 +29,7 @@ from ..certification import rules
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import berlin_now, utcnow
+from ..database import Prepared
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..outlets.models import Outlet, outlet_products
@@ -223,8 +224,9 @@ class Validators:
 
 
 @cache
-def _validators_statement(key: str):
-    """Built once per process (building it costs more than running it), on tables, not the ORM."""
+def _validators_statement(key: str) -> Prepared:
+    """Built once per process (building it costs more than running it), on tables, not the ORM, and run
+    on the driver's cursor: it is the one statement of a scan of a stored page."""
     product, code, organisation, body = (
         Product.__table__,
         ProductCode.__table__,
@@ -260,7 +262,7 @@ def _validators_statement(key: str):
         .limit(1)
         .scalar_subquery()
     )
-    return (
+    statement = (
         select(
             product.c.id,
             product.c.gtin,
@@ -309,6 +311,7 @@ def _validators_statement(key: str):
         )
         .where(product.c.gtin == bindparam("key") if key == "gtin" else code.c.code == bindparam("key"))
     )
+    return Prepared(statement)
 
 
 def validators(locale: str, *, gtin: str | None = None, code: str | None = None, lot: str | None = None):
@@ -326,9 +329,7 @@ def validators(locale: str, *, gtin: str | None = None, code: str | None = None,
         "language": locale,
     }
     statement = _validators_statement("gtin" if gtin is not None else "code")
-    # A connection of its own: the hot path runs outside any request and a session would cost more.
-    with db.engine.connect() as connection:
-        row = connection.execute(statement, params).first()
+    row = statement.first(db.engine, params)
     if row is None:
         return None
     status = None

@@ -1,0 +1,56 @@
+"""Count the SQL statements that reach the database driver (the benchmarks use it too).
+
+SQLAlchemy's engine events miss the statement the QR-scan hot path runs on the driver's own cursor
+(`database.Prepared`), so the count is taken at the driver: SQLite's trace callback, or a psycopg
+cursor class that notes each statement. Transaction control (BEGIN, COMMIT, ROLLBACK) is no query.
+"""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@contextmanager
+def statements(engine):
+    """Yield the list of statements run on connections checked out of `engine` inside the block."""
+    seen: list[str] = []
+
+    def note(sql) -> None:
+        text = str(sql).strip()
+        if not text.upper().startswith(CONTROL):
+            seen.append(text)
+
+    def checkout(dbapi_connection, record, proxy):
+        if hasattr(dbapi_connection, "set_trace_callback"):  # sqlite3
+            dbapi_connection.set_trace_callback(note)
+        else:  # psycopg
+            record.info["cursor_factory"] = base = dbapi_connection.cursor_factory
+
+            class Noting(base):
+                def execute(self, query, params=None, **kwargs):
+                    note(query)
+                    return super().execute(query, params, **kwargs)
+
+                def executemany(self, query, params_seq, **kwargs):
+                    note(query)
+                    return super().executemany(query, params_seq, **kwargs)
+
+            dbapi_connection.cursor_factory = Noting
+
+    def checkin(dbapi_connection, record):
+        if dbapi_connection is None:
+            return
+        if hasattr(dbapi_connection, "set_trace_callback"):
+            dbapi_connection.set_trace_callback(None)
+        elif "cursor_factory" in record.info:
+            dbapi_connection.cursor_factory = record.info.pop("cursor_factory")
+
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "checkout", checkout)
+        event.remove(engine, "checkin", checkin)
