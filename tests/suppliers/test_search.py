@@ -4,8 +4,11 @@ import random
 import re
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
+from vonhier.catalogue.models import Category
+from vonhier.extensions import db
 from vonhier.geo.services import bounding_box, haversine_km
 
 from .conftest import BERLIN_MITTE, certify, product, signed_in, supplier
@@ -251,3 +254,13 @@ def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, mon
     assert pages(None) == expected_by_name
     assert pages(Origin(*BERLIN_MITTE), radius_km=300) == expected_near
     assert [n for n, _ in pages(origin, gmo_free=True)] == ["Bergkäse", "Quark", "Salami"]
+    # With a category, few candidates are sorted at once; more than FEW_CANDIDATES take the rings.
+    with app.app_context():
+        dairy = db.session.scalar(select(Category).where(Category.slug == "dairy-cheese"))
+    sorted_at_once = pages(origin, category=dairy)
+    assert [n for n, _ in sorted_at_once] == ["Bergkäse", "Quark"]
+    with_text = pages(origin, category=dairy, radius_km=300, text="bergkäse")
+    assert [n for n, _ in with_text] == ["Bergkäse"]
+    monkeypatch.setattr(services, "FEW_CANDIDATES", 0)
+    assert pages(origin, category=dairy) == sorted_at_once
+    assert pages(origin, category=dairy, radius_km=300, text="bergkäse") == with_text

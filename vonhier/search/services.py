@@ -54,7 +54,20 @@ from collections.abc import Callable, Iterable, Mapping
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, String, bindparam, case, delete, false, func, insert, literal, or_, select
+from sqlalchemy import (
+    Select,
+    String,
+    bindparam,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
 
@@ -289,6 +302,17 @@ def matching_ids(kind: str, query: str | None, among=None) -> Select:
     else:
         statement = statement.where(SearchDocument.kind == kind)
     return statement.where(*_conditions(found))
+
+
+def matches(kind: str, query: str | None, ref):
+    """True where the document of `kind` for `ref` (a column of the outer query, such as `Product.id`)
+    contains every term of `query`: checked row by row, on the rows that other filters left."""
+    found = terms(query)
+    if not found:
+        return false()
+    return exists().where(
+        SearchDocument.kind == kind, SearchDocument.ref_id == ref, *_conditions(found, few=True)
+    )
 
 
 def ranked(kind: str, query: str | None) -> Select:

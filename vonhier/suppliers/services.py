@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -25,6 +25,7 @@ from ..geo.services import distance_sql, within_radius
 from ..organisations import services as organisations
 from ..organisations.models import Organisation, OrgKind
 from ..payments import services as payments
+from ..payments.models import Licence
 from ..permissions import SYSTEM
 from ..search import services as text_search
 from .models import InquiryMessage, InquiryRead, InquiryThread, ShortlistEntry, SupplierProfile
@@ -131,7 +132,7 @@ def _delivery_condition(delivery: tuple[str, ...]):
     return or_(*(columns[d].is_(True) for d in delivery))
 
 
-def _near_statement(query: SupplierQuery, radius_km: float | None):
+def _near_statement(query: SupplierQuery, radius_km: float | None, among: set[int] | None = None):
     """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
     filters (delivery options); km is the distance to the nearest of its sites and its address.
 
@@ -146,6 +147,9 @@ def _near_statement(query: SupplierQuery, radius_km: float | None):
         site_where, site_km = literal(True), distance_sql(Site.latitude, Site.longitude, lat, lon)
         org_where = Organisation.latitude.is_not(None)
         org_km = distance_sql(Organisation.latitude, Organisation.longitude, lat, lon)
+    if among is not None:
+        site_where = and_(site_where, Site.organisation_id.in_(among))
+        org_where = and_(org_where, Organisation.id.in_(among))
     points = union_all(
         select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
             site_where, Site.archived_at.is_(None)
@@ -179,7 +183,12 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
         .options(contains_eager(Product.organisation))
     )
     if supplier_filters:
-        statement = statement.where(Product.organisation_id.in_(payments.licensed_organisations()))
+        # EXISTS, not IN: SQLite takes an IN list for short and would read every licensed supplier's
+        # products instead of the category's.
+        licensed = payments.licensed_organisations()
+        statement = statement.where(
+            licensed.where(Licence.organisation_id == Product.organisation_id).exists()
+        )
     if query.category is not None:
         statement = statement.where(Product.category_id == query.category.id)
     if query.organic:
@@ -196,14 +205,16 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     if text:
         # The German-aware search of products and producers that the consumer finder uses ("Käse"
         # finds "Ziegenkäse"), or the supplier's own capacity notes.
+        # Row by row: the other filters, the ring or the few candidates have narrowed the products.
         statement = statement.where(
-            Product.id.in_(text_search.matching_ids("product", text))
-            | Product.organisation_id.in_(text_search.matching_ids("organisation", text))
+            text_search.matches("product", text, Product.id)
+            | text_search.matches("organisation", text, Product.organisation_id)
             | func.lower(SupplierProfile.capacity_notes).contains(text.lower(), autoescape=True)
         )
     return statement
 
 
+FEW_CANDIDATES = 2000  # at most this many matches anywhere: sorted by distance all at once
 FIRST_RING_KM = 10  # the distance search looks this far first, then twice as far, … up to the radius
 FIRST_CHUNK = 32  # without an origin: suppliers (by name) whose products the first step reads
 MANY_SUPPLIERS = 400  # a larger group is read product-first (see _walk)
@@ -265,11 +276,7 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
     without an origin (supplier name, supplier, product name, id). Only the page's rows become objects.
     """
     wanted = offset + limit
-    keys = (
-        _statement(query, today, supplier_filters=False)
-        .with_only_columns(Product.id, Product.organisation_id, Organisation.display_name, Product.name_de)
-        .options()
-    )
+    keys = _keys(query, today, supplier_filters=False)
     found: list[tuple] = []
     progress["wanted"] = wanted
     for group in groups:
@@ -305,7 +312,41 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
         )
         if len(found) >= wanted:
             break
-    page = found[offset:wanted]
+    return _objects(found[offset:wanted])
+
+
+def _keys(query: SupplierQuery, today: date, supplier_filters: bool):
+    """Ids and sort keys of the matching products: (product id, supplier id, supplier name, name)."""
+    return (
+        _statement(query, today, supplier_filters)
+        .with_only_columns(Product.id, Product.organisation_id, Organisation.display_name, Product.name_de)
+        .options()
+    )
+
+
+def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tuple] | None:
+    """Like `_walk` with rings, when the filters leave at most FEW_CANDIDATES products anywhere: only
+    their suppliers' distances are computed (narrow filters over a wide radius would otherwise walk
+    every ring for a handful of matches). None when there are more."""
+    rows = db.session.execute(_keys(query, today, supplier_filters=True).limit(FEW_CANDIDATES + 1)).all()
+    if len(rows) > FEW_CANDIDATES:
+        return None
+    suppliers = {org_id for _, org_id, _, _ in rows}
+    km = (
+        dict(db.session.execute(_near_statement(query, query.radius_km, among=suppliers)).all())
+        if rows
+        else {}
+    )
+    found = sorted(
+        (km[org_id], name, org_id, product_name, product_id, km[org_id])
+        for product_id, org_id, name, product_name in rows
+        if org_id in km
+    )
+    return _objects(found[offset : offset + limit])
+
+
+def _objects(page: list[tuple]) -> list[tuple]:
+    """(product, organisation, km) for rows (…, product id, km), in their order, in one query."""
     if not page:
         return []
     objects = {
@@ -328,8 +369,12 @@ def search(user, query: SupplierQuery, limit: int | None = None, offset: int | N
     limit = query.page_size if limit is None else limit
     offset = (query.page - 1) * query.page_size if offset is None else offset
     progress = {"found": 0, "wanted": offset + limit + 1}
-    groups = _rings(query, progress) if query.origin is not None else _by_name(query)
-    rows = _walk(query, groups, progress, today, offset, limit + 1)
+    # With a category the candidates come off its index; without one, counting them scans every product.
+    few = query.origin is not None and query.category is not None
+    rows = _few(query, today, offset, limit + 1) if few else None
+    if rows is None:
+        groups = _rings(query, progress) if query.origin is not None else _by_name(query)
+        rows = _walk(query, groups, progress, today, offset, limit + 1)
     hits = [Hit(product, organisation, km) for product, organisation, km in rows[:limit]]
     _attach(hits, today)
     return Results(hits=hits, has_next=len(rows) > limit)
