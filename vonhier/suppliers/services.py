@@ -21,7 +21,7 @@ from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
 from ..extensions import db
-from ..geo.services import distance_sql, within_radius
+from ..geo.services import distance_sql, haversine_km, within_radius
 from ..organisations import services as organisations
 from ..organisations.models import Organisation, OrgKind
 from ..payments import services as payments
@@ -132,7 +132,7 @@ def _delivery_condition(delivery: tuple[str, ...]):
     return or_(*(columns[d].is_(True) for d in delivery))
 
 
-def _near_statement(query: SupplierQuery, radius_km: float | None, among: set[int] | None = None):
+def _near_statement(query: SupplierQuery, radius_km: float | None):
     """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
     filters (delivery options); km is the distance to the nearest of its sites and its address.
 
@@ -147,9 +147,6 @@ def _near_statement(query: SupplierQuery, radius_km: float | None, among: set[in
         site_where, site_km = literal(True), distance_sql(Site.latitude, Site.longitude, lat, lon)
         org_where = Organisation.latitude.is_not(None)
         org_km = distance_sql(Organisation.latitude, Organisation.longitude, lat, lon)
-    if among is not None:
-        site_where = and_(site_where, Site.organisation_id.in_(among))
-        org_where = and_(org_where, Organisation.id.in_(among))
     points = union_all(
         select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
             site_where, Site.archived_at.is_(None)
@@ -214,7 +211,8 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     return statement
 
 
-FEW_CANDIDATES = 2000  # at most this many matches anywhere: sorted by distance all at once
+FEW_CANDIDATES = 8000  # at most this many matches anywhere: sorted by distance all at once
+FEW_FROM_KM = 25  # … for a radius wider than this
 FIRST_RING_KM = 10  # the distance search looks this far first, then twice as far, … up to the radius
 FIRST_CHUNK = 32  # without an origin: suppliers (by name) whose products the first step reads
 MANY_SUPPLIERS = 400  # a larger group is read product-first (see _walk)
@@ -325,22 +323,33 @@ def _keys(query: SupplierQuery, today: date, supplier_filters: bool):
 
 
 def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tuple] | None:
-    """Like `_walk` with rings, when the filters leave at most FEW_CANDIDATES products anywhere: only
-    their suppliers' distances are computed (narrow filters over a wide radius would otherwise walk
-    every ring for a handful of matches). None when there are more."""
-    rows = db.session.execute(_keys(query, today, supplier_filters=True).limit(FEW_CANDIDATES + 1)).all()
+    """Like `_walk` with rings, when the filters leave at most FEW_CANDIDATES products anywhere: they
+    are read with their suppliers' points (address and sites) in one query and sorted by distance
+    here, so no distance is computed for a supplier without a match (narrow filters over a wide
+    radius would otherwise walk every ring for a handful of matches). None when there are more."""
+    statement = (
+        _keys(query, today, supplier_filters=True)
+        .add_columns(Organisation.latitude, Organisation.longitude, Site.latitude, Site.longitude)
+        .outerjoin(Site, and_(Site.organisation_id == Product.organisation_id, Site.archived_at.is_(None)))
+        .limit(FEW_CANDIDATES + 1)
+    )
+    rows = db.session.execute(statement).all()
     if len(rows) > FEW_CANDIDATES:
         return None
-    suppliers = {org_id for _, org_id, _, _ in rows}
-    km = (
-        dict(db.session.execute(_near_statement(query, query.radius_km, among=suppliers)).all())
-        if rows
-        else {}
-    )
+    products, points = {}, set()
+    for product_id, org_id, name, product_name, org_lat, org_lon, site_lat, site_lon in rows:
+        products[product_id] = (org_id, name, product_name)
+        points.update(((org_id, org_lat, org_lon), (org_id, site_lat, site_lon)))
+    km: dict[int, float] = {}
+    for org_id, point_lat, point_lon in points:
+        if point_lat is not None and point_lon is not None:
+            distance = haversine_km(query.origin.latitude, query.origin.longitude, point_lat, point_lon)
+            km[org_id] = min(distance, km.get(org_id, distance))
+    radius = query.radius_km
     found = sorted(
         (km[org_id], name, org_id, product_name, product_id, km[org_id])
-        for product_id, org_id, name, product_name in rows
-        if org_id in km
+        for product_id, (org_id, name, product_name) in products.items()
+        if org_id in km and (radius is None or km[org_id] <= radius)
     )
     return _objects(found[offset : offset + limit])
 
@@ -369,8 +378,13 @@ def search(user, query: SupplierQuery, limit: int | None = None, offset: int | N
     limit = query.page_size if limit is None else limit
     offset = (query.page - 1) * query.page_size if offset is None else offset
     progress = {"found": 0, "wanted": offset + limit + 1}
-    # With a category the candidates come off its index; without one, counting them scans every product.
-    few = query.origin is not None and query.category is not None
+    # With a category the candidates come off its index (without one, reading them scans every
+    # product); within FEW_FROM_KM the rings are cheaper than reading the whole category.
+    few = (
+        query.origin is not None
+        and query.category is not None
+        and (query.radius_km is None or query.radius_km > FEW_FROM_KM)
+    )
     rows = _few(query, today, offset, limit + 1) if few else None
     if rows is None:
         groups = _rings(query, progress) if query.origin is not None else _by_name(query)
