@@ -255,13 +255,14 @@ def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, mon
     assert pages(None) == expected_by_name
     assert pages(Origin(*BERLIN_MITTE), radius_km=300) == expected_near
     assert [n for n, _ in pages(origin, gmo_free=True)] == ["Bergkäse", "Quark", "Salami"]
-    # With a category, few candidates are sorted at once; more than FEW_CANDIDATES take the rings.
+    # With a category and a wide radius, only the matching suppliers' distances are computed; the
+    # rings give the same order.
     with app.app_context():
         dairy = db.session.scalar(select(Category).where(Category.slug == "dairy-cheese"))
-    sorted_at_once = pages(origin, category=dairy)
+    sorted_at_once = pages(origin, category=dairy, radius_km=300)
     assert [n for n, _ in sorted_at_once] == ["Bergkäse", "Quark"]
     with_text = pages(origin, category=dairy, radius_km=300, text="bergkäse")
     assert [n for n, _ in with_text] == ["Bergkäse"]
-    monkeypatch.setattr(services, "FEW_CANDIDATES", 0)
-    assert pages(origin, category=dairy) == sorted_at_once
+    monkeypatch.setattr(services, "FEW_FROM_KM", 10_000)
+    assert pages(origin, category=dairy, radius_km=300) == sorted_at_once
     assert pages(origin, category=dairy, radius_km=300, text="bergkäse") == with_text

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -21,7 +21,7 @@ from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
 from ..extensions import db
-from ..geo.services import distance_sql, haversine_km, within_radius
+from ..geo.services import distance_sql, within_radius
 from ..organisations import services as organisations
 from ..organisations.models import Organisation, OrgKind
 from ..payments import services as payments
@@ -211,8 +211,7 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     return statement
 
 
-FEW_CANDIDATES = 8000  # at most this many matches anywhere: sorted by distance all at once
-FEW_FROM_KM = 25  # … for a radius wider than this
+FEW_FROM_KM = 25  # with a category and a wider radius, only the matching suppliers' distances count
 FIRST_RING_KM = 10  # the distance search looks this far first, then twice as far, … up to the radius
 FIRST_CHUNK = 32  # without an origin: suppliers (by name) whose products the first step reads
 MANY_SUPPLIERS = 400  # a larger group is read product-first (see _walk)
@@ -322,36 +321,51 @@ def _keys(query: SupplierQuery, today: date, supplier_filters: bool):
     )
 
 
-def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tuple] | None:
-    """Like `_walk` with rings, when the filters leave at most FEW_CANDIDATES products anywhere: they
-    are read with their suppliers' points (address and sites) in one query and sorted by distance
-    here, so no distance is computed for a supplier without a match (narrow filters over a wide
-    radius would otherwise walk every ring for a handful of matches). None when there are more."""
+def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tuple]:
+    """Like `_walk` with rings, for the products of one category over a wide radius: distances are
+    computed only for the suppliers of matching products (the rings compute them for every supplier
+    in the ring, and narrow filters over a wide radius walk every ring for a handful of matches)."""
+    candidates = _keys(query, today, supplier_filters=True).cte("candidates")
+    suppliers = select(candidates.c.organisation_id)
+    lat, lon = query.origin.latitude, query.origin.longitude
+    points = union_all(
+        select(
+            Site.organisation_id.label("organisation_id"),
+            distance_sql(Site.latitude, Site.longitude, lat, lon).label("km"),
+        ).where(Site.organisation_id.in_(suppliers), Site.archived_at.is_(None)),
+        select(
+            Organisation.id.label("organisation_id"),
+            distance_sql(Organisation.latitude, Organisation.longitude, lat, lon).label("km"),
+        ).where(Organisation.id.in_(suppliers), Organisation.latitude.is_not(None)),
+    ).subquery("points")
+    near = (
+        select(points.c.organisation_id, func.min(points.c.km).label("km"))
+        .group_by(points.c.organisation_id)
+        .subquery("near")
+    )
     statement = (
-        _keys(query, today, supplier_filters=True)
-        .add_columns(Organisation.latitude, Organisation.longitude, Site.latitude, Site.longitude)
-        .outerjoin(Site, and_(Site.organisation_id == Product.organisation_id, Site.archived_at.is_(None)))
-        .limit(FEW_CANDIDATES + 1)
+        select(
+            near.c.km,
+            candidates.c.display_name,
+            candidates.c.organisation_id,
+            candidates.c.name_de,
+            candidates.c.id,
+            near.c.km,
+        )
+        .join(near, near.c.organisation_id == candidates.c.organisation_id)
+        .order_by(
+            near.c.km,
+            candidates.c.display_name,
+            candidates.c.organisation_id,
+            candidates.c.name_de,
+            candidates.c.id,
+        )
+        .offset(offset)
+        .limit(limit)
     )
-    rows = db.session.execute(statement).all()
-    if len(rows) > FEW_CANDIDATES:
-        return None
-    products, points = {}, set()
-    for product_id, org_id, name, product_name, org_lat, org_lon, site_lat, site_lon in rows:
-        products[product_id] = (org_id, name, product_name)
-        points.update(((org_id, org_lat, org_lon), (org_id, site_lat, site_lon)))
-    km: dict[int, float] = {}
-    for org_id, point_lat, point_lon in points:
-        if point_lat is not None and point_lon is not None:
-            distance = haversine_km(query.origin.latitude, query.origin.longitude, point_lat, point_lon)
-            km[org_id] = min(distance, km.get(org_id, distance))
-    radius = query.radius_km
-    found = sorted(
-        (km[org_id], name, org_id, product_name, product_id, km[org_id])
-        for product_id, (org_id, name, product_name) in products.items()
-        if org_id in km and (radius is None or km[org_id] <= radius)
-    )
-    return _objects(found[offset : offset + limit])
+    if query.radius_km is not None:
+        statement = statement.where(near.c.km <= query.radius_km)
+    return _objects([tuple(row) for row in db.session.execute(statement)])
 
 
 def _objects(page: list[tuple]) -> list[tuple]:
@@ -385,8 +399,9 @@ def search(user, query: SupplierQuery, limit: int | None = None, offset: int | N
         and query.category is not None
         and (query.radius_km is None or query.radius_km > FEW_FROM_KM)
     )
-    rows = _few(query, today, offset, limit + 1) if few else None
-    if rows is None:
+    if few:
+        rows = _few(query, today, offset, limit + 1)
+    else:
         groups = _rings(query, progress) if query.origin is not None else _by_name(query)
         rows = _walk(query, groups, progress, today, offset, limit + 1)
     hits = [Hit(product, organisation, km) for product, organisation, km in rows[:limit]]
