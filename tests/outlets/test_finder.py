@@ -220,6 +220,11 @@ def test_the_page_keeps_the_whole_query_in_its_links(app, client, network):
     assert "where=Eberswalde" in next_link and "radius=20" in next_link and "kind=market_stand" in next_link
     second = client.get(next_link).get_data(as_text=True)
     assert "Seite 2 von 2" in second and second.count('class="card result"') == 6
+    # A stale link beyond the last page leads to the last page, with the same query.
+    stale = client.get(next_link.replace("page=2", "page=7"))
+    assert stale.status_code == 302 and stale.headers["Location"] == next_link
+    nothing = client.get("/outlets/?where=Eberswalde&radius=5&kind=market_stand&q=xyzzy&page=3")
+    assert nothing.status_code == 200 and "Seite 3" not in nothing.get_data(as_text=True)
 
 
 def test_the_page_works_without_javascript_and_sets_no_cookie(client, network):

@@ -33,6 +33,9 @@ def finder():
         result = finding.search_outlets(finding.parse(request.args), locale=locale)
     except finding.FinderError as refused:
         error = refused.description
+    if result is not None and result.total and result.query.page > result.pages:
+        # A link to a page that no longer exists (fewer outlets now): the last page there is.
+        return redirect(url_for("outlets.finder", **result.query.args(page=result.pages)))
     return render_template(
         "outlets/finder.html",
         result=result,
