@@ -287,7 +287,7 @@ def test_the_csv_has_one_line_per_day_product_lot_and_language(app, scanned):
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
     eggs, cheese = str(scanned["eggs"]), str(scanned["cheese"])
     assert rows == [
-        ["day", "product id", "product name", "lot", "language", "scans"],
+        ["Tag", "Produktnummer", "Produkt", "Losnummer", "Sprache", "Scans"],
         [(today - timedelta(days=10)).isoformat(), eggs, "Landeier", "", "en", "3"],
         [(today - timedelta(days=1)).isoformat(), eggs, "Landeier", "L-7", "de", "9"],
         [today.isoformat(), eggs, "Landeier", "", "de", "17"],

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from vonhier.extensions import db
 from vonhier.suppliers.models import SupplierProfile
@@ -79,16 +80,20 @@ def test_csv_export_of_the_search(app, network):
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["product", "category", "organic_control_body"]
+    assert rows[0][:4] == ["Produkt", "Kategorie", "Öko-Kontrollstelle", "Ohne Gentechnik"]
     assert [r[0] for r in rows[1:]] == ["Bergkäse", "Quark", "Salami"]
     cheese = rows[1]
     assert (
         cheese[5] == "Milchhof Nord"
-        and cheese[10] == "pickup|own"
+        and cheese[3] == "ja"
+        and cheese[10] == "Abholung, Eigene Lieferung"
         and cheese[12] == "Etwa 80 kg Käse pro Woche"
     )
     assert cheese[14] == network.dairy_certificate and cheese[16].endswith(f"/suppliers/{network.dairy.id}")
-    assert 20 < float(cheese[9]) < 23  # Bernau from Berlin Mitte
+    assert re.fullmatch(r"2[0-2],\d", cheese[9])  # Bernau from Berlin Mitte, with a German decimal comma
+    english = network.client.get("/suppliers/export.csv?criteria=gmo_free&radius=100&lang=en")
+    rows = list(csv.reader(io.StringIO(english.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Product", "Category"] and rows[1][3] == "yes" and "." in rows[1][9]
 
 
 def test_csv_cells_are_not_formulas(app, network):

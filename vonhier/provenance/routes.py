@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask.cli import AppGroup
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.http import is_resource_modified
@@ -255,7 +256,7 @@ def print_urls():
 
 SCAN_PERIODS = (7, 30, 90, 365)
 DEFAULT_SCAN_PERIOD = 30
-SCAN_CSV_COLUMNS = ("day", "product id", "product name", "lot", "language", "scans")
+SCAN_CSV_COLUMNS = (_l("Day"), _l("Product number"), _l("Product"), _l("Lot"), _l("Language"), _l("Scans"))
 
 
 @dataclass
@@ -362,7 +363,7 @@ def scans_csv():
     buffer = io.StringIO()
     buffer.write("\ufeff")  # lets spreadsheet programs recognise UTF-8
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(SCAN_CSV_COLUMNS)
+    writer.writerow([str(column) for column in SCAN_CSV_COLUMNS])
     for day, product_id, name_de, name_en, lot, language, count in services.scan_rows(
         query.organisation.id, query.since, query.until, query.product_id
     ):

@@ -3,7 +3,6 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..catalogue import services as catalogue
@@ -18,16 +17,10 @@ from .forms import KNOWN_ARGS, InquiryForm, ReplyForm, SearchError, SupplierProf
 
 bp = Blueprint("suppliers", __name__)
 
-DELIVERY_LABELS = {
-    "pickup": _l("Pick-up"),
-    "own": _l("Own delivery"),
-    "partner": _l("Logistics partner"),
-}
-
 
 @bp.context_processor
 def _labels():
-    return {"delivery_labels": DELIVERY_LABELS, "status_of": certification.effective_status}
+    return {"delivery_labels": services.DELIVERY_LABELS, "status_of": certification.effective_status}
 
 
 def _user():

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager
@@ -31,6 +32,11 @@ from ..search import services as text_search
 from .models import InquiryMessage, InquiryRead, InquiryThread, ShortlistEntry, SupplierProfile
 
 DELIVERY_OPTIONS = ("pickup", "own", "partner")
+DELIVERY_LABELS = {
+    "pickup": _l("Pick-up"),
+    "own": _l("Own delivery"),
+    "partner": _l("Logistics partner"),
+}
 CRITERIA = ("organic", "gmo_free")
 SUPPLIER_KINDS = (OrgKind.PRODUCER, OrgKind.PROCESSOR)
 MAX_RADIUS_KM = 300
@@ -440,24 +446,25 @@ def _attach(hits: list[Hit], today: date) -> None:
         hit.profile = profiles.get(hit.organisation.id)
 
 
+# Headers and values in the reader's language, decimals as their spreadsheet reads them (`;`-separated).
 CSV_HEADER = (
-    "product",
-    "category",
-    "organic_control_body",
-    "gmo_free",
-    "husbandry_level",
-    "supplier",
-    "postcode",
-    "town",
-    "district",
-    "distance_km",
-    "delivery",
-    "delivery_radius_km",
-    "capacity_notes",
-    "min_order",
-    "certificate",
-    "valid_until",
-    "supplier_page",
+    _l("Product"),
+    _l("Category"),
+    _l("Organic control body"),
+    _l("GMO-free"),
+    _l("Haltungsform"),
+    _l("Supplier"),
+    _l("Postcode"),
+    _l("Town"),
+    _l("District"),
+    _l("Distance (km)"),
+    _l("Delivery"),
+    _l("Delivery radius (km)"),
+    _l("Capacity"),
+    _l("Minimum order"),
+    _l("Certificate"),
+    _l("Valid until"),
+    _l("Supplier page"),
 )
 
 
@@ -473,7 +480,7 @@ def export_csv(user, query: SupplierQuery, locale: str = "de") -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow([str(header) for header in CSV_HEADER])
     for hit in results.hits:
         product, organisation, profile = hit.product, hit.organisation, hit.profile
         writer.writerow(
@@ -481,14 +488,14 @@ def export_csv(user, query: SupplierQuery, locale: str = "de") -> str:
                 _cell(product.name(locale)),
                 _cell(product.category.name(locale)),
                 _cell(product.organic_control_body),
-                "yes" if product.gmo_free else "no",
+                str(_l("yes") if product.gmo_free else _l("no")),
                 product.husbandry_level or "",
                 _cell(organisation.display_name),
                 _cell(organisation.postcode),
                 _cell(organisation.town),
                 _cell(organisation.district),
-                "" if hit.distance_km is None else f"{hit.distance_km:.1f}",
-                "|".join(profile.delivery_options) if profile else "",
+                "" if hit.distance_km is None else format_decimal(hit.distance_km, "0.0", locale=locale),
+                ", ".join(str(DELIVERY_LABELS[d]) for d in profile.delivery_options) if profile else "",
                 (profile.delivery_radius_km or "") if profile else "",
                 _cell(profile.capacity_notes) if profile else "",
                 _cell(profile.min_order_note) if profile else "",
