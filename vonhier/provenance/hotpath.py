@@ -8,10 +8,12 @@ itself (bench/README.md). Every other request goes on to Flask unchanged; when a
 rendered first, the validators read here are handed over, so a first rendering still runs 5 queries.
 """
 
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import http_date, is_resource_modified, parse_accept_header, parse_cookie, quote_etag
 
@@ -49,6 +51,37 @@ def parse_lot(segment: str) -> str | None:
     if not lot or len(lot) > MAX_LOT or not all(ch.isalnum() or ch in "._-/ " for ch in lot):
         return None
     return lot
+
+
+class BadAddress(ValueError):
+    """A short-code address that cannot be read; the message is a translated sentence."""
+
+
+@dataclass(frozen=True)
+class Address:
+    """A product or lot address: a GTIN (`/01/…`) or a short code (`/p/…`), and perhaps a lot."""
+
+    gtin: str | None
+    code: str | None
+    lot: str | None
+    canonical: bool  # the form our QR codes hold (GTIN-14); other forms are redirected to it
+
+
+def parse_address(path: str) -> Address:
+    """Read `/01/{gtin}[/10/{lot}]` or `/p/{code}[/{lot}]` (percent-encoded as sent); raises
+    gs1.GS1Error or BadAddress. The view and the hot path read addresses only through this."""
+    if path.startswith("/01/"):
+        link = gs1.parse_path(path)
+        return Address(link.gtin, None, link.lot, canonical=gs1.path(link.gtin, link.lot) == path)
+    segments = path.split("/")  # "", "p", code[, lot]
+    if len(segments) > 4:
+        raise BadAddress(
+            _l("A lot number is one part of the address; a slash in it must be encoded as %%2F.")
+        )
+    lot = None
+    if len(segments) == 4 and (lot := parse_lot(segments[3])) is None:
+        raise BadAddress(_l("This is not a valid lot number."))
+    return Address(None, segments[2], lot, canonical=True)
 
 
 def wants_linkset(accept: MIMEAccept) -> bool:
@@ -149,18 +182,10 @@ def _plain(environ, cookies) -> bool:
 
 def _lookup(path: str, locale: str) -> services.Validators | None:
     """The validators of a canonical product or lot address; None for anything the view must answer."""
-    if path.startswith("/01/"):
-        try:
-            link = gs1.parse_path(path)
-        except gs1.GS1Error:
-            return None
-        if gs1.path(link.gtin, link.lot) != path:
-            return None
-        return services.validators(locale, gtin=link.gtin, lot=link.lot)
-    segments = path.split("/")  # "", "p", code[, lot]
-    if len(segments) > 4 or not services.is_code(segments[2]):
+    try:
+        address = parse_address(path)
+    except (gs1.GS1Error, BadAddress):
         return None
-    lot = None
-    if len(segments) == 4 and (lot := parse_lot(segments[3])) is None:
+    if not address.canonical or (address.code is not None and not services.is_code(address.code)):
         return None
-    return services.validators(locale, code=segments[2], lot=lot)
+    return services.validators(locale, gtin=address.gtin, code=address.code, lot=address.lot)

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import unquote
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
@@ -42,41 +43,28 @@ LINK_TYPES = ("gs1:pip", "gs1:certificationInfo", "gs1:defaultLink")
 
 
 @bp.get("/01/<path:rest>")
-def gs1_link(rest):
-    path, image = hotpath.split_image(hotpath.raw_path(request.environ))
-    try:
-        link = gs1.parse_path(path)
-    except gs1.GS1Error as error:
-        abort_with(400, str(error))
-    canonical = gs1.path(link.gtin, link.lot)
-    if path != canonical:
-        # GTIN-13 and other short forms: one address per product, so caches and statistics agree.
-        target = canonical + (f"/qr.{image}" if image else "")
-        query = request.query_string.decode("ascii", "replace")
-        return redirect(target + (f"?{query}" if query else ""), code=301)
-    found = hotpath.handed_over(request.environ) or services.validators(
-        str(get_locale()), gtin=link.gtin, lot=link.lot
-    )
-    if found is None:
-        abort_with(404, _("No product with the GTIN %(gtin)s is registered with VON HIER.", gtin=link.gtin))
-    return _answer(found, image)
-
-
 @bp.get("/p/<code>")
 @bp.get("/p/<code>/<path:rest>")
-def code_link(code, rest=None):
+def resolve(code=None, rest=None):
     path, image = hotpath.split_image(hotpath.raw_path(request.environ))
-    segments = path.split("/")  # "", "p", code[, lot]
-    if len(segments) > 4:
-        abort_with(400, _("A lot number is one part of the address; a slash in it must be encoded as %%2F."))
-    lot = None
-    if len(segments) == 4 and (lot := hotpath.parse_lot(segments[3])) is None:
-        abort_with(400, _("This is not a valid lot number."))
+    try:
+        address = hotpath.parse_address(path)
+    except (gs1.GS1Error, hotpath.BadAddress) as error:
+        abort_with(400, str(error))
+    if not address.canonical:
+        # GTIN-13 and other short forms: one address per product, so caches and statistics agree.
+        target = gs1.path(address.gtin, address.lot) + (f"/qr.{image}" if image else "")
+        query = request.query_string.decode("ascii", "replace")
+        return redirect(target + (f"?{query}" if query else ""), code=301)
     found = hotpath.handed_over(request.environ)
-    if found is None and services.is_code(code):
-        found = services.validators(str(get_locale()), code=code, lot=lot)
+    if found is None and (address.gtin is not None or services.is_code(address.code)):
+        found = services.validators(str(get_locale()), gtin=address.gtin, code=address.code, lot=address.lot)
+    if found is None and address.gtin is not None:
+        gtin = address.gtin
+        abort_with(404, _("No product with the GTIN %(gtin)s is registered with VON HIER.", gtin=gtin))
     if found is None:
-        abort_with(404, _("No product with the code %(code)s is registered with VON HIER.", code=code[:20]))
+        code = unquote(address.code)[:20]
+        abort_with(404, _("No product with the code %(code)s is registered with VON HIER.", code=code))
     return _answer(found, image)
 
 
