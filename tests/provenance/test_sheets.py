@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from tests import factories
 from vonhier.catalogue.models import Product, ProductStatus
+from vonhier.certification.models import Certificate, CertificateStatus
 from vonhier.extensions import db
 from vonhier.provenance import sheets
 from vonhier.provenance.models import ProductCode
@@ -337,3 +338,22 @@ def test_building_a_3x8_sheet_is_quick(app):
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0, elapsed  # measured about 0.04 s on one core
     assert len(data) < 60_000  # one rectangle per run of dark modules, compressed
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [
+        (CertificateStatus.ACTIVE, True),
+        (CertificateStatus.SUSPENDED, False),
+        (CertificateStatus.REVOKED, False),
+    ],
+)
+def test_the_home_page_offers_labels_only_where_the_certificate_is_printed(app, certified, status, offered):
+    with app.app_context():
+        db.session.execute(
+            update(Certificate).where(Certificate.id == certified.certificate_id).values(status=status)
+        )
+        db.session.commit()
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert certified.path in html  # the product is one of the examples either way
+    assert (f'href="/labels/{certified.product_id}"' in html) is offered

@@ -25,7 +25,6 @@ from werkzeug.http import is_resource_modified
 from .. import clock
 from ..catalogue import services as catalogue
 from ..catalogue.models import Batch, Product, ProductStatus
-from ..certification.models import CertificateStatus
 from ..errors import abort_with
 from ..extensions import db, limiter
 from ..organisations.models import Organisation
@@ -368,8 +367,6 @@ def scans_csv():
 # --- print sheets ---
 
 SHEET_SIZE = re.compile(r"\d{1,3}(?:[.,]\d)?")
-# A suspended, revoked or expired certificate's number is not printed on new labels.
-PRINTED_CERTIFICATES = (CertificateStatus.ACTIVE, CertificateStatus.REVIEW_NEEDED)
 SHEETS_CACHE = "public, max-age=300"
 
 
@@ -431,7 +428,7 @@ def label_sheet(product_id):
         name=page.product.name(str(get_locale())),
         short_url=re.sub(r"^https?://", "", url),
         certificate=_("Certificate %(number)s", number=page.certificate.number)
-        if page.certificate is not None and page.status in PRINTED_CERTIFICATES
+        if page.certificate is not None and page.status in services.PRINTED_CERTIFICATES
         else None,
     )
     etag = hashlib.sha256(

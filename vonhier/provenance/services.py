@@ -42,6 +42,8 @@ from .models import ProductCode, RenderedPage, ScanDay
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 10
 MAX_OUTLETS = 30  # on one product page; the finder lists them all
+# Certificates whose number (and the label's mark) is printed on new labels; not suspended, revoked, expired.
+PRINTED_CERTIFICATES = (CertificateStatus.ACTIVE, CertificateStatus.REVIEW_NEEDED)
 MAX_AGE = 60  # seconds a shared cache may keep a page; the certificate status is never older
 
 
@@ -145,7 +147,12 @@ def examples(limit: int = 4) -> list[dict]:
         ).limit(1)
     ).all()
     return [
-        {"product": product, "path": public_path(product.gtin, code), "status": status}
+        {
+            "product": product,
+            "path": public_path(product.gtin, code),
+            "status": status,
+            "printable": status in PRINTED_CERTIFICATES,
+        }
         for product, code, status in [*valid, *withdrawn]
     ]
 
