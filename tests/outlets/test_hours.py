@@ -130,9 +130,12 @@ def test_week_table_with_holidays_and_midnight():
 @pytest.mark.parametrize(
     ("text", "position", "part"),
     [
-        ("Mo-Fr 09:00-18:00; Sa 08:00-1300", 29, "1300"),
-        ("Mo-Fx 09:00-18:00", 4, "Fx"),
-        ("Mo-Fr 9 bis 18 Uhr", 7, "9 bis 18 Uh"),
+        ("Mo-Fr 09:00-18:00; Sa 08:00-1300", 29, "„08:00-1300“"),
+        ("Mo-Fx 09:00-18:00", 4, "„Mo-Fx“"),
+        ("Mo-Fr 9 bis 18 Uhr", 7, "„9“"),
+        # The whole word, not a fragment from where the parser stopped ("mstag 08:00-").
+        ("Mo-Fr 09:00-18:00, Samstag 08:00-13:00", 22, "„Samstag“"),
+        ("Mo-Fr 09:00-18:00 ,Sa 10:00-12:00", 19, "„,“"),
     ],
 )
 def test_malformed_hours_point_at_the_error(text, position, part):

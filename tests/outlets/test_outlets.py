@@ -102,7 +102,7 @@ def test_malformed_opening_hours_are_refused_with_the_place_of_the_error(app, cl
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "ab Zeichen 29" in page and "1300" in page
+    assert "(Zeichen 29)" in page and "„08:00-1300“" in page
     assert outlet_count(app) == 0
 
 

@@ -28,7 +28,7 @@ WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 LOOKAHEAD_DAYS = 14
 _PH = re.compile(r"\bPH\b")
 _POSITION = re.compile(r"-->\s*(\d+):(\d+)")
-_EXPECTED = re.compile(r"=\s*(.+)$", re.MULTILINE)
+_SEPARATORS = " ;,"
 
 
 class HoursError(ValueError):
@@ -60,13 +60,12 @@ def _explain(text: str, detail: str) -> HoursError:
     found = _POSITION.search(detail)
     column = int(found.group(2)) if found else 1
     column = min(max(column, 1), len(text) + 1)
-    part = text[column - 1 : column - 1 + 12]
-    if part:
+    if column <= len(text):
         message = _l(
-            "The opening hours cannot be read from character %(position)d on: “%(part)s”. "
+            "The opening hours cannot be read at “%(part)s” (character %(position)d). "
             "Write them like Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off.",
             position=column,
-            part=part,
+            part=_word_at(text, column - 1),
         )
     else:
         message = _l(
@@ -75,6 +74,17 @@ def _explain(text: str, detail: str) -> HoursError:
             end=text[-12:],
         )
     return HoursError(str(message), column)
+
+
+def _word_at(text: str, index: int) -> str:
+    """The whole word around the failing character ("Samstag", not "mstag 08:00-"), or that
+    character if it is a separator itself."""
+    start, end = index, index
+    while start > 0 and text[start - 1] not in _SEPARATORS:
+        start -= 1
+    while end < len(text) and text[end] not in _SEPARATORS:
+        end += 1
+    return text[start:end][:24] or text[index]
 
 
 @lru_cache(maxsize=2048)
