@@ -5,9 +5,7 @@ without touching the database, so its figures are the cost of gunicorn, Flask an
 request hooks. The product code has no such route; it exists only in this benchmark entry point.
 """
 
-from vonhier import create_app
-
-app = create_app()
+from wsgi import app
 
 
 def hello() -> str:

@@ -22,6 +22,7 @@ PostgreSQL server and dropped afterwards (also after an error or Ctrl-C).
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -325,6 +326,7 @@ def measure(args, places) -> dict:
 
 def run(url: str, args, places) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_SUPPRESS": True, "TESTING": True})
+    gc.freeze()  # as wsgi.py does for a served application
     with app.app_context():
         try:
             upgrade()
