@@ -8,8 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from vonhier.catalogue.models import Product
 from vonhier.certification import services
-from vonhier.certification.models import Application, AuditRecord, Certificate, Evidence
+from vonhier.certification.models import (
+    Application,
+    AuditRecord,
+    Certificate,
+    CertificateProduct,
+    CertificateStatus,
+    Evidence,
+)
 from vonhier.extensions import db
 
 from .conftest import signed_in
@@ -569,3 +577,47 @@ def test_audits_cannot_lie_in_the_future(app, scene):
         data={"audit_date": future, "mode": "on_site", "auditor": "P"},
     )
     assert response.status_code == 400
+
+
+def test_products_carry_the_end_of_their_current_certification(app, scene):
+    """`Product.certified_until` (what searches filter on) follows every decision, as the
+    certificates themselves say: the latest end of an active certificate naming the product."""
+
+    def derived_and_expected():
+        with app.app_context():
+            product = db.session.get(Product, scene.product_id)
+            active = db.session.scalars(
+                select(Certificate.valid_until)
+                .join(CertificateProduct, CertificateProduct.certificate_id == Certificate.id)
+                .where(CertificateProduct.product_id == product.id, Certificate.status == "active")
+            ).all()
+            return product.certified_until, max(active, default=None), product.updated_at
+
+    assert derived_and_expected()[:2] == (None, None)
+    first_id, _ = approved_certificate(app, scene)
+    derived, expected, changed_at = derived_and_expected()
+    assert derived == expected and derived > date.today()
+    client = scene.certifier_client
+    deadline = (date.today() + timedelta(days=30)).isoformat()
+    client.post(
+        f"/certification/certificates/{first_id}/suspend", data={"reason": "x", "remedy_until": deadline}
+    )
+    assert derived_and_expected() == (None, None, changed_at)  # a decision is not a product edit
+    client.post(f"/certification/certificates/{first_id}/reinstate", data={"reason": "ok"})
+    assert derived_and_expected()[0] == expected
+    # A renewal's certificate keeps the product certified when the first one is revoked.
+    assert scene.producer_client.post(f"/certification/certificates/{first_id}/renew").status_code == 302
+    with app.app_context():
+        renewal = db.session.scalar(
+            select(Application.id).where(Application.renews_certificate_id == first_id)
+        )
+    bring_to(scene, renewal, "approved")
+    client.post(f"/certification/certificates/{first_id}/revoke", data={"reason": "Betrug"})
+    derived, expected, _ = derived_and_expected()
+    assert derived is not None and derived == expected
+    # Any change of status through the session counts, also one made outside the services.
+    with app.app_context():
+        for certificate in db.session.scalars(select(Certificate)):
+            certificate.status = CertificateStatus.SUSPENDED
+        db.session.commit()
+    assert derived_and_expected()[:2] == (None, None)

@@ -171,6 +171,10 @@ class Product(db.Model):
     status: Mapped[ProductStatus] = mapped_column(
         enum_type(ProductStatus, "product_status"), default=ProductStatus.ACTIVE
     )
+    # Derived for searches: the end of the latest active certificate naming the product, so that
+    # "certified today" is a test on the row (`certified_until >= today`). Certification keeps it
+    # on every flush that issues a certificate or changes one's status (certification.services).
+    certified_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -6,7 +6,8 @@ import json
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, text, update
+from sqlalchemy import event, func, inspect, select, text, update
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden, NotFound
 
 from .. import mail
@@ -594,6 +595,48 @@ def effective_status(certificate: Certificate, today: date | None = None) -> Cer
     if certificate.status != CertificateStatus.REVOKED and certificate.valid_until < today:
         return CertificateStatus.EXPIRED
     return certificate.status
+
+
+def refresh_certified_until(connection, certificate_ids: set[int] | None = None) -> None:
+    """Recompute `Product.certified_until` for the products named on these certificates (on all
+    products without ids). The product's own change time stays: a decision is not a product edit."""
+    latest = (
+        select(func.max(Certificate.valid_until))
+        .join(CertificateProduct, CertificateProduct.certificate_id == Certificate.id)
+        .where(CertificateProduct.product_id == Product.id, Certificate.status == CertificateStatus.ACTIVE)
+        .scalar_subquery()
+    )
+    statement = update(Product).values(certified_until=latest, updated_at=Product.updated_at)
+    if certificate_ids is not None:
+        statement = statement.where(
+            Product.id.in_(
+                select(CertificateProduct.product_id).where(
+                    CertificateProduct.certificate_id.in_(certificate_ids)
+                )
+            )
+        )
+    connection.execute(statement)
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_certified_until(session: Session, flush_context) -> None:
+    """Whatever issued a certificate or changed its status, the products' derived date follows."""
+    changed = {obj.certificate_id for obj in session.new if isinstance(obj, CertificateProduct)}
+    changed |= {
+        obj.id
+        for obj in session.dirty
+        if isinstance(obj, Certificate)
+        and (
+            inspect(obj).attrs.status.history.has_changes()
+            or inspect(obj).attrs.valid_until.history.has_changes()
+        )
+    }
+    if not changed:
+        return
+    refresh_certified_until(session.connection(), changed)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Product):
+            session.expire(obj, ["certified_until"])
 
 
 def get_certificate_for_certifier(user, certificate_id: int) -> Certificate:

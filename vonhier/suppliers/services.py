@@ -113,22 +113,6 @@ class Results:
     has_next: bool = False
 
 
-def _currently_certified(today: date):
-    """Is the product (of the outer query) named on a certificate that is active today? The effective
-    status in SQL: active, and today within its validity (expiry by date is never stored late)."""
-    return (
-        select(CertificateProduct.id)
-        .join(Certificate, Certificate.id == CertificateProduct.certificate_id)
-        .where(
-            CertificateProduct.product_id == Product.id,
-            Certificate.status == CertificateStatus.ACTIVE,
-            Certificate.valid_from <= today,
-            Certificate.valid_until >= today,
-        )
-        .exists()
-    )
-
-
 def _delivery_condition(delivery: tuple[str, ...]):
     columns = {
         "pickup": SupplierProfile.delivers_pickup,
@@ -182,7 +166,7 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     statement = (
         select(Product, Organisation)
         .join(Organisation, Organisation.id == Product.organisation_id)
-        .where(Product.status == ProductStatus.ACTIVE, _currently_certified(today))
+        .where(Product.status == ProductStatus.ACTIVE, Product.certified_until >= today)
         .options(contains_eager(Product.organisation))
     )
     if supplier_filters:
@@ -283,9 +267,6 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
     found: list[tuple] = []
     progress["wanted"] = wanted
     for group in groups:
-        progress["found"] = len(found)
-        if not group:
-            continue
         if isinstance(group, dict):
             near = group["near"]
             rows = db.session.execute(
@@ -299,20 +280,20 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
                 (km, name, org_id, product_name, product_id, km)
                 for product_id, org_id, name, product_name, km in rows
             ]
-            if len(found) >= wanted:
-                break
-            continue
-        known = {org_id: (km, key) for org_id, km, key in group}
-        if len(known) <= MANY_SUPPLIERS:
-            rows = db.session.execute(keys.where(Product.organisation_id.in_(list(known)))).all()
-        else:
-            # Reached only when the filters are narrow: let them pick the rows (category index),
-            # rather than visiting every product of thousands of suppliers.
-            rows = [row for row in db.session.execute(keys) if row[1] in known]
-        found += sorted(
-            (*known[org_id][1], name, org_id, product_name, product_id, known[org_id][0])
-            for product_id, org_id, name, product_name in rows
-        )
+        elif group:
+            known = {org_id: (km, key) for org_id, km, key in group}
+            if len(known) <= MANY_SUPPLIERS:
+                rows = db.session.execute(keys.where(Product.organisation_id.in_(list(known)))).all()
+            else:
+                # Reached only when the filters are narrow: let them pick the rows (category index),
+                # rather than visiting every product of thousands of suppliers.
+                rows = [row for row in db.session.execute(keys) if row[1] in known]
+            found += sorted(
+                (*known[org_id][1], name, org_id, product_name, product_id, known[org_id][0])
+                for product_id, org_id, name, product_name in rows
+            )
+        # Before the next group is asked for: the rings size the next one by it.
+        progress["found"] = len(found)
         if len(found) >= wanted:
             break
     return _objects(found[offset:wanted])
