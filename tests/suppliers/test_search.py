@@ -10,6 +10,7 @@ from tests import factories
 from vonhier.catalogue.models import Category
 from vonhier.extensions import db
 from vonhier.geo.services import bounding_box, haversine_km
+from vonhier.suppliers.models import SupplierProfile
 
 from .conftest import BERLIN_MITTE, certify, product, signed_in, supplier
 
@@ -266,3 +267,41 @@ def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, mon
     monkeypatch.setattr(services, "FEW_FROM_KM", 10_000)
     assert pages(origin, category=dairy, radius_km=300) == sorted_at_once
     assert pages(origin, category=dairy, radius_km=300, text="bergkäse") == with_text
+
+
+def test_deliveries_count_only_within_the_suppliers_delivery_radius(app, network):
+    """The dairy delivers within 50 km; a retailer in Cottbus (~115 km) may only pick up."""
+    user = factories.user(app)
+    factories.organisation(app, owner_id=user.id, kinds=("retailer",), latitude=51.756, longitude=14.333)
+    client = signed_in(app, user)
+    # Every way the search runs: rings without a category, the category's candidates, wide or not.
+    for query in (
+        "delivery=own",
+        "delivery=own&category=dairy-cheese",
+        "delivery=own&category=dairy-cheese&radius=150",
+    ):
+        assert names(client, query) == [], query
+    assert set(names(client, "delivery=own&delivery=pickup")) == {"Bergkäse", "Quark"}  # pick-up has no limit
+    page = client.get("/suppliers/?category=dairy-cheese").get_data(as_text=True)
+    assert "Lieferung: Abholung; Lieferung nur im Umkreis von 50 km" in page
+    rows = client.get("/suppliers/export.csv?category=dairy-cheese").get_data(as_text=True).splitlines()
+    assert all(";Abholung;50;" in row for row in rows[1:]) and len(rows) == 3
+    # Within the radius (Berlin Mitte, ~20 km) own delivery is offered and shown.
+    assert set(names(network.client, "delivery=own&category=dairy-cheese&radius=150")) == {
+        "Bergkäse",
+        "Quark",
+    }
+    assert "Lieferung: Abholung, Eigene Lieferung</p>" in network.client.get("/suppliers/").get_data(
+        as_text=True
+    )
+    # Without a radius given, own delivery has no stated limit.
+    with app.app_context():
+        db.session.get(SupplierProfile, network.dairy.id).delivery_radius_km = None
+        db.session.commit()
+    assert set(names(client, "delivery=own")) == {"Bergkäse", "Quark"}
+    # A logistics partner's delivery has the same limit: Zossen's vegetables, ~34 km from Mitte.
+    assert names(network.client, "delivery=partner") == ["Möhren"]
+    with app.app_context():
+        db.session.get(SupplierProfile, network.veg.id).delivery_radius_km = 30
+        db.session.commit()
+    assert names(network.client, "delivery=partner") == []

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, and_, event, or_
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..clock import utcnow
@@ -45,6 +45,23 @@ class SupplierProfile(db.Model):
             )
             if offered
         ]
+
+    def options_for(self, km: float | None) -> list[str]:
+        """The options open to a buyer `km` away (distance unknown: all of them). Deliveries, own or
+        through a partner, reach as far as the delivery radius, where one is given; pick-up always."""
+        reaches = km is None or self.delivery_radius_km is None or km <= self.delivery_radius_km
+        return [option for option in self.delivery_options if option == "pickup" or reaches]
+
+    @classmethod
+    def offers(cls, options: tuple[str, ...], km=None):
+        """SQL for `options_for`: offers any of these options to a buyer `km` (an SQL expression) away."""
+        reaches = True if km is None else or_(cls.delivery_radius_km.is_(None), cls.delivery_radius_km >= km)
+        conditions = {
+            "pickup": cls.delivers_pickup.is_(True),
+            "own": and_(cls.delivers_own.is_(True), reaches),
+            "partner": and_(cls.delivers_partner.is_(True), reaches),
+        }
+        return or_(*(conditions[option] for option in options))
 
 
 class ShortlistEntry(db.Model):

@@ -105,21 +105,13 @@ class Hit:
     distance_km: float | None
     certificate: Certificate | None = None
     profile: SupplierProfile | None = None
+    delivery: list[str] = field(default_factory=list)  # the options open to this retailer
 
 
 @dataclass
 class Results:
     hits: list[Hit] = field(default_factory=list)
     has_next: bool = False
-
-
-def _delivery_condition(delivery: tuple[str, ...]):
-    columns = {
-        "pickup": SupplierProfile.delivers_pickup,
-        "own": SupplierProfile.delivers_own,
-        "partner": SupplierProfile.delivers_partner,
-    }
-    return or_(*(columns[d].is_(True) for d in delivery))
 
 
 def _near_statement(query: SupplierQuery, radius_km: float | None):
@@ -143,17 +135,21 @@ def _near_statement(query: SupplierQuery, radius_km: float | None):
         ),
         select(Organisation.id.label("organisation_id"), org_km.label("km")).where(org_where),
     ).subquery("points")
-    statement = (
+    nearest = (
         select(points.c.organisation_id, func.min(points.c.km).label("km"))
         .where(points.c.organisation_id.in_(payments.licensed_organisations()))
         .group_by(points.c.organisation_id)
-        .order_by("km", points.c.organisation_id)
     )
-    if query.delivery:
-        statement = statement.join(
-            SupplierProfile, SupplierProfile.organisation_id == points.c.organisation_id
-        ).where(_delivery_condition(query.delivery))
-    return statement
+    if not query.delivery:
+        return nearest.order_by("km", points.c.organisation_id)
+    # Own delivery counts only within the supplier's delivery radius: of the nearest point's distance.
+    nearest = nearest.subquery("nearest")
+    return (
+        select(nearest.c.organisation_id, nearest.c.km)
+        .join(SupplierProfile, SupplierProfile.organisation_id == nearest.c.organisation_id)
+        .where(SupplierProfile.offers(query.delivery, nearest.c.km))
+        .order_by(nearest.c.km, nearest.c.organisation_id)
+    )
 
 
 def _supplier_distances(query: SupplierQuery, radius_km: float | None):
@@ -188,7 +184,7 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     if (query.delivery and supplier_filters) or text:
         statement = statement.outerjoin(SupplierProfile, SupplierProfile.organisation_id == Organisation.id)
     if query.delivery and supplier_filters:
-        statement = statement.where(_delivery_condition(query.delivery))
+        statement = statement.where(SupplierProfile.offers(query.delivery))
     if text:
         # The German-aware search of products and producers that the consumer finder uses ("Käse"
         # finds "Ziegenkäse"), or the supplier's own capacity notes.
@@ -244,7 +240,7 @@ def _by_name(query: SupplierQuery):
     )
     if query.delivery:
         statement = statement.join(SupplierProfile, SupplierProfile.organisation_id == Organisation.id).where(
-            _delivery_condition(query.delivery)
+            SupplierProfile.offers(query.delivery)
         )
     suppliers = db.session.execute(statement).all()
     start, size = 0, FIRST_CHUNK
@@ -352,6 +348,10 @@ def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tup
     )
     if query.radius_km is not None:
         statement = statement.where(near.c.km <= query.radius_km)
+    if query.delivery:  # the candidates passed without distances: now whether own delivery reaches
+        statement = statement.join(
+            SupplierProfile, SupplierProfile.organisation_id == near.c.organisation_id
+        ).where(SupplierProfile.offers(query.delivery, near.c.km))
     return _objects([tuple(row) for row in db.session.execute(statement)])
 
 
@@ -425,6 +425,7 @@ def _attach(hits: list[Hit], today: date) -> None:
     for hit in hits:
         hit.certificate = certificates.get(hit.product.id)
         hit.profile = profiles.get(hit.organisation.id)
+        hit.delivery = hit.profile.options_for(hit.distance_km) if hit.profile else []
 
 
 # Headers and values in the reader's language, decimals as their spreadsheet reads them (`;`-separated).
@@ -476,7 +477,7 @@ def export_csv(user, query: SupplierQuery, locale: str = "de") -> str:
                 _cell(organisation.town),
                 _cell(organisation.district),
                 "" if hit.distance_km is None else format_decimal(hit.distance_km, "0.0", locale=locale),
-                ", ".join(str(DELIVERY_LABELS[d]) for d in profile.delivery_options) if profile else "",
+                ", ".join(str(DELIVERY_LABELS[d]) for d in hit.delivery),
                 (profile.delivery_radius_km or "") if profile else "",
                 _cell(profile.capacity_notes) if profile else "",
                 _cell(profile.min_order_note) if profile else "",
