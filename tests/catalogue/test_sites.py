@@ -38,6 +38,24 @@ def test_create_site_by_map_pin(app, client, login_as):
     assert "in der Region" in client.get("/catalogue/sites").get_data(as_text=True)
 
 
+def test_a_pin_far_from_its_town_is_saved_with_a_warning(app, client, login_as):
+    login_as("owner")
+    # Prenzlau's address with a pin in Cottbus (~176 km): saved, since villages missing from the
+    # gazetteer must stay possible, but the owner is asked to check.
+    far = {**SITE, "latitude": "51.756", "longitude": "14.333"}
+    page = client.post("/catalogue/sites/new", data=far, follow_redirects=True).get_data(as_text=True)
+    assert (
+        "flash-warning" in page
+        and "Bitte prüfen Sie den Ort: Die Stecknadel liegt 176 km von Prenzlau entfernt." in page
+    )
+    # A pin in the town, or a town the gazetteer does not know: no warning.
+    for town, lat, lon in (("Prenzlau", "53.30", "13.90"), ("Kleinkleckersdorf", "51.756", "14.333")):
+        data = {**SITE, "name": town, "town": town, "latitude": lat, "longitude": lon}
+        page = client.post("/catalogue/sites/new", data=data, follow_redirects=True).get_data(as_text=True)
+        assert "gespeichert" in page and "flash-warning" not in page, town
+    assert site_count(app) == 3
+
+
 def test_create_site_by_town_name(app, client, login_as):
     login_as("owner")
     response = client.post(

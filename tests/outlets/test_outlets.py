@@ -95,6 +95,16 @@ def test_outlet_by_town_name_in_berlin_gets_berlin_holidays(app, client, login_a
         assert db.session.scalar(select(Outlet.state)) == "BE"
 
 
+def test_an_outlet_pinned_far_from_its_town_is_saved_with_a_warning(app, client, login_as):
+    login_as("owner")
+    far = {**OUTLET, "town": "Eberswalde", "postcode": "16225"}  # the pin is Prenzlau's, ~54 km away
+    page = client.post("/outlets/new", data=far, follow_redirects=True).get_data(as_text=True)
+    assert "gespeichert" in page and "Die Stecknadel liegt 54 km von Eberswalde entfernt." in page
+    page = client.post("/outlets/new", data=OUTLET, follow_redirects=True).get_data(as_text=True)
+    assert "gespeichert" in page and "flash-warning" not in page
+    assert outlet_count(app) == 2
+
+
 def test_malformed_opening_hours_are_refused_with_the_place_of_the_error(app, client, login_as):
     login_as("owner")
     response = client.post(

@@ -94,6 +94,8 @@ def _save_site(site):
                 _("The site “%(name)s” has been saved. It lies %(where)s.", name=site.name, where=where),
                 "success",
             )
+            if warning := services.location_warning(site):
+                flash(warning, "warning")
             return redirect(url_for("catalogue.sites"))
     return _site_form_page(form, site)
 

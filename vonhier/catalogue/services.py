@@ -16,7 +16,7 @@ from ..accounts.services import external_url
 from ..clock import utcnow
 from ..extensions import db
 from ..geo import gazetteer
-from ..geo.services import in_default_region
+from ..geo.services import haversine_km, in_default_region
 from ..organisations.models import Organisation
 from ..organisations.services import require_member
 from ..permissions import SYSTEM, MemberRole
@@ -132,6 +132,28 @@ def resolve_location(data: dict) -> Location:
         found, _km = gazetteer.nearest(lat, lon)
     state = found.state if found is not None and found.country == "DE" else ""
     return Location(lat, lon, in_default_region(lat, lon), state)
+
+
+PIN_NEAR_TOWN_KM = 30  # Berlin reaches about 25 km from its centre point in the gazetteer
+
+
+def location_warning(place) -> str | None:
+    """A translated warning when a site's or outlet's pin lies far from every known place called
+    like its town: a typo in either would put it in the wrong spot on every map. Only a warning,
+    because the gazetteer lacks many villages (a "Neuendorf" may be found only far away)."""
+    places = gazetteer.lookup(place.town, country=place.country or None, limit=50) if place.town else []
+    if not places:
+        return None
+    km = min(haversine_km(place.latitude, place.longitude, p.latitude, p.longitude) for p in places)
+    if km <= PIN_NEAR_TOWN_KM:
+        return None
+    return str(
+        _l(
+            "Please check the location: the pin lies %(km)s km from %(town)s.",
+            km=format_decimal(round(km)),
+            town=place.town,
+        )
+    )
 
 
 def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site:

@@ -109,6 +109,8 @@ def _save(organisation_id, outlet):
             else:
                 db.session.commit()
                 flash(_("The outlet “%(name)s” has been saved.", name=saved.name), "success")
+                if warning := catalogue.location_warning(saved):
+                    flash(warning, "warning")
                 return redirect(url_for("outlets.manage"))
     status = 400 if request.method == "POST" else 200
     week = services.opening_week(outlet, locale=str(get_locale())) if outlet else []
