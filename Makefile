@@ -28,7 +28,7 @@ compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --use-fuzzy -d $(TRANSLATIONS)
 
 # Front-end libraries come from the npm registry (package-lock.json pins them) and are served from
-# static/vendor/, never from a CDN.
+# static/vendor/, never from a CDN; so does the PDFs' font (DejaVu Sans: every name prints as written).
 $(VENDOR)/.built: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster
@@ -38,6 +38,9 @@ $(VENDOR)/.built: package.json package-lock.json
 	   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
 	   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
 	   node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/markercluster/
+	mkdir -p $(VENDOR)/fonts
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf \
+	   node_modules/dejavu-fonts-ttf/LICENSE $(VENDOR)/fonts/
 	touch $@
 
 vendor: $(VENDOR)/.built

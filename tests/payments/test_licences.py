@@ -283,4 +283,4 @@ def test_invoice_pdf_prints_any_name(app, owner):
         db.session.commit()
     with signed_in(app, owner).get(f"/licence/invoices/{invoice_id}.pdf") as response:
         assert response.status_code == 200
-        assert 'Hofladen "Zur Linde" - Lukasz & Söhne GmbH' in pdf_text(response.data)
+        assert "Hofladen „Zur Linde“ – Łukasz & Söhne GmbH" in pdf_text(response.data)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from fpdf import FPDF
 
-from ..payments.invoice_pdf import _text as latin1  # the core font covers Latin-1 only
+from .. import fonts
 from . import qr
 
 A4 = (210.0, 297.0)
@@ -25,7 +25,7 @@ TEXT_MIN = 24.0  # narrowest text column: the largest code leaves at least this 
 MARK = "VON HIER"
 PT = 25.4 / 72  # one typographic point in millimetres
 LINE = 1.18  # line height as a multiple of the font size
-ASCENT = 0.75  # Helvetica's cap height and a little, as a share of the font size
+ASCENT = 0.75  # DejaVu Sans' cap height (0.73) and a little, as a share of the font size
 
 
 @dataclass(frozen=True)
@@ -138,9 +138,10 @@ def build(label: Label, layout: Layout, size: float) -> bytes:
     runs = _runs(matrix)
 
     pdf = FPDF(unit="mm", format=A4)
+    fonts.register(pdf)
     pdf.set_margins(0, 0, 0)
     pdf.set_auto_page_break(False)
-    pdf.set_title(latin1(f"{MARK}: {label.name}"))
+    pdf.set_title(fonts.printable(f"{MARK}: {label.name}"))
     pdf.set_creator("VON HIER")
     pdf.add_page()
     pdf.set_fill_color(0, 0, 0)
@@ -157,7 +158,7 @@ def build(label: Label, layout: Layout, size: float) -> bytes:
             pdf.rect(code_x + c * module, code_y + r * module, length * module, module, style="F")
         line_y = y + (layout.height - block) / 2
         for style, points, text, height in lines:
-            pdf.set_font("Helvetica", style=style, size=points)
+            pdf.set_font(fonts.FAMILY, style=style, size=points)
             pdf.text(x + text_left, line_y + ASCENT * points * PT, text)
             line_y += height
     return bytes(pdf.output())
@@ -186,15 +187,15 @@ def _lines(pdf: FPDF, label: Label, column: float, scale: float, name_lines: int
 
     mark, name, small = 11 * scale, 8 * scale, 6 * scale
     if label.certificate:  # the label's name is a promise: printed only with a certificate in force
-        pdf.set_font("Helvetica", style="B", size=mark)
+        pdf.set_font(fonts.FAMILY, style="B", size=mark)
         add("B", mark, [MARK], 0.6 * scale)
-    pdf.set_font("Helvetica", style="B", size=name)
-    add("B", name, _wrap(pdf, latin1(label.name).split(), column, name_lines, " "), 0.6 * scale)
+    pdf.set_font(fonts.FAMILY, style="B", size=name)
+    add("B", name, _wrap(pdf, fonts.printable(label.name).split(), column, name_lines, " "), 0.6 * scale)
     if label.certificate:
-        pdf.set_font("Helvetica", size=small)
-        add("", small, _wrap(pdf, latin1(label.certificate).split(), column, 2, " "), 0.4 * scale)
-    pdf.set_font("Helvetica", size=small)
-    add("", small, _wrap(pdf, _url_parts(latin1(label.short_url)), column, 12, ""))
+        pdf.set_font(fonts.FAMILY, size=small)
+        add("", small, _wrap(pdf, fonts.printable(label.certificate).split(), column, 2, " "), 0.4 * scale)
+    pdf.set_font(fonts.FAMILY, size=small)
+    add("", small, _wrap(pdf, _url_parts(fonts.printable(label.short_url)), column, 12, ""))
     return lines
 
 
