@@ -21,6 +21,7 @@ from ..catalogue.models import Category, Product, ProductStatus, ProductVersion
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
+from ..database import german
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from ..outlets.models import Outlet, outlet_categories, outlet_products
@@ -128,7 +129,7 @@ def organisations_statement(kind: str | None = None, district: str = ""):
     statement = (
         select(Organisation)
         .where(Organisation.id.in_(payments.licensed_organisations()))
-        .order_by(Organisation.display_name, Organisation.id)
+        .order_by(german(Organisation.display_name), Organisation.id)
     )
     if kind:
         statement = statement.where(
@@ -159,7 +160,7 @@ def outlets_statement(
     statement = (
         select(Outlet)
         .where(Outlet.archived_at.is_(None))
-        .order_by(Outlet.name, Outlet.id)
+        .order_by(german(Outlet.name), Outlet.id)
         .options(
             selectinload(Outlet.organisation),
             selectinload(Outlet.products),

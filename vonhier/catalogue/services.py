@@ -14,6 +14,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from .. import mail, media
 from ..accounts.services import external_url
 from ..clock import utcnow
+from ..database import german
 from ..extensions import db
 from ..geo import gazetteer
 from ..geo.services import haversine_km, in_default_region
@@ -61,7 +62,9 @@ class CatalogueError(Exception):
 
 
 def sites_of(organisation_id: int, include_archived: bool = False) -> list[Site]:
-    statement = select(Site).where(Site.organisation_id == organisation_id).order_by(Site.name)
+    statement = (
+        select(Site).where(Site.organisation_id == organisation_id).order_by(german(Site.name), Site.id)
+    )
     if not include_archived:
         statement = statement.where(Site.archived_at.is_(None))
     return db.session.scalars(statement).all()
@@ -195,7 +198,7 @@ def origin_choices(organisation_id: int) -> tuple[list[Site], list[Site]]:
         select(Site)
         .join(Site.organisation)
         .where(Site.archived_at.is_(None))
-        .order_by(Organisation.display_name, Site.name)
+        .order_by(german(Organisation.display_name), german(Site.name), Site.id)
     )
     for site in db.session.scalars(statement):
         (own if site.organisation_id == organisation_id else others).append(site)
@@ -210,7 +213,11 @@ def categories() -> list[Category]:
 
 
 def products_of(organisation_id: int, status: ProductStatus | None = ProductStatus.ACTIVE) -> list[Product]:
-    statement = select(Product).where(Product.organisation_id == organisation_id).order_by(Product.name_de)
+    statement = (
+        select(Product)
+        .where(Product.organisation_id == organisation_id)
+        .order_by(german(Product.name_de), Product.id)
+    )
     if status:
         statement = statement.where(Product.status == status)
     return db.session.scalars(statement).all()

@@ -16,6 +16,7 @@ from ..accounts.services import external_url
 from ..catalogue.models import Product, ProductVersion
 from ..catalogue.services import version_recorded
 from ..clock import utcnow
+from ..database import german
 from ..extensions import db
 from ..organisations.models import Organisation, OrgKind
 from ..organisations.services import membership
@@ -855,7 +856,7 @@ def register_statement(query: str = "", category_id: int | None = None, district
         .join(CertificateProduct.certificate)
         .join(CertificateProduct.product)
         .join(Certificate.organisation)
-        .order_by(Organisation.display_name, Product.name_de)
+        .order_by(german(Organisation.display_name), german(Product.name_de))
     )
     statement = statement.where(Certificate.organisation_id.in_(payments.licensed_organisations()))
     # A product certified again (renewal) appears once, with its newest certificate.

@@ -10,6 +10,7 @@ from .. import mail
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..clock import utcnow
+from ..database import german
 from ..extensions import db
 from ..permissions import SYSTEM, MemberRole, Role
 from .models import Invitation, Membership, Organisation, OrgKind
@@ -108,7 +109,7 @@ def update(user: User, organisation: Organisation, data: dict, kinds) -> None:
 
 
 def search(query: str = "", kind=None, limit: int = 50, offset: int = 0):
-    statement = select(Organisation).order_by(Organisation.display_name)
+    statement = select(Organisation).order_by(german(Organisation.display_name), Organisation.id)
     if query := query.strip().lower():
         statement = statement.where(
             or_(

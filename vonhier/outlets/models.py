@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, SmallInteger,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import enum_type
+from ..database import enum_type, german
 from ..extensions import db
 
 
@@ -37,6 +37,12 @@ outlet_categories = Table(
     Column("outlet_id", ForeignKey("outlets.id", ondelete="CASCADE"), primary_key=True),
     Column("category_id", ForeignKey("categories.id"), primary_key=True, index=True),
 )
+
+
+def _by_product_name():
+    from ..catalogue.models import Product  # called when the mappers are configured: all are known
+
+    return german(Product.name_de)
 
 
 class Outlet(db.Model):
@@ -79,7 +85,7 @@ class Outlet(db.Model):
 
     organisation: Mapped["Organisation"] = relationship()  # noqa: F821
     products: Mapped[list["Product"]] = relationship(  # noqa: F821
-        secondary=outlet_products, order_by="Product.name_de"
+        secondary=outlet_products, order_by=_by_product_name
     )
     categories: Mapped[list["Category"]] = relationship(  # noqa: F821
         secondary=outlet_categories, order_by="Category.position"

@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 from .. import clock, labels, media
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus
+from ..database import german, german_key
 from ..extensions import db
 from ..organisations.services import require_member
 from ..provenance.models import ProductCode
@@ -34,7 +35,11 @@ class OutletError(Exception):
 
 
 def outlets_of(organisation_id: int, include_archived: bool = False) -> list[Outlet]:
-    statement = select(Outlet).where(Outlet.organisation_id == organisation_id).order_by(Outlet.name)
+    statement = (
+        select(Outlet)
+        .where(Outlet.organisation_id == organisation_id)
+        .order_by(german(Outlet.name), Outlet.id)
+    )
     if not include_archived:
         statement = statement.where(Outlet.archived_at.is_(None))
     return db.session.scalars(statement).all()
@@ -131,7 +136,7 @@ def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -
     outlet.delivery_radius_km = data.get("delivery_radius_km") if kind == OutletKind.DELIVERY else None
     outlet.latitude, outlet.longitude = location.latitude, location.longitude
     outlet.in_region, outlet.state = location.in_region, location.state
-    outlet.products = sorted(products, key=lambda p: p.name_de)
+    outlet.products = sorted(products, key=lambda p: german_key(p.name_de))
     outlet.categories = sorted(categories, key=lambda c: c.position)
     db.session.flush()
     search.index("outlet", outlet.id, outlet_texts(outlet))

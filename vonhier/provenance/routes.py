@@ -25,6 +25,7 @@ from werkzeug.http import is_resource_modified
 from .. import clock
 from ..catalogue import services as catalogue
 from ..catalogue.models import Batch, Product, ProductStatus
+from ..database import german_key
 from ..errors import abort_with
 from ..extensions import db, limiter
 from ..organisations.models import Organisation
@@ -318,7 +319,7 @@ def scans():
     )
     rows = sorted(
         ({"product": p, "languages": by_product.get(p.id, Counter())} for p in shown),
-        key=lambda row: (-row["languages"].total(), row["product"].name(locale).casefold()),
+        key=lambda row: (-row["languages"].total(), german_key(row["product"].name(locale))),
     )
     return render_template(
         "provenance/scans.html",

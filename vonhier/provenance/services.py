@@ -29,7 +29,7 @@ from ..certification import rules
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import berlin_now, utcnow
-from ..database import Prepared
+from ..database import Prepared, german
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..outlets.models import Outlet, outlet_products
@@ -505,7 +505,7 @@ def where_to_buy(product_id: int) -> list[Outlet]:
         select(Outlet)
         .join(outlet_products, outlet_products.c.outlet_id == Outlet.id)
         .where(outlet_products.c.product_id == product_id, Outlet.archived_at.is_(None))
-        .order_by(Outlet.town, Outlet.name)
+        .order_by(german(Outlet.town), german(Outlet.name), Outlet.id)
         .limit(MAX_OUTLETS)
     ).all()
 
@@ -649,7 +649,7 @@ def scan_counts(organisation_id: int, since: date, until: date, product_id: int 
         .join(Product, Product.id == ScanDay.product_id)
         .where(Product.organisation_id == organisation_id, ScanDay.day.between(since, until))
         .group_by(ScanDay.day, ScanDay.product_id, Product.name_de)
-        .order_by(ScanDay.day, Product.name_de)
+        .order_by(ScanDay.day, german(Product.name_de))
     )
     if product_id is not None:
         statement = statement.where(ScanDay.product_id == product_id)
@@ -681,5 +681,7 @@ def scan_rows(organisation_id: int, since: date, until: date, product_id: int | 
     statement = select(ScanDay.day, ScanDay.product_id, *names, ScanDay.lot, ScanDay.language, ScanDay.count)
     statement = _organisation_scans(statement, organisation_id, since, until, product_id)
     return db.session.execute(
-        statement.order_by(ScanDay.day, Product.name_de, ScanDay.product_id, ScanDay.lot, ScanDay.language)
+        statement.order_by(
+            ScanDay.day, german(Product.name_de), ScanDay.product_id, ScanDay.lot, ScanDay.language
+        )
     ).all()

@@ -21,6 +21,7 @@ from ..accounts.services import external_url
 from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
+from ..database import german
 from ..extensions import db
 from ..geo.services import distance_sql, within_radius
 from ..organisations import services as organisations
@@ -67,7 +68,7 @@ def retailer_sites(retailer: Organisation) -> list[Site]:
     return db.session.scalars(
         select(Site)
         .where(Site.organisation_id == retailer.id, Site.archived_at.is_(None))
-        .order_by(Site.name, Site.id)
+        .order_by(german(Site.name), Site.id)
     ).all()
 
 
@@ -516,7 +517,7 @@ def certified_products(organisation: Organisation) -> list[tuple[Product, Certif
             Certificate.valid_from <= today,
             Certificate.valid_until >= today,
         )
-        .order_by(Product.name_de, Certificate.valid_until)
+        .order_by(german(Product.name_de), Product.id, Certificate.valid_until)
     ).all()
     newest = {}
     for product, certificate in rows:
@@ -577,7 +578,7 @@ def shortlist(user) -> list[ShortlistEntry]:
         select(ShortlistEntry)
         .join(ShortlistEntry.supplier)
         .where(ShortlistEntry.retailer_id == retailer.id)
-        .order_by(Organisation.display_name)
+        .order_by(german(Organisation.display_name), Organisation.id)
     ).all()
 
 
