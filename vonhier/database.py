@@ -4,6 +4,7 @@ import enum
 import sqlite3
 import unicodedata
 from collections import namedtuple
+from functools import lru_cache
 
 from sqlalchemy import CheckConstraint, Column, Enum, MetaData, String, Table, event, func
 from sqlalchemy.engine import Engine
@@ -70,7 +71,7 @@ _BASE_LETTERS = str.maketrans({"ß": "ss", "ł": "l", "ø": "o", "đ": "d", "æ"
 def german_key(text: str) -> str:
     """A string whose plain order is German dictionary order (DIN 5007-1), the order of PostgreSQL's
     ICU collation "de-x-icu": base letters first (Ä with A, ß as ss, Ł with L), then accents, then
-    lower case before upper case. For sorting in Python and, as `german()`, in SQLite."""
+    lower case before upper case. For sorting in Python and, through `german()`, in SQLite."""
     if text.isascii():  # most names: nothing to decompose
         lower = text.lower()
         return f"{lower}\x00{lower}\x00{text.swapcase()}"
@@ -82,7 +83,9 @@ def german_key(text: str) -> str:
 
 class german(FunctionElement):
     """`ORDER BY german(column)`: names in German dictionary order on either database, where a plain
-    ORDER BY puts "Äpfel" after "Zwiebeln" (SQLite, PostgreSQL with the C collation)."""
+    ORDER BY puts "Äpfel" after "Zwiebeln" (SQLite, PostgreSQL with the C collation). A collation, so
+    that a name that only breaks ties of an earlier sort key (the supplier search's distance) costs
+    a comparison only on those ties."""
 
     type = String()
     inherit_cache = True
@@ -90,12 +93,20 @@ class german(FunctionElement):
 
 @compiles(german)
 def _german_in_sqlite(element, compiler, **kw) -> str:
-    return f"german_key({compiler.process(element.clauses, **kw)})"
+    return f"({compiler.process(element.clauses, **kw)}) COLLATE german"
 
 
 @compiles(german, "postgresql")
 def _german_in_postgresql(element, compiler, **kw) -> str:
     return f'({compiler.process(element.clauses, **kw)}) COLLATE "de-x-icu"'
+
+
+_cached_key = lru_cache(maxsize=65536)(german_key)
+
+
+def _compare_german(a: str, b: str) -> int:
+    key_a, key_b = _cached_key(a), _cached_key(b)
+    return (key_a > key_b) - (key_a < key_b)
 
 
 @event.listens_for(Engine, "connect")
@@ -107,9 +118,7 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         dbapi_connection.create_function(
             "lower", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True
         )
-        dbapi_connection.create_function(
-            "german_key", 1, lambda s: german_key(s) if isinstance(s, str) else s, deterministic=True
-        )
+        dbapi_connection.create_collation("german", _compare_german)
         dbapi_connection.execute("PRAGMA cache_size = -65536")
         dbapi_connection.execute("PRAGMA mmap_size = 268435456")
 

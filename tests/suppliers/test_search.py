@@ -226,8 +226,9 @@ def test_bounding_box_holds_the_circle():
             assert west <= math.degrees(lam2) <= east
 
 
-def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, monkeypatch):
-    """Small rings, groups and the product-first path give the same order as one big sort."""
+def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, certification_body, monkeypatch):
+    """Small rings, groups and the product-first path give the same order as one big sort, names in
+    German order ("Ährenkäse" before "Bergkäse", where code points would put it after "Quark")."""
     from vonhier.permissions import SYSTEM
     from vonhier.suppliers import services
     from vonhier.suppliers.services import Origin, SupplierQuery
@@ -244,24 +245,26 @@ def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, mon
                     return seen
                 page += 1
 
+    ears = product(app, network.dairy.id, network.dairy.site.id, "Ährenkäse", gmo_free=True)
+    certify(app, network.dairy.id, [ears], certification_body.id)
     origin = Origin(*BERLIN_MITTE)
     expected_near = pages(origin)
     expected_by_name = pages(None)
-    assert [name for name, _ in expected_near] == ["Bergkäse", "Quark", "Möhren", "Salami"]
-    assert [name for name, _ in expected_by_name] == ["Salami", "Möhren", "Bergkäse", "Quark"]
+    assert [name for name, _ in expected_near] == ["Ährenkäse", "Bergkäse", "Quark", "Möhren", "Salami"]
+    assert [name for name, _ in expected_by_name] == ["Salami", "Möhren", "Ährenkäse", "Bergkäse", "Quark"]
     monkeypatch.setattr(services, "FIRST_RING_KM", 1)
     monkeypatch.setattr(services, "FIRST_CHUNK", 1)
     monkeypatch.setattr(services, "MANY_SUPPLIERS", 1)
     assert pages(origin) == expected_near
     assert pages(None) == expected_by_name
     assert pages(Origin(*BERLIN_MITTE), radius_km=300) == expected_near
-    assert [n for n, _ in pages(origin, gmo_free=True)] == ["Bergkäse", "Quark", "Salami"]
+    assert [n for n, _ in pages(origin, gmo_free=True)] == ["Ährenkäse", "Bergkäse", "Quark", "Salami"]
     # With a category and a wide radius, only the matching suppliers' distances are computed; the
     # rings give the same order.
     with app.app_context():
         dairy = db.session.scalar(select(Category).where(Category.slug == "dairy-cheese"))
     sorted_at_once = pages(origin, category=dairy, radius_km=300)
-    assert [n for n, _ in sorted_at_once] == ["Bergkäse", "Quark"]
+    assert [n for n, _ in sorted_at_once] == ["Ährenkäse", "Bergkäse", "Quark"]
     with_text = pages(origin, category=dairy, radius_km=300, text="bergkäse")
     assert [n for n, _ in with_text] == ["Bergkäse"]
     monkeypatch.setattr(services, "FEW_FROM_KM", 10_000)

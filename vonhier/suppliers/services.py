@@ -21,7 +21,7 @@ from ..accounts.services import external_url
 from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
-from ..database import german
+from ..database import german, german_key
 from ..extensions import db
 from ..geo.services import distance_sql, within_radius
 from ..organisations import services as organisations
@@ -234,16 +234,15 @@ def _rings(query: SupplierQuery, progress: dict):
 
 def _by_name(query: SupplierQuery):
     """Groups of (organisation id, None, sort key) by supplier name: 32, then 128, then the rest."""
-    statement = (
-        select(Organisation.id, Organisation.display_name)
-        .where(Organisation.id.in_(payments.licensed_organisations()))
-        .order_by(Organisation.display_name, Organisation.id)
+    statement = select(Organisation.id, Organisation.display_name).where(
+        Organisation.id.in_(payments.licensed_organisations())
     )
     if query.delivery:
         statement = statement.join(SupplierProfile, SupplierProfile.organisation_id == Organisation.id).where(
             SupplierProfile.offers(query.delivery)
         )
-    suppliers = db.session.execute(statement).all()
+    # Sorted here: SQLite's German collation would compare thousands of names one pair at a time.
+    suppliers = sorted(db.session.execute(statement), key=lambda row: (german_key(row[1]), row[0]))
     start, size = 0, FIRST_CHUNK
     for step in range(STEPS + 1):
         end = min(start + size, len(suppliers)) if step < STEPS else len(suppliers)
@@ -256,7 +255,8 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
 
     The groups come in order (nearest first, or by name), so the products of one group sort after
     those of all earlier ones: the walk stops as soon as the page is full, and reads only ids and
-    sort keys of the products. The order is exactly (km, supplier name, product name, id) — or
+    sort keys of the products. The order is exactly (km, supplier name, product name, id), names in
+    German order (`database.german` in SQL, `german_key` here) — or
     without an origin (supplier name, supplier, product name, id). Only the page's rows become objects.
     """
     wanted = offset + limit
@@ -270,7 +270,13 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
                 keys.add_columns(near.c.km)
                 .join(near, near.c.organisation_id == Product.organisation_id)
                 .where(near.c.km > group["beyond"])
-                .order_by(near.c.km, Organisation.display_name, Organisation.id, Product.name_de, Product.id)
+                .order_by(
+                    near.c.km,
+                    german(Organisation.display_name),
+                    Organisation.id,
+                    german(Product.name_de),
+                    Product.id,
+                )
                 .limit(wanted - len(found))
             ).all()
             found += [
@@ -286,7 +292,14 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
                 # rather than visiting every product of thousands of suppliers.
                 rows = [row for row in db.session.execute(keys) if row[1] in known]
             found += sorted(
-                (*known[org_id][1], name, org_id, product_name, product_id, known[org_id][0])
+                (
+                    *known[org_id][1],
+                    german_key(name),
+                    org_id,
+                    german_key(product_name),
+                    product_id,
+                    known[org_id][0],
+                )
                 for product_id, org_id, name, product_name in rows
             )
         # Before the next group is asked for: the rings size the next one by it.
@@ -339,9 +352,9 @@ def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tup
         .join(near, near.c.organisation_id == candidates.c.organisation_id)
         .order_by(
             near.c.km,
-            candidates.c.display_name,
+            german(candidates.c.display_name),
             candidates.c.organisation_id,
-            candidates.c.name_de,
+            german(candidates.c.name_de),
             candidates.c.id,
         )
         .offset(offset)
