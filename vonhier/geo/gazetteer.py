@@ -193,3 +193,10 @@ def postcode(code: str) -> Place | None:
         longitude=sum(p.longitude for p in places) / len(places),
         population=sum(p.population for p in places),
     )
+
+
+def preload() -> None:
+    """Build the places and postcode tables now rather than on first use: a server does this before
+    freezing what it has loaded out of the garbage collector (wsgi.py)."""
+    _index()
+    _postcodes()
