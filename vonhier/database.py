@@ -64,19 +64,26 @@ def _refuse_changes_to_append_only_records(session: Session, flush_context, inst
             raise PermissionError(f"{type(obj).__name__} records are append-only")
 
 
-# Letters that Unicode does not decompose into a base letter and a mark, by the base they sort with.
-_BASE_LETTERS = str.maketrans({"ß": "ss", "ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th"})
+# PostgreSQL's ICU collation puts spaces, punctuation and symbols before digits and letters, in this
+# order (read off "de-x-icu"); each becomes a pair of code points below "0", so that plain comparison
+# of the keys agrees. Letters that Unicode does not decompose sort with their base letter.
+_MARKS = " _-–—,;:!?.…·'‘’‚‹›\"“”„«»()[]{}§¶@*/\\&#%•`´˜^¯¨¸°©®+±÷×<=>¬|¦~¤¢$£¥€"
+_PRIMARY = str.maketrans(
+    {mark: f"\x01{chr(0x21 + i)}" for i, mark in enumerate(_MARKS)}
+    | {"ß": "ss", "ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th"}
+)
 
 
 def german_key(text: str) -> str:
     """A string whose plain order is German dictionary order (DIN 5007-1), the order of PostgreSQL's
-    ICU collation "de-x-icu": base letters first (Ä with A, ß as ss, Ł with L), then accents, then
-    lower case before upper case. For sorting in Python and, through `german()`, in SQLite."""
-    if text.isascii():  # most names: nothing to decompose
+    ICU collation "de-x-icu": base letters first (Ä with A, ß as ss, Ł with L; spaces and marks before
+    digits before letters), then accents, then lower case before upper case. For sorting in Python
+    and, through `german()`, in SQLite."""
+    if text.isascii():  # most names: nothing to decompose, no case that changes length
         lower = text.lower()
-        return f"{lower}\x00{lower}\x00{text.swapcase()}"
+        return f"{lower.translate(_PRIMARY)}\x00{lower}\x00{text.swapcase()}"
     lower = unicodedata.normalize("NFD", text.lower())
-    primary = "".join(ch for ch in lower.translate(_BASE_LETTERS) if not unicodedata.combining(ch))
+    primary = "".join(ch for ch in lower.translate(_PRIMARY) if not unicodedata.combining(ch))
     cases = "".join(ch.swapcase() if len(ch.swapcase()) == 1 else ch for ch in text)
     return f"{primary}\x00{lower}\x00{cases}"
 

@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests import factories
 from vonhier.catalogue.models import Product
@@ -621,3 +621,11 @@ def test_products_carry_the_end_of_their_current_certification(app, scene):
             certificate.status = CertificateStatus.SUSPENDED
         db.session.commit()
     assert derived_and_expected()[:2] == (None, None)
+    # SQL past the session (a bulk UPDATE, a repair by hand) is caught up by the daily job.
+    with app.app_context():
+        db.session.execute(update(Certificate).values(status=CertificateStatus.ACTIVE))
+        db.session.commit()
+    assert derived_and_expected()[0] is None
+    assert app.test_cli_runner().invoke(args=["certification", "remind"]).exit_code == 0
+    derived, expected, _ = derived_and_expected()
+    assert derived is not None and derived == expected

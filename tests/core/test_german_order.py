@@ -10,7 +10,7 @@ from vonhier.extensions import db
 from vonhier.organisations import services as organisations
 from vonhier.organisations.models import Organisation
 
-# The order of PostgreSQL's ICU collation "de-x-icu" for these names (checked against it).
+# The order of PostgreSQL's ICU collation "de-x-icu" for these names (read off it).
 EXPECTED = [
     "10 Eier",
     "9 Eier",
@@ -24,9 +24,15 @@ EXPECTED = [
     "Ärger",
     "Bio-Eier",
     "Bioeier",
+    "Hof & Garten",  # spaces, then punctuation and symbols in ICU's order, then digits, then letters
     "Hof 2",
+    "Hof_1",
     "Hof-Laden",
+    "Hof, Garten",
+    "Hof's Käse",
     "Hofladen",
+    "Hofladen „Zur Linde“",
+    "Hofladen Am Markt",
     "Lukas",
     "Łukasz",
     "Obst",

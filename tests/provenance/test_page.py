@@ -19,8 +19,11 @@ from ..statements import statements
 
 
 def set_certificate(app, certificate_id, **values):
+    """Through the session, as the services change certificates (products' certified_until follows)."""
     with app.app_context():
-        db.session.execute(update(Certificate).where(Certificate.id == certificate_id).values(**values))
+        certificate = db.session.get(Certificate, certificate_id)
+        for name, value in values.items():
+            setattr(certificate, name, value)
         db.session.commit()
 
 

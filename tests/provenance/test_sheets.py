@@ -350,9 +350,7 @@ def test_building_a_3x8_sheet_is_quick(app):
 )
 def test_the_home_page_offers_labels_only_where_the_certificate_is_printed(app, certified, status, offered):
     with app.app_context():
-        db.session.execute(
-            update(Certificate).where(Certificate.id == certified.certificate_id).values(status=status)
-        )
+        db.session.get(Certificate, certified.certificate_id).status = status
         db.session.commit()
     html = app.test_client().get("/").get_data(as_text=True)
     assert certified.path in html  # the product is one of the examples either way

@@ -21,7 +21,6 @@ from ..catalogue.models import Category, Product, ProductStatus, ProductVersion
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
-from ..database import german
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from ..outlets.models import Outlet, outlet_categories, outlet_products
@@ -79,7 +78,8 @@ def products_statement(
     statement = (
         certification.register_statement("", category_id, district)
         .where(Product.status == ProductStatus.ACTIVE)
-        .order_by(Product.id)
+        .order_by(None)
+        .order_by(Product.id)  # machines page by a stable key; people's lists sort by name
         .options(selectinload(CertificateProduct.certificate).selectinload(Certificate.certification_body))
         .options(selectinload(CertificateProduct.product).selectinload(Product.organisation))
     )
@@ -129,7 +129,7 @@ def organisations_statement(kind: str | None = None, district: str = ""):
     statement = (
         select(Organisation)
         .where(Organisation.id.in_(payments.licensed_organisations()))
-        .order_by(german(Organisation.display_name), Organisation.id)
+        .order_by(Organisation.id)
     )
     if kind:
         statement = statement.where(
@@ -160,7 +160,7 @@ def outlets_statement(
     statement = (
         select(Outlet)
         .where(Outlet.archived_at.is_(None))
-        .order_by(german(Outlet.name), Outlet.id)
+        .order_by(Outlet.id)
         .options(
             selectinload(Outlet.organisation),
             selectinload(Outlet.products),

@@ -778,9 +778,13 @@ def _certifiers_of(body_id: int) -> list[User]:
 
 
 def remind(today: date | None = None) -> dict:
-    """Daily job: reminders 60 and 30 days before expiry (once each), and marking expired certificates."""
+    """Daily job: reminders 60 and 30 days before expiry (once each), marking expired certificates,
+    and recomputing products' certified_until."""
     today = today or utcnow().date()
     counts = {"reminded": 0, "expired": 0}
+    # The flush listener keeps products' certified_until; SQL run past the session (a bulk UPDATE,
+    # a repair by hand) does not, so the daily job recomputes it for every product.
+    refresh_certified_until(db.session.connection())
     certificates = db.session.scalars(
         select(Certificate).where(Certificate.status.in_(ACTIVE_LIKE | {CertificateStatus.SUSPENDED}))
     )
@@ -856,7 +860,7 @@ def register_statement(query: str = "", category_id: int | None = None, district
         .join(CertificateProduct.certificate)
         .join(CertificateProduct.product)
         .join(Certificate.organisation)
-        .order_by(german(Organisation.display_name), german(Product.name_de))
+        .order_by(german(Organisation.display_name), german(Product.name_de), Product.id)
     )
     statement = statement.where(Certificate.organisation_id.in_(payments.licensed_organisations()))
     # A product certified again (renewal) appears once, with its newest certificate.
