@@ -238,6 +238,7 @@ def generate(products: int, organisations: int, seed: int = 7) -> None:
     # The rows bypassed the session, which keeps this derived date (after ANALYZE: without
     # statistics PostgreSQL scans certificate_products once per product).
     certification.refresh_certified_until(db.session.connection())
+    db.session.execute(text("ANALYZE products"))  # statistics of the date just filled in
     db.session.commit()
 
 

@@ -51,7 +51,7 @@ def test_malformed_hours_in_the_browser_are_explained_and_nothing_saved(app, dem
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.click("main form button[type=submit]")
     assert answer.value.status == 400
-    assert "ab Zeichen 29" in page.inner_text("#opening_hours-error")
+    assert "„08:00-1300“ (Zeichen 29)" in page.inner_text("#opening_hours-error")
     assert page.input_value("#name") == "Neuer Name"
     assert_fits(page)
     screenshot(page, "outlet-edit-error-phone")

@@ -54,6 +54,14 @@ def test_a_pin_far_from_its_town_is_saved_with_a_warning(app, client, login_as):
         page = client.post("/catalogue/sites/new", data=data, follow_redirects=True).get_data(as_text=True)
         assert "gespeichert" in page and "flash-warning" not in page, town
     assert site_count(app) == 3
+    # Abroad, the town is looked up in its own country: Słubice (PL) lies across the Oder from
+    # Frankfurt; there is another Słubice in central Poland, so either is near enough.
+    abroad = {**SITE, "name": "Lager PL", "town": "Słubice", "country": "PL", "postcode": "69-100"}
+    for lat, lon, warned in (("52.35", "14.56", False), ("53.3167", "13.8667", True)):
+        page = client.post(
+            "/catalogue/sites/new", data={**abroad, "latitude": lat, "longitude": lon}, follow_redirects=True
+        ).get_data(as_text=True)
+        assert "gespeichert" in page and ("flash-warning" in page) is warned, (lat, lon)
 
 
 def test_create_site_by_town_name(app, client, login_as):

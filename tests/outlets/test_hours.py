@@ -146,8 +146,9 @@ def test_malformed_hours_point_at_the_error(text, position, part):
 
 
 def test_incomplete_empty_and_overlong_hours():
-    with pytest.raises(hours.HoursError, match="zu früh"):
+    with pytest.raises(hours.HoursError, match="zu früh") as caught:
         hours.check("Mo-Fr 09:00-18:00;")
+    assert "(nach „09:00-18:00“)" in caught.value.message  # the last whole word, not "-18:00;"
     with pytest.raises(hours.HoursError):
         hours.check("   ")
     with pytest.raises(hours.HoursError, match="255"):

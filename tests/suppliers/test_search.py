@@ -302,9 +302,26 @@ def test_deliveries_count_only_within_the_suppliers_delivery_radius(app, network
         db.session.get(SupplierProfile, network.dairy.id).delivery_radius_km = None
         db.session.commit()
     assert set(names(client, "delivery=own")) == {"Bergkäse", "Quark"}
+    # Without an origin there is no distance to hold against the radius.
+    nowhere = factories.user(app)
+    factories.organisation(app, owner_id=nowhere.id, kinds=("retailer",), latitude=None, longitude=None)
+    with app.app_context():
+        db.session.get(SupplierProfile, network.dairy.id).delivery_radius_km = 50
+        db.session.commit()
+    assert set(names(signed_in(app, nowhere), "delivery=own")) == {"Bergkäse", "Quark"}
     # A logistics partner's delivery has the same limit: Zossen's vegetables, ~34 km from Mitte.
     assert names(network.client, "delivery=partner") == ["Möhren"]
     with app.app_context():
         db.session.get(SupplierProfile, network.veg.id).delivery_radius_km = 30
         db.session.commit()
     assert names(network.client, "delivery=partner") == []
+
+
+def test_a_delivery_reaches_exactly_as_far_as_the_radius():
+    profile = SupplierProfile(
+        delivers_pickup=True, delivers_own=True, delivers_partner=True, delivery_radius_km=50
+    )
+    assert profile.options_for(50.0) == ["pickup", "own", "partner"]
+    assert profile.options_for(50.01) == ["pickup"]
+    assert profile.options_for(None) == ["pickup", "own", "partner"]
+    assert SupplierProfile(delivers_own=True).options_for(900.0) == ["own"]  # no radius given

@@ -68,10 +68,11 @@ def _explain(text: str, detail: str) -> HoursError:
             part=_word_at(text, column - 1),
         )
     else:
+        words = text.rstrip(_SEPARATORS)
         message = _l(
             "The opening hours end too early (after “%(end)s”). "
             "Write them like Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off.",
-            end=text[-12:],
+            end=_word_at(words, len(words) - 1) if words else text,
         )
     return HoursError(str(message), column)
 
