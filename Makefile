@@ -50,8 +50,11 @@ run: $(VENV)/.installed compile-translations vendor
 	$(FLASK) demo load --if-empty
 	BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
+# pytest-xdist: one process per core (each with its own database); a test module stays in one process.
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.installed-dev compile-translations vendor
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Extract every translatable string and merge it into the catalogues, then compile them.
 translations: $(VENV)/.installed

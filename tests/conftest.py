@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from vonhier import create_app
 from vonhier.extensions import db, limiter
@@ -68,7 +68,21 @@ def database_url(tmp_path_factory):
         pytest.exit(
             f"Refusing to run tests on database {name!r}: its name must contain 'test'.", returncode=2
         )
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # each pytest-xdist worker empties its own database after every test
+        url = _worker_database(url, f"{name}_{worker}")
     return url
+
+
+def _worker_database(url: str, name: str) -> str:
+    """`url` with the database `name`, created (from nothing) on the same PostgreSQL server."""
+    parts = urlsplit(url)
+    engine = create_engine(parts._replace(path="/postgres").geturl(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parts._replace(path=f"/{name}").geturl()
 
 
 @pytest.fixture(scope="session")
