@@ -130,7 +130,7 @@ def test_admin_sees_queued_sent_and_failed_mails_without_their_texts(app, client
     page = client.get("/admin/mails").get_data(as_text=True)
     html = page[page.index("<table") :]  # past the flashes of the reset requests
     assert html.index("spaeter@example.org") < html.index("niemand@example.org") < html.index(user.email)
-    assert "Gesendet" in html and "Fehlgeschlagen" in html and "In der Warteschlange" in html
+    assert "Gesendet" in html and "Fehlgeschlagen" in html and "Wartet" in html
     assert "SMTPDataError: (554, b&#39;No&#39;)" in html
     assert "Passwort" in html  # the subjects
     assert reset_link not in page and "/password/reset/" not in page
