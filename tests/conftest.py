@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from vonhier import create_app
 from vonhier.extensions import db, limiter
+from vonhier.outbox import worker
 
 from . import factories
 
@@ -178,9 +179,38 @@ def client(app):
     return app.test_client()
 
 
+class Mailbox:
+    """The test SMTP server's inbox, read after the outbox worker has sent every mail due: the one
+    place where tests let queued mail go out, as `flask mail work` would after the request."""
+
+    def __init__(self, inbox: Inbox, app):
+        self.inbox, self.app = inbox, app
+
+    def deliver(self) -> int:
+        with self.app.app_context():
+            return worker.deliver_due()
+
+    @property
+    def messages(self):
+        self.deliver()
+        return self.inbox.messages
+
+    def to(self, address):
+        self.deliver()
+        return self.inbox.to(address)
+
+    def last(self, address=None):
+        self.deliver()
+        return self.inbox.last(address)
+
+    def clear(self):
+        self.deliver()
+        self.inbox.clear()
+
+
 @pytest.fixture
-def mailbox(smtp_server):
-    return smtp_server.handler
+def mailbox(app, smtp_server):
+    return Mailbox(smtp_server.handler, app)
 
 
 @pytest.fixture

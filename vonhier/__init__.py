@@ -127,9 +127,10 @@ def register_commands(app: Flask) -> None:
     from .certification.routes import cli as certification
     from .demo.commands import demo
     from .geo.commands import region
+    from .outbox.commands import mail
     from .payments.routes import cli as payments
     from .provenance.routes import cli as qr
     from .search.commands import search  # importing the search services connects the index's listeners
 
-    for group in (demo, region, certification, payments, qr, search):
+    for group in (demo, region, certification, payments, qr, search, mail):
         app.cli.add_command(group)

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from .catalogue.models import LinkStatus, SiteKind, Species, StageKind, Unit
 from .certification.models import ApplicationStatus, AuditMode, CertificateStatus
 from .organisations.models import OrgKind, SizeClass
+from .outbox.models import MailStatus
 from .outlets.models import OutletKind
 from .permissions import MemberRole, Role
 
@@ -27,6 +28,11 @@ ADMIN_ACTION = {
     "deactivate": _l("Account deactivated"),
     "grant_role": _l("Role granted"),
     "revoke_role": _l("Role revoked"),
+}
+MAIL_STATUS = {
+    MailStatus.QUEUED: _l("Queued"),
+    MailStatus.SENT: _l("Sent"),
+    MailStatus.FAILED: _l("Failed"),
 }
 SITE_KIND = {
     SiteKind.FARM: _l("Farm"),
@@ -180,6 +186,7 @@ def template_context() -> dict:
         "role_labels": ROLE,
         "member_labels": MEMBER,
         "action_labels": ADMIN_ACTION,
+        "mail_labels": MAIL_STATUS,
         "site_kind_labels": SITE_KIND,
         "outlet_kind_labels": OUTLET_KIND,
         "stage_labels": STAGE_KIND,

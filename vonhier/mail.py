@@ -1,21 +1,23 @@
-"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise the message is written to the log."""
+"""Outgoing mail: `send` renders a message and queues it in the outbox (in the caller's transaction);
+the outbox worker hands it to `transmit`: SMTP when MAIL_SERVER is set, otherwise the log."""
 
 import smtplib
+from email import message_from_string, policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from .outbox import services as outbox
+
 LOG_MARKER = "=== MAIL NOT SENT (no MAIL_SERVER configured) ==="
 
 
 def send(to: str, subject, template: str, locale: str = "de", **context) -> EmailMessage | None:
-    """Render `templates/email/<template>.txt` in the recipient's language and send it.
+    """Render `templates/email/<template>.txt` in the recipient's language and queue it.
 
-    Returns None when the mail server fails: the action that triggered the mail stands, the failure
-    is logged, and every mail can be requested again (confirmation, reset, invitation).
-    """
+    Nothing is sent before the caller commits; a rollback drops the mail with the change."""
     with force_locale(locale):
         body = render_template(f"email/{template}.txt", **context)
         subject = str(subject)
@@ -30,22 +32,28 @@ def send(to: str, subject, template: str, locale: str = "de", **context) -> Emai
     message["Message-ID"] = make_msgid(domain="vonhier.example")
     message.set_content(body)
     message["Content-Language"] = locale  # after set_content(), which clears Content-* headers
+    outbox.add(message, template)
+    return message
 
+
+def transmit(raw: str) -> None:
+    """Deliver one stored message; raises when the SMTP server fails (the worker retries)."""
+    message = message_from_string(raw, policy=policy.default)
+    config = current_app.config
     if not config["MAIL_SERVER"]:
         # Decoded, so that the links in it can be clicked in a terminal.
         current_app.logger.warning(
-            "%s\nTo: %s\nSubject: %s\n\n%s\n=== END MAIL ===", LOG_MARKER, to, subject, body
+            "%s\nTo: %s\nSubject: %s\n\n%s\n=== END MAIL ===",
+            LOG_MARKER,
+            message["To"],
+            message["Subject"],
+            message.get_content(),
         )
-        return message
+        return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    try:
-        with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Sending mail to %s failed", to)
-        return None
-    return message
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from tests import factories
 from vonhier.accounts.models import User
-from vonhier.accounts.services import make_token
+from vonhier.accounts.services import make_token, verify_password
 from vonhier.extensions import db
+from vonhier.outbox import worker
 
 GOOD = {
     "name": "Marta Kowalski",
@@ -32,6 +33,7 @@ def test_register_confirm_and_sign_in(app, client, mailbox):
     """Can a new producer register, confirm the address from the mail, sign out and sign in again?"""
     response = client.post("/register", data=GOOD)
     assert response.status_code == 302
+    assert response.headers["Location"] == "/login"  # not signed in: a taken address answers the same
     mail = mailbox.last("marta.kowalski@example.org")
     assert mail["Subject"] == "Bitte bestätigen Sie Ihre E-Mail-Adresse"
     assert "Marta Kowalski" in mail.get_content()
@@ -46,7 +48,6 @@ def test_register_confirm_and_sign_in(app, client, mailbox):
     with app.app_context():
         assert db.session.scalar(select(User.email_confirmed_at).where(User.email == GOOD["email"].lower()))
 
-    client.post("/logout")
     response = client.post(
         "/login", data={"email": "MARTA.kowalski@example.org", "password": GOOD["password"]}
     )
@@ -85,12 +86,39 @@ def test_registration_bad_input(app, client, mailbox, changes, message):
     assert mailbox.messages == []
 
 
-def test_duplicate_email_is_refused_case_insensitively(app, client):
+def test_registering_a_taken_address_answers_as_for_a_new_one_and_mails_the_owner(app, mailbox):
+    """Can anyone learn from the registration page whether an address has an account?"""
+    owner = factories.user(app, email="marta.kowalski@example.org", locale="en")
+    answers = []
+    for email in ("Marta.Kowalski@Example.org", "jan.nowak@example.org"):
+        response = app.test_client().post("/register", data={**GOOD, "email": email})
+        answers.append((response.status_code, response.headers["Location"]))
+    assert answers[0] == answers[1] == (302, "/login")
+    assert user_count(app) == 2  # the owner and Jan: no second account for Marta's address
+
+    notice = mailbox.last(owner.email)  # in the owner's language, not the one chosen in the form
+    assert notice["Subject"] == "Someone tried to register with your email address"
+    assert "http://localhost/login" in notice.get_content()
+    assert "http://localhost/password/forgot" in notice.get_content()
+    assert len(mailbox.to(owner.email)) == 1
+    assert mailbox.last("jan.nowak@example.org")["Subject"] == "Bitte bestätigen Sie Ihre E-Mail-Adresse"
+    with app.app_context():  # the stranger's password did not touch the owner's account
+        account = db.session.get(User, owner.id)
+        assert verify_password(account, owner.password) and not verify_password(account, GOOD["password"])
+
+
+def test_the_flash_after_registering_is_the_same_for_a_taken_address(app, client):
     factories.user(app, email="marta.kowalski@example.org")
-    response = client.post("/register", data=GOOD)
-    assert response.status_code == 400
-    assert "existiert bereits ein Konto" in response.get_data(as_text=True)
-    assert user_count(app) == 1
+    pages = []
+    for email in ("marta.kowalski@example.org", "jan.nowak@example.org"):
+        other = app.test_client()
+        pages.append(
+            other.post("/register", data={**GOOD, "email": email}, follow_redirects=True)
+            .get_data(as_text=True)
+            .replace(email, "ADDRESS")
+        )
+    assert pages[0] == pages[1]
+    assert "Vielen Dank" in pages[0]
 
 
 def test_database_refuses_overlong_values_even_without_forms(app):
@@ -138,6 +166,9 @@ def test_mail_goes_to_log_without_mail_server(make_app, caplog):
     app = make_app(MAIL_SERVER="")
     response = app.test_client().post("/register", data=GOOD)
     assert response.status_code == 302
+    assert "MAIL NOT SENT" not in caplog.text  # queued; the worker writes it
+    with app.app_context():
+        assert worker.deliver_due() == 1
     assert "MAIL NOT SENT" in caplog.text
     assert "/confirm/" in caplog.text
 
@@ -147,10 +178,11 @@ def test_registration_continues_to_the_invitation(client):
     page = client.get("/register?next=/organisations/join/abc").get_data(as_text=True)
     assert 'value="/organisations/join/abc"' in page
     response = client.post("/register", data={**GOOD, "next": "/organisations/join/abc"})
-    assert response.headers["Location"] == "/organisations/join/abc"
-    client.post("/logout")
+    assert response.headers["Location"] == "/login?next=/organisations/join/abc"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="/organisations/join/abc"' in page  # signing in continues to the invitation
     response = client.post("/register", data={**GOOD, "email": "b@example.org", "next": "//evil.example"})
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/login"
 
 
 @pytest.mark.parametrize(

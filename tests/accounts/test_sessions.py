@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests import factories
 from vonhier.accounts.models import User
 from vonhier.extensions import db
+from vonhier.outbox.models import OutboxMail
 
 
 def sign_in(client, user, **extra):
@@ -201,10 +202,24 @@ def test_password_reset_flow(app, client, mailbox):
     assert "bereits verwendet" in response.get_data(as_text=True)
 
 
-def test_password_reset_for_unknown_email_reveals_nothing(client, mailbox):
-    response = client.post("/password/forgot", data={"email": "nobody@example.org"})
-    assert response.status_code == 302
-    assert mailbox.messages == []
+def test_password_reset_for_unknown_email_reveals_nothing(app, mailbox):
+    """Does a reset request answer the same, and do the same work, whether the address has an account?"""
+    user = factories.user(app)
+    answers = []
+    for email in (user.email, "nobody@example.org"):
+        response = app.test_client().post("/password/forgot", data={"email": email}, follow_redirects=True)
+        answers.append((response.status_code, response.get_data(as_text=True).replace(email, "ADDRESS")))
+    assert answers[0] == answers[1]
+    with app.app_context():  # one outbox row each: the same write whether or not the account exists
+        assert [m.recipient for m in db.session.scalars(select(OutboxMail).order_by(OutboxMail.id))] == [
+            user.email,
+            "nobody@example.org",
+        ]
+    assert "/password/reset/" in mailbox.last(user.email).get_content()
+    notice = mailbox.last("nobody@example.org")
+    assert "kein aktives VON-HIER-Konto" in notice.get_content()
+    assert "/password/reset/" not in notice.get_content()
+    assert "http://localhost/register" in notice.get_content()
 
 
 def test_password_reset_rejects_weak_password(app, client, mailbox):

@@ -8,7 +8,7 @@ from vonhier.accounts.models import User
 from vonhier.admin.models import AdminAction
 from vonhier.extensions import db
 
-ADMIN_PAGES = ["/admin/", "/admin/log", "/admin/users/1"]
+ADMIN_PAGES = ["/admin/", "/admin/log", "/admin/mails", "/admin/users/1"]
 
 
 @pytest.mark.parametrize("role", ["user", "owner", "staff", "certifier", "retailer"])
@@ -110,3 +110,44 @@ def test_admin_log_is_append_only(app, client, login_as):
         with pytest.raises(PermissionError):
             db.session.flush()
         db.session.rollback()
+
+
+def test_admin_sees_queued_sent_and_failed_mails_without_their_texts(app, client, login_as, mailbox):
+    """Does the outbox page show who was mailed what and how it went, but never a reset link?"""
+    from vonhier.outbox.models import MailStatus, OutboxMail
+
+    login_as("admin")
+    user = factories.user(app, email="vergesslich@example.org")
+    client.post("/password/forgot", data={"email": user.email})
+    reset_link = mailbox.last(user.email).get_content().split("http://localhost")[1].split()[0]
+    client.post("/password/forgot", data={"email": "niemand@example.org"})  # stays queued
+    with app.app_context():
+        failed = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).all()[-1]
+        failed.status, failed.last_error = MailStatus.FAILED, "SMTPDataError: (554, b'No')"
+        db.session.commit()
+    client.post("/password/forgot", data={"email": "spaeter@example.org"})  # queued, newest
+
+    page = client.get("/admin/mails").get_data(as_text=True)
+    html = page[page.index("<table") :]  # past the flashes of the reset requests
+    assert html.index("spaeter@example.org") < html.index("niemand@example.org") < html.index(user.email)
+    assert "Gesendet" in html and "Fehlgeschlagen" in html and "Wartet" in html
+    assert "SMTPDataError: (554, b&#39;No&#39;)" in html
+    assert "Passwort" in html  # the subjects
+    assert reset_link not in page and "/password/reset/" not in page
+
+
+def test_the_mail_list_is_paginated(app, client, login_as):
+    from vonhier.outbox.models import OutboxMail
+
+    login_as("admin")
+    with app.app_context():
+        db.session.add_all(
+            OutboxMail(recipient=f"r{n}@example.org", subject=f"Betreff {n}", template="t", message="")
+            for n in range(51)
+        )
+        db.session.commit()
+    first = client.get("/admin/mails").get_data(as_text=True)
+    assert "r50@example.org" in first and "r1@example.org" in first and "r0@example.org" not in first
+    assert "?page=2" in first
+    second = client.get("/admin/mails?page=2").get_data(as_text=True)
+    assert "r0@example.org" in second and "r1@example.org" not in second and "?page=3" not in second

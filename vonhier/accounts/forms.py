@@ -77,10 +77,6 @@ class RegisterForm(FlaskForm):
     def validate_password(self, field):
         StrongPassword()(self, field)
 
-    def validate_email(self, field):
-        if services.find_by_email(field.data):
-            raise ValidationError(_l("An account with this email address already exists."))
-
 
 class LoginForm(FlaskForm):
     email = email_field()

@@ -37,15 +37,19 @@ def register():
         )
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
-        user = services.register(form.email.data, form.password.data, form.name.data, form.locale.data)
-        db.session.commit()
-        services.sign_in(user)
+        # A new address and a taken one get the same answer; only the mail differs (no enumeration).
+        # So nobody is signed in here: the confirmation mail tells a new user what to do next.
+        services.register(form.email.data, form.password.data, form.name.data, form.locale.data)
         db.session.commit()
         flash(
-            _("Welcome! We have sent you an email: please confirm your address with the link in it."),
+            _(
+                "Thank you! We have sent an email to %(email)s: please confirm your address with the link"
+                " in it, then sign in.",
+                email=form.email.data,
+            ),
             "success",
         )
-        return redirect(safe_next(form.next.data) or url_for("accounts.account"))
+        return redirect(url_for("accounts.login", next=safe_next(form.next.data) or None))
     return render_form("accounts/register.html", form)
 
 
@@ -99,6 +103,7 @@ def confirm(token):
 def resend_confirmation():
     if not current_user.is_confirmed:
         services.send_confirmation(current_user)
+        db.session.commit()
         flash(_("We have sent the confirmation email again."), "info")
     return redirect(url_for("accounts.account"))
 
@@ -109,7 +114,10 @@ def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        flash(_("If an account exists for this address, we have sent a link to reset the password."), "info")
+        db.session.commit()
+        flash(
+            _("We have sent an email to %(email)s: it tells you how to go on.", email=form.email.data), "info"
+        )
         return redirect(url_for("accounts.login"))
     return render_form("accounts/forgot_password.html", form)
 
@@ -165,6 +173,7 @@ def change_email():
     form = forms.ChangeEmailForm(user)
     if form.validate_on_submit():
         services.request_email_change(user, form.email.data)
+        db.session.commit()
         flash(
             _(
                 "We have sent a confirmation link to %(email)s. Your address changes once you open it.",

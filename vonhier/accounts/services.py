@@ -5,10 +5,12 @@ import hashlib
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash, has_request_context, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import mail
 from ..clock import utcnow
@@ -148,14 +150,32 @@ def _user_from(payload: dict) -> User:
 # --- registration and email confirmation ---------------------------------------------------------
 
 
-def register(email: str, password: str, name: str, locale: str) -> User:
-    user = User(
-        email=normalise_email(email), name=name.strip(), locale=locale, password_hash=hash_password(password)
+def register(email: str, password: str, name: str, locale: str) -> User | None:
+    """Create the account and mail a confirmation link; if the address already has an account, mail its
+    owner instead and return None. The caller answers the same either way (no account enumeration)."""
+    email = normalise_email(email)
+    password_hash = hash_password(password)  # hashed in both cases: the same work whoever asks
+    owner = find_by_email(email)
+    if owner is None:
+        user = User(email=email, name=name.strip(), locale=locale, password_hash=password_hash)
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:  # registered in parallel: the unique address decides
+            owner = find_by_email(email)
+        else:
+            send_confirmation(user)
+            return user
+    mail.send(
+        owner.email,
+        _l("Someone tried to register with your email address"),
+        "register_existing",
+        locale=owner.locale,
+        user=owner,
+        sign_in=external_url("accounts.login"),
+        reset=external_url("accounts.forgot_password"),
     )
-    db.session.add(user)
-    db.session.flush()
-    send_confirmation(user)
-    return user
+    return None
 
 
 def send_confirmation(user: User) -> None:
@@ -184,9 +204,18 @@ def confirm_email(token: str) -> User:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the account exists; the caller answers the same either way."""
+    """Mail a reset link to an active account, else a mail saying there is none: the same queries and
+    one outbox row either way, so neither the answer nor its timing tells whether the address exists."""
+    email = normalise_email(email)
     user = find_by_email(email)
     if user is None or not user.is_active:
+        mail.send(
+            email,
+            _l("VON HIER password reset: no account for this address"),
+            "reset_no_account",
+            locale=user.locale if user else _request_locale(),
+            register=external_url("accounts.register"),
+        )
         return
     token = make_token("reset", {"user": user.id, "pw": _fingerprint(user.password_hash)})
     mail.send(
@@ -197,6 +226,11 @@ def request_password_reset(email: str) -> None:
         user=user,
         link=external_url("accounts.reset_password", token=token),
     )
+
+
+def _request_locale() -> str:
+    """The language of the page the request came from: the best guess for an address without account."""
+    return str(get_locale() or "de") if has_request_context() else "de"
 
 
 def user_for_reset(token: str) -> User:

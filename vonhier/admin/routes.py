@@ -11,9 +11,11 @@ from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
 from ..permissions import Role, requires
+from ..web import page_number
 from . import services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+MAILS_PER_PAGE = 50
 
 
 class RoleForm(FlaskForm):
@@ -88,3 +90,13 @@ def change_role(user_id):
 @requires(Role.ADMIN)
 def log():
     return render_template("admin/log.html", actions=services.recent_actions(_actor()))
+
+
+@bp.get("/mails")
+@requires(Role.ADMIN)
+def mails():
+    page = page_number()
+    rows = services.recent_mails(_actor(), MAILS_PER_PAGE + 1, (page - 1) * MAILS_PER_PAGE)
+    return render_template(
+        "admin/mails.html", mails=rows[:MAILS_PER_PAGE], has_next=len(rows) > MAILS_PER_PAGE, page=page
+    )

@@ -6,6 +6,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from ..accounts.models import User, UserRole
 from ..extensions import db
+from ..outbox import services as outbox
 from ..permissions import Role
 from .models import AdminAction
 
@@ -84,3 +85,9 @@ def revoke_role(actor: User, user: User, role: Role) -> None:
 def recent_actions(actor: User, limit: int = 200):
     _require_admin(actor)
     return db.session.scalars(select(AdminAction).order_by(AdminAction.id.desc()).limit(limit)).all()
+
+
+def recent_mails(actor: User, limit: int, offset: int = 0):
+    """The outbox, newest first: who was mailed what and when, never the bodies (links in them sign in)."""
+    _require_admin(actor)
+    return outbox.recent(limit, offset)
