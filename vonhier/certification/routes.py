@@ -117,6 +117,7 @@ def application(application_id):
         application=application,
         results=results,
         is_member=is_member,
+        refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
         evidence_form=EvidenceForm(),
         reason_form=ReasonForm(),
         comment_form=comment_form,
@@ -179,8 +180,9 @@ ACTIONS = {
 def act(application_id, action):
     if action not in ACTIONS:
         raise NotFound()
-    step, needs_reason, _role = ACTIONS[action]
-    application = services.get_application(_user(), application_id)
+    step, needs_reason, role = ACTIONS[action]
+    get = services.get_application_for_certifier if role == "certifier" else services.get_application
+    application = get(_user(), application_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort_with(400, _("The reason is too long."))
@@ -196,7 +198,7 @@ def act(application_id, action):
 @bp.post("/certification/applications/<int:application_id>/comments")
 @requires(Role.CERTIFIER)
 def add_comment(application_id):
-    application = services.get_application(_user(), application_id)
+    application = services.get_application_for_certifier(_user(), application_id)
     form = CommentForm()
     form.criterion.choices = [SelectChoice(c.code) for c in application.catalogue.criteria]
     form.product.choices = [SelectChoice(""), *(SelectChoice(str(i.product_id)) for i in application.items)]
@@ -210,7 +212,7 @@ def add_comment(application_id):
 @bp.post("/certification/applications/<int:application_id>/audits")
 @requires(Role.CERTIFIER)
 def add_audit(application_id):
-    application = services.get_application(_user(), application_id)
+    application = services.get_application_for_certifier(_user(), application_id)
     form = AuditForm()
     if not form.validate_on_submit():
         abort_with(400, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -226,7 +228,7 @@ def add_audit(application_id):
 @bp.get("/certification/queue")
 @requires(Role.CERTIFIER)
 def queue():
-    body = services.require_certifier(_user())
+    body = services.certifier_body(_user())
     waiting = db.session.scalars(
         select(Application)
         .where(Application.status == ApplicationStatus.SUBMITTED)
@@ -252,6 +254,9 @@ def queue():
         certificates=certificates,
         status_of=services.effective_status,
         body=body,
+        refusal_of=lambda subject: services.certifier_refusal(
+            _user(), subject.organisation, subject.certification_body_id
+        ),
     )
 
 
@@ -483,23 +488,27 @@ def register():
 @bp.get("/certificates/<number>")
 def certificate(number):
     certificate = services.get_certificate(number[:20])
+    may_decide, refusal = _as_certifier(certificate.organisation, certificate.certification_body_id)
     return render_template(
         "certification/certificate.html",
         licensed=payments.is_current(certificate.organisation_id),
         certificate=certificate,
         status=services.effective_status(certificate),
         history=services.history("certificate", certificate.id),
-        may_decide=_may_decide(certificate),
+        may_decide=may_decide,
+        refusal=refusal,
         suspend_form=SuspendForm(),
         reason_form=ReasonForm(),
     )
 
 
-def _may_decide(certificate) -> bool:
-    if not current_user.is_authenticated or not current_user.has_role(Role.CERTIFIER):
-        return False
-    body = services.certification_body_of(_user())
-    return body is not None and body.id == certificate.certification_body_id
+def _as_certifier(organisation, handled_by) -> tuple[bool, str | None]:
+    """Whether the visitor may act here as a certifier, and if they are a certifier who may not, why
+    (the page then offers no decisions and says so)."""
+    if not current_user.is_authenticated or services.certification_body_of(_user()) is None:
+        return False, None
+    refusal = services.certifier_refusal(_user(), organisation, handled_by)
+    return refusal is None, refusal
 
 
 # --- CLI ------------------------------------------------------------------------------------------

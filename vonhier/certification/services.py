@@ -17,6 +17,7 @@ from ..catalogue.models import Product, ProductVersion
 from ..catalogue.services import version_recorded
 from ..clock import utcnow
 from ..database import german
+from ..errors import abort_with
 from ..extensions import db
 from ..organisations.models import Organisation, OrgKind
 from ..organisations.services import membership
@@ -258,8 +259,8 @@ def history(subject_type: str, subject_id: int) -> list[AuditRecord]:
 
 
 def certification_body_of(user) -> Organisation | None:
-    """The certification body a certifier works for."""
-    if user is SYSTEM:
+    """The certification body a certifier works for (None for anyone who is not a certifier)."""
+    if user is SYSTEM or not user.has_role(Role.CERTIFIER):
         return None
     return next(
         (m.organisation for m in user.memberships if m.organisation.has_kind(OrgKind.CERTIFICATION_BODY)),
@@ -267,19 +268,47 @@ def certification_body_of(user) -> Organisation | None:
     )
 
 
-def require_certifier(user, application: Application | None = None) -> Organisation | None:
-    """A certifier of a certification body, never for their own organisations — no conflicts of interest."""
-    if user is SYSTEM:
-        return application.certification_body if application else None
+def certifier_body(user) -> Organisation:
+    """The body of a certifier, for their lists; 403 for anyone else."""
     body = certification_body_of(user)
-    if not user.has_role(Role.CERTIFIER) or body is None:
+    if body is None:
         raise Forbidden()
-    if application is not None:
-        if membership(user, application.organisation) is not None or application.organisation_id == body.id:
-            raise WorkflowError(str(_l("You cannot decide on an organisation you belong to.")))
-        if application.certification_body_id not in (None, body.id):
-            raise Forbidden()
     return body
+
+
+def certifier_refusal(user, organisation: Organisation, handled_by: int | None = None) -> str | None:
+    """Why `user` may not act as a certifier on `organisation`'s application or certificate (handled
+    by the body `handled_by`, if one has it yet), or None if they may. The one rule on conflicts of
+    interest: every certifier action asks it (via `require_certifier`), and the pages ask it to decide
+    which buttons to offer."""
+    if user is SYSTEM:
+        return None
+    body = certification_body_of(user)
+    if body is None:
+        return str(_l("Only certifiers of a certification body can do this."))
+    # Any membership role counts; the certifier's own body is one of their memberships too.
+    if membership(user, organisation) is not None:
+        return str(
+            _l(
+                "You are a member of %(name)s, so you cannot act on its applications or certificates "
+                "as a certifier.",
+                name=organisation.display_name,
+            )
+        )
+    if handled_by not in (None, body.id):
+        return str(_l("Another certification body handles this."))
+    return None
+
+
+def require_certifier(user, organisation: Organisation, handled_by: int | None = None) -> Organisation | None:
+    """The certifier's body if `certifier_refusal` finds nothing; else 403 with its reason."""
+    if refusal := certifier_refusal(user, organisation, handled_by):
+        abort_with(403, refusal)
+    return certification_body_of(user)
+
+
+def _require_for(certifier, application: Application) -> Organisation | None:
+    return require_certifier(certifier, application.organisation, application.certification_body_id)
 
 
 def _require_applicant(user, application: Application) -> None:
@@ -288,12 +317,23 @@ def _require_applicant(user, application: Application) -> None:
 
 
 def get_application(user, application_id: int) -> Application:
-    """The application if `user` is a member of the applicant or a certifier; else 403/404."""
+    """The application if `user` is a member of the applicant or a certifier; else 403/404.
+    Certifiers see it from submission on: a draft (or one withdrawn as a draft) is 404 to them,
+    as if it did not exist yet."""
     application = db.session.get(Application, application_id)
     if application is None:
         raise NotFound()
     if membership(user, application.organisation) is None:
-        require_certifier(user)
+        certifier_body(user)
+        if application.submitted_at is None:
+            raise NotFound()
+    return application
+
+
+def get_application_for_certifier(user, application_id: int) -> Application:
+    """The application for a certifier's step: refused (403) before any input is read."""
+    application = get_application(user, application_id)
+    _require_for(user, application)
     return application
 
 
@@ -453,20 +493,20 @@ def withdraw(user, application: Application) -> None:
 
 
 def take(certifier, application: Application) -> None:
-    body = require_certifier(certifier, application)
+    body = _require_for(certifier, application)
     application.certifier_id = certifier.id
     application.certification_body_id = body.id if body else application.certification_body_id
     _move(certifier, application, "take")
 
 
 def request_changes(certifier, application: Application, reason: str) -> None:
-    require_certifier(certifier, application)
+    _require_for(certifier, application)
     _require_reason(reason)
     _move(certifier, application, "request_changes", reason)
 
 
 def reject(certifier, application: Application, reason: str) -> None:
-    require_certifier(certifier, application)
+    _require_for(certifier, application)
     _require_reason(reason)
     application.decided_at = utcnow()
     _move(certifier, application, "reject", reason, data=_frozen(application))
@@ -474,7 +514,7 @@ def reject(certifier, application: Application, reason: str) -> None:
 
 def approve(certifier, application: Application, reason: str = "", today: date | None = None) -> Certificate:
     """Approve and issue the certificate for the frozen product versions."""
-    require_certifier(certifier, application)
+    _require_for(certifier, application)
     if application.status == S.IN_REVIEW and any(i.product_version_id is None for i in application.items):
         raise WorkflowError(str(_l("The application has no frozen product data.")))
     failing = [
@@ -513,7 +553,7 @@ def _require_reason(reason: str) -> None:
 def comment(
     certifier, application: Application, criterion_code: str, text_: str, product_id: int | None
 ) -> None:
-    require_certifier(certifier, application)
+    _require_for(certifier, application)
     if application.status != S.IN_REVIEW:
         raise WorkflowError(str(_l("Comments are possible while the application is in review.")))
     if criterion_code not in {c.code for c in application.catalogue.criteria}:
@@ -530,7 +570,7 @@ def comment(
 
 
 def record_audit(certifier, application: Application, data: dict) -> Audit:
-    require_certifier(certifier, application)
+    _require_for(certifier, application)
     if application.status not in (S.IN_REVIEW, S.CHANGES_REQUESTED):
         raise WorkflowError(str(_l("Audits are recorded while the application is in review.")))
     audit = Audit(application_id=application.id, recorded_by_id=certifier.id, **data)
@@ -644,10 +684,12 @@ def get_certificate_for_certifier(user, certificate_id: int) -> Certificate:
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         raise NotFound()
-    body = require_certifier(user)
-    if body is not None and certificate.certification_body_id != body.id:
-        raise Forbidden()
+    _require_on_certificate(user, certificate)
     return certificate
+
+
+def _require_on_certificate(user, certificate: Certificate) -> None:
+    require_certifier(user, certificate.organisation, certificate.certification_body_id)
 
 
 def _change_certificate(
@@ -696,6 +738,7 @@ ACTIVE_LIKE = {CertificateStatus.ACTIVE, CertificateStatus.REVIEW_NEEDED}
 
 
 def suspend(certifier, certificate: Certificate, reason: str, remedy_until: date) -> None:
+    _require_on_certificate(certifier, certificate)
     _require_reason(reason)
     if remedy_until <= utcnow().date():
         raise WorkflowError(str(_l("The deadline for the remedy must lie in the future.")))
@@ -709,6 +752,7 @@ def suspend(certifier, certificate: Certificate, reason: str, remedy_until: date
 
 
 def reinstate(certifier, certificate: Certificate, reason: str) -> None:
+    _require_on_certificate(certifier, certificate)
     _require_reason(reason)
     _change_certificate(
         certifier,
@@ -721,6 +765,7 @@ def reinstate(certifier, certificate: Certificate, reason: str) -> None:
 
 
 def revoke(certifier, certificate: Certificate, reason: str) -> None:
+    _require_on_certificate(certifier, certificate)
     _require_reason(reason)
     _change_certificate(
         certifier,
