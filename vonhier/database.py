@@ -82,7 +82,7 @@ class Conflict(Exception):
     `existing`, if given, is called after the rollback and returns the address of what the other
     request made: a double click then lands where the first click led (`errors.py` redirects)."""
 
-    def __init__(self, message: str, existing=None):
+    def __init__(self, message, existing=None):
         super().__init__(message)
         self.existing = existing
 
@@ -115,7 +115,8 @@ def flush_or_conflict(
     try:
         session.flush()
     except IntegrityError as error:
-        message = next((str(m) for index, m in conflicts.items() if violates(error, index)), None)
+        # Kept lazy: translating may read the session, which is unusable until the rollback.
+        message = next((m for index, m in conflicts.items() if violates(error, index)), None)
         if message is None:
             raise
         raise Conflict(message, existing) from error
