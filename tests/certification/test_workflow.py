@@ -16,6 +16,7 @@ from vonhier.certification.models import (
     ONE_SUCCESSOR,
     Application,
     ApplicationItem,
+    ApplicationStatus,
     AuditRecord,
     Certificate,
     CertificateProduct,
@@ -670,10 +671,30 @@ def test_a_products_certificates_form_one_chain(app, scene):
         links = db.session.scalars(select(CertificateProduct).order_by(CertificateProduct.id)).all()
         assert [link.previous_id for link in links] == [None, links[0].id]
         second = links[1]
+        # A third certificate (of an application without items), which two approvals would both link.
+        template = db.session.get(Certificate, second.certificate_id)
+        application = Application(
+            organisation_id=template.organisation_id,
+            catalogue_id=template.catalogue_id,
+            status=ApplicationStatus.APPROVED,
+        )
+        db.session.add(application)
+        db.session.flush()
+        third = Certificate(
+            number="VH-TEST-000001",
+            application_id=application.id,
+            organisation_id=template.organisation_id,
+            certification_body_id=template.certification_body_id,
+            catalogue_id=template.catalogue_id,
+            valid_from=template.valid_from,
+            valid_until=template.valid_until,
+        )
+        db.session.add(third)
+        db.session.commit()
         for previous_id, index in ((None, ONE_FIRST_CERTIFICATE), (links[0].id, ONE_SUCCESSOR)):
             db.session.add(
                 CertificateProduct(
-                    certificate_id=second.certificate_id,
+                    certificate_id=third.id,
                     product_id=second.product_id,
                     product_version_id=second.product_version_id,
                     previous_id=previous_id,

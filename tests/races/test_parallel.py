@@ -270,7 +270,7 @@ def test_accept_terms(server, _migrated_app):
     check("accept licence terms", results, count(_migrated_app, licences), 409)
 
 
-def test_supplier_confirmation(server, producer):
+def test_supplier_confirmation(server, producer, smtp_server):
     """The supplier answers a request 20 times at once: one answer, one product version, one mail."""
     app = producer.app
     supplier = factories.user_with_role(app, "owner")
@@ -298,6 +298,7 @@ def test_supplier_confirmation(server, producer):
         {"decision": "confirm"},
     )
     check("supplier confirmation", results, count(app, versions) - before, 409)
+    assert len(smtp_server.handler.to(processor.email)) == 1
 
 
 def test_shortlist_add(server, _migrated_app):
