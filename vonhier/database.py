@@ -6,8 +6,20 @@ import unicodedata
 from collections import namedtuple
 from functools import lru_cache
 
-from sqlalchemy import CheckConstraint, Column, Enum, MetaData, String, Table, event, func
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Enum,
+    Index,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    event,
+    func,
+)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -62,6 +74,52 @@ def _refuse_changes_to_append_only_records(session: Session, flush_context, inst
     for obj in session.dirty:
         if isinstance(obj, AppendOnly) and session.is_modified(obj, include_collections=False):
             raise PermissionError(f"{type(obj).__name__} records are append-only")
+
+
+class Conflict(Exception):
+    """Another request got there first (HTTP 409, nothing changed); str() is a translated message.
+
+    `existing`, if given, is called after the rollback and returns the address of what the other
+    request made: a double click then lands where the first click led (`errors.py` redirects)."""
+
+    def __init__(self, message, existing=None):
+        super().__init__(message)
+        self.existing = existing
+
+
+def unique_constraint(model, *columns: str) -> UniqueConstraint:
+    """A model's unique constraint over exactly these columns (to name in `flush_or_conflict`)."""
+    return next(
+        c
+        for c in model.__table__.constraints
+        if isinstance(c, UniqueConstraint) and [column.name for column in c.columns] == list(columns)
+    )
+
+
+def violates(error: IntegrityError, index: Index | UniqueConstraint) -> bool:
+    """Is this the violation of `index`? PostgreSQL names the index; SQLite names its columns."""
+    if (diag := getattr(error.orig, "diag", None)) is not None:
+        return diag.constraint_name == index.name
+    columns = ", ".join(f"{index.table.name}.{column.name}" for column in index.columns)
+    return str(error.orig) == f"UNIQUE constraint failed: {columns}"
+
+
+def flush_or_conflict(
+    session: Session, conflicts: dict[Index | UniqueConstraint, str], existing=None
+) -> None:
+    """Flush; the violation of one of these unique indexes becomes a `Conflict` with its message.
+
+    The database decides who was first, whatever the friendly checks before saw. No SAVEPOINT: the
+    loser's whole transaction is void (rolled back by the 409 handler), and pysqlite would commit a
+    SAVEPOINT that opened the transaction when it is released."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # Kept lazy: translating may read the session, which is unusable until the rollback.
+        message = next((m for index, m in conflicts.items() if violates(error, index)), None)
+        if message is None:
+            raise
+        raise Conflict(message, existing) from error
 
 
 # PostgreSQL's ICU collation puts spaces, punctuation and symbols before digits and letters, in this

@@ -2,11 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .database import Conflict
 from .extensions import db
 from .security import safe_next
 
@@ -67,6 +68,15 @@ def register(app: Flask) -> None:
         if code == 405 and error.valid_methods:
             return (*response, {"Allow": ", ".join(error.valid_methods)})
         return response
+
+    @app.errorhandler(Conflict)
+    def conflict(error: Conflict):
+        """A race lost in the database: nothing of this request is kept."""
+        db.session.rollback()
+        if error.existing is not None and (location := error.existing()):
+            flash(str(error), "info")
+            return redirect(location, 303)
+        return render_error(409, str(error))
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

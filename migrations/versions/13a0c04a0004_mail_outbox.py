@@ -1,7 +1,7 @@
 """mail outbox: every mail queued in the transaction that causes it, sent by `flask mail work`
 
 Revision ID: 13a0c04a0004
-Revises: a2fe5672d8f9
+Revises: 13a0c02e0002
 Create Date: 2026-12-06 12:19:09.921736
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '13a0c04a0004'
-down_revision = 'a2fe5672d8f9'
+down_revision = '13a0c02e0002'
 branch_labels = None
 depends_on = None
 

@@ -6,18 +6,24 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from tests import factories
 from vonhier.catalogue.models import Product
 from vonhier.certification import services
 from vonhier.certification.models import (
+    ONE_FIRST_CERTIFICATE,
+    ONE_SUCCESSOR,
     Application,
+    ApplicationItem,
+    ApplicationStatus,
     AuditRecord,
     Certificate,
     CertificateProduct,
     CertificateStatus,
     Evidence,
 )
+from vonhier.database import violates
 from vonhier.extensions import db
 
 from .conftest import signed_in
@@ -537,12 +543,32 @@ def test_two_decisions_at_the_same_moment_issue_one_certificate(app, scene):
 
 
 def test_a_product_is_in_one_open_application_at_a_time(app, scene):
-    create(scene)
+    """Does applying again for a product (a double click) lead to its open application, not a second one?"""
+    application_id = create(scene)
     response = scene.producer_client.post(
         "/certification/applications/new", data={"products": [scene.product_id]}
     )
-    assert response.status_code == 409
-    assert "offenen Antrag" in response.get_data(as_text=True)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/certification/applications/{application_id}"
+    page = scene.producer_client.get(response.headers["Location"])
+    assert "offenen Antrag" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Application.id))) == 1
+
+
+def test_a_closed_application_frees_its_products(app, scene):
+    """Once withdrawn, may the product be applied for again — while the index still allows only one?"""
+    first = create(scene)
+    assert scene.producer_client.post(f"/certification/applications/{first}/withdraw").status_code == 302
+    second = create(scene)
+    with app.app_context():
+        items = db.session.scalars(select(ApplicationItem).order_by(ApplicationItem.id)).all()
+        assert [(i.application_id, i.is_open) for i in items] == [(first, False), (second, True)]
+        # Reopening the first by hand is refused by the database itself.
+        items[0].is_open = True
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
 
 
 def test_certificate_decisions_need_sound_input(app, scene):
@@ -631,3 +657,52 @@ def test_products_carry_the_end_of_their_current_certification(app, scene):
     assert app.test_cli_runner().invoke(args=["certification", "remind"]).exit_code == 0
     derived, expected, _ = derived_and_expected()
     assert derived is not None and derived == expected
+
+
+def test_a_products_certificates_form_one_chain(app, scene):
+    """Does a renewal continue the product's chain, and does the database refuse a second branch —
+    a second first certificate or a second successor, as two approvals at once would make?"""
+    first_id, _ = approved_certificate(app, scene)
+    assert scene.producer_client.post(f"/certification/certificates/{first_id}/renew").status_code == 302
+    with app.app_context():
+        renewal = db.session.scalar(
+            select(Application.id).where(Application.renews_certificate_id == first_id)
+        )
+    bring_to(scene, renewal, "approved")
+    with app.app_context():
+        links = db.session.scalars(select(CertificateProduct).order_by(CertificateProduct.id)).all()
+        assert [link.previous_id for link in links] == [None, links[0].id]
+        second = links[1]
+        # A third certificate (of an application without items), which two approvals would both link.
+        template = db.session.get(Certificate, second.certificate_id)
+        application = Application(
+            organisation_id=template.organisation_id,
+            catalogue_id=template.catalogue_id,
+            status=ApplicationStatus.APPROVED,
+        )
+        db.session.add(application)
+        db.session.flush()
+        third = Certificate(
+            number="VH-TEST-000001",
+            application_id=application.id,
+            organisation_id=template.organisation_id,
+            certification_body_id=template.certification_body_id,
+            catalogue_id=template.catalogue_id,
+            valid_from=template.valid_from,
+            valid_until=template.valid_until,
+        )
+        db.session.add(third)
+        db.session.commit()
+        for previous_id, index in ((None, ONE_FIRST_CERTIFICATE), (links[0].id, ONE_SUCCESSOR)):
+            db.session.add(
+                CertificateProduct(
+                    certificate_id=third.id,
+                    product_id=second.product_id,
+                    product_version_id=second.product_version_id,
+                    previous_id=previous_id,
+                )
+            )
+            with pytest.raises(IntegrityError) as refused:
+                db.session.flush()
+            db.session.rollback()
+            assert violates(refused.value, index)

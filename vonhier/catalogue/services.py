@@ -6,7 +6,7 @@ from decimal import Decimal
 from blinker import Namespace
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
 from werkzeug.exceptions import Forbidden, NotFound
@@ -14,7 +14,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from .. import mail, media
 from ..accounts.services import external_url
 from ..clock import utcnow
-from ..database import german
+from ..database import Conflict, german
 from ..extensions import db
 from ..geo import gazetteer
 from ..geo.services import haversine_km, in_default_region
@@ -546,9 +546,16 @@ def decide_supplier_request(user, link_id: int, confirm: bool) -> SupplierLink:
     if link is None:
         raise NotFound()
     require_member(user, link.site.organisation_id)
-    link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.DECLINED
-    link.decided_by_id, link.decided_at = user.id, utcnow()
-    db.session.flush()
+    answer = LinkStatus.CONFIRMED if confirm else LinkStatus.DECLINED
+    # Compare-and-set: of identical answers sent at once (a double click) one changes the link, and
+    # only that one mails the producer and records a product version. A changed answer still counts.
+    changed = db.session.execute(
+        update(SupplierLink)
+        .where(SupplierLink.id == link.id, SupplierLink.status != answer)
+        .values(status=answer, decided_by_id=user.id, decided_at=utcnow())
+    )
+    if changed.rowcount != 1:
+        raise Conflict(str(_l("This answer has already been recorded.")))
     if user is not SYSTEM:
         for member in link.product.organisation.memberships:
             mail.send(

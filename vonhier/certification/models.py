@@ -3,8 +3,19 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    text,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import AppendOnly, enum_type
@@ -24,6 +35,16 @@ class ApplicationStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+OPEN_STATES = frozenset(
+    {
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.IN_REVIEW,
+        ApplicationStatus.CHANGES_REQUESTED,
+    }
+)
 
 
 class CertificateStatus(enum.StrEnum):
@@ -144,10 +165,25 @@ class ApplicationItem(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     product_version_id: Mapped[int | None] = mapped_column(ForeignKey("product_versions.id"))
+    # The application's status is open (a copy, kept by `_keep_items_open` in the flush that changes the
+    # status): a partial index cannot look into another table. A row lock on the products instead would
+    # serialise PostgreSQL only; SQLite ignores FOR UPDATE and lets two readers pass the check.
+    is_open: Mapped[bool] = mapped_column(default=True)
 
     application: Mapped[Application] = relationship(back_populates="items")
     product: Mapped["Product"] = relationship()  # noqa: F821
     product_version: Mapped["ProductVersion | None"] = relationship()  # noqa: F821
+
+
+# At most one open application per product, decided by the database (not by the check in
+# `create_application`, which two requests can pass at once).
+ONE_OPEN_APPLICATION = Index(
+    "ux_application_items_open_product_id",
+    ApplicationItem.product_id,
+    unique=True,
+    postgresql_where=text("is_open"),
+    sqlite_where=text("is_open"),
+)
 
 
 class Evidence(AppendOnly, db.Model):
@@ -227,6 +263,11 @@ class Certificate(db.Model):
 
 
 class CertificateProduct(AppendOnly, db.Model):
+    """A product named on a certificate. A product's certificates form one chain: each names the one
+    it follows (`previous_id`), and the database lets a link be followed once and only the first have
+    none, so the chain's end — the product's current certificate — is one. Two approvals at the same
+    moment both claim the same predecessor; one of them fails."""
+
     __tablename__ = "certificate_products"
     __table_args__ = (UniqueConstraint("certificate_id", "product_id"),)
 
@@ -234,10 +275,22 @@ class CertificateProduct(AppendOnly, db.Model):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     product_version_id: Mapped[int] = mapped_column(ForeignKey("product_versions.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_products.id"))
 
     certificate: Mapped[Certificate] = relationship(back_populates="products")
     product: Mapped["Product"] = relationship()  # noqa: F821
     product_version: Mapped["ProductVersion"] = relationship()  # noqa: F821
+
+
+# The chain of a product's certificates: each link followed at most once, only the first without one.
+ONE_SUCCESSOR = Index("ux_certificate_products_previous_id", CertificateProduct.previous_id, unique=True)
+ONE_FIRST_CERTIFICATE = Index(
+    "ux_certificate_products_first_product_id",
+    CertificateProduct.product_id,
+    unique=True,
+    postgresql_where=CertificateProduct.previous_id.is_(None),
+    sqlite_where=CertificateProduct.previous_id.is_(None),
+)
 
 
 class AuditRecord(AppendOnly, db.Model):
@@ -258,3 +311,14 @@ class AuditRecord(AppendOnly, db.Model):
     data_hash: Mapped[str] = mapped_column(String(64), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_items_open(session: Session, flush_context, instances) -> None:
+    """Whatever changes an application's status, its items' `is_open` follows in the same flush."""
+    for obj in (*session.new, *session.dirty):
+        if not isinstance(obj, Application):
+            continue
+        if obj in session.new or inspect(obj).attrs.status.history.has_changes():
+            for item in obj.items:
+                item.is_open = obj.status is None or obj.status in OPEN_STATES  # None: the default, a draft

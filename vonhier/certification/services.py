@@ -4,7 +4,9 @@ import copy
 import hashlib
 import json
 from datetime import date, timedelta
+from functools import partial
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, inspect, select, text, update
 from sqlalchemy.orm import Session
@@ -16,7 +18,7 @@ from ..accounts.services import external_url
 from ..catalogue.models import Product, ProductVersion
 from ..catalogue.services import version_recorded
 from ..clock import utcnow
-from ..database import german
+from ..database import Conflict, flush_or_conflict, german, unique_constraint
 from ..errors import abort_with
 from ..extensions import db
 from ..organisations.models import Organisation, OrgKind
@@ -25,6 +27,9 @@ from ..payments import services as payments
 from ..permissions import SYSTEM, Role
 from . import rules
 from .models import (
+    ONE_FIRST_CERTIFICATE,
+    ONE_OPEN_APPLICATION,
+    ONE_SUCCESSOR,
     Application,
     ApplicationItem,
     ApplicationStatus,
@@ -368,12 +373,20 @@ def _move(actor, application: Application, action: str, reason: str = "", data=N
         update(Application)
         .where(Application.id == application.id, Application.status == before)
         .values(status=target)
+        # The session keeps the old state, so that setting it below is a change that `_keep_items_open`
+        # (models.py) sees.
+        .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:
         raise WorkflowError(
             str(_l("Someone else has just changed this application. Please reload the page."))
         )
     application.status = target
+    # An application the migration found sharing a product with another open one cannot reopen it.
+    flush_or_conflict(
+        db.session,
+        {ONE_OPEN_APPLICATION: _l("A product of this application is in another open application.")},
+    )
     record(actor, "application", application.id, action, before.value, target.value, reason, data)
     _notify(application, reason)
 
@@ -430,8 +443,17 @@ def create_application(user, organisation_id: int, product_ids: list[int]) -> Ap
         raise WorkflowError(str(_l("Please choose at least one of your active products.")))
     if any(p.is_archived for p in products):
         raise WorkflowError(str(_l("Archived products cannot be certified.")))
-    if busy := [p.name_de for p in products if _in_open_application(p.id)]:
-        raise WorkflowError(str(_l("Already in an open application: %(names)s.", names=", ".join(busy))))
+    # Both the check (for the message) and the index (for two requests at once) lead a double click
+    # to the application that the first click created.
+    product_ids = [p.id for p in products]
+    existing = partial(_open_application_url, product_ids)
+    busy = db.session.scalars(
+        select(Product.name_de)
+        .join(ApplicationItem, ApplicationItem.product_id == Product.id)
+        .where(Product.id.in_(product_ids), ApplicationItem.is_open)
+    ).all()
+    if busy:
+        raise Conflict(str(_l("Already in an open application: %(names)s.", names=", ".join(busy))), existing)
     application = Application(
         organisation_id=organisation_id,
         catalogue=current_catalogue(),
@@ -439,24 +461,20 @@ def create_application(user, organisation_id: int, product_ids: list[int]) -> Ap
         items=[ApplicationItem(product=p) for p in products],
     )
     db.session.add(application)
-    db.session.flush()
+    just_opened = _l("These products have just been put into an open application.")
+    flush_or_conflict(db.session, {ONE_OPEN_APPLICATION: just_opened}, existing)
     record(user, "application", application.id, "create", "", S.DRAFT.value)
     return application
 
 
-OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED)
-
-
-def _in_open_application(product_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(ApplicationItem.id)
-            .join(ApplicationItem.application)
-            .where(ApplicationItem.product_id == product_id, Application.status.in_(OPEN_STATES))
-            .limit(1)
-        )
-        is not None
+def _open_application_url(product_ids: list[int]) -> str | None:
+    """The page of an open application holding one of these products, if there is one."""
+    application_id = db.session.scalar(
+        select(ApplicationItem.application_id)
+        .where(ApplicationItem.product_id.in_(product_ids), ApplicationItem.is_open)
+        .limit(1)
     )
+    return url_for("certification.application", application_id=application_id) if application_id else None
 
 
 def evidence_kinds(application: Application) -> set[str]:
@@ -604,16 +622,28 @@ def issue_certificate(actor, application: Application, today: date) -> Certifica
         valid_from=today,
         valid_until=valid_until,
     )
+    # Read before anything is added: a query's autoflush would insert outside `flush_or_conflict`.
+    previous = {item.product_id: _current_link(item.product_id) for item in application.items}
     db.session.add(certificate)
-    db.session.flush()
     for item in application.items:
         db.session.add(
             CertificateProduct(
                 certificate=certificate,
                 product_id=item.product_id,
                 product_version_id=item.product_version_id,
+                previous_id=previous[item.product_id],
             )
         )
+    flush_or_conflict(
+        db.session,
+        {
+            ONE_SUCCESSOR: _l("These products have just been certified. Please reload the page."),
+            ONE_FIRST_CERTIFICATE: _l("These products have just been certified. Please reload the page."),
+            unique_constraint(Certificate, "number"): _l(
+                "Another certificate was issued at the same moment. Please try again."
+            ),
+        },
+    )
     record(
         actor,
         "certificate",
@@ -628,6 +658,16 @@ def issue_certificate(actor, application: Application, today: date) -> Certifica
         },
     )
     return certificate
+
+
+def _current_link(product_id: int) -> int | None:
+    """The end of the product's chain of certificates, which a new certificate continues."""
+    return db.session.scalar(
+        select(CertificateProduct.id)
+        .where(CertificateProduct.product_id == product_id)
+        .order_by(CertificateProduct.id.desc())
+        .limit(1)
+    )
 
 
 def effective_status(certificate: Certificate, today: date | None = None) -> CertificateStatus:

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -104,6 +104,17 @@ class Invoice(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     licence: Mapped[Licence] = relationship(back_populates="invoices")
+
+
+# At most one open invoice per licence (and so per organisation and year): two open invoices could both
+# be paid. The database decides, whatever `create_invoice`'s look for an open one saw.
+ONE_OPEN_INVOICE = Index(
+    "ux_invoices_open_licence_id",
+    Invoice.licence_id,
+    unique=True,
+    postgresql_where=Invoice.status == InvoiceStatus.OPEN,
+    sqlite_where=Invoice.status == InvoiceStatus.OPEN,
+)
 
 
 class CheckoutSession(db.Model):

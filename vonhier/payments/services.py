@@ -2,9 +2,10 @@
 
 import uuid
 from datetime import date
+from functools import partial
 
 import stripe
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import format_currency
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -13,11 +14,13 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from ..accounts.services import external_url
 from ..clock import utcnow
+from ..database import Conflict, flush_or_conflict, unique_constraint
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import membership
 from ..permissions import SYSTEM, MemberRole, Role
 from .models import (
+    ONE_OPEN_INVOICE,
     CheckoutSession,
     CheckoutStatus,
     Invoice,
@@ -107,15 +110,19 @@ def accept_terms(user, organisation_id: int) -> Licence:
     if licence is not None and licence.status != LicenceStatus.CANCELLED:
         raise PaymentError(str(_l("The terms for %(year)d have already been accepted.", year=licence.year)))
     tier = tier_for(organisation)
+    accepted = _l("The terms for %(year)d have already been accepted.", year=this_year())
     if licence is None:
         licence = Licence(organisation_id=organisation_id, year=this_year())
         db.session.add(licence)
+    elif not _compare_and_set(Licence, licence.id, LicenceStatus.CANCELLED, LicenceStatus.PENDING_PAYMENT):
+        raise Conflict(str(accepted))
     licence.tier = tier
     licence.status = LicenceStatus.PENDING_PAYMENT
     licence.terms_version = current_app.config["LICENCE_TERMS_VERSION"]
     licence.terms_accepted_at = utcnow()
     licence.terms_accepted_by_id = user.id
-    db.session.flush()
+    # Two first acceptances at once: the licence's (organisation, year) key lets one of them in.
+    flush_or_conflict(db.session, {unique_constraint(Licence, "organisation_id", "year"): accepted})
     if tier.fee_cents == 0:
         fulfil(licence, "zero_fee", _acceptance_key(licence), 0, user)
     return licence
@@ -180,10 +187,24 @@ def fulfil(
             )
     except IntegrityError:
         return False  # a concurrent request recorded it first
-    if licence.status == LicenceStatus.PENDING_PAYMENT:
-        licence.status = LicenceStatus.ACTIVE
-        licence.activated_at = utcnow()
+    _activate(licence)
     return True
+
+
+def _compare_and_set(model, id_: int, before, after, **values) -> bool:
+    """Change a row's status only if it still is `before`: of concurrent requests, one finds it so
+    (PostgreSQL: the others wait for its row lock, then see its change; SQLite: one writer at a time)."""
+    changed = db.session.execute(
+        update(model).where(model.id == id_, model.status == before).values(status=after, **values)
+    )
+    return changed.rowcount == 1
+
+
+def _activate(licence: Licence) -> bool:
+    """Pending payment → active, once per acceptance of the terms."""
+    return _compare_and_set(
+        Licence, licence.id, LicenceStatus.PENDING_PAYMENT, LicenceStatus.ACTIVE, activated_at=utcnow()
+    )
 
 
 # --- invoices (bank transfer, the default without Stripe) ---------------------------------------------
@@ -243,8 +264,19 @@ def create_invoice(user, licence: Licence) -> Invoice:
         payment_reference=_reference(number),
     )
     db.session.add(invoice)
-    db.session.flush()
+    flush_or_conflict(
+        db.session,
+        {ONE_OPEN_INVOICE: _l("An invoice for this licence has just been created.")},
+        existing=partial(_open_invoice_url, licence.id),
+    )
     return invoice
+
+
+def _open_invoice_url(licence_id: int) -> str | None:
+    invoice_id = db.session.scalar(
+        select(Invoice.id).where(Invoice.licence_id == licence_id, Invoice.status == InvoiceStatus.OPEN)
+    )
+    return url_for("payments.invoice", invoice_id=invoice_id) if invoice_id else None
 
 
 def mark_invoice_paid(admin, invoice: Invoice, paid_on: date, amount_cents: int) -> None:
@@ -263,7 +295,13 @@ def mark_invoice_paid(admin, invoice: Invoice, paid_on: date, amount_cents: int)
                 )
             )
         )
-    invoice.status = InvoiceStatus.PAID
+    if invoice.licence.status != LicenceStatus.PENDING_PAYMENT:
+        raise PaymentError(str(_l("The licence is not awaiting payment; cancel this invoice instead.")))
+    # The friendly checks above can pass for two requests at once; these two compare-and-sets cannot.
+    if not _compare_and_set(Invoice, invoice.id, InvoiceStatus.OPEN, InvoiceStatus.PAID):
+        raise Conflict(str(_l("This invoice has just been marked paid.")))
+    if not _activate(invoice.licence):
+        raise Conflict(str(_l("The licence has just been paid in another way.")))
     fulfil(invoice.licence, "invoice", invoice.number, amount_cents, admin, paid_on)
 
 

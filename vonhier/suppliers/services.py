@@ -9,8 +9,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from babel.numbers import format_decimal
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager
@@ -21,7 +23,7 @@ from ..accounts.services import external_url
 from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
-from ..database import german, german_key
+from ..database import flush_or_conflict, german, german_key, unique_constraint
 from ..extensions import db
 from ..geo.services import distance_sql, within_radius
 from ..organisations import services as organisations
@@ -615,7 +617,12 @@ def add_to_shortlist(user, supplier_id: int) -> ShortlistEntry:
     if entry is None:
         entry = ShortlistEntry(retailer_id=retailer.id, supplier_id=supplier.id, added_by_id=user.id)
         db.session.add(entry)
-        db.session.flush()
+        # A double click: the second request lands on the supplier's page, as a repeated click does.
+        flush_or_conflict(
+            db.session,
+            {unique_constraint(ShortlistEntry, "retailer_id", "supplier_id"): _l("Added to your shortlist.")},
+            existing=partial(url_for, "suppliers.supplier", organisation_id=supplier.id),
+        )
     return entry
 
 
