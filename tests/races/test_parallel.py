@@ -264,7 +264,7 @@ def test_accept_terms(server, _migrated_app):
     check("accept licence terms", results, count(_migrated_app, licences), 409)
 
 
-def test_supplier_confirmation(server, producer, smtp_server):
+def test_supplier_confirmation(server, producer, mailbox):
     """The supplier answers a request 20 times at once: one answer, one product version, one mail."""
     app = producer.app
     supplier = factories.user_with_role(app, "owner")
@@ -292,7 +292,7 @@ def test_supplier_confirmation(server, producer, smtp_server):
         {"decision": "confirm"},
     )
     check("supplier confirmation", results, count(app, versions) - before, 409)
-    assert len(smtp_server.handler.to(processor.email)) == 1
+    assert len(mailbox.to(processor.email)) == 1
 
 
 def test_shortlist_add(server, _migrated_app):
