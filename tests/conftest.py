@@ -7,6 +7,7 @@ import socket
 import threading
 import uuid
 from email import message_from_bytes, policy
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -67,7 +68,7 @@ REDIS_TEST_DB = 13
 
 @pytest.fixture
 def redis_store():
-    """(storage URI, key prefix) for Flask-Limiter on the local Redis; the prefix's keys go afterwards."""
+    """The local Redis for Flask-Limiter: `uri`, a key `prefix` whose keys go afterwards, a `client`."""
     redis = pytest.importorskip("redis")
     client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_TEST_DB, socket_connect_timeout=5)
     try:
@@ -76,8 +77,13 @@ def redis_store():
         if os.environ.get("VONHIER_REQUIRE_REDIS"):
             pytest.fail("no Redis server on 127.0.0.1:6379 but VONHIER_REQUIRE_REDIS is set")
         pytest.skip("skipped: no Redis server on 127.0.0.1:6379")
+    # The limiter is one object for every app in this process: an app made with Redis settings
+    # would leave it counting in Redis (and resetting it) for all later tests. Put it back.
+    saved = {name: getattr(limiter, name) for name in ("_storage", "_limiter", "_key_prefix")}
     prefix = f"vonhier-test-{uuid.uuid4().hex}"
-    yield f"redis://127.0.0.1:6379/{REDIS_TEST_DB}", prefix
+    yield SimpleNamespace(uri=f"redis://127.0.0.1:6379/{REDIS_TEST_DB}", prefix=prefix, client=client)
+    for name, value in saved.items():
+        setattr(limiter, name, value)
     for key in client.scan_iter(match=f"*{prefix}*"):
         client.delete(key)
     client.close()
