@@ -1,10 +1,13 @@
 """Fixtures: one migrated database per run (SQLite file, or PostgreSQL from TEST_DATABASE_URL /
-DATABASE_URL), emptied after every test; a real SMTP server (aiosmtpd); clients signed in by role."""
+DATABASE_URL), emptied after every test; a real SMTP server (aiosmtpd); clients signed in by role;
+the local Redis (skipped without it, unless CI sets VONHIER_REQUIRE_REDIS=1, which makes that a failure)."""
 
 import os
 import socket
 import threading
+import uuid
 from email import message_from_bytes, policy
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -57,6 +60,34 @@ def smtp_server():
     controller.start()
     yield controller
     controller.stop()
+
+
+# Redis database 13 is the tests' own; keys carry a per-test prefix and only those keys are deleted,
+# so neither an application's data nor a parallel test run on the same server is touched.
+REDIS_TEST_DB = 13
+
+
+@pytest.fixture
+def redis_store():
+    """The local Redis for Flask-Limiter: `uri`, a key `prefix` whose keys go afterwards, a `client`."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_TEST_DB, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("VONHIER_REQUIRE_REDIS"):
+            pytest.fail("no Redis server on 127.0.0.1:6379 but VONHIER_REQUIRE_REDIS is set")
+        pytest.skip("skipped: no Redis server on 127.0.0.1:6379")
+    # The limiter is one object for every app in this process: an app made with Redis settings
+    # would leave it counting in Redis (and resetting it) for all later tests. Put it back.
+    saved = {name: getattr(limiter, name) for name in ("_storage", "_limiter", "_key_prefix")}
+    prefix = f"vonhier-test-{uuid.uuid4().hex}"
+    yield SimpleNamespace(uri=f"redis://127.0.0.1:6379/{REDIS_TEST_DB}", prefix=prefix, client=client)
+    for name, value in saved.items():
+        setattr(limiter, name, value)
+    for key in client.scan_iter(match=f"*{prefix}*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,9 @@
     maxZoom: 19,
     attribution: "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"
   }).addTo(map);
+  // Leaflet reads a string as HTML: the name goes in as text.
+  var label = document.createElement("span");
+  label.textContent = box.dataset.name;
   L.circleMarker(point, {radius: 8, color: "#1f4a27", fillColor: "#faf6ec", fillOpacity: 1})
-    .bindTooltip(box.dataset.name).addTo(map);
+    .bindTooltip(label).addTo(map);
 }());

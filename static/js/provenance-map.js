@@ -18,8 +18,11 @@
     var a = [from.lat, from.lon], b = [to.lat, to.lon];
     L.polyline([a, b], {color: "#2f6b3a", weight: 4, opacity: 0.8}).addTo(map);
     [[a, from], [b, to]].forEach(function (pair) {
+      // Leaflet reads a string as HTML: names go in as text.
+      var label = document.createElement("span");
+      label.textContent = pair[1].name + (pair[1].town && pair[1].town !== pair[1].name ? ", " + pair[1].town : "");
       L.circleMarker(pair[0], {radius: 7, color: "#1f4a27", fillColor: "#faf6ec", fillOpacity: 1})
-        .bindTooltip(pair[1].name + (pair[1].town && pair[1].town !== pair[1].name ? ", " + pair[1].town : ""))
+        .bindTooltip(label)
         .addTo(map);
     });
     points.push(a, b);

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -19,6 +20,10 @@ from vonhier.extensions import db
 from ..conftest import _reset_database
 
 CHROMIUM = "/usr/bin/chromium"
+# Generous waits: a loaded machine (the suite beside other work, CI) must make tests slower, not fail
+# them. Every wait is for a condition (an element, a load event), so a quick machine loses nothing.
+TIMEOUT_MS = 60_000
+expect.set_options(timeout=TIMEOUT_MS)
 WIDTHS = {"phone": 390, "desktop": 1280}
 # Map tiles come from the internet, which tests do not reach: a plain 1×1 tile stands in for them.
 TILE = base64.b64decode(
@@ -83,6 +88,8 @@ def page_at(browser):
     def open_page(width: int, locale: str = "de-DE"):
         context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
         contexts.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
         context.route(
             "https://*.openstreetmap.org/**",
             lambda route: route.fulfill(status=200, content_type="image/png", body=TILE),
@@ -133,8 +140,14 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main button[type=submit]")
+
+
+def click_and_wait(page, target) -> None:
+    """Click what opens another page, and wait for that page. `wait_for_load_state()` after a click
+    can answer for the page still shown when the next one is slow to come, as on a loaded machine."""
+    with page.expect_event("load"):
+        (page.locator(target) if isinstance(target, str) else target).click()
 
 
 def screenshot(page, name: str) -> None:

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import WIDTHS, assert_fits, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +61,7 @@ def test_csv_import_with_progress_in_the_browser(demo, live_server, page_at, tmp
     path.write_bytes(exported)
     page.goto(f"{live_server}/catalogue/import")
     page.set_input_files("#file", str(path))
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form button[type=submit]")
     screenshot(page, "catalogue-import-preview-phone")
     page.click("text=Jetzt importieren")
     page.wait_for_selector("#import-finished")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from vonhier.certification.models import Application, Certificate, CertificateStatus
 from vonhier.extensions import db
 
-from .conftest import WIDTHS, assert_fits, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_certifier_and_producer_pages(decided, live_server, page_at, device):
         assert_fits(page)
         screenshot(page, f"certification-{name}-{device}")
     page.goto(f"{live_server}/login")
-    page.click("text=Abmelden")
+    click_and_wait(page, "text=Abmelden")
     sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
     assert page.goto(f"{live_server}/certification/").status == 200
     assert_fits(page)

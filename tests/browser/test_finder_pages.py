@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from vonhier import clock
 
-from .conftest import WIDTHS, assert_fits, screenshot
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_farm_shops_open_now_near_eberswalde_selling_eggs(
     page.check("input[name=kind][value=farm_shop]")
     page.select_option("#category", "eggs")
     page.check("input[name=open]")
-    page.click("#finder-form button[type=submit]")
+    click_and_wait(page, "#finder-form button[type=submit]")
     results = page.locator("ol.results li")
     expect(results.first).to_be_visible()
     assert "where=Eberswalde" in page.url and "open=1" in page.url  # the search is a link
@@ -54,7 +54,7 @@ def test_farm_shops_open_now_near_eberswalde_selling_eggs(
 def test_where_to_buy_on_a_provenance_page(demo, live_server, page_at, device):
     page = page_at(WIDTHS[device], locale="en-GB")
     page.goto(f"{live_server}/outlets/?q=Eier")
-    page.locator("ol.results li h3 a").first.click()
+    click_and_wait(page, page.locator("ol.results li h3 a").first)
     # Product links carry the public address (BASE_URL); the live server has another port.
     href = page.locator("main a[href*='/01/'], main a[href*='/p/']").first.get_attribute("href")
     page.goto(live_server + urlsplit(href).path)

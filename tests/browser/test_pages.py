@@ -4,7 +4,7 @@ import pytest
 
 from tests import factories
 
-from .conftest import WIDTHS, assert_fits, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -68,8 +68,7 @@ def test_register_sign_in_and_switch_language_in_the_browser(app, live_server, p
     page.wait_for_url(f"{live_server}/")
     page.goto(live_server + "/account")
 
-    page.click(".lang-switch a[lang=en]")
-    page.wait_for_load_state()
+    click_and_wait(page, ".lang-switch a[lang=en]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("main h1").inner_text() == "My account"
     screenshot(page, "account-after-register-phone")
@@ -82,8 +81,7 @@ def test_form_errors_are_announced_next_to_fields(live_server, page_at):
     page.fill("#email", "not-an-email")
     page.fill("#password", "kurz")
     page.fill("#confirm", "kurz")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main button[type=submit]")
     email = page.locator("#email")
     assert email.get_attribute("aria-invalid") == "true"
     assert "email-error" in email.get_attribute("aria-describedby")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import WIDTHS, assert_fits, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,19 +16,17 @@ def test_licence_terms_invoice_and_admin(demo, live_server, page_at, device):
     assert_fits(page)
     screenshot(page, f"licence-terms-{device}")
     page.check("#accept")
-    page.click("text=Bedingungen akzeptieren")
-    page.click("text=Überweisung")
-    page.wait_for_load_state()
+    click_and_wait(page, "text=Bedingungen akzeptieren")
+    click_and_wait(page, "text=Überweisung")
     assert "Verwendungszweck" in page.inner_text("main")
     assert_fits(page)
     screenshot(page, f"invoice-{device}")
     page.goto(f"{live_server}/login")
-    page.click("text=Abmelden")
+    click_and_wait(page, "text=Abmelden")
     sign_in(page, live_server, "admin@vonhier.example", "Sanddorn-Kiefer-7")
     page.goto(f"{live_server}/admin/payments")
     assert_fits(page)
     screenshot(page, f"admin-payments-{device}")
-    page.click("text=Als bezahlt markieren")
-    page.wait_for_load_state()
+    click_and_wait(page, "text=Als bezahlt markieren")
     assert "aktiv" in page.inner_text("main")
     assert page.console_errors == []

@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from vonhier.catalogue.models import Product
@@ -11,7 +12,7 @@ from vonhier.clock import utcnow
 from vonhier.extensions import db
 from vonhier.provenance import services
 
-from .conftest import WIDTHS, assert_fits, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,25 +39,22 @@ def test_scan_statistics_render_cleanly(scans, live_server, page_at, device):
     page = page_at(WIDTHS[device])
     sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
     page.goto(f"{live_server}/catalogue/")
-    page.click("main a[href='/catalogue/scans']")
+    click_and_wait(page, "main a[href='/catalogue/scans']")
     assert page.locator("main svg[role=img] rect").count() > 20
     assert_fits(page)
     screenshot(page, f"scans-30-{device}")
     page.select_option("#days", "365")
-    page.click("main form[method=get] button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form[method=get] button[type=submit]")
     assert "days=365" in page.url
     assert page.locator("main svg[role=img] rect").count() > 300
     assert_fits(page)
     screenshot(page, f"scans-365-{device}")
-    page.locator("#scans-per-product tbody a").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page, page.locator("#scans-per-product tbody a").first)
     assert "product=" in page.url
     page.select_option("#days", "7")
-    page.click("main form[method=get] button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form[method=get] button[type=submit]")
     page.click("main details summary")
-    assert page.locator("#scans-per-day").is_visible()
+    expect(page.locator("#scans-per-day")).to_be_visible()
     assert_fits(page)
     screenshot(page, f"scans-7-product-{device}")
     assert page.console_errors == []

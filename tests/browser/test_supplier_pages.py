@@ -3,7 +3,7 @@ sends an inquiry; the producer sees it under Inquiries."""
 
 import pytest
 
-from .conftest import WIDTHS, assert_fits, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -12,14 +12,12 @@ pytestmark = pytest.mark.browser
 def test_retailer_finds_dairies_and_sends_an_inquiry(demo, live_server, page_at, device):
     page = page_at(WIDTHS[device])
     sign_in(page, live_server, "handel@vonhier.example", "Wochenmarkt-Spree-3")
-    page.click("header >> text=Lieferanten finden")
-    page.wait_for_load_state()
+    click_and_wait(page, "header >> text=Lieferanten finden")
     assert_fits(page)
     page.select_option("#category", "dairy-cheese")
     page.fill("#radius", "80")
     page.check("#c-gmo")
-    page.click("main button[type=submit] >> text=Suchen")
-    page.wait_for_load_state()
+    click_and_wait(page, "main button[type=submit] >> text=Suchen")
     # The whole query is in the address: a permalink.
     assert "category=dairy-cheese" in page.url and "radius=80" in page.url and "criteria=gmo_free" in page.url
     hits = page.locator(".supplier-hit")
@@ -29,15 +27,13 @@ def test_retailer_finds_dairies_and_sends_an_inquiry(demo, live_server, page_at,
     assert_fits(page)
     screenshot(page, f"suppliers-search-{device}")
 
-    page.locator(".supplier-hit a", has_text="Hof Sonnenwiese").first.click()
-    page.wait_for_load_state()
+    click_and_wait(page, page.locator(".supplier-hit a", has_text="Hof Sonnenwiese").first)
     assert "Zertifizierte Produkte" in page.inner_text("main")
     assert_fits(page)
     screenshot(page, f"supplier-profile-{device}")
     page.fill("#subject", "Ziegenkäse für unseren Laden")
     page.fill("#body", "Guten Tag, wir suchen wöchentlich 5 kg Ziegenkäse. Liefern Sie nach Pankow?")
-    page.click("#inquiry button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "#inquiry button[type=submit]")
     assert "Ihre Anfrage wurde gesendet." in page.inner_text(".flashes")
     assert "5 kg Ziegenkäse" in page.inner_text("main")
     assert_fits(page)

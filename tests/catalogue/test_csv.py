@@ -98,6 +98,22 @@ def test_export_import_round_trip_gives_the_same_catalogue(app, client, bakery):
     assert client.get("/catalogue/export.csv").data == exported.data
 
 
+def test_formula_like_names_are_quoted_in_the_export_and_read_back_as_they_were(app, client, bakery):
+    hostile = [row.replace("B-1;Landbrot;Country bread;", "-B1;=1+1;'@SUM(A1);") for row in BREAD[:1]]
+    hostile += [row.replace("B-1;", "-B1;") for row in BREAD[1:]]
+    run(client, upload(client, csv_file(*hostile)))
+    exported = client.get("/catalogue/export.csv")
+    rows = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig")), delimiter=";"))
+    # The quote a spreadsheet user typed before "@" is not part of the name; ours is added again.
+    assert rows[1][:3] == ["'-B1", "'=1+1", "'@SUM(A1)"] and {row[0] for row in rows[1:]} == {"'-B1"}
+    run(client, upload(client, io.BytesIO(exported.data)))
+    with app.app_context():
+        product = db.session.scalar(select(Product))
+        assert (product.reference, product.name_de, product.name_en) == ("-B1", "=1+1", "@SUM(A1)")
+        assert db.session.scalar(select(func.count()).select_from(ProductVersion)) == 1  # nothing changed
+    assert client.get("/catalogue/export.csv").data == exported.data
+
+
 def test_windows_1252_with_commas(app, client, bakery):
     rows = [",".join(next(csv.reader([row], delimiter=";"))) for row in HONEY]
     response = upload(client, csv_file(*rows, header=HEADER.replace(";", ","), encoding="cp1252"))

@@ -5,16 +5,15 @@ bad value is a 400 with a translated sentence (`errors.render_error` makes it JS
 Responses are cacheable for a minute, open to every origin (CORS) and rate-limited per client.
 """
 
-import csv
-import io
 import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import spreadsheet
 from ..certification.models import CertificateStatus
 from ..errors import abort_with
 from ..extensions import csrf, limiter
@@ -455,30 +454,21 @@ REGISTER_COLUMNS = (
 @opendata.get("/register.csv")
 def register_csv():
     entries = services.register_entries()
-    rows = resources.products(entries)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(REGISTER_COLUMNS)
-    for entry, row in zip(entries, rows, strict=True):
-        organisation = entry.product.organisation
-        writer.writerow(
-            [
-                row["id"],
-                row["name_de"],
-                row["category"]["slug"],
-                row["producer"]["name"],
-                organisation.district,
-                organisation.town,
-                row["gtin"] or "",
-                row["url"] or "",
-                row["certificate"]["number"],
-                row["certificate"]["status"],
-                row["certificate"]["valid_until"],
-                entry.certificate.certification_body.display_name,
-            ]
-        )
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="vonhier-register.csv"'},
+    rows = (
+        [
+            row["id"],
+            row["name_de"],
+            row["category"]["slug"],
+            row["producer"]["name"],
+            entry.product.organisation.district,
+            entry.product.organisation.town,
+            row["gtin"],
+            row["url"],
+            row["certificate"]["number"],
+            row["certificate"]["status"],
+            row["certificate"]["valid_until"],
+            entry.certificate.certification_body.display_name,
+        ]
+        for entry, row in zip(entries, resources.products(entries), strict=True)
     )
+    return spreadsheet.download(spreadsheet.table(REGISTER_COLUMNS, rows), "vonhier-register.csv")

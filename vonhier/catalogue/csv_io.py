@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import spreadsheet
 from ..accounts.models import User
 from ..extensions import db
 from . import services
@@ -117,7 +118,9 @@ def read_rows(raw: bytes) -> list[tuple[int, dict]]:
                     str(_l("The file has more than %(max)d rows. Please split it.", max=MAX_ROWS))
                 )
             if any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in COLUMNS}))
+                # Our export quotes text a spreadsheet would run (`spreadsheet.cell`): read it as it was.
+                values = {k: spreadsheet.text_of((row.get(k) or "").strip()) for k in COLUMNS}
+                rows.append((reader.line_num, values))
     except csv.Error as error:
         raise ImportRejected(
             str(_l("The file is not valid CSV (line %(line)d).", line=reader.line_num))
@@ -364,10 +367,10 @@ def _site_ref(site: Site, organisation_id: int) -> str:
 
 
 def export(organisation_id: int) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # lets spreadsheet programs recognise UTF-8
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    return spreadsheet.table(COLUMNS, _export_rows(organisation_id))
+
+
+def _export_rows(organisation_id: int):
     for product in services.products_of(organisation_id, status=None):
         stages = "|".join(f"{s.kind.value}={_site_ref(s.site, organisation_id)}" for s in product.stages)
         head = [
@@ -392,25 +395,18 @@ def export(organisation_id: int) -> str:
                 origin = f"{prefix}:{_site_ref(ingredient.origin_site, organisation_id)}"
             else:
                 origin = f"place:{ingredient.place_name}"
-            writer.writerow(
-                [
-                    *head,
-                    ingredient.name,
-                    _number(ingredient.share),
-                    _yes(ingredient.is_main),
-                    _yes(ingredient.is_value_determining),
-                    _yes(ingredient.is_water_or_salt),
-                    origin,
-                ]
-            )
-    return buffer.getvalue()
+            yield [
+                *head,
+                ingredient.name,
+                _number(ingredient.share),
+                _yes(ingredient.is_main),
+                _yes(ingredient.is_value_determining),
+                _yes(ingredient.is_water_or_salt),
+                origin,
+            ]
 
 
 def sample() -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
     head = [
         "A-0100",
         "Landbrot",
@@ -427,14 +423,13 @@ def sample() -> str:
         "",
         "processing=Backstube|point_of_sale=Hofladen",
     ]
-    writer.writerow([*head, "Roggenmehl", "55", "ja", "ja", "nein", "supplier:Mühle Musterdorf / Mühle"])
-    writer.writerow(
-        ["A-0100", *[""] * (len(head) - 1), "Weizenmehl", "20", "nein", "nein", "nein", "place:Prenzlau"]
+    more = ["A-0100", *[""] * (len(head) - 1)]
+    return spreadsheet.table(
+        COLUMNS,
+        [
+            [*head, "Roggenmehl", "55", "ja", "ja", "nein", "supplier:Mühle Musterdorf / Mühle"],
+            [*more, "Weizenmehl", "20", "nein", "nein", "nein", "place:Prenzlau"],
+            [*more, "Wasser", "23", "nein", "nein", "ja", "site:Backstube"],
+            [*more, "Salz", "2", "nein", "nein", "ja", "place:Bad Dürrenberg"],
+        ],
     )
-    writer.writerow(
-        ["A-0100", *[""] * (len(head) - 1), "Wasser", "23", "nein", "nein", "ja", "site:Backstube"]
-    )
-    writer.writerow(
-        ["A-0100", *[""] * (len(head) - 1), "Salz", "2", "nein", "nein", "ja", "place:Bad Dürrenberg"]
-    )
-    return buffer.getvalue()

@@ -16,7 +16,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
-from .. import media
+from .. import media, spreadsheet
 from ..errors import abort_with
 from ..extensions import db
 from ..permissions import login_required, requires
@@ -352,21 +352,13 @@ def decide_supplier_request(link_id):
 @requires("member")
 def export_csv():
     organisation = current_organisation()
-    return Response(
-        csv_io.export(organisation.id),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="vonhier-{organisation.id}-catalogue.csv"'},
-    )
+    return spreadsheet.download(csv_io.export(organisation.id), f"vonhier-{organisation.id}-catalogue.csv")
 
 
 @bp.get("/sample.csv")
 @login_required
 def sample_csv():
-    return Response(
-        csv_io.sample(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="vonhier-catalogue-sample.csv"'},
-    )
+    return spreadsheet.download(csv_io.sample(), "vonhier-catalogue-sample.csv")
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,9 +1,7 @@
 """The resolver: GS1 Digital Link and short-code URLs, their provenance pages, linksets and QR images."""
 
-import csv
 import gzip
 import hashlib
-import io
 import re
 import sys
 from collections import Counter
@@ -22,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.http import is_resource_modified
 
-from .. import clock
+from .. import clock, spreadsheet
 from ..catalogue import services as catalogue
 from ..catalogue.models import Batch, Product, ProductStatus
 from ..database import german_key
@@ -234,10 +232,8 @@ def resolver_description():
 @cli.command("urls")
 def print_urls():
     """CSV of every active product's and batch's public URL and QR image, for bulk printing."""
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["product_id", "lot", "url", "qr_svg"])
-    for row in services.active_codes():
-        writer.writerow([row.product_id, row.lot or "", row.url, row.svg_url])
+    rows = ([row.product_id, row.lot, row.url, row.svg_url] for row in services.active_codes())
+    spreadsheet.write(sys.stdout, [["product_id", "lot", "url", "qr_svg"], *rows], ",", "\n")
 
 
 # --- scan statistics ---
@@ -337,32 +333,20 @@ def scans():
     )
 
 
-def _csv_cell(text: str) -> str:
-    """Text a spreadsheet would read as a formula is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.get("/catalogue/scans.csv")
 @requires("member")
 def scans_csv():
     """The same scans as the page, one line per day, product, lot and language, for spreadsheets."""
     query = _scan_query()
     locale = str(get_locale())
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # lets spreadsheet programs recognise UTF-8
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(column) for column in SCAN_CSV_COLUMNS])
-    for day, product_id, name_de, name_en, lot, language, count in services.scan_rows(
-        query.organisation.id, query.since, query.until, query.product_id
-    ):
-        name = (name_en if locale == "en" else "") or name_de
-        writer.writerow([day.isoformat(), product_id, _csv_cell(name), _csv_cell(lot), language, count])
-    filename = f"vonhier-scans-{query.since.isoformat()}-{query.until.isoformat()}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    rows = (
+        [day, product_id, (name_en if locale == "en" else "") or name_de, lot, language, count]
+        for day, product_id, name_de, name_en, lot, language, count in services.scan_rows(
+            query.organisation.id, query.since, query.until, query.product_id
+        )
     )
+    filename = f"vonhier-scans-{query.since.isoformat()}-{query.until.isoformat()}.csv"
+    return spreadsheet.download(spreadsheet.table(SCAN_CSV_COLUMNS, rows), filename)
 
 
 # --- print sheets ---

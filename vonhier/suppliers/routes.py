@@ -1,10 +1,11 @@
 """Supplier search for retailers, supplier pages, shortlists, inquiry threads and suppliers' own settings."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import spreadsheet
 from ..catalogue import services as catalogue
 from ..certification import services as certification
 from ..errors import abort_with
@@ -67,14 +68,7 @@ def search():
 def export():
     _, _, _, query = _query()
     body = services.export_csv(_user(), query, str(get_locale()))
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="von-hier-suppliers.csv"',
-        },
-    )
+    return spreadsheet.download(body, "von-hier-suppliers.csv")
 
 
 @bp.get("/suppliers/<int:organisation_id>")

@@ -5,8 +5,6 @@ current licence, are found. Criteria come from the product data (the same fields
 pre-check reads), never from a second copy typed in for the search.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -18,7 +16,7 @@ from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .. import mail
+from .. import mail, spreadsheet
 from ..accounts.services import external_url
 from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
@@ -466,43 +464,34 @@ CSV_HEADER = (
 )
 
 
-def _cell(value) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(user, query: SupplierQuery, locale: str = "de") -> str:
     """All results (up to MAX_EXPORT_ROWS) as `;`-separated CSV with a UTF-8 byte order mark."""
     results = search(user, query, limit=MAX_EXPORT_ROWS, offset=0)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(header) for header in CSV_HEADER])
+    rows = []
     for hit in results.hits:
         product, organisation, profile = hit.product, hit.organisation, hit.profile
-        writer.writerow(
+        rows.append(
             [
-                _cell(product.name(locale)),
-                _cell(product.category.name(locale)),
-                _cell(product.organic_control_body),
-                str(_l("yes") if product.gmo_free else _l("no")),
-                product.husbandry_level or "",
-                _cell(organisation.display_name),
-                _cell(organisation.postcode),
-                _cell(organisation.town),
-                _cell(organisation.district),
-                "" if hit.distance_km is None else format_decimal(hit.distance_km, "0.0", locale=locale),
+                product.name(locale),
+                product.category.name(locale),
+                product.organic_control_body,
+                _l("yes") if product.gmo_free else _l("no"),
+                product.husbandry_level,
+                organisation.display_name,
+                organisation.postcode,
+                organisation.town,
+                organisation.district,
+                None if hit.distance_km is None else format_decimal(hit.distance_km, "0.0", locale=locale),
                 ", ".join(str(DELIVERY_LABELS[d]) for d in hit.delivery),
-                (profile.delivery_radius_km or "") if profile else "",
-                _cell(profile.capacity_notes) if profile else "",
-                _cell(profile.min_order_note) if profile else "",
-                hit.certificate.number if hit.certificate else "",
-                hit.certificate.valid_until.isoformat() if hit.certificate else "",
+                profile.delivery_radius_km if profile else None,
+                profile.capacity_notes if profile else None,
+                profile.min_order_note if profile else None,
+                hit.certificate.number if hit.certificate else None,
+                hit.certificate.valid_until if hit.certificate else None,
                 external_url("suppliers.supplier", organisation_id=organisation.id),
             ]
         )
-    return buffer.getvalue()
+    return spreadsheet.table(CSV_HEADER, rows)
 
 
 # --- supplier pages and settings ------------------------------------------------------------------
