@@ -141,3 +141,93 @@ def test_processing_outside_the_region():
     outside_dairy = {**DAIRY, "in_region": False}
     result = figures([ingredient("Milch", 100, FARM, main=True)], [stage("processing", outside_dairy)])
     assert result["processing_in_region"] is False
+
+
+# --- scenarios that pin the figures the criteria judge (each once broke unnoticed under mutation) ---
+
+SCHWEDT = {
+    **DAIRY,
+    "site_id": 4,
+    "name": "Mühle Schwedt",
+    "town": "Schwedt/Oder",
+    "lat": 53.0621,
+    "lon": 14.2820,
+    "kind": "mill",
+}
+FRANKFURT = {
+    **SHOP,
+    "site_id": 5,
+    "name": "Packstelle Frankfurt",
+    "town": "Frankfurt (Oder)",
+    "lat": 52.3471,
+    "lon": 14.5506,
+    "kind": "packing",
+}
+HAMBURG = {**SHOP, "site_id": 6, "name": "Abfüller Hamburg", "town": "Hamburg", "lat": 53.5511, "lon": 9.9937}
+HAMBURG["in_region"] = False
+EBERSWALDE = {**MAGDEBURG, "name": "Imkerei Eberswalde", "town": "Eberswalde", "lat": 52.8333, "lon": 13.8167}
+EBERSWALDE["in_region"] = True
+
+
+def test_packing_outside_the_region_fails_processing_in_region():
+    """VH-R3: baked in Berlin but packed in Hamburg is not processed and packed in the region."""
+    stages = [stage("processing", SHOP), stage("packing", HAMBURG), stage("point_of_sale", SHOP)]
+    result = figures([ingredient("Mehl", 100, FARM, main=True)], stages)
+    assert result["processing_in_region"] is False
+    # Storage and sale outside the region are no processing.
+    stages = [stage("processing", SHOP), stage("storage", HAMBURG), stage("point_of_sale", HAMBURG)]
+    assert figures([ingredient("Mehl", 100, FARM, main=True)], stages)["processing_in_region"] is True
+
+
+def test_each_unregistered_origin_travels_its_own_leg():
+    """VH-L1: honey from Eberswalde (44 km) and sugar from Magdeburg (129 km), both unregistered,
+    are two legs; the longest is Magdeburg's, not the first one found."""
+    rows = [ingredient("Honig", 30, EBERSWALDE, main=True), ingredient("Zucker", 70, MAGDEBURG)]
+    result = figures(rows, [stage("processing", SHOP), stage("point_of_sale", SHOP)])
+    legs = [(leg["from"]["name"], leg["to"]["name"], leg["km"], leg["ingredient"]) for leg in result["legs"]]
+    assert legs == [
+        ("Imkerei Eberswalde", "Bioladen", 44.0, "Honig"),
+        ("Magdeburg", "Bioladen", 129.3, "Zucker"),
+        ("Bioladen", "Bioladen", 0.0, None),
+    ]
+    assert result["longest_leg_km"] == 129.3
+    assert result["chain_km"] == 129.3
+    assert result["distance_unknown"] == []
+
+
+def test_the_chain_adds_up_every_stage_leg():
+    """VH-L1 chain: Prenzlau → mill in Schwedt 39.6 → packing in Frankfurt (Oder) 81.5 → Berlin 79.5
+    is 200.6 km (over 200), though no single leg reaches 100 km."""
+    stages = [stage("processing", SCHWEDT), stage("packing", FRANKFURT), stage("point_of_sale", SHOP)]
+    result = figures([ingredient("Roggen", 100, FARM, main=True)], stages)
+    assert [leg["km"] for leg in result["legs"]] == [39.6, 81.5, 79.5]
+    assert [leg["ingredient"] for leg in result["legs"]] == ["Roggen", None, None]
+    assert result["chain_km"] == 200.6
+    assert result["longest_leg_km"] == 81.5
+
+
+@pytest.mark.parametrize("far_first", [True, False])
+def test_the_chain_follows_the_longest_route_of_any_raw_material(far_first):
+    """Sugar from Magdeburg (129.3 km) and flour from Prenzlau (93.5 km) to a Berlin bakery: the chain
+    is the sugar's way, whichever raw material is listed last."""
+    rows = [ingredient("Zucker", 20, MAGDEBURG), ingredient("Mehl", 80, FARM, main=True)]
+    if not far_first:
+        rows.reverse()
+    result = figures(rows, [stage("processing", SHOP), stage("point_of_sale", DAIRY)])
+    assert result["chain_km"] == 129.3 + 67.7
+    assert result["longest_leg_km"] == 129.3
+
+
+def test_water_and_salt_travel_no_leg_and_do_not_lengthen_the_chain():
+    rows = [ingredient("Milch", 98, FARM, main=True), ingredient("Salz", 2, MAGDEBURG, water=True)]
+    result = figures(rows, [stage("processing", SHOP)])
+    assert [leg["from"]["name"] for leg in result["legs"]] == ["Hof"]
+    assert result["chain_km"] == 93.5
+
+
+def test_an_origin_without_coordinates_travels_no_known_leg():
+    rows = [ingredient("Olivenöl", 10, ABROAD), ingredient("Mehl", 90, FARM, main=True)]
+    result = figures(rows, [stage("processing", SHOP)])
+    assert [leg["from"]["name"] for leg in result["legs"]] == ["Hof"]
+    assert result["distance_unknown"] == ["Olivenöl"]
+    assert result["chain_km"] == 93.5

@@ -729,6 +729,21 @@ def test_default_catalogue(en, data, uploaded, expected, outcomes):
         (RuleType.TRANSPORT, {"max_leg_km": 100, "max_chain_km": 100}, []),
         (RuleType.TRANSPORT, {"max_leg_km": -5, "max_chain_km": 200}, ["per leg must be greater than 0 km"]),
         (RuleType.TRANSPORT, {"max_leg_km": 0, "max_chain_km": 200}, ["per leg must be greater than 0 km"]),
+        # A chain of 0 km would refuse every product that travels at all: not a limit, a mistake.
+        (
+            RuleType.TRANSPORT,
+            {"max_leg_km": 100, "max_chain_km": 0},
+            ["whole chain must be greater than 0 km"],
+        ),
+        (
+            RuleType.TRANSPORT,
+            {"max_leg_km": 0, "max_chain_km": 0},
+            ["per leg must be greater than 0 km", "whole chain must be greater than 0 km"],
+        ),
+        (RuleType.TRANSPORT, {"max_leg_km": 0.1, "max_chain_km": 0.1}, []),
+        (RuleType.REGIONAL_SHARE, {"min_percent": 100.01}, ["between 0 and 100 %"]),
+        (RuleType.REGIONAL_SHARE, {"min_percent": -0.01}, ["between 0 and 100 %"]),
+        (RuleType.REGIONAL_SHARE, {"min_percent": float("inf")}, ["“min_percent” must be a number"]),
         (
             RuleType.TRANSPORT,
             {"max_leg_km": 100, "max_chain_km": -1},
@@ -754,3 +769,84 @@ def test_validate_params(en, rule_type, params, fragments):
     assert len(problems) == len(fragments), problems
     for problem, fragment in zip(problems, fragments, strict=True):
         assert fragment in problem
+
+
+# --- scenarios through the seeded catalogue: each pins a figure that once broke unnoticed ------------
+
+SCHWEDT = site(5, "Mühle Schwedt", "Schwedt/Oder", 53.0621, 14.2820, kind="mill")
+FRANKFURT = site(6, "Packstelle Frankfurt", "Frankfurt (Oder)", 52.3471, 14.5506, kind="packing")
+HAMBURG = site(7, "Abfüller Hamburg", "Hamburg", 53.5511, 9.9937, kind="packing", in_region=False)
+EBERSWALDE = declared("Imkerei Eberswalde", 52.8333, 13.8167, in_region=True)
+
+
+def by_code(data, uploaded=None):
+    return {r.code: r for r in evaluate(data, DEFAULT_CRITERIA, uploaded)}
+
+
+def test_vh_r3_packing_in_hamburg_fails(en):
+    """Baked in Berlin, packed in Hamburg: not processed and packed in the region."""
+    data = snapshot(
+        [ingredient("Roggenmehl", 80, FARM, main=True), ingredient("Honig", 20, FARM)],
+        [stage("processing", SHOP), stage("packing", HAMBURG), stage("point_of_sale", SHOP)],
+    )
+    result = by_code(data)["VH-R3"]
+    assert result.outcome == Outcome.FAILED
+    assert result.message == "Processed or packed outside the region: Abfüller Hamburg"
+    assert result.figures == {"processing_in_region": False, "outside": ["Abfüller Hamburg"]}
+
+
+def test_vh_l1_unregistered_origins_are_separate_legs(en):
+    """Honey from Eberswalde (44.0 km) and sugar from Magdeburg (129.3 km), neither registered: the
+    sugar's leg is judged, not only the first unregistered place."""
+    data = snapshot(
+        [ingredient("Honig", 30, EBERSWALDE, main=True), ingredient("Zucker", 70, MAGDEBURG)],
+        [stage("processing", SHOP), stage("point_of_sale", SHOP)],
+    )
+    result = by_code(data)["VH-L1"]
+    assert result.outcome == Outcome.FAILED
+    assert result.message == "Transport Magdeburg → Bioladen: 129.3 km > 100 km"
+    assert (result.figures["longest_leg_km"], result.figures["longest_leg_from"]) == (129.3, "Magdeburg")
+
+
+def test_vh_l1_the_chain_adds_up_its_stage_legs(en):
+    """Prenzlau → Schwedt 39.6 → Frankfurt (Oder) 81.5 → Berlin 79.5: every leg under 100 km, the
+    chain 200.6 km over 200."""
+    data = snapshot(
+        [ingredient("Roggen", 100, FARM, main=True)],
+        [stage("processing", SCHWEDT), stage("packing", FRANKFURT), stage("point_of_sale", SHOP)],
+    )
+    result = by_code(data)["VH-L1"]
+    assert result.outcome == Outcome.FAILED
+    assert result.message == "Whole chain 200.6 km > 200 km"
+    assert result.figures["chain_km"] == 200.6 and result.figures["longest_leg_km"] == 81.5
+
+
+@pytest.mark.parametrize("far_first", [True, False])
+def test_vh_l1_the_chain_follows_the_longest_route(en, far_first):
+    """Sugar from Magdeburg (188.7 km) and flour from Prenzlau (34.5 km) to a bakery in Angermünde, sold
+    in Berlin (67.7 km): the chain is the sugar's 256.4 km, wherever it is listed."""
+    rows = [ingredient("Zucker", 20, MAGDEBURG), ingredient("Mehl", 80, FARM, main=True)]
+    if not far_first:
+        rows.reverse()
+    data = snapshot(rows, [stage("processing", DAIRY), stage("point_of_sale", SHOP)])
+    result = by_code(data)["VH-L1"]
+    assert result.figures["chain_km"] == 256.4
+    assert result.outcome == Outcome.FAILED
+    assert "Whole chain 256.4 km > 200 km" in result.message
+
+
+def test_vh_l1_passing_names_the_longest_leg_and_the_chain(en):
+    result = by_code(milk())["VH-L1"]
+    assert result.outcome == Outcome.PASSED
+    assert result.message == (
+        "Longest leg Käserei → Bioladen: 67.7 km ≤ 100 km; whole chain 102.2 km ≤ 200 km"
+    )
+    assert result.figures == {
+        "longest_leg_km": 67.7,
+        "longest_leg_from": "Käserei",
+        "longest_leg_to": "Bioladen",
+        "chain_km": 102.2,
+        "max_leg_km": 100,
+        "max_chain_km": 200,
+        "distance_unknown": [],
+    }
