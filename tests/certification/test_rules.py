@@ -19,9 +19,9 @@ from vonhier.certification.rules import (
 
 
 @pytest.fixture
-def en(app):
+def en(pure_app):
     """English messages: lazy_gettext and format_decimal need a request with a locale."""
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with pure_app.test_request_context(headers={"Accept-Language": "en"}):
         yield
 
 
@@ -210,9 +210,9 @@ def test_regional_share_without_ingredients_fails(en, rows):
     assert "No ingredients" in result.message
 
 
-def test_numbers_follow_the_locale(app):
+def test_numbers_follow_the_locale(pure_app):
     rows = [ingredient("Mehl", 82.5, FARM, main=True), ingredient("Zucker", 17.5, MAGDEBURG)]
-    with app.test_request_context(headers={"Accept-Language": "de"}):
+    with pure_app.test_request_context(headers={"Accept-Language": "de"}):
         result = check(snapshot(rows), SHARE_70)
     assert "82,5" in result.message
 

@@ -17,8 +17,8 @@ def at(*args) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def _request(app):
-    with app.test_request_context():  # translated messages need a request
+def _request(pure_app):
+    with pure_app.test_request_context():  # translated messages need a request
         yield
 
 
@@ -157,3 +157,74 @@ def test_incomplete_empty_and_overlong_hours():
 
 def test_check_normalises_whitespace():
     assert hours.check("  Mo-Fr 09:00-18:00;\n Sa 08:00-13:00 ") == "Mo-Fr 09:00-18:00; Sa 08:00-13:00"
+
+
+# --- the look-ahead, the week table's midnight merge, holidays at the edges ----------------------------
+
+
+def test_look_ahead_reaches_fourteen_days_and_no_further():
+    """A Christmas market that opens on one day: from 5 December at noon the 19th (13 days and 20
+    hours ahead) is announced, the 20th (14 days and 20 hours) is not."""
+    now = at(2026, 12, 5, 12, 0)
+    assert hours.LOOKAHEAD_DAYS == 14
+    soon = hours.status("Dec 19 08:00-13:00", "BB", now)
+    assert soon.state == "closed" and soon.next_change == at(2026, 12, 19, 8, 0)
+    later = hours.status("Dec 20 08:00-13:00", "BB", now)
+    assert later.state == "closed" and later.next_change is None and not later.always_open
+
+
+def test_closing_after_midnight_on_a_holiday_evening():
+    """Reformation Day (a Saturday, a holiday only in Brandenburg): "PH 20:00-02:00" keeps a bar open
+    into Sunday 1 November in Brandenburg; in Berlin Saturday is an ordinary day."""
+    text = "Mo-Fr 09:00-18:00; PH 20:00-02:00"
+    sunday = at(2026, 11, 1, 1, 0)
+    brandenburg = hours.status(text, "BB", sunday)
+    assert brandenburg.is_open and brandenburg.next_change == at(2026, 11, 1, 2, 0)
+    assert hours.is_open(text, "BB", sunday) and not hours.is_open(text, "BE", sunday)
+    berlin = hours.status(text, "BE", sunday)
+    assert berlin.state == "closed" and berlin.next_change == at(2026, 11, 2, 9, 0)
+
+
+def test_week_table_merges_only_hours_that_run_past_midnight():
+    # Open all Friday and on into Saturday 02:00: Friday stays "all day", Saturday keeps its two hours.
+    days = hours.week("Fr 00:00-24:00; Sa 00:00-02:00", "BB", date(2026, 12, 4), days=2)
+    assert [d.open for d in days] == [[(time(0), None)], [(time(0), time(2))]]
+    assert days[0].all_day and not days[1].all_day
+    # From Friday 22:00 on through the whole Saturday: nothing to merge, Saturday is all day.
+    days = hours.week("Fr 22:00-24:00; Sa 00:00-24:00", "BB", date(2026, 12, 4), days=2)
+    assert [d.open for d in days] == [[(time(22), None)], [(time(0), None)]]
+    # A Saturday that opens at 08:00 does not end Friday's late hours.
+    days = hours.week("Fr 18:00-24:00; Sa 08:00-12:00", "BB", date(2026, 12, 4), days=2)
+    assert [d.open for d in days] == [[(time(18), None)], [(time(8), time(12))]]
+
+
+def test_the_last_day_of_the_table_shows_where_its_night_ends():
+    assert hours.week("Fr 22:00-02:00", "BB", date(2026, 12, 4), days=1)[0].open == [(time(22), time(2))]
+
+
+def test_week_table_with_breaks_comments_and_unknown_hours():
+    text = 'Mo-Fr 09:00-12:00,14:00-18:00 "Hofladen"; Sa 10:00-12:00 unknown "nach Absprache"'
+    friday, saturday, sunday = hours.week(text, "BB", date(2026, 12, 4), days=3)
+    assert friday.open == [(time(9), time(12)), (time(14), time(18))]
+    assert (friday.unknown, friday.comments) == ([], ["Hofladen"])
+    assert (saturday.open, saturday.unknown) == ([], [(time(10), time(12))])
+    assert saturday.comments == ["nach Absprache"]
+    assert (sunday.open, sunday.unknown, sunday.comments, sunday.is_today) == ([], [], [], False)
+    assert friday.is_today and not friday.all_day
+
+
+def test_holiday_names_follow_the_state_and_the_language():
+    assert hours.holiday_name(date(2026, 10, 31), "BB") == "Reformationstag"
+    assert hours.holiday_name(date(2026, 10, 31), "BB", "en") == "Reformation Day"
+    assert hours.holiday_name(date(2026, 10, 31), "BE") is None
+    # Outside Berlin and Brandenburg only the nationwide holidays count.
+    assert hours.holiday_name(date(2026, 10, 31), "") is None
+    assert hours.holiday_name(date(2026, 12, 25), "") == "Erster Weihnachtstag"
+    assert hours.is_holiday(date(2027, 3, 8), "BE") and not hours.is_holiday(date(2027, 3, 8), "BB")
+
+
+def test_the_length_limit_is_exactly_255_characters():
+    fits = 'Mo-Fr 09:00-18:00 "' + "x" * 235 + '"'  # a long comment, 255 characters in all
+    assert len(fits) == 255 and hours.check(fits) == fits
+    with pytest.raises(hours.HoursError, match="255"):
+        hours.check(fits[:-1] + 'x"')
