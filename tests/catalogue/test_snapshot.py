@@ -1,8 +1,12 @@
 """The computed figures of a product: regional share, regional checks, transport legs."""
 
+from decimal import Decimal
+from types import SimpleNamespace
+
 import pytest
 
-from vonhier.catalogue.snapshot import figures
+from vonhier.catalogue.models import OriginKind, SiteKind, Species, StageKind
+from vonhier.catalogue.snapshot import _decimal_text, build, changes, figures
 
 FARM = {
     "site_id": 1,
@@ -231,3 +235,194 @@ def test_an_origin_without_coordinates_travels_no_known_leg():
     assert [leg["from"]["name"] for leg in result["legs"]] == ["Hof"]
     assert result["distance_unknown"] == ["Olivenöl"]
     assert result["chain_km"] == 93.5
+
+
+# --- the snapshot of a product as stored with each version -------------------------------------------
+
+
+def _site(site_id, name, town, kind, org, lat, lon, in_region=True):
+    return SimpleNamespace(
+        id=site_id,
+        name=name,
+        town=town,
+        kind=SiteKind(kind),
+        organisation_id=org.id,
+        organisation=org,
+        latitude=lat,
+        longitude=lon,
+        in_region=in_region,
+    )
+
+
+def _row(name, share, *, origin_kind, site=None, place=None, main=False, value=False, water=False):
+    place_name, lat, lon, in_region = place or (None, None, None, None)
+    return SimpleNamespace(
+        name=name,
+        share=Decimal(share),
+        is_main=main,
+        is_value_determining=value,
+        is_water_or_salt=water,
+        origin_kind=OriginKind(origin_kind),
+        origin_site=site,
+        origin_site_id=site.id if site else None,
+        place_name=place_name,
+        place_latitude=lat,
+        place_longitude=lon,
+        place_in_region=in_region,
+    )
+
+
+def test_build_freezes_the_whole_product_and_a_declined_supplier_loses_the_regional_claim():
+    """A soft cheese of Käserei Angermünde: milk from its own farm, cream from a supplier who declined to
+    be named (so not counted as regional), salt from a declared place; made and sold in Angermünde."""
+    dairy_org = SimpleNamespace(id=2, display_name="Käserei Angermünde")
+    supplier_org = SimpleNamespace(id=8, display_name="Milchhof Schwedt")
+    dairy = _site(20, "Käserei", "Angermünde", "dairy", dairy_org, 53.0167, 13.9994)
+    farm = _site(21, "Weide", "Angermünde", "farm", dairy_org, 53.02, 14.01)
+    supplier = _site(30, "Milchhof", "Schwedt/Oder", "farm", supplier_org, 53.0621, 14.2820)
+    product = SimpleNamespace(
+        id=7,
+        reference="K-7",
+        name_de="Weichkäse",
+        name_en="Soft cheese",
+        category=SimpleNamespace(slug="dairy-cheese", is_animal=True),
+        description_de="Mild",
+        description_en="Mild",
+        package_size=Decimal("0.250"),
+        package_unit=SimpleNamespace(value="kg"),
+        gtin="4012345000030",
+        organic_control_body="DE-ÖKO-006",
+        gmo_free=True,
+        species=Species.CATTLE,
+        husbandry_level=4,
+        organisation_id=dairy_org.id,
+        organisation=dairy_org,
+        ingredients=[
+            _row("Milch", "90.00", origin_kind="own_site", site=farm, main=True, value=True),
+            _row("Sahne", "8.00", origin_kind="supplier_site", site=supplier),
+            _row(
+                "Salz", "2.00", origin_kind="place", place=("Lüneburg", 53.2464, 10.4115, False), water=True
+            ),
+        ],
+        stages=[
+            SimpleNamespace(kind=StageKind.PROCESSING, site=dairy),
+            SimpleNamespace(kind=StageKind.POINT_OF_SALE, site=dairy),
+        ],
+    )
+    data = build(product, {30: "declined", 21: "confirmed"})
+    farm_place = {
+        "site_id": 21,
+        "name": "Weide",
+        "town": "Angermünde",
+        "kind": "farm",
+        "organisation_id": 2,
+        "organisation": "Käserei Angermünde",
+        "lat": 53.02,
+        "lon": 14.01,
+        "in_region": True,
+    }
+    dairy_place = {**farm_place, "site_id": 20, "name": "Käserei", "kind": "dairy"}
+    dairy_place.update(lat=53.0167, lon=13.9994)
+    supplier_place = {
+        "site_id": 30,
+        "name": "Milchhof",
+        "town": "Schwedt/Oder",
+        "kind": "farm",
+        "organisation_id": 8,
+        "organisation": "Milchhof Schwedt",
+        "lat": 53.0621,
+        "lon": 14.2820,
+        "in_region": False,  # declined
+    }
+    salt_place = {
+        "site_id": None,
+        "name": "Lüneburg",
+        "town": "Lüneburg",
+        "kind": None,
+        "organisation_id": None,
+        "organisation": None,
+        "lat": 53.2464,
+        "lon": 10.4115,
+        "in_region": False,
+    }
+    assert data == {
+        "format": 1,
+        "product": {
+            "id": 7,
+            "reference": "K-7",
+            "name_de": "Weichkäse",
+            "name_en": "Soft cheese",
+            "category": "dairy-cheese",
+            "is_animal": True,
+            "description_de": "Mild",
+            "description_en": "Mild",
+            "package_size": "0.25",
+            "package_unit": "kg",
+            "gtin": "4012345000030",
+            "organic_control_body": "DE-ÖKO-006",
+            "gmo_free": True,
+            "species": "cattle",
+            "husbandry_level": 4,
+        },
+        "organisation": {"id": 2, "name": "Käserei Angermünde"},
+        "ingredients": [
+            {
+                "name": "Milch",
+                "share": 90.0,
+                "is_main": True,
+                "is_value_determining": True,
+                "is_water_or_salt": False,
+                "origin_kind": "own_site",
+                "origin": farm_place,
+                "supplier_confirmation": None,
+            },
+            {
+                "name": "Sahne",
+                "share": 8.0,
+                "is_main": False,
+                "is_value_determining": False,
+                "is_water_or_salt": False,
+                "origin_kind": "supplier_site",
+                "origin": supplier_place,
+                "supplier_confirmation": "declined",
+            },
+            {
+                "name": "Salz",
+                "share": 2.0,
+                "is_main": False,
+                "is_value_determining": False,
+                "is_water_or_salt": True,
+                "origin_kind": "place",
+                "origin": salt_place,
+                "supplier_confirmation": None,
+            },
+        ],
+        "stages": [
+            {"kind": "processing", "site": dairy_place},
+            {"kind": "point_of_sale", "site": dairy_place},
+        ],
+        "figures": figures(data["ingredients"], data["stages"]),
+    }
+    assert data["figures"]["regional_share"] == round(100 * 90 / 98, 2)
+    # Without an answer the supplier's site keeps its own region.
+    assert build(product, {})["ingredients"][1]["origin"]["in_region"] is True
+    bare = SimpleNamespace(**{**vars(product), "package_size": None, "package_unit": None, "species": None})
+    assert [build(bare, {})["product"][k] for k in ("package_size", "package_unit", "species")] == [None] * 3
+
+
+def test_decimal_text_reads_the_same_from_a_form_and_from_the_database():
+    values = (200, Decimal("200.000"), Decimal("0.250"), None)
+    assert [_decimal_text(v) for v in values] == ["200", "200", "0.25", None]
+
+
+def test_changes_name_what_differs_between_two_versions():
+    old = {"product": {"name_de": "Brot", "gtin": None}, "ingredients": [1], "stages": [2]}
+    assert changes(None, old) == ["created"]
+    assert changes(old, old) == []
+    new = {"product": {"name_de": "Roggenbrot", "gtin": None}, "ingredients": [1], "stages": [3]}
+    assert changes(old, new) == ["product.name_de", "stages"]
+    new = {"product": {"name_de": "Brot", "gtin": "4012345000030"}, "ingredients": [], "stages": [2]}
+    assert changes(old, new) == ["product.gtin", "ingredients"]
+    # A field added by a later format counts as changed.
+    newer = {**old, "product": {**old["product"], "husbandry_level": 3}}
+    assert changes(old, newer) == ["product.husbandry_level"]
