@@ -850,3 +850,299 @@ def test_vh_l1_passing_names_the_longest_leg_and_the_chain(en):
         "max_chain_km": 200,
         "distance_unknown": [],
     }
+
+
+# --- every branch of every rule, with its exact sentence and figures (what the certifier reads) -------
+
+R = RuleType
+
+
+@pytest.mark.parametrize(
+    ("case", "outcome", "message", "numbers"),
+    [
+        pytest.param(
+            lambda: (bread(), SHARE_70),
+            Outcome.PASSED,
+            "Regional share 80 % ≥ 70 %",
+            {"regional_share": 80.0, "min_percent": 70},
+            id="share_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [ingredient("Mehl", 69.99, FARM, main=True), ingredient("Zucker", 30.01, MAGDEBURG)]
+                ),
+                SHARE_70,
+            ),
+            Outcome.FAILED,
+            "Regional share 69.99 % < 70 %",
+            {"regional_share": 69.99, "min_percent": 70},
+            id="share_failed",
+        ),
+        pytest.param(
+            lambda: (snapshot([ingredient("Salz", 100, ITALY, water=True)]), SHARE_70),
+            Outcome.FAILED,
+            "No ingredients are entered (water and salt do not count)",
+            {"regional_share": None, "min_percent": 70},
+            id="share_none",
+        ),
+        pytest.param(
+            lambda: (milk(), criterion(R.MAIN_INGREDIENT_REGIONAL)),
+            Outcome.PASSED,
+            "Main ingredient “Milch” comes from the region",
+            {"main_ingredient_regional": True, "main_ingredient": "Milch"},
+            id="main_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 60, MAGDEBURG, main=True), ingredient("Eier", 40, FARM)]),
+                criterion(R.MAIN_INGREDIENT_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "Main ingredient “Mehl” does not come from the region",
+            {"main_ingredient_regional": False, "main_ingredient": "Mehl"},
+            id="main_failed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 60, FARM), ingredient("Eier", 40, FARM)]),
+                criterion(R.MAIN_INGREDIENT_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "No ingredient is marked as the main ingredient",
+            {"main_ingredient_regional": None, "main_ingredient": None},
+            id="main_unmarked",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Salz", 100, ITALY, main=True, water=True)]),
+                criterion(R.MAIN_INGREDIENT_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "No ingredients are entered (water and salt do not count)",
+            {"main_ingredient_regional": None, "main_ingredient": None},
+            id="main_none",
+        ),
+        pytest.param(
+            lambda: (bread(), criterion(R.VALUE_DETERMINING_REGIONAL)),
+            Outcome.PASSED,
+            "All value-determining ingredients come from the region",
+            {"value_determining_regional": True, "not_regional": []},
+            id="value_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [
+                        ingredient("Basilikum", 40, FARM, main=True, value=True),
+                        ingredient("Olivenöl", 35, ITALY, value=True),
+                        ingredient("Salz", 25, ITALY, value=True, water=True),
+                    ]
+                ),
+                criterion(R.VALUE_DETERMINING_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "Value-determining ingredients not from the region: Olivenöl",
+            {"value_determining_regional": False, "not_regional": ["Olivenöl"]},
+            id="value_failed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [
+                        ingredient("Basilikum", 100, FARM, main=True),
+                        ingredient("Salz", 1, ITALY, value=True, water=True),
+                    ]
+                ),
+                criterion(R.VALUE_DETERMINING_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "No ingredient is marked as value-determining",
+            {"value_determining_regional": None, "not_regional": []},
+            id="value_unmarked",
+        ),
+        pytest.param(
+            lambda: (bread(), criterion(R.PROCESSING_IN_REGION)),
+            Outcome.PASSED,
+            "Processing and packing take place in the region",
+            {"processing_in_region": True, "outside": []},
+            id="processing_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [ingredient("Mehl", 100, FARM, main=True)],
+                    [
+                        stage("processing", MILL_OUTSIDE),
+                        stage("packing", MILL_OUTSIDE),
+                        stage("packing", DAIRY),
+                    ],
+                ),
+                criterion(R.PROCESSING_IN_REGION),
+            ),
+            Outcome.FAILED,
+            "Processed or packed outside the region: Mühle Lüneburg",
+            {"processing_in_region": False, "outside": ["Mühle Lüneburg"]},
+            id="processing_failed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 100, FARM, main=True)], [stage("point_of_sale", MILL_OUTSIDE)]),
+                criterion(R.PROCESSING_IN_REGION),
+            ),
+            Outcome.FAILED,
+            "No processing or packing stage is entered",
+            {"processing_in_region": None, "outside": []},
+            id="processing_none",
+        ),
+        pytest.param(
+            lambda: (bread(), criterion(R.GMO_FREE)),
+            Outcome.PASSED,
+            "Declared “Ohne Gentechnik” (GMO-free)",
+            {"gmo_free": True, "is_animal": False},
+            id="gmo_passed",
+        ),
+        pytest.param(
+            lambda: (snapshot([ingredient("Mehl", 100, FARM)], gmo_free=False), criterion(R.GMO_FREE)),
+            Outcome.FAILED,
+            "No “Ohne Gentechnik” (GMO-free) declaration",
+            {"gmo_free": False, "is_animal": False},
+            id="gmo_failed",
+        ),
+        pytest.param(
+            lambda: (milk(husbandry_level=4), HUSBANDRY_3),
+            Outcome.PASSED,
+            "Husbandry level 4 ≥ 3",
+            {"husbandry_level": 4, "min_level": 3, "species": "cattle"},
+            id="husbandry_passed",
+        ),
+        pytest.param(
+            lambda: (milk(husbandry_level=2), HUSBANDRY_3),
+            Outcome.FAILED,
+            "Husbandry level 2 < 3",
+            {"husbandry_level": 2, "min_level": 3, "species": "cattle"},
+            id="husbandry_failed",
+        ),
+        pytest.param(
+            lambda: (milk(husbandry_level=None), HUSBANDRY_3),
+            Outcome.FAILED,
+            "Husbandry level missing",
+            {"husbandry_level": None, "min_level": 3, "species": "cattle"},
+            id="husbandry_missing",
+        ),
+        pytest.param(
+            lambda: (milk(species=None), HUSBANDRY_3),
+            Outcome.FAILED,
+            "Animal species missing",
+            {"husbandry_level": 3, "min_level": 3, "species": None},
+            id="husbandry_species_missing",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Honig", 100, FARM)], category="honey", is_animal=True, species="bees"),
+                HUSBANDRY_3,
+            ),
+            Outcome.NOT_APPLICABLE,
+            "Husbandry levels do not apply to this species (Bees)",
+            {"husbandry_level": None, "min_level": 3, "species": "bees"},
+            id="husbandry_bees",
+        ),
+        pytest.param(
+            lambda: (bread(), criterion(R.HUSBANDRY_MIN, {"min_level": 3})),
+            Outcome.NOT_APPLICABLE,
+            "Applies only to animal products",
+            {"husbandry_level": None, "min_level": 3, "species": None},
+            id="husbandry_plant",
+        ),
+        pytest.param(
+            lambda: (milk(), TRANSPORT),
+            Outcome.PASSED,
+            "Longest leg Käserei → Bioladen: 67.7 km ≤ 100 km; whole chain 102.2 km ≤ 200 km",
+            {
+                "longest_leg_km": 67.7,
+                "longest_leg_from": "Käserei",
+                "longest_leg_to": "Bioladen",
+                "chain_km": 102.2,
+                "max_leg_km": 100,
+                "max_chain_km": 200,
+                "distance_unknown": [],
+            },
+            id="transport_passed",
+        ),
+        pytest.param(
+            lambda: (snapshot([ingredient("Milch", 100, FARM, main=True)]), TRANSPORT),
+            Outcome.FAILED,
+            "No supply chain stages are entered",
+            {
+                "longest_leg_km": None,
+                "longest_leg_from": None,
+                "longest_leg_to": None,
+                "chain_km": None,
+                "max_leg_km": 100,
+                "max_chain_km": 200,
+                "distance_unknown": [],
+            },
+            id="transport_no_stages",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [ingredient("Olivenöl", 60, ITALY, main=True), ingredient("Salz", 40, ITALY, water=True)],
+                    [stage("point_of_sale", SHOP)],
+                ),
+                TRANSPORT,
+            ),
+            Outcome.FAILED,
+            "No transport distance is known (no coordinates for Olivenöl)",
+            {
+                "longest_leg_km": None,
+                "longest_leg_from": None,
+                "longest_leg_to": None,
+                "chain_km": 0,
+                "max_leg_km": 100,
+                "max_chain_km": 200,
+                "distance_unknown": ["Olivenöl"],
+            },
+            id="transport_unknown",
+        ),
+        pytest.param(
+            lambda: (snapshot([], [stage("point_of_sale", SHOP)]), TRANSPORT),
+            Outcome.FAILED,
+            "No transport distance is known",
+            {
+                "longest_leg_km": None,
+                "longest_leg_from": None,
+                "longest_leg_to": None,
+                "chain_km": 0,
+                "max_leg_km": 100,
+                "max_chain_km": 200,
+                "distance_unknown": [],
+            },
+            id="transport_nothing",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 100, FARM)], organic_control_body="DE-ÖKO-006"),
+                criterion(R.ORGANIC_REQUIRED),
+            ),
+            Outcome.PASSED,
+            "Organic control body DE-ÖKO-006",
+            {"organic_control_body": "DE-ÖKO-006"},
+            id="organic_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 100, FARM)], organic_control_body=""),
+                criterion(R.ORGANIC_REQUIRED),
+            ),
+            Outcome.FAILED,
+            "No organic control body is entered",
+            {"organic_control_body": None},
+            id="organic_failed",
+        ),
+    ],
+)
+def test_every_outcome_says_exactly_why(en, case, outcome, message, numbers):
+    data, rule = case()
+    result = check(data, rule)
+    assert (result.outcome, result.message, result.figures) == (outcome, message, numbers)
