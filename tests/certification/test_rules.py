@@ -1146,3 +1146,38 @@ def test_every_outcome_says_exactly_why(en, case, outcome, message, numbers):
     data, rule = case()
     result = check(data, rule)
     assert (result.outcome, result.message, result.figures) == (outcome, message, numbers)
+
+
+@pytest.mark.parametrize(
+    ("rule_type", "params", "problems"),
+    [
+        (
+            RuleType.REGIONAL_SHARE,
+            {"min_percent": 140, "x": 1},
+            ["Unknown parameter “x”.", "The minimum regional share must be between 0 and 100 %."],
+        ),
+        (RuleType.HUSBANDRY_MIN, {"min_level": "3"}, ["The parameter “min_level” must be a number."]),
+        (
+            RuleType.HUSBANDRY_MIN,
+            {"min_level": 6},
+            ["The minimum husbandry level must be a whole number from 1 to 5."],
+        ),
+        (
+            RuleType.TRANSPORT,
+            {"max_leg_km": 0, "max_chain_km": 0},
+            [
+                "The maximum distance per leg must be greater than 0 km.",
+                "The maximum distance of the whole chain must be greater than 0 km.",
+            ],
+        ),
+        (
+            RuleType.TRANSPORT,
+            {"max_leg_km": 150, "max_chain_km": 100},
+            ["The maximum distance per leg cannot be longer than that of the whole chain."],
+        ),
+        (RuleType.TRANSPORT, {}, ["Missing parameter “max_leg_km”.", "Missing parameter “max_chain_km”."]),
+        ("co2", {}, ["Unknown rule type “co2”."]),
+    ],
+)
+def test_parameter_problems_are_whole_sentences(en, rule_type, params, problems):
+    assert validate_params(rule_type, params) == problems

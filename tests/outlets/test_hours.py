@@ -228,3 +228,31 @@ def test_the_length_limit_is_exactly_255_characters():
     assert len(fits) == 255 and hours.check(fits) == fits
     with pytest.raises(hours.HoursError, match="255"):
         hours.check(fits[:-1] + 'x"')
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        ("Xo-Fr 09:00-18:00", 1, "Die Öffnungszeiten sind bei „Xo-Fr“ (Zeichen 1) nicht lesbar."),
+        # Failing at the last character is still "cannot be read there", not "ends too early".
+        ("Mo-Fr 09:00-18:00 x", 19, "Die Öffnungszeiten sind bei „x“ (Zeichen 19) nicht lesbar."),
+        ("Mo-Fr 09:00-18:00;", 19, "Die Öffnungszeiten hören zu früh auf (nach „09:00-18:00“)."),
+        ("Mo-Fr 09:00-18:00 ;", 20, "Die Öffnungszeiten hören zu früh auf (nach „09:00-18:00“)."),
+        ("Mo-Fr 09:00-", 13, "Die Öffnungszeiten hören zu früh auf (nach „09:00-“)."),
+    ],
+)
+def test_where_reading_failed_is_quoted_exactly(text, position, message):
+    with pytest.raises(hours.HoursError) as caught:
+        hours.check(text)
+    assert caught.value.position == position
+    example = " Schreiben Sie sie etwa so: Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off."
+    assert caught.value.message == message + example
+
+
+def test_week_table_knows_the_states_holidays():
+    """Reformation Day 2026 is a Saturday: a Brandenburg shop is closed and says why; in Berlin it opens."""
+    [brandenburg] = hours.week(SHOP, "BB", date(2026, 10, 31), days=1)
+    assert (brandenburg.holiday, brandenburg.open) == ("Reformationstag", [])
+    [berlin] = hours.week(SHOP, "BE", date(2026, 10, 31), days=1)
+    assert (berlin.holiday, berlin.open) == (None, [(time(8), time(13))])
+    assert hours.week(SHOP, "BB", date(2026, 10, 31), days=1, locale="en")[0].holiday == "Reformation Day"
