@@ -1181,3 +1181,21 @@ def test_every_outcome_says_exactly_why(en, case, outcome, message, numbers):
 )
 def test_parameter_problems_are_whole_sentences(en, rule_type, params, problems):
     assert validate_params(rule_type, params) == problems
+
+
+def test_edge_cases_of_the_sentences(en):
+    # Potatoes sold where they grow: a chain of 0 km is said as 0.0 km.
+    farm_shop = snapshot([ingredient("Kartoffeln", 100, FARM, main=True)], [stage("point_of_sale", FARM)])
+    assert check(farm_shop, TRANSPORT).message == (
+        "Longest leg Hof Sonnenwiese → Hof Sonnenwiese: 0.0 km ≤ 100 km; whole chain 0.0 km ≤ 200 km"
+    )
+    # A species the labels do not know is named as stored.
+    alpaca = snapshot([ingredient("Wolle", 100, FARM)], category="wool", is_animal=True, species="alpaca")
+    assert check(alpaca, HUSBANDRY_3).message == "Husbandry levels do not apply to this species (alpaca)"
+    # A document kind without a label is named by its code.
+    rule = criterion(RuleType.GMO_FREE, evidence=["lab_report"])
+    assert check(bread(), rule).message == "Evidence missing: lab_report"
+    # Figures frozen before the list of raw materials without coordinates existed.
+    frozen = milk()
+    del frozen["figures"]["distance_unknown"]
+    assert check(frozen, TRANSPORT).figures["distance_unknown"] == []
