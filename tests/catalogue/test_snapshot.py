@@ -426,3 +426,9 @@ def test_changes_name_what_differs_between_two_versions():
     # A field added by a later format counts as changed.
     newer = {**old, "product": {**old["product"], "husbandry_level": 3}}
     assert changes(old, newer) == ["product.husbandry_level"]
+
+
+def test_regional_share_is_rounded_to_two_decimals():
+    rows = [ingredient("Mehl", 1, FARM, main=True), ingredient("Eier", 1, DAIRY)]
+    rows.append(ingredient("Zucker", 1, MAGDEBURG))
+    assert figures(rows, [])["regional_share"] == 66.67

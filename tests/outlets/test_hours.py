@@ -256,3 +256,45 @@ def test_week_table_knows_the_states_holidays():
     [berlin] = hours.week(SHOP, "BE", date(2026, 10, 31), days=1)
     assert (berlin.holiday, berlin.open) == (None, [(time(8), time(13))])
     assert hours.week(SHOP, "BB", date(2026, 10, 31), days=1, locale="en")[0].holiday == "Reformation Day"
+
+
+def test_empty_long_and_overlong_words_are_answered_exactly():
+    for empty in ("", None, "  \n "):
+        with pytest.raises(hours.HoursError) as caught:
+            hours.check(empty)
+        assert caught.value.message == (
+            "Bitte die Öffnungszeiten angeben, z. B. Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off."
+        )
+    with pytest.raises(hours.HoursError) as caught:
+        hours.check("Mo 09:00-10:00; " * 20)
+    assert caught.value.message == "Bitte höchstens 255 Zeichen."
+    # A long unreadable word is quoted with its first 24 characters.
+    with pytest.raises(hours.HoursError) as caught:
+        hours.check("Mo-Fr 09:00-18:00, Samstagsvormittagsöffnungszeit 08:00-13:00")
+    assert "bei „Samstagsvormittagsöffnun“ (Zeichen 22)" in caught.value.message
+
+
+def test_a_naive_time_is_a_berlin_wall_clock_time():
+    assert hours.status(SHOP, "BB", datetime(2026, 12, 4, 17, 59)).next_change == at(2026, 12, 4, 18, 0)
+    assert hours.is_open(SHOP, "BB", datetime(2026, 12, 4, 17, 59))
+    assert not hours.is_open(SHOP, "BB", datetime(2026, 12, 4, 18, 0))
+
+
+def test_the_look_ahead_from_midnight_stops_at_midnight_fourteen_days_on():
+    assert hours.status("Dec 20 08:00-13:00", "BB", at(2026, 12, 6, 0, 0)).next_change is None
+    assert hours.status("Dec 19 08:00-13:00", "BB", at(2026, 12, 6, 0, 0)).next_change == at(2026, 12, 19, 8)
+
+
+def test_holiday_hours_end_on_the_holiday_itself():
+    """On Reformation Day a shop open "PH 10:00-12:00" closes at 12:00 in Brandenburg, though an
+    ordinary Saturday would run until 18:00."""
+    text = "Mo-Sa 09:00-18:00; PH 10:00-12:00"
+    found = hours.status(text, "BB", at(2026, 10, 31, 11, 0))
+    assert found.is_open and found.next_change == at(2026, 10, 31, 12, 0)
+    assert found.holiday == "Reformationstag"
+
+
+def test_a_change_of_comment_is_no_change_of_state():
+    text = 'Mo-Fr 09:00-12:00 "Hofladen", 12:00-18:00 "Telefon"'
+    found = hours.status(text, "BB", at(2026, 12, 4, 10, 0))
+    assert found.is_open and found.next_change == at(2026, 12, 4, 18, 0)
