@@ -406,6 +406,9 @@ def test_build_freezes_the_whole_product_and_a_declined_supplier_loses_the_regio
     assert data["figures"]["regional_share"] == round(100 * 90 / 98, 2)
     # Without an answer the supplier's site keeps its own region.
     assert build(product, {})["ingredients"][1]["origin"]["in_region"] is True
+    # A declared place keeps the region it was found in.
+    product.ingredients[2].place_in_region = True
+    assert build(product, {})["ingredients"][2]["origin"]["in_region"] is True
     bare = SimpleNamespace(**{**vars(product), "package_size": None, "package_unit": None, "species": None})
     assert [build(bare, {})["product"][k] for k in ("package_size", "package_unit", "species")] == [None] * 3
 

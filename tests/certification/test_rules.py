@@ -1199,3 +1199,28 @@ def test_edge_cases_of_the_sentences(en):
     frozen = milk()
     del frozen["figures"]["distance_unknown"]
     assert check(frozen, TRANSPORT).figures["distance_unknown"] == []
+
+
+def test_several_problems_are_joined_in_one_sentence(en):
+    legs = [("Hof Sonnenwiese", "Käserei", 134.0), ("Käserei", "Bioladen", 100.5)]
+    assert check(with_legs(milk(), legs, 234.5), TRANSPORT).message == (
+        "Transport Hof Sonnenwiese → Käserei: 134.0 km > 100 km; Whole chain 234.5 km > 200 km"
+    )
+    broken = criterion(RuleType.REGIONAL_SHARE, {"min_percent": 140, "x": 1})
+    expected = (
+        "criterion X-1: Unknown parameter “x”.; The minimum regional share must be between 0 and 100 %."
+    )
+    with pytest.raises(ValueError) as caught:
+        evaluate(bread(), [broken])
+    assert str(caught.value) == expected
+    # Limits below 1 km are odd, but a leg still cannot exceed the chain.
+    assert validate_params(RuleType.TRANSPORT, {"max_leg_km": 0.8, "max_chain_km": 0.5}) == [
+        "The maximum distance per leg cannot be longer than that of the whole chain."
+    ]
+
+
+def test_criteria_speak_the_readers_language():
+    [share] = [c for c in DEFAULT_CRITERIA if c.code == "VH-R1"]
+    assert (share.title("en"), share.title("de")) == (share.title_en, share.title_de)
+    assert (share.explanation("en"), share.explanation("de")) == (share.explanation_en, share.explanation_de)
+    assert share.title_en != share.title_de and share.explanation_en != share.explanation_de

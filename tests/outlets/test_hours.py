@@ -300,3 +300,17 @@ def test_a_change_of_comment_is_no_change_of_state():
     text = 'Mo-Fr 09:00-12:00 "Hofladen", 12:00-18:00 "Telefon"'
     found = hours.status(text, "BB", at(2026, 12, 4, 10, 0))
     assert found.is_open and found.next_change == at(2026, 12, 4, 18, 0)
+
+
+def test_closing_at_midnight_and_a_holiday_starting_at_midnight():
+    late = hours.status("Fr 20:00-24:00", "BB", at(2026, 12, 4, 23, 0))
+    assert late.is_open and late.next_change == at(2026, 12, 5, 0, 0)
+    # Open around the clock Monday to Saturday, but Reformation Day (Saturday) is a holiday in Brandenburg.
+    text = "Mo-Sa 00:00-24:00; PH off"
+    assert hours.status(text, "BB", at(2026, 10, 30, 23, 0)).next_change == at(2026, 10, 31, 0, 0)
+    assert hours.status(text, "BE", at(2026, 10, 30, 23, 0)).next_change == at(2026, 11, 1, 0, 0)
+    assert hours.status(SHOP, "BB", at(2026, 10, 31, 10, 0), locale="en").holiday == "Reformation Day"
+
+
+def test_holiday_forms_without_a_weekday_equivalent_never_match():
+    assert hours.status("PH Mo-Fr 10:00-12:00", "BB", at(2026, 10, 31, 11, 0)).state == "closed"
