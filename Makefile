@@ -9,7 +9,7 @@ TRANSLATIONS := vonhier/translations
 
 VENDOR := static/vendor
 
-.PHONY: run test translations compile-translations vendor lint clean
+.PHONY: run test translations compile-translations vendor lint clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,10 @@ lint: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) *.egg-info node_modules $(VENDOR)
+
+# Mutation testing of the label's rules (snapshot figures, GS1 links, opening hours, the pre-check):
+# mutmut mutates the four modules named in pyproject.toml and runs their tests on SQLite. Not in CI
+# (1,753 mutants, about 12 minutes on 2 shared cores); `$(BIN)/mutmut results` lists the survivors.
+mutation: $(VENV)/.installed-dev compile-translations vendor
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results

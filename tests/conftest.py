@@ -255,3 +255,17 @@ def login_as(app, client):
         return user
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def pure_app():
+    """An application without a database, for the pure rules (pre-check, hours, GS1): translations and
+    number formats need an app, not the migrated database and its reset after every test."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SCAN_FLUSH_SECONDS": 0,
+        }
+    )

@@ -19,9 +19,9 @@ from vonhier.certification.rules import (
 
 
 @pytest.fixture
-def en(app):
+def en(pure_app):
     """English messages: lazy_gettext and format_decimal need a request with a locale."""
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with pure_app.test_request_context(headers={"Accept-Language": "en"}):
         yield
 
 
@@ -210,9 +210,9 @@ def test_regional_share_without_ingredients_fails(en, rows):
     assert "No ingredients" in result.message
 
 
-def test_numbers_follow_the_locale(app):
+def test_numbers_follow_the_locale(pure_app):
     rows = [ingredient("Mehl", 82.5, FARM, main=True), ingredient("Zucker", 17.5, MAGDEBURG)]
-    with app.test_request_context(headers={"Accept-Language": "de"}):
+    with pure_app.test_request_context(headers={"Accept-Language": "de"}):
         result = check(snapshot(rows), SHARE_70)
     assert "82,5" in result.message
 
@@ -729,6 +729,21 @@ def test_default_catalogue(en, data, uploaded, expected, outcomes):
         (RuleType.TRANSPORT, {"max_leg_km": 100, "max_chain_km": 100}, []),
         (RuleType.TRANSPORT, {"max_leg_km": -5, "max_chain_km": 200}, ["per leg must be greater than 0 km"]),
         (RuleType.TRANSPORT, {"max_leg_km": 0, "max_chain_km": 200}, ["per leg must be greater than 0 km"]),
+        # A chain of 0 km would refuse every product that travels at all: not a limit, a mistake.
+        (
+            RuleType.TRANSPORT,
+            {"max_leg_km": 100, "max_chain_km": 0},
+            ["whole chain must be greater than 0 km"],
+        ),
+        (
+            RuleType.TRANSPORT,
+            {"max_leg_km": 0, "max_chain_km": 0},
+            ["per leg must be greater than 0 km", "whole chain must be greater than 0 km"],
+        ),
+        (RuleType.TRANSPORT, {"max_leg_km": 0.1, "max_chain_km": 0.1}, []),
+        (RuleType.REGIONAL_SHARE, {"min_percent": 100.01}, ["between 0 and 100 %"]),
+        (RuleType.REGIONAL_SHARE, {"min_percent": -0.01}, ["between 0 and 100 %"]),
+        (RuleType.REGIONAL_SHARE, {"min_percent": float("inf")}, ["“min_percent” must be a number"]),
         (
             RuleType.TRANSPORT,
             {"max_leg_km": 100, "max_chain_km": -1},
@@ -754,3 +769,458 @@ def test_validate_params(en, rule_type, params, fragments):
     assert len(problems) == len(fragments), problems
     for problem, fragment in zip(problems, fragments, strict=True):
         assert fragment in problem
+
+
+# --- scenarios through the seeded catalogue: each pins a figure that once broke unnoticed ------------
+
+SCHWEDT = site(5, "Mühle Schwedt", "Schwedt/Oder", 53.0621, 14.2820, kind="mill")
+FRANKFURT = site(6, "Packstelle Frankfurt", "Frankfurt (Oder)", 52.3471, 14.5506, kind="packing")
+HAMBURG = site(7, "Abfüller Hamburg", "Hamburg", 53.5511, 9.9937, kind="packing", in_region=False)
+EBERSWALDE = declared("Imkerei Eberswalde", 52.8333, 13.8167, in_region=True)
+
+
+def by_code(data, uploaded=None):
+    return {r.code: r for r in evaluate(data, DEFAULT_CRITERIA, uploaded)}
+
+
+def test_vh_r3_packing_in_hamburg_fails(en):
+    """Baked in Berlin, packed in Hamburg: not processed and packed in the region."""
+    data = snapshot(
+        [ingredient("Roggenmehl", 80, FARM, main=True), ingredient("Honig", 20, FARM)],
+        [stage("processing", SHOP), stage("packing", HAMBURG), stage("point_of_sale", SHOP)],
+    )
+    result = by_code(data)["VH-R3"]
+    assert result.outcome == Outcome.FAILED
+    assert result.message == "Processed or packed outside the region: Abfüller Hamburg"
+    assert result.figures == {"processing_in_region": False, "outside": ["Abfüller Hamburg"]}
+
+
+def test_vh_l1_unregistered_origins_are_separate_legs(en):
+    """Honey from Eberswalde (44.0 km) and sugar from Magdeburg (129.3 km), neither registered: the
+    sugar's leg is judged, not only the first unregistered place."""
+    data = snapshot(
+        [ingredient("Honig", 30, EBERSWALDE, main=True), ingredient("Zucker", 70, MAGDEBURG)],
+        [stage("processing", SHOP), stage("point_of_sale", SHOP)],
+    )
+    result = by_code(data)["VH-L1"]
+    assert result.outcome == Outcome.FAILED
+    assert result.message == "Transport Magdeburg → Bioladen: 129.3 km > 100 km"
+    assert (result.figures["longest_leg_km"], result.figures["longest_leg_from"]) == (129.3, "Magdeburg")
+
+
+def test_vh_l1_the_chain_adds_up_its_stage_legs(en):
+    """Prenzlau → Schwedt 39.6 → Frankfurt (Oder) 81.5 → Berlin 79.5: every leg under 100 km, the
+    chain 200.6 km over 200."""
+    data = snapshot(
+        [ingredient("Roggen", 100, FARM, main=True)],
+        [stage("processing", SCHWEDT), stage("packing", FRANKFURT), stage("point_of_sale", SHOP)],
+    )
+    result = by_code(data)["VH-L1"]
+    assert result.outcome == Outcome.FAILED
+    assert result.message == "Whole chain 200.6 km > 200 km"
+    assert result.figures["chain_km"] == 200.6 and result.figures["longest_leg_km"] == 81.5
+
+
+@pytest.mark.parametrize("far_first", [True, False])
+def test_vh_l1_the_chain_follows_the_longest_route(en, far_first):
+    """Sugar from Magdeburg (188.7 km) and flour from Prenzlau (34.5 km) to a bakery in Angermünde, sold
+    in Berlin (67.7 km): the chain is the sugar's 256.4 km, wherever it is listed."""
+    rows = [ingredient("Zucker", 20, MAGDEBURG), ingredient("Mehl", 80, FARM, main=True)]
+    if not far_first:
+        rows.reverse()
+    data = snapshot(rows, [stage("processing", DAIRY), stage("point_of_sale", SHOP)])
+    result = by_code(data)["VH-L1"]
+    assert result.figures["chain_km"] == 256.4
+    assert result.outcome == Outcome.FAILED
+    assert "Whole chain 256.4 km > 200 km" in result.message
+
+
+def test_vh_l1_passing_names_the_longest_leg_and_the_chain(en):
+    result = by_code(milk())["VH-L1"]
+    assert result.outcome == Outcome.PASSED
+    assert result.message == (
+        "Longest leg Käserei → Bioladen: 67.7 km ≤ 100 km; whole chain 102.2 km ≤ 200 km"
+    )
+    assert result.figures == {
+        "longest_leg_km": 67.7,
+        "longest_leg_from": "Käserei",
+        "longest_leg_to": "Bioladen",
+        "chain_km": 102.2,
+        "max_leg_km": 100,
+        "max_chain_km": 200,
+        "distance_unknown": [],
+    }
+
+
+# --- every branch of every rule, with its exact sentence and figures (what the certifier reads) -------
+
+R = RuleType
+
+
+@pytest.mark.parametrize(
+    ("case", "outcome", "message", "numbers"),
+    [
+        pytest.param(
+            lambda: (bread(), SHARE_70),
+            Outcome.PASSED,
+            "Regional share 80 % ≥ 70 %",
+            {"regional_share": 80.0, "min_percent": 70},
+            id="share_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [ingredient("Mehl", 69.99, FARM, main=True), ingredient("Zucker", 30.01, MAGDEBURG)]
+                ),
+                SHARE_70,
+            ),
+            Outcome.FAILED,
+            "Regional share 69.99 % < 70 %",
+            {"regional_share": 69.99, "min_percent": 70},
+            id="share_failed",
+        ),
+        pytest.param(
+            lambda: (snapshot([ingredient("Salz", 100, ITALY, water=True)]), SHARE_70),
+            Outcome.FAILED,
+            "No ingredients are entered (water and salt do not count)",
+            {"regional_share": None, "min_percent": 70},
+            id="share_none",
+        ),
+        pytest.param(
+            lambda: (milk(), criterion(R.MAIN_INGREDIENT_REGIONAL)),
+            Outcome.PASSED,
+            "Main ingredient “Milch” comes from the region",
+            {"main_ingredient_regional": True, "main_ingredient": "Milch"},
+            id="main_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 60, MAGDEBURG, main=True), ingredient("Eier", 40, FARM)]),
+                criterion(R.MAIN_INGREDIENT_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "Main ingredient “Mehl” does not come from the region",
+            {"main_ingredient_regional": False, "main_ingredient": "Mehl"},
+            id="main_failed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 60, FARM), ingredient("Eier", 40, FARM)]),
+                criterion(R.MAIN_INGREDIENT_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "No ingredient is marked as the main ingredient",
+            {"main_ingredient_regional": None, "main_ingredient": None},
+            id="main_unmarked",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Salz", 100, ITALY, main=True, water=True)]),
+                criterion(R.MAIN_INGREDIENT_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "No ingredients are entered (water and salt do not count)",
+            {"main_ingredient_regional": None, "main_ingredient": None},
+            id="main_none",
+        ),
+        pytest.param(
+            lambda: (bread(), criterion(R.VALUE_DETERMINING_REGIONAL)),
+            Outcome.PASSED,
+            "All value-determining ingredients come from the region",
+            {"value_determining_regional": True, "not_regional": []},
+            id="value_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [
+                        ingredient("Basilikum", 40, FARM, main=True, value=True),
+                        ingredient("Olivenöl", 35, ITALY, value=True),
+                        ingredient("Salz", 25, ITALY, value=True, water=True),
+                    ]
+                ),
+                criterion(R.VALUE_DETERMINING_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "Value-determining ingredients not from the region: Olivenöl",
+            {"value_determining_regional": False, "not_regional": ["Olivenöl"]},
+            id="value_failed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [
+                        ingredient("Basilikum", 100, FARM, main=True),
+                        ingredient("Salz", 1, ITALY, value=True, water=True),
+                    ]
+                ),
+                criterion(R.VALUE_DETERMINING_REGIONAL),
+            ),
+            Outcome.FAILED,
+            "No ingredient is marked as value-determining",
+            {"value_determining_regional": None, "not_regional": []},
+            id="value_unmarked",
+        ),
+        pytest.param(
+            lambda: (bread(), criterion(R.PROCESSING_IN_REGION)),
+            Outcome.PASSED,
+            "Processing and packing take place in the region",
+            {"processing_in_region": True, "outside": []},
+            id="processing_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [ingredient("Mehl", 100, FARM, main=True)],
+                    [
+                        stage("processing", MILL_OUTSIDE),
+                        stage("packing", MILL_OUTSIDE),
+                        stage("packing", DAIRY),
+                    ],
+                ),
+                criterion(R.PROCESSING_IN_REGION),
+            ),
+            Outcome.FAILED,
+            "Processed or packed outside the region: Mühle Lüneburg",
+            {"processing_in_region": False, "outside": ["Mühle Lüneburg"]},
+            id="processing_failed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 100, FARM, main=True)], [stage("point_of_sale", MILL_OUTSIDE)]),
+                criterion(R.PROCESSING_IN_REGION),
+            ),
+            Outcome.FAILED,
+            "No processing or packing stage is entered",
+            {"processing_in_region": None, "outside": []},
+            id="processing_none",
+        ),
+        pytest.param(
+            lambda: (bread(), criterion(R.GMO_FREE)),
+            Outcome.PASSED,
+            "Declared “Ohne Gentechnik” (GMO-free)",
+            {"gmo_free": True, "is_animal": False},
+            id="gmo_passed",
+        ),
+        pytest.param(
+            lambda: (snapshot([ingredient("Mehl", 100, FARM)], gmo_free=False), criterion(R.GMO_FREE)),
+            Outcome.FAILED,
+            "No “Ohne Gentechnik” (GMO-free) declaration",
+            {"gmo_free": False, "is_animal": False},
+            id="gmo_failed",
+        ),
+        pytest.param(
+            lambda: (milk(husbandry_level=4), HUSBANDRY_3),
+            Outcome.PASSED,
+            "Husbandry level 4 ≥ 3",
+            {"husbandry_level": 4, "min_level": 3, "species": "cattle"},
+            id="husbandry_passed",
+        ),
+        pytest.param(
+            lambda: (milk(husbandry_level=2), HUSBANDRY_3),
+            Outcome.FAILED,
+            "Husbandry level 2 < 3",
+            {"husbandry_level": 2, "min_level": 3, "species": "cattle"},
+            id="husbandry_failed",
+        ),
+        pytest.param(
+            lambda: (milk(husbandry_level=None), HUSBANDRY_3),
+            Outcome.FAILED,
+            "Husbandry level missing",
+            {"husbandry_level": None, "min_level": 3, "species": "cattle"},
+            id="husbandry_missing",
+        ),
+        pytest.param(
+            lambda: (milk(species=None), HUSBANDRY_3),
+            Outcome.FAILED,
+            "Animal species missing",
+            {"husbandry_level": 3, "min_level": 3, "species": None},
+            id="husbandry_species_missing",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Honig", 100, FARM)], category="honey", is_animal=True, species="bees"),
+                HUSBANDRY_3,
+            ),
+            Outcome.NOT_APPLICABLE,
+            "Husbandry levels do not apply to this species (Bees)",
+            {"husbandry_level": None, "min_level": 3, "species": "bees"},
+            id="husbandry_bees",
+        ),
+        pytest.param(
+            lambda: (bread(), criterion(R.HUSBANDRY_MIN, {"min_level": 3})),
+            Outcome.NOT_APPLICABLE,
+            "Applies only to animal products",
+            {"husbandry_level": None, "min_level": 3, "species": None},
+            id="husbandry_plant",
+        ),
+        pytest.param(
+            lambda: (milk(), TRANSPORT),
+            Outcome.PASSED,
+            "Longest leg Käserei → Bioladen: 67.7 km ≤ 100 km; whole chain 102.2 km ≤ 200 km",
+            {
+                "longest_leg_km": 67.7,
+                "longest_leg_from": "Käserei",
+                "longest_leg_to": "Bioladen",
+                "chain_km": 102.2,
+                "max_leg_km": 100,
+                "max_chain_km": 200,
+                "distance_unknown": [],
+            },
+            id="transport_passed",
+        ),
+        pytest.param(
+            lambda: (snapshot([ingredient("Milch", 100, FARM, main=True)]), TRANSPORT),
+            Outcome.FAILED,
+            "No supply chain stages are entered",
+            {
+                "longest_leg_km": None,
+                "longest_leg_from": None,
+                "longest_leg_to": None,
+                "chain_km": None,
+                "max_leg_km": 100,
+                "max_chain_km": 200,
+                "distance_unknown": [],
+            },
+            id="transport_no_stages",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot(
+                    [ingredient("Olivenöl", 60, ITALY, main=True), ingredient("Salz", 40, ITALY, water=True)],
+                    [stage("point_of_sale", SHOP)],
+                ),
+                TRANSPORT,
+            ),
+            Outcome.FAILED,
+            "No transport distance is known (no coordinates for Olivenöl)",
+            {
+                "longest_leg_km": None,
+                "longest_leg_from": None,
+                "longest_leg_to": None,
+                "chain_km": 0,
+                "max_leg_km": 100,
+                "max_chain_km": 200,
+                "distance_unknown": ["Olivenöl"],
+            },
+            id="transport_unknown",
+        ),
+        pytest.param(
+            lambda: (snapshot([], [stage("point_of_sale", SHOP)]), TRANSPORT),
+            Outcome.FAILED,
+            "No transport distance is known",
+            {
+                "longest_leg_km": None,
+                "longest_leg_from": None,
+                "longest_leg_to": None,
+                "chain_km": 0,
+                "max_leg_km": 100,
+                "max_chain_km": 200,
+                "distance_unknown": [],
+            },
+            id="transport_nothing",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 100, FARM)], organic_control_body="DE-ÖKO-006"),
+                criterion(R.ORGANIC_REQUIRED),
+            ),
+            Outcome.PASSED,
+            "Organic control body DE-ÖKO-006",
+            {"organic_control_body": "DE-ÖKO-006"},
+            id="organic_passed",
+        ),
+        pytest.param(
+            lambda: (
+                snapshot([ingredient("Mehl", 100, FARM)], organic_control_body=""),
+                criterion(R.ORGANIC_REQUIRED),
+            ),
+            Outcome.FAILED,
+            "No organic control body is entered",
+            {"organic_control_body": None},
+            id="organic_failed",
+        ),
+    ],
+)
+def test_every_outcome_says_exactly_why(en, case, outcome, message, numbers):
+    data, rule = case()
+    result = check(data, rule)
+    assert (result.outcome, result.message, result.figures) == (outcome, message, numbers)
+
+
+@pytest.mark.parametrize(
+    ("rule_type", "params", "problems"),
+    [
+        (
+            RuleType.REGIONAL_SHARE,
+            {"min_percent": 140, "x": 1},
+            ["Unknown parameter “x”.", "The minimum regional share must be between 0 and 100 %."],
+        ),
+        (RuleType.HUSBANDRY_MIN, {"min_level": "3"}, ["The parameter “min_level” must be a number."]),
+        (
+            RuleType.HUSBANDRY_MIN,
+            {"min_level": 6},
+            ["The minimum husbandry level must be a whole number from 1 to 5."],
+        ),
+        (
+            RuleType.TRANSPORT,
+            {"max_leg_km": 0, "max_chain_km": 0},
+            [
+                "The maximum distance per leg must be greater than 0 km.",
+                "The maximum distance of the whole chain must be greater than 0 km.",
+            ],
+        ),
+        (
+            RuleType.TRANSPORT,
+            {"max_leg_km": 150, "max_chain_km": 100},
+            ["The maximum distance per leg cannot be longer than that of the whole chain."],
+        ),
+        (RuleType.TRANSPORT, {}, ["Missing parameter “max_leg_km”.", "Missing parameter “max_chain_km”."]),
+        ("co2", {}, ["Unknown rule type “co2”."]),
+    ],
+)
+def test_parameter_problems_are_whole_sentences(en, rule_type, params, problems):
+    assert validate_params(rule_type, params) == problems
+
+
+def test_edge_cases_of_the_sentences(en):
+    # Potatoes sold where they grow: a chain of 0 km is said as 0.0 km.
+    farm_shop = snapshot([ingredient("Kartoffeln", 100, FARM, main=True)], [stage("point_of_sale", FARM)])
+    assert check(farm_shop, TRANSPORT).message == (
+        "Longest leg Hof Sonnenwiese → Hof Sonnenwiese: 0.0 km ≤ 100 km; whole chain 0.0 km ≤ 200 km"
+    )
+    # A species the labels do not know is named as stored.
+    alpaca = snapshot([ingredient("Wolle", 100, FARM)], category="wool", is_animal=True, species="alpaca")
+    assert check(alpaca, HUSBANDRY_3).message == "Husbandry levels do not apply to this species (alpaca)"
+    # A document kind without a label is named by its code.
+    rule = criterion(RuleType.GMO_FREE, evidence=["lab_report"])
+    assert check(bread(), rule).message == "Evidence missing: lab_report"
+    # Figures frozen before the list of raw materials without coordinates existed.
+    frozen = milk()
+    del frozen["figures"]["distance_unknown"]
+    assert check(frozen, TRANSPORT).figures["distance_unknown"] == []
+
+
+def test_several_problems_are_joined_in_one_sentence(en):
+    legs = [("Hof Sonnenwiese", "Käserei", 134.0), ("Käserei", "Bioladen", 100.5)]
+    assert check(with_legs(milk(), legs, 234.5), TRANSPORT).message == (
+        "Transport Hof Sonnenwiese → Käserei: 134.0 km > 100 km; Whole chain 234.5 km > 200 km"
+    )
+    broken = criterion(RuleType.REGIONAL_SHARE, {"min_percent": 140, "x": 1})
+    expected = (
+        "criterion X-1: Unknown parameter “x”.; The minimum regional share must be between 0 and 100 %."
+    )
+    with pytest.raises(ValueError) as caught:
+        evaluate(bread(), [broken])
+    assert str(caught.value) == expected
+    # Limits below 1 km are odd, but a leg still cannot exceed the chain.
+    assert validate_params(RuleType.TRANSPORT, {"max_leg_km": 0.8, "max_chain_km": 0.5}) == [
+        "The maximum distance per leg cannot be longer than that of the whole chain."
+    ]
+
+
+def test_criteria_speak_the_readers_language():
+    [share] = [c for c in DEFAULT_CRITERIA if c.code == "VH-R1"]
+    assert (share.title("en"), share.title("de")) == (share.title_en, share.title_de)
+    assert (share.explanation("en"), share.explanation("de")) == (share.explanation_en, share.explanation_de)
+    assert share.title_en != share.title_de and share.explanation_en != share.explanation_de

@@ -192,7 +192,7 @@ def test_submitting_needs_a_current_licence(app, scene):
     application_id = int(response.headers["Location"].rsplit("/", 1)[1])
     response = act(client, application_id, "submit")
     assert response.status_code == 409
-    assert "Lizenz" in response.get_data(as_text=True) or "licence" in response.get_data(as_text=True)
+    assert "Für einen Antrag ist eine gültige Siegel-Lizenz nötig." in response.get_data(as_text=True)
     assert status(app, application_id) == "draft"
 
 
@@ -527,19 +527,40 @@ def test_products_failing_a_criterion_cannot_be_approved(app, scene):
 
 
 def test_two_decisions_at_the_same_moment_issue_one_certificate(app, scene):
-    """Compare-and-set on the state: the decision that comes second finds the application changed."""
+    """Compare-and-set on the state: two certifiers' requests both load the application in review; the
+    one that writes second passes the in-memory check but finds the row changed."""
     from vonhier.accounts.models import User
 
+    colleague = factories.user(app, email="kollegin@example.org", roles=("certifier",))
+    with app.app_context():
+        from vonhier.organisations.models import Membership
+
+        db.session.add(Membership(user_id=colleague.id, organisation_id=scene.body.id))
+        db.session.commit()
     application_id = create(scene)
     bring_to(scene, application_id, "in_review")
-    with app.app_context():
-        stale = db.session.get(Application, application_id)
-        assert stale.status == "in_review"  # this request read the state before the other one decided
-        assert act(scene.certifier_client, application_id, "approve").status_code == 302
-        with pytest.raises(services.WorkflowError):
-            services.approve(db.session.get(User, scene.certifier.id), stale)
+    with app.app_context():  # request B: its own session, which read the state before A decided
+        late = db.session.get(Application, application_id)
+        late_certifier = db.session.get(User, colleague.id)
+        assert late.status == "in_review"
+        with app.app_context():  # request A: another session decides and commits first
+            services.approve(
+                db.session.get(User, scene.certifier.id), db.session.get(Application, application_id)
+            )
+            db.session.commit()
+        assert late.status == "in_review"  # B's copy is stale: only the database can tell
+        with pytest.raises(services.WorkflowError, match="Jemand anderes hat diesen Antrag gerade geändert"):
+            services.approve(late_certifier, late)
         db.session.rollback()
+    with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+        decisions = db.session.scalars(
+            select(AuditRecord).where(
+                AuditRecord.subject_id == application_id, AuditRecord.action == "approve"
+            )
+        ).all()
+        assert [d.actor_id for d in decisions] == [scene.certifier.id]
+        assert db.session.get(Application, application_id).status == "approved"
 
 
 def test_a_product_is_in_one_open_application_at_a_time(app, scene):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests import factories
 from vonhier.catalogue.models import Product
 from vonhier.extensions import db
-from vonhier.provenance import gs1, services
+from vonhier.provenance import services
 from vonhier.provenance.models import ProductCode
 
 BASE = "http://localhost"
@@ -21,48 +21,6 @@ BASE = "http://localhost"
 
 def decode(image: Image.Image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image)]
-
-
-# --- GS1 parsing ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("path", "gtin", "lot"),
-    [
-        ("/01/04012345678901", "04012345678901", None),
-        ("/01/4012345678901", "04012345678901", None),  # GTIN-13 padded
-        ("/01/96385074", "00000096385074", None),  # GTIN-8 padded
-        ("/01/04012345678901/10/AB%2F12", "04012345678901", "AB/12"),
-        ("/01/04012345678901/22/X1/10/L7", "04012345678901", "L7"),
-    ],
-)
-def test_digital_link_paths_are_parsed(app, path, gtin, lot):
-    with app.test_request_context():
-        link = gs1.parse_path(path)
-    assert (link.gtin, link.lot) == (gtin, lot)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/01/04012345678902",  # wrong check digit
-        "/01/401234567890",  # 12 digits, wrong check digit
-        "/01/abc",
-        "/01/04012345678901/21/S1/10/L7",  # qualifiers out of order
-        "/01/04012345678901/99/x",
-        "/01/04012345678901/10/%C3%A4pfel",  # GS1 lots carry no umlauts
-        "/01/04012345678901/10/" + "x" * 21,
-        "/01/" + "1" * 300,
-    ],
-)
-def test_bad_digital_links_are_refused(app, path):
-    with app.test_request_context(), pytest.raises(gs1.GS1Error):
-        gs1.parse_path(path)
-
-
-def test_check_digit_follows_gs1():
-    assert gs1.check_digit("0401234567890") == 1
-    assert gs1.check_digit("9638507") == 4
 
 
 # --- resolver answers ---------------------------------------------------------------------------------

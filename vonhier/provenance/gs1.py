@@ -12,8 +12,9 @@ from biip import ParseError
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from flask_babel import lazy_gettext as _l
 
-# A lot (AI 10) as GS1 allows it: at most 20 characters of the GS1 character set 82.
-LOT_PATTERN = re.compile(r"^[!%-?A-Z_a-z\x22]{1,20}$")
+# A lot (AI 10) as GS1 allows it: at most 20 characters of the GS1 character set 82. Always used with
+# fullmatch: `$` would let a trailing newline through.
+LOT_PATTERN = re.compile(r"[!%-?A-Z_a-z\x22]{1,20}")
 # A 14-digit GTIN with at most a lot: the form `path()` builds.
 PLAIN = re.compile(r"/01/\d{14}(?:/10/(?P<lot>[^/]+))?")
 # Longer paths are no GS1 Digital Link of ours; refused before any parsing.
@@ -56,7 +57,7 @@ def parse_path(path: str) -> DigitalLink:
     if plain := PLAIN.fullmatch(path):
         # What our own QR codes hold: checked here without biip's general parser (the scan path).
         lot = unquote(plain["lot"]) if plain["lot"] is not None else None
-        if lot is None or LOT_PATTERN.match(lot):
+        if lot is None or LOT_PATTERN.fullmatch(lot):
             return DigitalLink(gtin=gtin, lot=lot)
     # biip wants the 14-digit form; padding first lets GTIN-13 codes (the usual ones) pass through.
     canonical = path.replace(f"/01/{gtin_segment}", f"/01/{gtin}", 1)
@@ -80,7 +81,7 @@ def _reason(error: ParseError) -> str:
 
 
 def is_gs1_lot(lot: str) -> bool:
-    return bool(LOT_PATTERN.match(lot))
+    return bool(LOT_PATTERN.fullmatch(lot))
 
 
 def path(gtin: str, lot: str | None = None) -> str:
