@@ -24,9 +24,9 @@ from .errors import abort_with
 _MULTI_LINE_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SINGLE_LINE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 
-# Nothing on the platform counts beyond this (prices, shares, sizes, km); larger means a typo or an
-# attack (1e400, or 1e999999999, whose int() would not finish).
-MAX_NUMBER = Decimal("1e15")
+# Nothing on the platform counts to 10^15 or in 10^-15 (prices, shares, sizes, km); beyond is a typo or
+# an attack (1e400, or 1e999999999, whose int() would not finish).
+MAX_DIGITS = 15
 
 
 def text_problem(value: str, multi_line: bool = False) -> str | None:
@@ -42,15 +42,18 @@ def text_problem(value: str, multi_line: bool = False) -> str | None:
 
 def number(text: str) -> Decimal:
     """A decimal number typed by a person ("1,5" or "1.5"); ValueError with a translated message for
-    anything else, including NaN, infinities and numbers beyond MAX_NUMBER."""
+    anything else, including NaN, infinities and numbers beyond 15 digits either side of the point."""
     try:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         raise ValueError(str(_l("“%(value)s” is not a number.", value=text[:40]))) from None
     if not value.is_finite():
         raise ValueError(str(_l("“%(value)s” is not a number.", value=text[:40])))
-    if abs(value) >= MAX_NUMBER:
+    # By exponent, not by comparison: arithmetic on 1e999999999 overflows the decimal context.
+    if value.adjusted() >= MAX_DIGITS:
         raise ValueError(str(_l("This number is too large.")))
+    if value and value.adjusted() < -MAX_DIGITS:
+        raise ValueError(str(_l("This number has too many decimal places.")))
     return value
 
 
