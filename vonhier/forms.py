@@ -36,32 +36,23 @@ def _text_fields(form):
             yield field
 
 
-class DecimalField(_DecimalField):
-    """A decimal read by `hygiene.number`, like the CSV import: no NaN, no infinities, no 1e400."""
+class _HygienicNumber:
+    """Reads the field with `hygiene.number`, like the CSV import: no NaN, no infinities, no 1e400."""
+
+    convert = staticmethod(lambda value: value)
 
     def process_formdata(self, valuelist):
+        self.data = None
         if valuelist and valuelist[0].strip():
-            try:
-                self.data = hygiene.number(valuelist[0])
-            except ValueError:
-                self.data = None
-                raise
-        elif valuelist:
-            self.data = None
+            self.data = self.convert(hygiene.number(valuelist[0]))
 
 
-class FloatField(_FloatField):
-    """A float read by `hygiene.number` (coordinates), with the same refusals as DecimalField."""
+class DecimalField(_HygienicNumber, _DecimalField):
+    pass
 
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = float(hygiene.number(valuelist[0]))
-            except ValueError:
-                self.data = None
-                raise
-        elif valuelist:
-            self.data = None
+
+class FloatField(_HygienicNumber, _FloatField):
+    convert = float
 
 
 def control_body_code_field(label, description=None) -> StringField:

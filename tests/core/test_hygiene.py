@@ -28,7 +28,10 @@ def test_text(app, text, single, multi):
         assert (hygiene.text_problem(text, multi_line=True) is None) is multi
 
 
-@pytest.mark.parametrize("text", ["NaN", "nan", "sNaN", "inf", "-Infinity", "1e400", "1e15", "1e999999999", "1e-999999999", "abc", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["NaN", "nan", "sNaN", "inf", "-Infinity", "1e400", "1e15", "1e999999999", "1e-999999999", "abc", ""],
+)
 def test_number_refuses(app, text):
     with app.test_request_context(), pytest.raises(ValueError):
         hygiene.number(text)
