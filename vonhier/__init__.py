@@ -28,10 +28,12 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
 
-    from . import errors, security
+    from . import errors, hygiene, media, security
 
     errors.register(app)
     security.register(app)
+    hygiene.register(app)
+    media.register(app)
     register_template_context(app)
 
     from .provenance.hotpath import StoredPages

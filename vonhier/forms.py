@@ -1,8 +1,58 @@
 """Form pieces that several features share."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from flask_wtf import FlaskForm
+from wtforms import DecimalField as _DecimalField
+from wtforms import FieldList, FormField, StringField, TextAreaField
+from wtforms import FloatField as _FloatField
 from wtforms.validators import Length, Optional, Regexp
+
+from . import hygiene
+
+
+class Form(FlaskForm):
+    """The base of every form: no field holds control characters, a single-line field no line break
+    (`hygiene.text_problem`). Checked here rather than before the request so that the form's page
+    shows the message next to the field, with what was typed kept; tests/test_hostile_input.py
+    fails for a form that does not derive from this class."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in _text_fields(self):
+            texts = [v for v in field.raw_data or () if isinstance(v, str)]
+            multi_line = isinstance(field, TextAreaField)
+            if problem := next(filter(None, (hygiene.text_problem(t, multi_line) for t in texts)), None):
+                field.errors = [problem]
+                valid = False
+        return valid
+
+
+def _text_fields(form):
+    """The fields of `form` itself; sub-forms (FormField) are Forms and check their own."""
+    for field in form:
+        if isinstance(field, FieldList):
+            yield from (entry for entry in field.entries if not isinstance(entry, FormField))
+        elif not isinstance(field, FormField):
+            yield field
+
+
+class _HygienicNumber:
+    """Reads the field with `hygiene.number`, like the CSV import: no NaN, no infinities, no 1e400."""
+
+    convert = staticmethod(lambda value: value)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = self.convert(hygiene.number(valuelist[0]))
+
+
+class DecimalField(_HygienicNumber, _DecimalField):
+    pass
+
+
+class FloatField(_HygienicNumber, _FloatField):
+    convert = float
 
 
 def control_body_code_field(label, description=None) -> StringField:

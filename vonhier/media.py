@@ -5,9 +5,11 @@ import secrets
 import warnings
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, send_from_directory
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 bp = Blueprint("media", __name__)
 
@@ -37,7 +39,9 @@ def store_image(upload) -> str:
                 image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
                 image.thumbnail((MAX_SIDE, MAX_SIDE))
                 name = secrets.token_urlsafe(16) + ".webp"
-                image.save(Path(current_app.config["UPLOAD_DIR"]) / name, "WEBP", quality=85)
+                path = Path(current_app.config["UPLOAD_DIR"]) / name
+                written(path)
+                image.save(path, "WEBP", quality=85)
     except (
         UnidentifiedImageError,
         OSError,
@@ -47,6 +51,29 @@ def store_image(upload) -> str:
     ) as error:
         raise ImageRejected(str(_l("This file is not a readable image."))) from error
     return name
+
+
+def written(path: Path) -> None:
+    """Note a file stored for the record this request saves: it is removed when the request ends
+    without a commit (a refused form, a failed service, an error), so no file is left without its row.
+    Outside requests (CLI, demo data) the caller owns the file."""
+    if has_request_context():
+        g.setdefault("uploads_uncommitted", []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written(session) -> None:
+    if has_request_context():
+        g.pop("uploads_uncommitted", None)
+
+
+def _remove_uncommitted(_exception=None) -> None:
+    for path in g.pop("uploads_uncommitted", ()):
+        path.unlink(missing_ok=True)
+
+
+def register(app: Flask) -> None:
+    app.teardown_request(_remove_uncommitted)
 
 
 def delete_image(name: str | None) -> None:

@@ -224,3 +224,22 @@ def test_utf16_and_empty_files(app, client, bakery):
     assert response.status_code == 200 and "Jetzt importieren" in response.get_data(as_text=True)
     response = upload(client, io.BytesIO(b"  \n"))
     assert response.status_code == 400 and "Die Datei ist leer" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("share", "message"),
+    [("NaN", "keine Zahl"), ("inf", "keine Zahl"), ("1e400", "zu groß"), ("1e999999999", "zu groß")],
+)
+def test_numbers_are_refused_as_in_the_forms(app, client, bakery, share, message):
+    """The import reads numbers with the forms' parser (hygiene.number): no 500, a located problem."""
+    row = HONEY[0].replace(";Honig;100;", f";Honig;{share};")
+    response = upload(client, csv_file(row))
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_control_characters_in_cells_are_refused(app, client, bakery):
+    row = HONEY[0].replace("Blütenhonig", "Blüten\x1bhonig")
+    response = upload(client, csv_file(row))
+    assert response.status_code == 400 and "Steuerzeichen" in response.get_data(as_text=True)
+    assert product_count(app) == 0

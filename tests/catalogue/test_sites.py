@@ -90,7 +90,9 @@ def test_site_outside_the_region(app, client, login_as):
     [
         ({"latitude": "95"}, "-90"),
         ({"longitude": "-181"}, "-180"),
-        ({"latitude": "abc"}, "Gleitkommazahl"),
+        ({"latitude": "abc"}, "keine Zahl"),
+        ({"latitude": "NaN"}, "keine Zahl"),
+        ({"latitude": "1e400"}, "zu groß"),
         ({"longitude": ""}, "beide"),
         ({"latitude": "55.3", "longitude": "15.9"}, "auf See"),
         ({"latitude": "", "longitude": "", "town": "Xyzzyville"}, "kennen den Ort"),

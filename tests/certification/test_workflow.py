@@ -1,6 +1,7 @@
 """The application workflow, certificates, conflict of interest, evidence, the register."""
 
 import io
+import os
 import re
 from datetime import date, timedelta
 
@@ -727,3 +728,16 @@ def test_a_products_certificates_form_one_chain(app, scene):
                 db.session.flush()
             db.session.rollback()
             assert violates(refused.value, index)
+
+
+def test_refused_evidence_leaves_no_file(app, scene):
+    """A file name with a NUL is refused before anything is written; a refused document is never kept."""
+    application_id = create(scene)
+    folder = os.path.join(app.config["UPLOAD_DIR"], "evidence")
+    before = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    assert upload(scene.producer_client, application_id, name="nach\x00weis.pdf").status_code == 400
+    assert upload(scene.producer_client, application_id, kind="spaceship_licence").status_code == 400
+    after = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    assert after == before
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Evidence)) == 0

@@ -1,11 +1,11 @@
 """Forms for registration, sign-in and account settings."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from ..forms import Form
 from . import services
 
 LANGUAGE_CHOICES = [SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
@@ -60,7 +60,7 @@ def current_password_field():
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=120)], render_kw={"autocomplete": "name"}
     )
@@ -78,7 +78,7 @@ class RegisterForm(FlaskForm):
         StrongPassword()(self, field)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(
         _l("Password"),
@@ -89,11 +89,11 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = new_password_field(_l("New password"))
     confirm = PasswordField(
         _l("Repeat new password"),
@@ -112,7 +112,7 @@ class ChangePasswordForm(ResetPasswordForm):
     current = current_password_field()
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     email = email_field(_l("New email address"))
     current = current_password_field()
 
@@ -127,6 +127,6 @@ class ChangeEmailForm(FlaskForm):
             raise ValidationError(_l("An account with this email address already exists."))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)

@@ -3,12 +3,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import abort_with
 from ..extensions import db
+from ..forms import Form
 from ..organisations import services as organisations
 from ..permissions import Role, requires
 from ..web import page_number
@@ -18,7 +18,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAILS_PER_PAGE = 50
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(choices=[SelectChoice(r.value) for r in Role])
 
 

@@ -8,14 +8,14 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import spreadsheet
+from .. import hygiene, spreadsheet
 from ..accounts.models import User
 from ..extensions import db
 from . import services
@@ -131,12 +131,7 @@ def read_rows(raw: bytes) -> list[tuple[int, dict]]:
 
 
 def _decimal(value: str) -> Decimal | None:
-    if not value:
-        return None
-    try:
-        return Decimal(value.replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(str(_l("“%(value)s” is not a number.", value=value))) from None
+    return hygiene.number(value) if value else None
 
 
 def _bool(value: str) -> bool:
@@ -232,6 +227,10 @@ def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[serv
         site_id = parse(line, "stages", sites.resolve, site.strip())
         if stage_kind and site_id:
             stages.append({"kind": stage_kind, "site_id": site_id})
+    for line, row in rows:
+        for column, value in row.items():
+            if problem := hygiene.text_problem(value, multi_line=column.startswith("description")):
+                problems.append(_at(line, column, problem))
     ingredients = []
     for line, row in rows:
         share = parse(line, "share", _decimal, row["share"])

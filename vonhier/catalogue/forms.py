@@ -3,14 +3,11 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
-    FloatField,
     FormField,
     IntegerField,
     SelectField,
@@ -30,7 +27,7 @@ from wtforms.validators import (
 
 from .. import labels
 from ..clock import utcnow
-from ..forms import CoordinatesPair, control_body_code_field
+from ..forms import CoordinatesPair, DecimalField, FloatField, Form, control_body_code_field
 from ..organisations.forms import COUNTRY_CHOICES
 from .models import Species, StageKind, Unit
 
@@ -42,7 +39,7 @@ def _choices(mapping, blank=None):
     return options + [SelectChoice(k.value, v) for k, v in mapping.items()]
 
 
-class SiteForm(CoordinatesPair, FlaskForm):
+class SiteForm(CoordinatesPair, Form):
     name = StringField(
         _l("Name of the site"),
         validators=[DataRequired(), Length(max=120)],
@@ -84,7 +81,7 @@ class SiteForm(CoordinatesPair, FlaskForm):
         }
 
 
-class IngredientForm(FlaskForm):
+class IngredientForm(Form):
     class Meta:
         csrf = False  # a row inside ProductForm, which carries the token; FlaskForm for translated messages
 
@@ -115,7 +112,7 @@ class IngredientForm(FlaskForm):
         return valid
 
 
-class StageForm(FlaskForm):
+class StageForm(Form):
     class Meta:
         csrf = False
 
@@ -126,7 +123,7 @@ class StageForm(FlaskForm):
         return not self.kind.data and not self.site.data
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     name_de = StringField(_l("Product name (German)"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Product name (English, optional)"), validators=[Optional(), Length(max=120)])
     reference = StringField(
@@ -260,7 +257,7 @@ class ProductForm(FlaskForm):
         }
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     lot = StringField(
         _l("Lot number"),
         validators=[
@@ -300,9 +297,9 @@ class BatchForm(FlaskForm):
         }
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), validators=[DataRequired(message=_l("Please choose a file."))])
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(Form):
     archived = IntegerField(validators=[Optional(), NumberRange(0, 1)])

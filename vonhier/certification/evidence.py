@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
+from .. import media
 from ..extensions import db
 from . import rules
 from .models import Application, ApplicationStatus, Evidence
@@ -62,7 +63,9 @@ def add(user, application: Application, kind: str, original_name: str, content: 
         raise EvidenceRejected(str(_l("The file is larger than 10 MB.")))
     media_type, suffix = _media_type(content)
     name = secrets.token_urlsafe(24) + suffix
-    (folder() / name).write_bytes(content)
+    path = folder() / name
+    media.written(path)
+    path.write_bytes(content)
     evidence = Evidence(
         application=application,
         kind=kind,

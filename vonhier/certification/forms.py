@@ -1,7 +1,6 @@
 """Forms of the certification workflow."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -17,10 +16,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .. import labels
 from ..clock import utcnow
+from ..forms import Form
 from . import rules
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     products = SelectMultipleField(
         _l("Products"),
         coerce=int,
@@ -30,7 +30,7 @@ class ApplicationForm(FlaskForm):
     )
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     kind = SelectField(_l("Kind of document"), choices=[])
     file = FileField(
         _l("File (PDF, JPEG or PNG, at most 10 MB)"),
@@ -42,22 +42,22 @@ class EvidenceForm(FlaskForm):
         self.kind.choices = [SelectChoice(k, label) for k, label in rules.EVIDENCE_KINDS.items()]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     remedy_until = DateField(_l("Deadline for the remedy"), validators=[InputRequired()])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     criterion = SelectField(_l("Criterion"), choices=[])
     product = SelectField(_l("Product"), choices=[], coerce=str)
     text = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=2000)])
 
 
-class AuditForm(FlaskForm):
+class AuditForm(Form):
     audit_date = DateField(_l("Date of the audit"), validators=[InputRequired()])
     mode = SelectField(
         _l("Kind of audit"), choices=[SelectChoice(k.value, v) for k, v in labels.AUDIT_MODE.items()]
@@ -78,7 +78,7 @@ class AuditForm(FlaskForm):
         return valid
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     """The numbers of one criterion in a draft catalogue; which fields count depends on the rule type."""
 
     # The wording changes with the numbers: "at least 80 %" must not keep saying 70 %.
@@ -117,7 +117,7 @@ class CriterionForm(FlaskForm):
         return {name: getattr(self, name).data for name in names}
 
 
-class ValidityForm(FlaskForm):
+class ValidityForm(Form):
     validity_months = IntegerField(
         _l("Certificates valid for (months)"), validators=[InputRequired(), NumberRange(1, 60)]
     )

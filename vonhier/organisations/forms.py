@@ -3,10 +3,8 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    FloatField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -21,7 +19,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from .. import labels
 from ..accounts.forms import email_field
 from ..clock import utcnow
-from ..forms import CoordinatesPair, control_body_code_field
+from ..forms import CoordinatesPair, FloatField, Form, control_body_code_field
 from .models import OrgKind, SizeClass
 from .services import PROFILE_FIELDS
 
@@ -72,7 +70,7 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError(_l("Please choose only from the options shown."))
 
 
-class OrganisationForm(CoordinatesPair, FlaskForm):
+class OrganisationForm(CoordinatesPair, Form):
     display_name = StringField(_l("Name shown to the public"), validators=[DataRequired(), Length(max=120)])
     legal_name = StringField(
         _l("Legal name"),
@@ -163,5 +161,5 @@ class OrganisationForm(CoordinatesPair, FlaskForm):
         return data
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = email_field(_l("Email address of the person to invite"))

@@ -9,8 +9,10 @@ from wtforms.validators import DataRequired
 
 from .. import media
 from ..accounts.services import TokenError
+from ..catalogue.services import CatalogueError
 from ..errors import abort_with
 from ..extensions import db
+from ..forms import Form
 from ..permissions import MemberRole, Role, login_required
 from ..security import safe_next
 from ..web import page_number, render_form
@@ -23,7 +25,7 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 PAGE_SIZE = 24
 
 
-class SwitchForm(FlaskForm):
+class SwitchForm(Form):
     organisation = IntegerField(validators=[DataRequired()])
 
 
@@ -72,14 +74,25 @@ def _save_logo(form, organisation=None) -> str | None | bool:
         return False
 
 
+def _pin_checked(form, save, *args):
+    """`save(*args)`, or False with the reason on the latitude field when the pin is off the land we
+    serve (a logo written already goes with the uncommitted request: `media.written`)."""
+    try:
+        return save(*args) or True
+    except CatalogueError as error:
+        form.latitude.errors = [*form.latitude.errors, *error.messages]
+        return False
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
     form = OrganisationForm(may_certify=_user().has_role(Role.ADMIN))
     if form.validate_on_submit():
         logo = _save_logo(form)
-        if logo is not False:
-            organisation = services.create(_user(), form.profile_data(), form.kinds.data)
+        if logo is not False and (
+            organisation := _pin_checked(form, services.create, _user(), form.profile_data(), form.kinds.data)
+        ):
             organisation.logo = logo
             services.switch(_user(), organisation.id)
             db.session.commit()
@@ -102,8 +115,9 @@ def edit(organisation_id):
         form.size_class.data = organisation.size_class.value
     if form.validate_on_submit():
         logo = _save_logo(form)
-        if logo is not False:
-            services.update(_user(), organisation, form.profile_data(), form.kinds.data)
+        if logo is not False and _pin_checked(
+            form, services.update, _user(), organisation, form.profile_data(), form.kinds.data
+        ):
             if logo:
                 media.delete_image(organisation.logo)
                 organisation.logo = logo

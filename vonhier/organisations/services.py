@@ -85,8 +85,18 @@ def _check_kinds(user: User, organisation: Organisation | None, kinds) -> None:
         raise MembershipError(str(_l("Only the VON HIER office can register a certification body.")))
 
 
+def _check_pin(data: dict) -> None:
+    """An organisation's pin follows the sites' rules: on land we serve (CatalogueError otherwise).
+    Without a pin the organisation has no coordinates, as before: the address alone is enough."""
+    if data.get("latitude") is not None and data.get("longitude") is not None:
+        from ..catalogue.services import resolve_location  # the catalogue builds on this module
+
+        resolve_location({**data, "latitude": float(data["latitude"]), "longitude": float(data["longitude"])})
+
+
 def create(user: User, data: dict, kinds) -> Organisation:
     _check_kinds(user, None, kinds)
+    _check_pin(data)
     organisation = Organisation(**{k: data[k] for k in PROFILE_FIELDS if k in data})
     organisation.kinds = kinds
     organisation.memberships.append(Membership(user=user, role=MemberRole.OWNER))
@@ -100,6 +110,7 @@ def update(user: User, organisation: Organisation, data: dict, kinds) -> None:
     if membership(user, organisation) is None:
         raise Forbidden()
     _check_kinds(user, organisation, kinds)
+    _check_pin(data)
     for key in PROFILE_FIELDS:
         if key in data:
             setattr(organisation, key, data[key])

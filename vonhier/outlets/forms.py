@@ -1,14 +1,13 @@
 """The outlet form and the archive switch."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import labels
-from ..forms import CoordinatesPair
+from ..forms import CoordinatesPair, FloatField, Form
 from ..organisations.forms import COUNTRY_CHOICES, CheckboxesField
 from . import hours
 
@@ -17,7 +16,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class OutletForm(CoordinatesPair, FlaskForm):
+class OutletForm(CoordinatesPair, Form):
     name = StringField(
         _l("Name of the outlet"),
         validators=[DataRequired(), Length(max=120)],
@@ -91,5 +90,5 @@ class OutletForm(CoordinatesPair, FlaskForm):
         return {f.name: f.data for f in self if f.name not in skip}
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(Form):
     archived = IntegerField(validators=[Optional(), NumberRange(0, 1)])

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..errors import abort_with
 from ..extensions import csrf, db
+from ..forms import Form
 from ..organisations import services as organisations
 from ..permissions import Role, requires
 from . import invoice_pdf, services
@@ -26,11 +26,11 @@ from .models import CheckoutSession, Invoice, Licence, LicenceTier, Payment, Web
 bp = Blueprint("payments", __name__)
 
 
-class TermsForm(FlaskForm):
+class TermsForm(Form):
     accept = BooleanField(validators=[DataRequired()])
 
 
-class MarkPaidForm(FlaskForm):
+class MarkPaidForm(Form):
     paid_on = DateField(validators=[InputRequired()])
     # Text, not a number field: admins type "142,80" as well as "142.80".
     amount = StringField(validators=[InputRequired(), Length(max=20)])
@@ -47,11 +47,11 @@ class MarkPaidForm(FlaskForm):
         return int(value * 100) if value.is_finite() and 0 <= value <= 100_000 else None
 
 
-class TierForm(FlaskForm):
+class TierForm(Form):
     tier = SelectField(choices=[])
 
 
-class TierFeeForm(FlaskForm):
+class TierFeeForm(Form):
     name_de = StringField(validators=[DataRequired(), Length(max=120)])
     name_en = StringField(validators=[DataRequired(), Length(max=120)])
     fee_cents = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])

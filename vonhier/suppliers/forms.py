@@ -1,11 +1,11 @@
 """The supplier search's query arguments (strictly checked), supplier settings and inquiry forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..catalogue.models import Category, Site
+from ..forms import Form
 from ..organisations.models import Organisation
 from .services import (
     CRITERIA,
@@ -96,7 +96,7 @@ def parse_search(
     return query
 
 
-class SupplierProfileForm(FlaskForm):
+class SupplierProfileForm(Form):
     delivers_pickup = BooleanField(_l("Pick-up at our site"))
     delivers_own = BooleanField(_l("Own delivery"))
     delivers_partner = BooleanField(_l("Delivery by a logistics partner"))
@@ -113,10 +113,10 @@ class SupplierProfileForm(FlaskForm):
     min_order_note = StringField(_l("Minimum order"), validators=[Length(max=200)])
 
 
-class InquiryForm(FlaskForm):
+class InquiryForm(Form):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=SUBJECT_MAX)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MESSAGE_MAX)])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Reply"), validators=[DataRequired(), Length(max=MESSAGE_MAX)])

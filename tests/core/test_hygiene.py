@@ -1,0 +1,105 @@
+"""Input hygiene (vonhier/hygiene.py): which text and numbers are accepted, and where it is checked."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from vonhier import hygiene
+from vonhier.extensions import db
+from vonhier.organisations.models import Organisation
+
+
+@pytest.mark.parametrize(
+    ("text", "single", "multi"),
+    [
+        ("Hof Sonnenwiese", True, True),
+        ("Zeile 1\r\nZeile 2\tmit Tab", False, True),
+        ("a\x00b", False, False),
+        ("a\x1bb", False, False),
+        ("a\x85b", False, False),  # NEL, a C1 control
+        ("a\u2028b", False, True),
+        ("Käse „Alt“ – 5 €", True, True),
+    ],
+)
+def test_text(app, text, single, multi):
+    with app.test_request_context():
+        assert (hygiene.text_problem(text) is None) is single
+        assert (hygiene.text_problem(text, multi_line=True) is None) is multi
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NaN", "nan", "sNaN", "inf", "-Infinity", "1e400", "1e15", "1e999999999", "1e-999999999", "abc", ""],
+)
+def test_number_refuses(app, text):
+    with app.test_request_context(), pytest.raises(ValueError):
+        hygiene.number(text)
+
+
+def test_number_reads_comma_and_dot(app):
+    assert hygiene.number("1,5") == hygiene.number(" 1.5 ") == Decimal("1.5")
+    assert hygiene.number("-2") == Decimal(-2)
+    assert hygiene.number("999999999999999") == Decimal("999999999999999")
+    assert hygiene.number("0") == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/organisations/?q=a%00b", "/certified?q=a%1Bb", "/organisations/?q=a%0D%0Ab", "/certificates/a%00b"],
+)
+def test_query_and_path_refused_with_a_translated_400(app, client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Steuerzeichen" in response.get_data(as_text=True)
+
+
+def test_json_bodies_are_checked(app, client):
+    for body in ('{"name": "a\\u0000b"}', '{"n": NaN}', '{"s": "\\ud800"}', "{"):
+        response = client.post("/certification/precheck", data=body, content_type="application/json")
+        assert response.status_code == 400, body
+
+
+def test_form_keeps_what_was_typed_and_shows_the_message(app, client, login_as):
+    login_as("user")
+    response = client.post(
+        "/organisations/new",
+        data={"display_name": "Hof\r\nBcc: x@example.org", "legal_name": "Hof\x00 GbR", "town": "Prenzlau"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "eine Zeile" in html and 'value="Prenzlau"' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_refused_profile_leaves_no_logo(app, client, login_as, tmp_path):
+    """The logo is written before the service refuses the pin (at sea): the request ends uncommitted
+    and the file goes with it."""
+    import io
+    import os
+
+    from PIL import Image
+
+    login_as("user")
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(image, "PNG")
+    image.seek(0)
+    before = set(os.listdir(app.config["UPLOAD_DIR"]))
+    data = {
+        "display_name": "Hof am Meer",
+        "legal_name": "Hof am Meer GbR",
+        "kinds": ["producer"],
+        "street": "Weg 1",
+        "postcode": "17291",
+        "town": "Prenzlau",
+        "state": "BB",
+        "country": "DE",
+        "size_class": "micro",
+        "latitude": "54.9",
+        "longitude": "2.0",
+        "logo": (image, "logo.png"),
+    }
+    response = client.post("/organisations/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400 and "auf See" in response.get_data(as_text=True)
+    assert set(os.listdir(app.config["UPLOAD_DIR"])) == before

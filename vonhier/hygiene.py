@@ -1,0 +1,87 @@
+"""Input hygiene: the one place that decides which text and which numbers the platform accepts.
+
+Text: no control characters (PostgreSQL refuses NUL; the others break mail headers, CSV files and
+logs). Tab and line breaks only where a field is multi-line (a form's TextAreaField); single-line
+text holds no line break at all, so nothing a user typed can split a mail header. Where it is
+checked: query strings, the path, JSON bodies and upload file names by `check_request` (a
+`before_request` hook, so no route can forget it); form fields by `vonhier.forms.Form`, the base of
+every form, so that the form's own page shows the message next to the field with what was typed.
+
+Numbers: `number` is the one parser for the forms' decimal and float fields and the CSV import.
+"""
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+
+from .errors import abort_with
+
+# C0 and C1 controls, DEL, lone surrogates (possible in JSON "\ud800"), and for single-line text the
+# Unicode line and paragraph separators too.
+_MULTI_LINE_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_SINGLE_LINE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+# Nothing on the platform counts to 10^15 or in 10^-15 (prices, shares, sizes, km); beyond is a typo or
+# an attack (1e400, or 1e999999999, whose int() would not finish).
+MAX_DIGITS = 15
+
+
+def text_problem(value: str, multi_line: bool = False) -> str | None:
+    """A translated reason why `value` is refused, or None when it is acceptable text."""
+    if multi_line:
+        if _MULTI_LINE_BAD.search(value):
+            return str(_l("This text contains control characters. Please remove them."))
+        return None
+    if _SINGLE_LINE_BAD.search(value):
+        return str(_l("This text must be one line without tabs or control characters."))
+    return None
+
+
+def number(text: str) -> Decimal:
+    """A decimal number typed by a person ("1,5" or "1.5"); ValueError with a translated message for
+    anything else, including NaN, infinities and numbers beyond 15 digits either side of the point."""
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(str(_l("“%(value)s” is not a number.", value=text[:40]))) from None
+    if not value.is_finite():
+        raise ValueError(str(_l("“%(value)s” is not a number.", value=text[:40])))
+    # By exponent, not by comparison: arithmetic on 1e999999999 overflows the decimal context.
+    if value.adjusted() >= MAX_DIGITS:
+        raise ValueError(str(_l("This number is too large.")))
+    if value and value.adjusted() < -MAX_DIGITS:
+        raise ValueError(str(_l("This number has too many decimal places.")))
+    return value
+
+
+def _json_problem(value) -> str | None:
+    """Every string (keys too) of a JSON document, as multi-line text; numbers must be finite."""
+    if isinstance(value, str):
+        return text_problem(value, multi_line=True)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(_l("Numbers must be finite."))
+    if isinstance(value, dict):
+        return next(filter(None, (_json_problem(v) for item in value.items() for v in item)), None)
+    if isinstance(value, list):
+        return next(filter(None, map(_json_problem, value)), None)
+    return None
+
+
+def check_request() -> None:
+    """Refuse (400, translated) a request whose path, query, JSON body or upload file names hold
+    text that no field may hold. Form fields are left to the forms (see the module's note)."""
+    texts = [request.path, *(s for pair in request.args.items(multi=True) for s in pair)]
+    texts += [upload.filename or "" for _name, upload in request.files.items(multi=True)]
+    problem = next(filter(None, (text_problem(t) for t in texts)), None)
+    if problem is None and request.is_json and request.content_length:
+        body = request.get_json(silent=True)
+        problem = _json_problem(body) if body is not None else str(_l("This is not valid JSON."))
+    if problem:
+        abort_with(400, problem)
+
+
+def register(app: Flask) -> None:
+    app.before_request(check_request)
