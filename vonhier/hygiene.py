@@ -23,6 +23,9 @@ from .errors import abort_with
 # Unicode line and paragraph separators too.
 _MULTI_LINE_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SINGLE_LINE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+# The same rule as a JSON Schema pattern, for the OpenAPI document's text parameters (JSON strings
+# hold no lone surrogates, so they need no mention).
+SINGLE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
 
 # Nothing on the platform counts to 10^15 or in 10^-15 (prices, shares, sizes, km); beyond is a typo or
 # an attack (1e400, or 1e999999999, whose int() would not finish).

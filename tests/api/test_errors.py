@@ -21,6 +21,7 @@ BAD = [
     "/api/v1/products?organisation=x",
     "/api/v1/products?district=" + "x" * 81,
     "/api/v1/products?district=%00",
+    "/api/v1/certificates/%00",  # control characters: refused wherever they come (hygiene)
     "/api/v1/organisations?district=Uckermark%0A",
     "/api/v1/products?lang=fr",
     "/api/v1/organisations?kind=farmer",
@@ -71,7 +72,6 @@ def test_messages_are_translated(api):
         "/api/v1/organisations/999999",
         "/api/v1/outlets/999999",
         "/api/v1/certificates/nothing",
-        "/api/v1/certificates/%00",
         "/api/v1/certificates/VH-2026-%C3%A4",
         "/api/v1/certificates/" + "9" * 21,
         "/api",

@@ -2,16 +2,9 @@
 database: every action has exactly one effect, every other request is refused (409) or led to what
 the first one made (303), and none fails (5xx). Who wins is decided by the database."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import _reset_database
+from tests.live import gunicorn
 from vonhier.catalogue.models import ProductVersion, SupplierLink
 from vonhier.certification.models import ApplicationItem, AuditRecord, Certificate
 from vonhier.extensions import db
@@ -29,49 +23,16 @@ from vonhier.permissions import SYSTEM
 from vonhier.suppliers.models import ShortlistEntry
 
 PARALLEL = 20
-ROOT = Path(__file__).resolve().parents[2]
 FIGURES = []  # (action, requests, effects, status counts): printed at the end of the module
-
-
-def _free_port() -> int:
-    """A free port in 5200–5299, the range this machine gives the project's servers."""
-    for port in range(5200 + os.getpid() % 100, 5300):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 5200-5299")
 
 
 @pytest.fixture(scope="module")
 def server(_migrated_app, base_config):
     """gunicorn with 2 workers on the test database, once for the module; emptied afterwards."""
-    config = {**base_config, "RATELIMIT_LOGIN": "1000 per minute"}
-    port = _free_port()
-    process = subprocess.Popen(
-        # --preload: the application is built once and forked, not once per worker (half the start).
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--preload"]
-        + ["--log-level", "warning", f"vonhier:create_app({config!r})"],
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    started = time.monotonic()
     try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start")
-        print(f"\ngunicorn answered after {time.monotonic() - started:.1f} s")
-        yield url
+        with gunicorn({**base_config, "RATELIMIT_LOGIN": "1000 per minute"}) as url:
+            yield url
     finally:
-        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing is in flight any more
-        process.wait(timeout=30)
         _reset_database(_migrated_app)
         for action, sent, effects, codes in FIGURES:
             print(

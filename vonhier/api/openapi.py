@@ -7,6 +7,7 @@ lets schemathesis check every response against it.
 
 import copy
 
+from ..hygiene import SINGLE_LINE_PATTERN
 from ..outlets import finder
 from ..search.services import MAX_QUERY_LENGTH
 
@@ -294,7 +295,7 @@ PARAMETERS = {
         "name": "district",
         "in": "query",
         "description": "Landkreis or Berlin Bezirk of the organisation, exact spelling.",
-        "schema": {"type": "string", "maxLength": 80, "pattern": "^[^\\x00-\\x1f\\x7f]*$"},
+        "schema": {"type": "string", "maxLength": 80, "pattern": SINGLE_LINE_PATTERN},
     },
     "organisation": {"name": "organisation", "in": "query", "schema": ID},
     "certificate_status": {"name": "status", "in": "query", "schema": {"enum": CERTIFICATE_STATUSES}},
@@ -416,13 +417,21 @@ DOCUMENT = {
                         "name": "q",
                         "in": "query",
                         "description": "Free text (German).",
-                        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                        "schema": {
+                            "type": "string",
+                            "maxLength": MAX_QUERY_LENGTH,
+                            "pattern": SINGLE_LINE_PATTERN,
+                        },
                     },
                     {
                         "name": "where",
                         "in": "query",
                         "description": "A place name or postcode.",
-                        "schema": {"type": "string", "maxLength": finder.MAX_PLACE_LENGTH},
+                        "schema": {
+                            "type": "string",
+                            "maxLength": finder.MAX_PLACE_LENGTH,
+                            "pattern": SINGLE_LINE_PATTERN,
+                        },
                     },
                     {
                         "name": "lat",
@@ -492,7 +501,12 @@ DOCUMENT = {
             "A certificate by its number",
             "Certificate",
             "number",
-            {"type": "string", "maxLength": 20, "examples": ["VH-2026-000001"]},
+            {
+                "type": "string",
+                "maxLength": 20,
+                "pattern": SINGLE_LINE_PATTERN,
+                "examples": ["VH-2026-000001"],
+            },
             "certificates",
         ),
     },
