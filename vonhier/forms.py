@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField as _DecimalField
 from wtforms import FieldList, FormField, StringField, TextAreaField
 from wtforms import FloatField as _FloatField
+from wtforms import IntegerField as _IntegerField
 from wtforms.validators import Length, Optional, Regexp
 
 from . import hygiene
@@ -53,6 +54,15 @@ class DecimalField(_HygienicNumber, _DecimalField):
 
 class FloatField(_HygienicNumber, _FloatField):
     convert = float
+
+
+class IntegerField(_IntegerField):
+    """Reads the field with `hygiene.integer`: ASCII digits within the database's integer range."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = hygiene.integer(valuelist[0])  # its ValueError becomes the field's error
 
 
 def control_body_code_field(label, description=None) -> StringField:

@@ -43,6 +43,12 @@ def text_problem(value: str, multi_line: bool = False) -> str | None:
     return None
 
 
+def one_line(text: str) -> str:
+    """`text` with every control character and line break replaced by a space: for output that must
+    be one line (a mail header) built from text stored before these rules held."""
+    return _SINGLE_LINE_BAD.sub(" ", text)
+
+
 def number(text: str) -> Decimal:
     """A decimal number typed by a person ("1,5" or "1.5"); ValueError with a translated message for
     anything else, including NaN, infinities and numbers beyond 15 digits either side of the point."""
@@ -58,6 +64,33 @@ def number(text: str) -> Decimal:
     if value and value.adjusted() < -MAX_DIGITS:
         raise ValueError(str(_l("This number has too many decimal places.")))
     return value
+
+
+# Every id and count the platform stores is a 32-bit integer (PostgreSQL `integer`).
+MAX_INTEGER = 2**31 - 1
+_INTEGER = re.compile(r"[+-]?[0-9]{1,10}")
+
+
+def integer(text: str) -> int:
+    """A whole number typed by a person: ASCII digits only (str.isdigit() takes "²", which int()
+    refuses), within the 32-bit range of the database's integer columns; ValueError with a
+    translated message for anything else."""
+    text = text.strip()
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(str(_l("“%(value)s” is not a whole number.", value=text[:40])))
+    value = int(text)
+    if abs(value) > MAX_INTEGER:
+        raise ValueError(str(_l("This number is too large.")))
+    return value
+
+
+def row_id(text: str | None) -> int | None:
+    """The id of a row chosen in a form (a select's value), or None for anything that cannot be one."""
+    try:
+        value = integer(text or "")
+    except ValueError:
+        return None
+    return value if value > 0 else None
 
 
 def _json_problem(value) -> str | None:

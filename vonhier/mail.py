@@ -9,6 +9,7 @@ from email.utils import formatdate, make_msgid
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from . import hygiene
 from .outbox import services as outbox
 
 LOG_MARKER = "=== MAIL NOT SENT (no MAIL_SERVER configured) ==="
@@ -20,7 +21,8 @@ def send(to: str, subject, template: str, locale: str = "de", **context) -> Emai
     Nothing is sent before the caller commits; a rollback drops the mail with the change."""
     with force_locale(locale):
         body = render_template(f"email/{template}.txt", **context)
-        subject = str(subject)
+        # Names in subjects were typed by people; rows older than the input rules may hold a CR/LF.
+        subject = hygiene.one_line(str(subject))
     config = current_app.config
     if config.get("MAIL_SUPPRESS"):  # bulk jobs such as loading demo data write to nobody
         return None

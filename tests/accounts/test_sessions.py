@@ -318,3 +318,14 @@ def test_password_change_and_email_change_are_announced(app, client, login_as, m
     notice = mailbox.last(user.email)
     assert "neu@example.org" in notice.get_content()
     assert notice["Content-Language"] == "de"
+
+
+def test_registration_rate_limit(make_app, app):
+    """Every registration with a taken address mails its owner: one client cannot flood them."""
+    limited = make_app(RATELIMIT_REGISTER="2 per hour")
+    client = limited.test_client()
+    password = factories.PASSWORD
+    data = {"name": "X", "email": "x@example.org", "password": password, "confirm": password, "locale": "de"}
+    statuses = [client.post("/register", data=data).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert client.get("/register").status_code == 200

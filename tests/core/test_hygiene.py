@@ -103,3 +103,46 @@ def test_refused_profile_leaves_no_logo(app, client, login_as, tmp_path):
     response = client.post("/organisations/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 400 and "auf See" in response.get_data(as_text=True)
     assert set(os.listdir(app.config["UPLOAD_DIR"])) == before
+
+
+@pytest.mark.parametrize("text", ["²", "١٢", "1.0", "", "+", str(2**31), str(-(2**31)), "9" * 40])
+def test_integer_refuses(app, text):
+    """Only ASCII digits within the database's integer range: "²".isdigit() is true, int("²") fails."""
+    with app.test_request_context(), pytest.raises(ValueError):
+        hygiene.integer(text)
+
+
+def test_integer_and_row_id(app):
+    assert hygiene.integer(" 42 ") == 42
+    assert hygiene.integer("-7") == -7
+    assert hygiene.integer(str(2**31 - 1)) == 2**31 - 1
+    with app.test_request_context():
+        assert [hygiene.row_id(v) for v in ("3", "0", "-3", "²", None, "place")] == [
+            3,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]
+
+
+def test_integer_fields_refuse_what_the_database_cannot_hold(app, client, login_as):
+    """2^63 used to overflow SQLite's integer (500); superscript digits passed isdigit() and broke int()."""
+    login_as("owner")
+    for value in (str(2**63), "²"):
+        assert client.post("/organisations/switch", data={"organisation": value}).status_code == 400
+
+
+def test_mail_subjects_are_one_line_whatever_was_stored(app, mailbox):
+    """A name stored before the input rules held may carry a CR/LF: the subject folds it, not fails."""
+    from vonhier import mail
+
+    with app.test_request_context():
+        mail.send(
+            "a@example.org", "Anfrage von Bioladen\r\nBcc: x@example.org", "reset_no_account", register="x"
+        )
+        db.session.commit()
+    message = mailbox.last("a@example.org")
+    assert message["Subject"] == "Anfrage von Bioladen  Bcc: x@example.org"
+    assert message["Bcc"] is None

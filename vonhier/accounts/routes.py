@@ -22,11 +22,17 @@ def _reset_limit() -> str:
     return current_app.config["RATELIMIT_RESET"]
 
 
+def _register_limit() -> str:
+    # Each registration with a taken address mails that address's owner: not a way to flood them.
+    return current_app.config["RATELIMIT_REGISTER"]
+
+
 def _only_post() -> bool:
     return request.method != "POST"
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, exempt_when=_only_post)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))

@@ -158,10 +158,13 @@ def register(email: str, password: str, name: str, locale: str) -> User | None:
     owner = find_by_email(email)
     if owner is None:
         user = User(email=email, name=name.strip(), locale=locale, password_hash=password_hash)
+        db.session.add(user)
         try:
-            with db.session.begin_nested():
-                db.session.add(user)
+            db.session.flush()
         except IntegrityError:  # registered in parallel: the unique address decides
+            # Not a SAVEPOINT: with pysqlite, releasing one that opened the transaction commits it.
+            # Nothing else is written before registration in its request, so all of it is undone.
+            db.session.rollback()
             owner = find_by_email(email)
         else:
             send_confirmation(user)

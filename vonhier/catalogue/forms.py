@@ -9,7 +9,6 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -25,9 +24,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import labels
+from .. import hygiene, labels
 from ..clock import utcnow
-from ..forms import CoordinatesPair, DecimalField, FloatField, Form, control_body_code_field
+from ..forms import CoordinatesPair, DecimalField, FloatField, Form, IntegerField, control_body_code_field
 from ..organisations.forms import COUNTRY_CHOICES
 from .models import Species, StageKind, Unit
 
@@ -194,7 +193,7 @@ class ProductForm(Form):
                 if not (row.place_name.data or "").strip():
                     row.place_name.errors.append(_l("Please name the place of origin."))
                     valid = False
-            elif not origin or not origin.isdigit() or int(origin) not in self._site_ids:
+            elif hygiene.row_id(origin) not in self._site_ids:
                 row.origin.errors.append(_l("Please choose where the ingredient comes from."))
                 valid = False
         for row in self.stages:
@@ -204,7 +203,7 @@ class ProductForm(Form):
             if not row.kind.data:
                 row.kind.errors.append(_l("Please choose the step."))
                 valid = False
-            if not site or not site.isdigit() or int(site) not in self._site_ids:
+            if hygiene.row_id(site) not in self._site_ids:
                 row.site.errors.append(_l("Please choose the site."))
                 valid = False
         if self.species.data and self.species.data not in set(Species):
@@ -226,7 +225,7 @@ class ProductForm(Form):
                     "is_value_determining": row.is_value_determining.data,
                     "is_water_or_salt": row.is_water_or_salt.data,
                     "origin_kind": "place" if origin == "place" else None,
-                    "origin_site_id": int(origin) if origin and origin.isdigit() else None,
+                    "origin_site_id": hygiene.row_id(origin),
                     "place_name": (row.place_name.data or "").strip(),
                 }
             )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
+from .. import hygiene
 from ..catalogue import services as catalogue
 from ..catalogue.forms import ProductForm
 from ..catalogue.models import Product, ProductStatus
@@ -305,8 +306,8 @@ def precheck_preview():
     """The pre-check for the product form as it is now, unsaved (HTML fragment for the edit page)."""
     organisation_id = organisations.current(_user()).id
     product = None
-    if request.form.get("product_id", "").isdigit():
-        product = catalogue.get_product_for_member(_user(), int(request.form["product_id"]))
+    if product_id := hygiene.row_id(request.form.get("product_id")):
+        product = catalogue.get_product_for_member(_user(), product_id)
         organisation_id = product.organisation_id
     form = ProductForm()
     form.category.choices = [SelectChoice(c.slug) for c in catalogue.categories()]

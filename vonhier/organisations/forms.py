@@ -5,7 +5,6 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,7 +18,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 from .. import labels
 from ..accounts.forms import email_field
 from ..clock import utcnow
-from ..forms import CoordinatesPair, FloatField, Form, control_body_code_field
+from ..forms import CoordinatesPair, FloatField, Form, IntegerField, control_body_code_field
 from .models import OrgKind, SizeClass
 from .services import PROFILE_FIELDS
 

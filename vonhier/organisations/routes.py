@@ -4,7 +4,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
 from wtforms.validators import DataRequired
 
 from .. import media
@@ -12,7 +11,7 @@ from ..accounts.services import TokenError
 from ..catalogue.services import CatalogueError
 from ..errors import abort_with
 from ..extensions import db
-from ..forms import Form
+from ..forms import Form, IntegerField
 from ..permissions import MemberRole, Role, login_required
 from ..security import safe_next
 from ..web import page_number, render_form

@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import labels
-from ..forms import CoordinatesPair, FloatField, Form
+from ..forms import CoordinatesPair, FloatField, Form, IntegerField
 from ..organisations.forms import COUNTRY_CHOICES, CheckboxesField
 from . import hours
 

@@ -11,13 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..errors import abort_with
 from ..extensions import csrf, db
-from ..forms import Form
+from ..forms import Form, IntegerField
 from ..organisations import services as organisations
 from ..permissions import Role, requires
 from . import invoice_pdf, services

@@ -1,11 +1,11 @@
 """The supplier search's query arguments (strictly checked), supplier settings and inquiry forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..catalogue.models import Category, Site
-from ..forms import Form
+from ..forms import Form, IntegerField
 from ..organisations.models import Organisation
 from .services import (
     CRITERIA,
