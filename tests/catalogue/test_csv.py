@@ -177,6 +177,27 @@ def test_row_by_row_report_and_nothing_saved(app, client, bakery):
     assert product_count(app) == 0
 
 
+def test_texts_longer_than_their_columns_are_refused_in_the_preview_by_line_and_column(app, client, bakery):
+    run(client, upload(client, csv_file(*BREAD, *HONEY)))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/catalogue/export.csv").get_data().decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    header = rows[0]
+    honey = next(n for n, row in enumerate(rows) if row[0] == "H-1")
+    rows[honey][header.index("name_de")] = "H" * 121  # the column holds 120
+    rows[2][header.index("origin")] = "place:" + "P" * 121  # the bread's second ingredient
+    text = io.StringIO()
+    csv.writer(text, delimiter=";").writerows(rows)
+    response = upload(client, io.BytesIO(text.getvalue().encode()))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f"Zeile {honey + 1}, name_de: Höchstens 120 Zeichen, nicht 121." in html
+    assert "Zeile 3, origin: Höchstens 120 Zeichen, nicht 121." in html
+    assert "Jetzt importieren" not in html
+
+
 def test_import_is_all_or_nothing(app, client, bakery):
     response = upload(client, csv_file(*BREAD, *HONEY))
     # Between preview and import, someone else takes the honey's GTIN.

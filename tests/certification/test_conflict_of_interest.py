@@ -20,7 +20,10 @@ from vonhier.permissions import MemberRole
 from .conftest import signed_in
 from .test_workflow import PDF, act, upload
 
-REASON = "Sie sind Mitglied von Hof Sonnenwiese"
+REASON = (
+    "Sie sind Mitglied von Hof Sonnenwiese und dürfen daher als Prüfer/in nicht über "
+    "Anträge und Zertifikate dieses Betriebs entscheiden."
+)
 
 # POST routes of the blueprint that are no certifier's step, and why. Every other POST route is
 # treated as a certifier's step and must refuse a conflicted certifier: a new route is covered

@@ -741,3 +741,58 @@ def test_refused_evidence_leaves_no_file(app, scene):
     assert after == before
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Evidence)) == 0
+
+
+def chain_length(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(AuditRecord))
+
+
+CONTROL = "Dieser Text enthält Steuerzeichen. Bitte entfernen Sie sie."
+
+
+def test_a_refused_reason_or_comment_comes_back_on_the_page_with_its_real_problem(app, scene):
+    application_id = create(scene)
+    bring_to(scene, application_id, "in_review")
+    client = scene.certifier_client
+    records = chain_length(app)
+    response = act(client, application_id, "request_changes", "Bitte\x00 Nachweis")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and CONTROL in page and "zu lang" not in page
+    assert "Bitte\x00 Nachweis</textarea>" in page  # what was typed, in the action's own form
+    assert f'action="/certification/applications/{application_id}/request_changes"' in page
+    long = act(client, application_id, "approve", "x" * 2001).get_data(as_text=True)
+    assert "x" * 2001 + "</textarea>" in long and "2000" in long
+    response = client.post(
+        f"/certification/applications/{application_id}/comments",
+        data={"criterion": "VH-T1", "product": str(scene.product_id), "text": "Stall\x07buch prüfen"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and CONTROL in page
+    assert "Bitte wählen Sie ein Kriterium" not in page
+    assert "Stall\x07buch prüfen</textarea>" in page and '<option selected value="VH-T1">' in page
+    audit = client.post(
+        f"/certification/applications/{application_id}/audits",
+        data={"audit_date": "2026-11-20", "mode": "on_site", "auditor": "Paul\nPrüfer"},
+    )
+    assert audit.status_code == 400 and 'value="Paul\nPrüfer"' in audit.get_data(as_text=True)
+    assert status(app, application_id) == "in_review"
+    assert chain_length(app) == records  # nothing decided, nothing recorded
+
+
+def test_a_refused_certificate_decision_comes_back_on_the_certificate_page(app, scene):
+    certificate_id, number = approved_certificate(app, scene)
+    client = scene.certifier_client
+    records = chain_length(app)
+    response = client.post(
+        f"/certification/certificates/{certificate_id}/revoke", data={"reason": "Betrug\x1b belegt"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and CONTROL in page and number in page
+    assert "Betrug\x1b belegt</textarea>" in page
+    response = client.post(f"/certification/certificates/{certificate_id}/suspend", data={"reason": "Mängel"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Mängel</textarea>" in page
+    with app.app_context():
+        assert db.session.get(Certificate, certificate_id).status == CertificateStatus.ACTIVE
+    assert chain_length(app) == records

@@ -39,6 +39,8 @@ PRODUCT_COLUMNS = (
 )
 INGREDIENT_COLUMNS = ("ingredient", "share", "is_main", "is_value_determining", "is_water_or_salt", "origin")
 COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS
+# An ingredient's model attributes under the names of the file's columns (product fields keep theirs).
+MODEL_TO_CSV = {"name": "ingredient", "place_name": "origin"}
 MAX_ROWS = 10_000
 PROGRESS_EVERY = 25
 TRUE, FALSE = (
@@ -256,7 +258,11 @@ def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[serv
                 _at(line, "origin", _l("Write site:NAME, supplier:ORGANISATION / SITE or place:TOWN."))
             )
         ingredients.append(ingredient)
-    return services.ProductInput(fields, ingredients, stages), problems
+
+    def where(column: str, ingredient: int | None, message: str) -> str:
+        return _at(rows[ingredient or 0][0], MODEL_TO_CSV.get(column, column), message)
+
+    return services.ProductInput(fields, ingredients, stages, where), problems
 
 
 def _grouped(rows):

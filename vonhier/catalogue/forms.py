@@ -28,9 +28,14 @@ from .. import hygiene, labels
 from ..clock import utcnow
 from ..forms import CoordinatesPair, DecimalField, FloatField, Form, IntegerField, control_body_code_field
 from ..organisations.forms import COUNTRY_CHOICES
-from .models import Species, StageKind, Unit
+from .models import Ingredient, Product, Species, StageKind, Unit
 
 EMPTY_ROWS = 3
+
+
+def fits(column) -> Length:
+    """The length limit of a model's String column, so that form and database agree."""
+    return Length(max=column.type.length)
 
 
 def _choices(mapping, blank=None):
@@ -85,13 +90,15 @@ class IngredientForm(Form):
         csrf = False  # a row inside ProductForm, which carries the token; FlaskForm for translated messages
 
     # Not called "name": inside a FieldList, `row.name` is the row's own field name.
-    ingredient = StringField(_l("Ingredient"), validators=[Optional(), Length(max=120)])
+    ingredient = StringField(_l("Ingredient"), validators=[Optional(), fits(Ingredient.name)])
     share = DecimalField(_l("Share in %"), places=2, validators=[Optional(), NumberRange(0.01, 100)])
     is_main = BooleanField(_l("Main ingredient"))
     is_value_determining = BooleanField(_l("Value-determining"))
     is_water_or_salt = BooleanField(_l("Water or salt"))
     origin = SelectField(_l("Comes from"), choices=[], validate_choice=False)
-    place_name = StringField(_l("Place (if not a registered site)"), validators=[Optional(), Length(max=120)])
+    place_name = StringField(
+        _l("Place (if not a registered site)"), validators=[Optional(), fits(Ingredient.place_name)]
+    )
 
     def is_blank(self) -> bool:
         return not (self.ingredient.data or "").strip() and self.share.data is None
@@ -123,17 +130,21 @@ class StageForm(Form):
 
 
 class ProductForm(Form):
-    name_de = StringField(_l("Product name (German)"), validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Product name (English, optional)"), validators=[Optional(), Length(max=120)])
+    name_de = StringField(_l("Product name (German)"), validators=[DataRequired(), fits(Product.name_de)])
+    name_en = StringField(
+        _l("Product name (English, optional)"), validators=[Optional(), fits(Product.name_en)]
+    )
     reference = StringField(
         _l("Article number"),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), fits(Product.reference)],
         description=_l("Your own number; left empty, we assign one."),
     )
     category = SelectField(_l("Category"), choices=[], validators=[DataRequired()])
-    description_de = TextAreaField(_l("Description (German)"), validators=[Optional(), Length(max=4000)])
+    description_de = TextAreaField(
+        _l("Description (German)"), validators=[Optional(), fits(Product.description_de)]
+    )
     description_en = TextAreaField(
-        _l("Description (English, optional)"), validators=[Optional(), Length(max=4000)]
+        _l("Description (English, optional)"), validators=[Optional(), fits(Product.description_en)]
     )
     package_size = DecimalField(
         _l("Package size"), places=3, validators=[Optional(), NumberRange(min=0.001, max=1_000_000)]

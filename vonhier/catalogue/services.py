@@ -1,12 +1,13 @@
 """Catalogue rules: who may change what, ingredient and origin checks, versions, supplier confirmation."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from blinker import Namespace
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Enum, String, func, inspect, select, update
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
 from werkzeug.exceptions import Forbidden, NotFound
@@ -245,6 +246,12 @@ def normalise_gtin(value: str | None) -> str | None:
     return value.zfill(14)
 
 
+def _in_form(column: str, ingredient: int | None, message: str) -> str:
+    if ingredient is None:
+        return message
+    return str(_l("Ingredient %(n)d: %(problem)s", n=ingredient + 1, problem=message))
+
+
 @dataclass
 class ProductInput:
     """Everything needed to save a product, independent of where it came from (form, CSV, API)."""
@@ -252,11 +259,27 @@ class ProductInput:
     fields: dict
     ingredients: list[dict]
     stages: list[dict] = field(default_factory=list)
+    # Says where a problem lies in the source's own terms: (column, ingredient index or None, message).
+    where: Callable[[str, int | None, str], str] = _in_form
+
+
+def _too_long(model, values: dict) -> list[tuple[str, str]]:
+    """(column, message) for each text longer than the model's column holds (its String length)."""
+    problems = []
+    for attribute in inspect(model).column_attrs:
+        kind, value = attribute.columns[0].type, values.get(attribute.key)
+        text = isinstance(kind, String) and not isinstance(kind, Enum) and isinstance(value, str)
+        if text and kind.length and len(value) > kind.length:
+            message = _l("At most %(max)d characters, not %(length)d.", max=kind.length, length=len(value))
+            problems.append((attribute.key, str(message)))
+    return problems
 
 
 def check_product(organisation_id: int, product: Product | None, data: ProductInput) -> list[str]:
     """Translated problems with `data`; resolves sites and places in the ingredient and stage dicts."""
-    problems = []
+    problems = [data.where(column, None, text) for column, text in _too_long(Product, data.fields)]
+    for number, ingredient in enumerate(data.ingredients):
+        problems += [data.where(column, number, text) for column, text in _too_long(Ingredient, ingredient)]
     fields = data.fields
     try:
         fields["gtin"] = normalise_gtin(fields.get("gtin"))

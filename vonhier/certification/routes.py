@@ -98,37 +98,52 @@ def new_application():
 @bp.get("/certification/applications/<int:application_id>")
 @login_required
 def application(application_id):
-    application = services.get_application(_user(), application_id)
+    return _application_page(services.get_application(_user(), application_id))
+
+
+def _comment_form(application) -> CommentForm:
+    form = CommentForm()
+    form.criterion.choices = [
+        SelectChoice(c.code, f"{c.code} {c.title(str(get_locale()))}") for c in application.catalogue.criteria
+    ]
+    form.product.choices = [
+        SelectChoice("", "–"),
+        *(SelectChoice(str(i.product_id), i.product.name_de) for i in application.items),
+    ]
+    return form
+
+
+def _application_page(application, refused_action=None, **refused_form):
+    """The application's page; a form refused by a POST comes in `refused_form` (under its name in the
+    page, with `refused_action` for the reason of an action) and is shown with its errors and what was
+    typed, answering 400."""
     provided = services.evidence_kinds(application)
     results = {}
     for item in application.items:
         data = (item.product_version or item.product.current_version).data
         results[item.product_id] = services.precheck(data, application.catalogue, provided)
-    is_member = organisations.membership(_user(), application.organisation) is not None
-    comment_form = CommentForm()
-    comment_form.criterion.choices = [
-        SelectChoice(c.code, f"{c.code} {c.title(str(get_locale()))}") for c in application.catalogue.criteria
-    ]
-    comment_form.product.choices = [
-        SelectChoice("", "–"),
-        *(SelectChoice(str(i.product_id), i.product.name_de) for i in application.items),
-    ]
-    return render_template(
+    forms = {
+        "evidence_form": EvidenceForm(),
+        "reason_form": ReasonForm(),
+        "comment_form": _comment_form(application),
+        "audit_form": AuditForm(),
+        **refused_form,
+    }
+    page = render_template(
         "certification/application.html",
         application=application,
         results=results,
-        is_member=is_member,
+        is_member=organisations.membership(_user(), application.organisation) is not None,
         refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
-        evidence_form=EvidenceForm(),
-        reason_form=ReasonForm(),
-        comment_form=comment_form,
-        audit_form=AuditForm(),
+        refused_action=refused_action,
         history=services.history("application", application.id),
         evidence_labels=rules.EVIDENCE_KINDS,
         certificate=db.session.scalar(
             select(Certificate).where(Certificate.application_id == application.id)
         ),
+        **forms,
     )
+    return page, 400 if refused_form else 200
 
 
 @bp.post("/certification/applications/<int:application_id>/evidence")
@@ -139,14 +154,15 @@ def upload_evidence(application_id):
         abort_with(403, _("Only the applicant adds evidence."))
     form = EvidenceForm()
     if not form.validate_on_submit():
-        abort_with(400, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _application_page(application, evidence_form=form)
     with form.file.data.stream as upload:
         content = upload.read(evidence.MAX_BYTES + 1)
     try:
         evidence.add(_user(), application, form.kind.data, form.file.data.filename or "", content)
     except evidence.EvidenceRejected as error:
         db.session.rollback()
-        abort_with(400, str(error))
+        form.file.errors.append(str(error))
+        return _application_page(application, evidence_form=form)
     db.session.commit()
     flash(_("The document has been added."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
@@ -184,11 +200,13 @@ def act(application_id, action):
     step, needs_reason, role = ACTIONS[action]
     get = services.get_application_for_certifier if role == "certifier" else services.get_application
     application = get(_user(), application_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort_with(400, _("The reason is too long."))
-    args = (_user(), application, form.reason.data or "") if needs_reason else (_user(), application)
-    _workflow(step, *args)
+    if needs_reason:
+        form = ReasonForm()
+        if not form.validate_on_submit():
+            return _application_page(application, refused_action=action, reason_form=form)
+        _workflow(step, _user(), application, form.reason.data or "")
+    else:
+        _workflow(step, _user(), application)
     flash(
         _("Done: the application is now “%(status)s”.", status=services.status_label(application.status)),
         "success",
@@ -200,11 +218,9 @@ def act(application_id, action):
 @requires(Role.CERTIFIER)
 def add_comment(application_id):
     application = services.get_application_for_certifier(_user(), application_id)
-    form = CommentForm()
-    form.criterion.choices = [SelectChoice(c.code) for c in application.catalogue.criteria]
-    form.product.choices = [SelectChoice(""), *(SelectChoice(str(i.product_id)) for i in application.items)]
+    form = _comment_form(application)
     if not form.validate_on_submit():
-        abort_with(400, _("Please choose a criterion and write a comment."))
+        return _application_page(application, comment_form=form)
     product_id = int(form.product.data) if form.product.data else None
     _workflow(services.comment, _user(), application, form.criterion.data, form.text.data, product_id)
     return redirect(url_for("certification.application", application_id=application.id))
@@ -216,7 +232,7 @@ def add_audit(application_id):
     application = services.get_application_for_certifier(_user(), application_id)
     form = AuditForm()
     if not form.validate_on_submit():
-        abort_with(400, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _application_page(application, audit_form=form)
     data = {k: form.data[k] for k in ("audit_date", "mode", "auditor", "findings", "follow_up_until")}
     _workflow(services.record_audit, _user(), application, data)
     flash(_("The audit has been recorded."), "success")
@@ -273,12 +289,12 @@ def certificate_action(certificate_id, action):
     if action == "suspend":
         form = SuspendForm()
         if not form.validate_on_submit():
-            abort_with(400, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            return _certificate_page(certificate, suspend_form=form)
         _workflow(services.suspend, _user(), certificate, form.reason.data, form.remedy_until.data)
     else:
         form = ReasonForm()
         if not form.validate_on_submit():
-            abort_with(400, _("The reason is too long."))
+            return _certificate_page(certificate, refused_action=action, reason_form=form)
         step = services.reinstate if action == "reinstate" else services.revoke
         _workflow(step, _user(), certificate, form.reason.data or "")
     flash(
@@ -488,9 +504,13 @@ def register():
 
 @bp.get("/certificates/<number>")
 def certificate(number):
-    certificate = services.get_certificate(number[:20])
+    return _certificate_page(services.get_certificate(number[:20]))
+
+
+def _certificate_page(certificate, refused_action=None, **refused_form):
+    """The certificate's page; a refused form as in `_application_page`."""
     may_decide, refusal = _as_certifier(certificate.organisation, certificate.certification_body_id)
-    return render_template(
+    page = render_template(
         "certification/certificate.html",
         licensed=payments.is_current(certificate.organisation_id),
         certificate=certificate,
@@ -498,9 +518,10 @@ def certificate(number):
         history=services.history("certificate", certificate.id),
         may_decide=may_decide,
         refusal=refusal,
-        suspend_form=SuspendForm(),
-        reason_form=ReasonForm(),
+        refused_action=refused_action,
+        **{"suspend_form": SuspendForm(), "reason_form": ReasonForm(), **refused_form},
     )
+    return page, 400 if refused_form else 200
 
 
 def _as_certifier(organisation, handled_by) -> tuple[bool, str | None]:
