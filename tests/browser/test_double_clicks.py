@@ -1,0 +1,113 @@
+"""A double click, or two quick clicks, on "apply" and "create invoice" in a real browser: one
+application, one invoice, and the person lands on it — never on an error page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from vonhier.catalogue.models import Product
+from vonhier.certification.models import ApplicationItem
+from vonhier.extensions import db
+from vonhier.organisations.models import Organisation
+from vonhier.payments.models import Invoice, InvoiceStatus, Licence
+
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _press_twice(page, button, gesture: str) -> None:
+    """A person's double click on the button, or two clicks in quick succession: the second arrives
+    while the first one's page is still loading, wherever the button then is (raw mouse events, so
+    nothing waits for the button between the clicks)."""
+    if gesture == "dblclick":
+        button.dblclick()
+    else:
+        box = button.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.click(x, y)
+        page.mouse.click(x, y)
+
+
+def _wait_for_page(page, path: str) -> None:
+    """The page that the clicks lead to, loaded. Not `wait_for_url`: that fails when a second
+    submission aborts the navigation it is watching, which is what the test is to find out."""
+    expect(page).to_have_url(re.compile(path))
+    page.wait_for_load_state("load")
+
+
+def _posts(page) -> list[str]:
+    sent = []
+    page.on("request", lambda request: request.method == "POST" and sent.append(request.url))
+    return sent
+
+
+def _assert_no_error_page(page) -> None:
+    assert page.locator(".error-page").count() == 0, page.inner_text("main")
+    assert page.locator(".flash-error").count() == 0, page.inner_text("main")
+    assert page.console_errors == []
+
+
+@pytest.fixture
+def free_product(demo, app):
+    """An active product of the demo producer that is in no open application yet."""
+    with app.app_context():
+        return db.session.scalar(
+            select(Product.id)
+            .join(Organisation, Organisation.id == Product.organisation_id)
+            .where(
+                Organisation.email == "info@hof-sonnenwiese.example",
+                Product.status == "active",
+                ~Product.id.in_(select(ApplicationItem.product_id).where(ApplicationItem.is_open)),
+            )
+            .order_by(Product.id)
+            .limit(1)
+        )
+
+
+@pytest.mark.parametrize("gesture", ["dblclick", "two_clicks"])
+def test_a_double_clicked_apply_makes_one_application(app, free_product, live_server, page_at, gesture):
+    page = page_at(WIDTHS["desktop"])
+    sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
+    page.goto(f"{live_server}/certification/applications/new")
+    page.check(f"#product-{free_product}")
+    posts = _posts(page)
+    _press_twice(page, page.get_by_role("button", name="Antrag anlegen"), gesture)
+    _wait_for_page(page, r"/certification/applications/\d+$")
+    with app.app_context():
+        opened = db.session.scalars(
+            select(ApplicationItem.application_id).where(
+                ApplicationItem.product_id == free_product, ApplicationItem.is_open
+            )
+        ).all()
+    assert len(opened) == 1
+    assert page.url == f"{live_server}/certification/applications/{opened[0]}"
+    assert "Der Antrag wurde angelegt" in page.inner_text(".flashes")
+    assert posts == [f"{live_server}/certification/applications/new"]
+    _assert_no_error_page(page)
+
+
+@pytest.mark.parametrize("gesture", ["dblclick", "two_clicks"])
+def test_a_double_clicked_invoice_button_makes_one_invoice(app, demo, live_server, page_at, gesture):
+    page = page_at(WIDTHS["desktop"])
+    sign_in(page, live_server, "katrin.wendt@ziegenhof-wukensee.example", "Ziegenmilch-Oder-9")
+    page.goto(f"{live_server}/licence/")
+    page.check("#accept")
+    click_and_wait(page, "text=Bedingungen akzeptieren")
+    posts = _posts(page)
+    _press_twice(page, page.get_by_role("button", name="Per Überweisung zahlen (Rechnung)"), gesture)
+    _wait_for_page(page, r"/licence/invoices/\d+$")
+    with app.app_context():
+        invoices = db.session.execute(
+            select(Invoice.id, Invoice.status)
+            .join(Licence, Licence.id == Invoice.licence_id)
+            .join(Organisation, Organisation.id == Licence.organisation_id)
+            .where(Organisation.email == "hallo@ziegenhof-wukensee.example")
+        ).all()
+    assert [invoice.status for invoice in invoices] == [InvoiceStatus.OPEN]
+    assert page.url == f"{live_server}/licence/invoices/{invoices[0].id}"
+    assert "Verwendungszweck" in page.inner_text("main")
+    assert posts == [f"{live_server}/licence/invoice"]
+    _assert_no_error_page(page)
