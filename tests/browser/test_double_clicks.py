@@ -13,7 +13,7 @@ from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
 from vonhier.payments.models import Invoice, InvoiceStatus, Licence
 
-from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
+from .conftest import WIDTHS, click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +25,7 @@ def _press_twice(page, button, gesture: str) -> None:
     if gesture == "dblclick":
         button.dblclick()
     else:
+        button.scroll_into_view_if_needed()
         box = button.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         page.mouse.click(x, y)
@@ -110,4 +111,63 @@ def test_a_double_clicked_invoice_button_makes_one_invoice(app, demo, live_serve
     assert page.url == f"{live_server}/licence/invoices/{invoices[0].id}"
     assert "Verwendungszweck" in page.inner_text("main")
     assert posts == [f"{live_server}/licence/invoice"]
+    _assert_no_error_page(page)
+
+
+def test_the_button_waits_disabled_while_the_form_is_on_its_way(app, free_product, live_server, page_at):
+    """What a person sees between the click and the next page: a disabled button that does nothing.
+    The answer is a 204 here (the browser then stays on the page), so the page can be looked at."""
+    page = page_at(WIDTHS["phone"])
+    sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
+    page.goto(f"{live_server}/certification/applications/new")
+    page.route("**/certification/applications/new", lambda route: route.fulfill(status=204))
+    posts = _posts(page)
+    page.check(f"#product-{free_product}")
+    button = page.get_by_role("button", name="Antrag anlegen")
+    button.click()
+    expect(button).to_be_disabled()
+    screenshot(page, "apply-sending-phone")
+    button.click(force=True)
+    button.press("Enter")
+    page.locator("#product-" + str(free_product)).press("Enter")  # implicit submission
+    assert posts == [f"{live_server}/certification/applications/new"]
+    assert page.console_errors == []
+
+
+def test_a_refused_form_and_the_back_button_leave_the_button_usable(app, free_product, live_server, page_at):
+    page = page_at(WIDTHS["desktop"])
+    sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
+    page.goto(f"{live_server}/certification/applications/new")
+    button = page.get_by_role("button", name="Antrag anlegen")
+    click_and_wait(page, button)  # no product chosen: the server renders the form again, with the reason
+    assert page.locator("main .error").is_visible()
+    expect(button).to_be_enabled()
+    page.check(f"#product-{free_product}")
+    click_and_wait(page, button)
+    _wait_for_page(page, r"/certification/applications/\d+$")
+    page.go_back()
+    expect(page).to_have_url(f"{live_server}/certification/applications/new")
+    expect(button).to_be_enabled()
+
+
+@pytest.mark.parametrize("gesture", ["dblclick", "two_clicks"])
+def test_without_javascript_the_server_leads_the_second_click_to_the_first(
+    app, free_product, live_server, page_at, gesture
+):
+    """Without the script both clicks reach the server: the database lets one of them create the
+    application, and the other lands on it as well."""
+    page = page_at(WIDTHS["desktop"], java_script_enabled=False)
+    sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
+    page.goto(f"{live_server}/certification/applications/new")
+    page.check(f"#product-{free_product}")
+    _press_twice(page, page.get_by_role("button", name="Antrag anlegen"), gesture)
+    _wait_for_page(page, r"/certification/applications/\d+$")
+    with app.app_context():
+        opened = db.session.scalars(
+            select(ApplicationItem.application_id).where(
+                ApplicationItem.product_id == free_product, ApplicationItem.is_open
+            )
+        ).all()
+    assert len(opened) == 1
+    assert page.url == f"{live_server}/certification/applications/{opened[0]}"
     _assert_no_error_page(page)
