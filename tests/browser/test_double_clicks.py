@@ -13,9 +13,13 @@ from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
 from vonhier.payments.models import Invoice, InvoiceStatus, Licence
 
-from .conftest import WIDTHS, click_and_wait, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
+
+
+# A double click with a mouse on a desktop, two quick taps on a phone: both widths are looked at.
+DEVICE = {"dblclick": "desktop", "two_clicks": "phone"}
 
 
 def _press_twice(page, button, gesture: str) -> None:
@@ -70,10 +74,13 @@ def free_product(demo, app):
 
 @pytest.mark.parametrize("gesture", ["dblclick", "two_clicks"])
 def test_a_double_clicked_apply_makes_one_application(app, free_product, live_server, page_at, gesture):
-    page = page_at(WIDTHS["desktop"])
+    device = DEVICE[gesture]
+    page = page_at(WIDTHS[device])
     sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
     page.goto(f"{live_server}/certification/applications/new")
     page.check(f"#product-{free_product}")
+    assert_fits(page)
+    screenshot(page, f"apply-{device}")
     posts = _posts(page)
     _press_twice(page, page.get_by_role("button", name="Antrag anlegen"), gesture)
     _wait_for_page(page, r"/certification/applications/\d+$")
@@ -88,15 +95,20 @@ def test_a_double_clicked_apply_makes_one_application(app, free_product, live_se
     assert "Der Antrag wurde angelegt" in page.inner_text(".flashes")
     assert posts == [f"{live_server}/certification/applications/new"]
     _assert_no_error_page(page)
+    assert_fits(page)
+    screenshot(page, f"apply-done-{device}")
 
 
 @pytest.mark.parametrize("gesture", ["dblclick", "two_clicks"])
 def test_a_double_clicked_invoice_button_makes_one_invoice(app, demo, live_server, page_at, gesture):
-    page = page_at(WIDTHS["desktop"])
+    device = DEVICE[gesture]
+    page = page_at(WIDTHS[device])
     sign_in(page, live_server, "katrin.wendt@ziegenhof-wukensee.example", "Ziegenmilch-Oder-9")
     page.goto(f"{live_server}/licence/")
     page.check("#accept")
     click_and_wait(page, "text=Bedingungen akzeptieren")
+    assert_fits(page)
+    screenshot(page, f"licence-pay-{device}")
     posts = _posts(page)
     _press_twice(page, page.get_by_role("button", name="Per Überweisung zahlen (Rechnung)"), gesture)
     _wait_for_page(page, r"/licence/invoices/\d+$")
@@ -112,6 +124,8 @@ def test_a_double_clicked_invoice_button_makes_one_invoice(app, demo, live_serve
     assert "Verwendungszweck" in page.inner_text("main")
     assert posts == [f"{live_server}/licence/invoice"]
     _assert_no_error_page(page)
+    assert_fits(page)
+    screenshot(page, f"invoice-done-{device}")
 
 
 def test_the_button_waits_disabled_while_the_form_is_on_its_way(app, free_product, live_server, page_at):
