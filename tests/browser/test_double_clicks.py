@@ -55,6 +55,18 @@ def _assert_no_error_page(page) -> None:
     assert page.console_errors == []
 
 
+def _assert_on_the_one_application(app, page, live_server, product_id: int) -> None:
+    """Exactly one open application holds the product, and the browser shows it."""
+    with app.app_context():
+        opened = db.session.scalars(
+            select(ApplicationItem.application_id).where(
+                ApplicationItem.product_id == product_id, ApplicationItem.is_open
+            )
+        ).all()
+    assert len(opened) == 1
+    assert page.url == f"{live_server}/certification/applications/{opened[0]}"
+
+
 @pytest.fixture
 def free_product(demo, app):
     """An active product of the demo producer that is in no open application yet."""
@@ -84,14 +96,7 @@ def test_a_double_clicked_apply_makes_one_application(app, free_product, live_se
     posts = _posts(page)
     _press_twice(page, page.get_by_role("button", name="Antrag anlegen"), gesture)
     _wait_for_page(page, r"/certification/applications/\d+$")
-    with app.app_context():
-        opened = db.session.scalars(
-            select(ApplicationItem.application_id).where(
-                ApplicationItem.product_id == free_product, ApplicationItem.is_open
-            )
-        ).all()
-    assert len(opened) == 1
-    assert page.url == f"{live_server}/certification/applications/{opened[0]}"
+    _assert_on_the_one_application(app, page, live_server, free_product)
     assert "Der Antrag wurde angelegt" in page.inner_text(".flashes")
     assert posts == [f"{live_server}/certification/applications/new"]
     _assert_no_error_page(page)
@@ -176,12 +181,5 @@ def test_without_javascript_the_server_leads_the_second_click_to_the_first(
     page.check(f"#product-{free_product}")
     _press_twice(page, page.get_by_role("button", name="Antrag anlegen"), gesture)
     _wait_for_page(page, r"/certification/applications/\d+$")
-    with app.app_context():
-        opened = db.session.scalars(
-            select(ApplicationItem.application_id).where(
-                ApplicationItem.product_id == free_product, ApplicationItem.is_open
-            )
-        ).all()
-    assert len(opened) == 1
-    assert page.url == f"{live_server}/certification/applications/{opened[0]}"
+    _assert_on_the_one_application(app, page, live_server, free_product)
     _assert_no_error_page(page)
