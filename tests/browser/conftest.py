@@ -51,6 +51,9 @@ def browser():
                 "--disable-component-update",
                 "--disable-sync",
             ],
+            # Playwright switches the back/forward cache off; people's browsers have it on, and pages
+            # restored from it (forms included) must work.
+            ignore_default_args=["--disable-back-forward-cache"],
         )
         yield browser
         browser.close()
