@@ -51,6 +51,9 @@ def browser():
                 "--disable-component-update",
                 "--disable-sync",
             ],
+            # Playwright switches the back/forward cache off; people's browsers have it on, and pages
+            # restored from it (forms included) must work.
+            ignore_default_args=["--disable-back-forward-cache"],
         )
         yield browser
         browser.close()
@@ -85,8 +88,8 @@ def page_at(browser):
     """Open pages at a given viewport width; collects console errors (CSP violations land there)."""
     contexts = []
 
-    def open_page(width: int, locale: str = "de-DE"):
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+    def open_page(width: int, locale: str = "de-DE", **options):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale, **options)
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
