@@ -14,8 +14,8 @@ from .conftest import WIDTHS, assert_fits, screenshot, sign_in
 pytestmark = pytest.mark.browser
 
 REASON = (
-    "Sie sind Mitglied von Molkerei Uckermark und dürfen daher als Prüfer/in nicht über seine Anträge und "
-    "Zertifikate entscheiden."
+    "Sie sind Mitglied von Molkerei Uckermark und dürfen daher als Prüfer/in nicht über Anträge und "
+    "Zertifikate dieses Betriebs entscheiden."
 )
 DECISIONS = [
     "Aussetzen",
