@@ -1,6 +1,8 @@
 """Label print sheets: every code on the printed page decodes to the product's address (real decoder)."""
 
+import re
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pypdfium2
 import pytest
@@ -8,10 +10,10 @@ import zxingcpp
 from sqlalchemy import select, update
 
 from tests import factories
-from vonhier.catalogue.models import Product, ProductStatus
+from vonhier.catalogue.models import Batch, Product, ProductStatus
 from vonhier.certification.models import Certificate, CertificateStatus
 from vonhier.extensions import db
-from vonhier.provenance import sheets
+from vonhier.provenance import qr, sheets
 from vonhier.provenance.models import ProductCode
 
 BASE = "http://localhost"
@@ -120,7 +122,7 @@ def test_smallest_and_largest_codes_decode_on_every_sheet(app, certified, layout
     with app.app_context():
         largest = sheets.max_size(sheets.LAYOUTS[layout_key], url)
     assert largest >= 25  # "as large as fits" is more than a token
-    for size in (sheets.MIN_SIZE, largest):
+    for size in (sheets.min_size(url), largest):
         response = client.get(
             labels_url(certified.product_id, layout=layout_key, size=f"{size:g}", lot="L-2611%2F07")
         )
@@ -129,7 +131,7 @@ def test_smallest_and_largest_codes_decode_on_every_sheet(app, certified, layout
         # The symbol is as wide as asked, and its 4-module quiet zone is blank paper.
         code = sheet.codes[0].position
         side = code.top_right.x - code.top_left.x
-        module = side / sheets.modules(url)
+        module = side / qr.modules(url)
         assert abs(side - sheet.px(size)) < 2 * module
         left, top = code.top_left.x, code.top_left.y
         margin = 4 * module - 3  # a few pixels of anti-aliasing at the symbol's edge
@@ -222,8 +224,8 @@ def test_form_offers_sheets_sizes_and_batches(app, certified):
 BAD_CHOICES = [
     ({"layout": "A4-99"}, "Bitte wählen Sie einen der aufgeführten Etikettenbögen."),
     ({"layout": ""}, "Bitte wählen Sie einen der aufgeführten Etikettenbögen."),
-    ({"size": "14.9"}, "Der Code muss mindestens 15 mm breit sein"),
-    ({"size": "0"}, "Der Code muss mindestens 15 mm breit sein"),
+    ({"size": "14.9"}, "Für diese Adresse muss der Code mindestens 15 mm breit sein"),
+    ({"size": "0"}, "Für diese Adresse muss der Code mindestens 15 mm breit sein"),
     ({"size": "31"}, "Auf Etiketten von 70 × 37 mm darf der Code höchstens"),
     ({"size": "200", "layout": "105x57"}, "Auf Etiketten von 105 × 57 mm darf der Code höchstens"),
     ({"size": "zwanzig"}, "Bitte geben Sie die Codegröße in Millimetern als Zahl an"),
@@ -350,3 +352,140 @@ def test_the_home_page_offers_labels_only_where_the_certificate_is_printed(app, 
     html = app.test_client().get("/").get_data(as_text=True)
     assert certified.path in html  # the product is one of the examples either way
     assert (f'href="/labels/{certified.product_id}"' in html) is offered
+
+
+# --- module size: every dot of a printed code at least qr.MIN_MODULE (0.4 mm) -------------------------------
+
+ASCII_LOT = "L/" * 20  # 40 characters, half of them percent-encoded: 0.306 mm modules at 15 mm before
+WIDEST_LOT = "\U00020000" * 40  # 40 letters the batch form accepts, each 12 characters once encoded
+PRINTED_URLS = {
+    "product": BASE + "/01/04012345678901",
+    "lot of 40 characters": BASE + "/p/abcdefghjk/" + quote(ASCII_LOT, safe=""),
+    "widest lot": BASE + "/p/abcdefghjk/" + quote(WIDEST_LOT, safe=""),
+}
+
+
+def printed_side(sheet: Sheet, url: str) -> float:
+    """The side in mm of the first code's dark part, measured on the rendered page: the finder patterns sit
+    in three corners, so the dark pixels' bounding box spans the whole symbol."""
+    corners = sheet.codes[0].position
+    xs = [corners.top_left.x, corners.top_right.x, corners.bottom_left.x, corners.bottom_right.x]
+    ys = [corners.top_left.y, corners.top_right.y, corners.bottom_left.y, corners.bottom_right.y]
+    margin = 2 * (max(xs) - min(xs)) / qr.modules(url)  # well inside the 4-module quiet zone
+    box = sheet.image.crop((min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin))
+    left, top, right, bottom = box.point(lambda value: 255 if value < 128 else 0).getbbox()
+    assert abs((right - left) - (bottom - top)) <= 2  # a square: the box is the symbol, nothing else
+    return (right - left) / sheet.px(1)
+
+
+def add_batch(app, product_id: int, lot: str) -> None:
+    with app.app_context():
+        db.session.add(Batch(product_id=product_id, lot=lot, produced_on=date(2026, 11, 7)))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("kind", list(PRINTED_URLS))
+@pytest.mark.parametrize("layout_key", list(sheets.LAYOUTS))
+def test_every_module_is_at_least_0_4_mm(app, layout_key, kind):
+    """By geometry and on the printed page, at the smallest size the sheet allows for the code."""
+    url, layout = PRINTED_URLS[kind], sheets.LAYOUTS[layout_key]
+    label = sheets.Label(url=url, name="Landeier", short_url=url[7:], certificate="Zertifikat VH-2026-0001")
+    n = qr.modules(url)
+    smallest = sheets.min_size(url)
+    assert smallest / n >= qr.MIN_MODULE  # geometry: the smallest size allowed keeps the rule
+    assert smallest == sheets.MIN_SIZE or (smallest - 0.1) / n < qr.MIN_MODULE  # and is no larger than needed
+    if smallest > sheets.MIN_SIZE:
+        with pytest.raises(sheets.SizeError):  # the builder itself never prints finer dots
+            sheets.build(label, layout, smallest - 0.1)
+    if not sheets.fits(layout, url):
+        # Only the widest lot needs more room than the small labels have; the form names the larger ones.
+        assert kind == "widest lot" and layout.height < 50
+        with pytest.raises(sheets.SizeError):
+            sheets.build(label, layout, smallest)
+        return
+    sheet = Sheet(sheets.build(label, layout, smallest), layout)
+    assert sheet.labels_with(url) == sheet.all_labels()
+    side = printed_side(sheet, url)
+    assert abs(side - smallest) < 0.2
+    assert side >= qr.MIN_MODULE * n - 0.1  # within a pixel at 300 dpi
+
+
+def test_a_40_character_lot_on_the_smallest_labels(app, certified):
+    """The issue's case: 15 mm gave 0.306 mm modules. A typed 15 is refused naming the size that works;
+    without a size the code is printed as large as its modules need."""
+    add_batch(app, certified.product_id, ASCII_LOT)
+    url = f"{BASE}/p/{certified.code}/{quote(ASCII_LOT, safe='')}"
+    smallest = sheets.min_size(url)
+    assert 15 / qr.modules(url) < qr.MIN_MODULE <= smallest / qr.modules(url)
+    client = app.test_client()
+    args = {"layout": "70x36", "lot": ASCII_LOT}
+    wanted = f"{smallest:g}".replace(".", ",")
+    for output in ("pdf", "html"):
+        response = client.get(
+            f"/labels/{certified.product_id}", query_string={**args, "size": "15", "format": output}
+        )
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert f"Für diese Adresse muss der Code mindestens {wanted} mm breit sein" in html
+        assert "mindestens 0,4 mm misst" in html and "has-error" in html
+        assert 'name="size" value="15"' in html  # what was typed stays in the form
+    english = client.get(
+        f"/labels/{certified.product_id}",
+        query_string={**args, "size": "15", "format": "pdf"},
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert f"For this address the code must be at least {smallest:g} mm wide" in english
+    form = client.get(f"/labels/{certified.product_id}", query_string=args).get_data(as_text=True)
+    assert 'name="size" value="20"' in form and f"Code von {wanted} bis" in form  # 20 mm is enough here
+
+    sheet = sheet_of(
+        client.get(f"/labels/{certified.product_id}", query_string={**args, "format": "pdf"}), "70x36"
+    )
+    assert sheet.labels_with(url) == sheet.all_labels()
+    assert printed_side(sheet, url) >= qr.MIN_MODULE * qr.modules(url) - 0.1
+
+
+def test_a_lot_too_wide_for_small_labels_names_the_labels_it_fits(app, certified):
+    add_batch(app, certified.product_id, WIDEST_LOT)
+    url = f"{BASE}/p/{certified.code}/{quote(WIDEST_LOT, safe='')}"
+    client = app.test_client()
+    for layout_key in ("70x37", "70x36"):
+        layout = sheets.LAYOUTS[layout_key]
+        for output in ("pdf", "html"):
+            response = client.get(
+                f"/labels/{certified.product_id}",
+                query_string={"layout": layout_key, "lot": WIDEST_LOT, "format": output},
+            )
+            assert response.status_code == 400
+            html = response.get_data(as_text=True)
+            wanted = f"{sheets.min_size(url):g}".replace(".", ",")
+            assert (
+                f"Diese Adresse braucht einen Code von mindestens {wanted} mm, mehr als Etiketten von "
+                f"{layout.width:g} × {layout.height:g} mm fassen" in html
+            )
+            assert "Bitte wählen Sie Etiketten von 105 × 57 mm." in html and "has-error" in html
+            assert f'value="{layout_key}" checked' in html
+    english = client.get(
+        f"/labels/{certified.product_id}",
+        query_string={"layout": "70x36", "lot": WIDEST_LOT},
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert (
+        "more than labels of 70 × 36 mm hold" in english and "Please choose labels of 105 × 57 mm." in english
+    )
+    assert "too small for this address’s code" in english
+
+    response = client.get(
+        f"/labels/{certified.product_id}",
+        query_string={"layout": "105x57", "lot": WIDEST_LOT, "format": "pdf"},
+    )
+    sheet = sheet_of(response, "105x57")
+    assert sheet.labels_with(url) == sheet.all_labels()
+    assert printed_side(sheet, url) >= qr.MIN_MODULE * qr.modules(url) - 0.1
+
+
+def test_the_svg_image_prints_modules_of_at_least_0_4_mm(app):
+    """The SVG states its size in millimetres: printed as it is, its modules are 1 mm."""
+    for url in PRINTED_URLS.values():
+        width = re.search(r'<svg width="([\d.]+)mm"', qr.svg(url).decode())
+        assert width and float(width[1]) / (qr.modules(url) + 2 * qr.QUIET_ZONE) >= qr.MIN_MODULE

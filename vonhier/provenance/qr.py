@@ -1,4 +1,5 @@
-"""QR code images of public URLs: error correction Q, a 4-module quiet zone, SVG or PNG.
+"""QR code images of public URLs: error correction Q, a 4-module quiet zone, SVG or PNG; and how small
+a URL's code may be printed.
 
 Images are memoised per process: a code's URL never changes, so each image is drawn once and then
 served with an ETag; the scan path itself never draws one.
@@ -6,6 +7,7 @@ served with an ETag; the scan path itself never draws one.
 
 import hashlib
 import io
+import math
 from functools import lru_cache
 
 import qrcode
@@ -15,6 +17,10 @@ from qrcode.constants import ERROR_CORRECT_Q
 QUIET_ZONE = 4
 PNG_SIZES = (64, 2048)  # smallest and largest PNG edge in pixels
 PNG_DEFAULT = 400
+# The smallest module (dot) in millimetres for a printed code: smaller dots smear on office and label
+# printers and blur for phone cameras (ISO/IEC 18004 leaves the size to the application). A longer URL
+# means more modules, so the code must grow with it, not the dots shrink.
+MIN_MODULE = 0.4
 
 
 def _code(url: str) -> qrcode.QRCode:
@@ -22,6 +28,18 @@ def _code(url: str) -> qrcode.QRCode:
     code.add_data(url)
     code.make(fit=True)
     return code
+
+
+@lru_cache(maxsize=4096)
+def modules(url: str) -> int:
+    """Modules per side of the URL's code, without the quiet zone: a longer URL needs a larger version."""
+    return _code(url).modules_count
+
+
+def min_side(url: str) -> float:
+    """The smallest printed side (mm, 0.1 mm steps, without the quiet zone) that keeps every module of the
+    URL's code at least MIN_MODULE wide: the one rule for every code printed at a physical size."""
+    return math.ceil(round(MIN_MODULE * modules(url) * 10, 6)) / 10
 
 
 def matrix(url: str) -> list[list[bool]]:

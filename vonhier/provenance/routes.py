@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
+from babel.lists import format_list
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask.cli import AppGroup
 from flask_babel import format_decimal, get_locale
@@ -378,16 +379,21 @@ def label_sheet(product_id):
     layout = sheets.LAYOUTS.get(request.args.get("layout", sheets.DEFAULT_LAYOUT))
     if layout is None:
         errors["layout"] = _("Please choose one of the label sheets listed.")
-    size_text = request.args.get("size", format_decimal(sheets.DEFAULT_SIZE)).strip()
+    elif not sheets.fits(layout, url):
+        errors["layout"] = _sheet_too_small(layout, url)
+    # A long lot makes a denser code: by default it is printed larger; a size typed in is kept or refused.
+    size_text = request.args.get("size", format_decimal(sheets.default_size(url))).strip()
     size = float(size_text.replace(",", ".")) if SHEET_SIZE.fullmatch(size_text) else None
     if size is None:
         errors["size"] = _("Please enter the code size in millimetres as a number, for example 20 or 22.5.")
-    elif size < sheets.MIN_SIZE:
+    elif size < sheets.min_size(url):
         errors["size"] = _(
-            "The code must be at least %(min)s mm wide, or phones cannot read it reliably.",
-            min=format_decimal(sheets.MIN_SIZE),
+            "For this address the code must be at least %(min)s mm wide, so that each of its dots is at "
+            "least %(module)s mm; smaller, phones cannot read it reliably.",
+            min=format_decimal(sheets.min_size(url)),
+            module=format_decimal(qr.MIN_MODULE),
         )
-    elif layout is not None and size > sheets.max_size(layout, url):
+    elif "layout" not in errors and size > sheets.max_size(layout, url):
         errors["size"] = _(
             "On labels of %(label)s the code can be at most %(max)s mm wide.",
             label=_sheet_label_size(layout),
@@ -400,12 +406,17 @@ def label_sheet(product_id):
             lots=lots,
             lot=lot,
             layouts=[
-                (option, _sheet_label_size(option), format_decimal(sheets.max_size(option, url)))
+                (
+                    option,
+                    _sheet_label_size(option),
+                    sheets.fits(option, url),
+                    format_decimal(sheets.max_size(option, url)),
+                )
                 for option in sheets.LAYOUTS.values()
             ],
             layout_key=layout.key if layout else None,
             size_text=size_text[:10],
-            min_size=format_decimal(sheets.MIN_SIZE),
+            min_size=format_decimal(sheets.min_size(url)),
             errors=errors,
         ), (400 if errors else 200)
     label = sheets.Label(
@@ -442,6 +453,23 @@ def _sheet_product(product_id: int, lot: str | None) -> services.Page:
     if page.product.status != ProductStatus.ACTIVE:
         abort_with(404, _("This product is no longer offered; no labels can be printed for it."))
     return page
+
+
+def _sheet_too_small(layout: sheets.Layout, url: str) -> str:
+    """Why the URL's code does not fit the layout, and the layouts it fits."""
+    message = _(
+        "This address needs a code of at least %(min)s mm, more than labels of %(label)s hold "
+        "(at most %(max)s mm).",
+        min=format_decimal(sheets.min_size(url)),
+        label=_sheet_label_size(layout),
+        max=format_decimal(sheets.max_size(layout, url)),
+    )
+    larger = [_sheet_label_size(option) for option in sheets.LAYOUTS.values() if sheets.fits(option, url)]
+    if larger:
+        message += " " + _(
+            "Please choose labels of %(labels)s.", labels=format_list(larger, style="or", locale=get_locale())
+        )
+    return message
 
 
 def _sheet_label_size(layout: sheets.Layout) -> str:

@@ -4,7 +4,9 @@
 as vector rectangles (one per horizontal run of dark modules), so it stays sharp at any printer
 resolution; its 4-module quiet zone stays white and inside the label, and the text keeps clear of it.
 
-Sizes are in millimetres. The code size is the side of the code's dark part, without the quiet zone.
+Sizes are in millimetres. The code size is the side of the code's dark part, without the quiet zone, so a
+module is `size / qr.modules(url)` wide. Each code has its own range: from `min_size` (at least MIN_SIZE,
+and every module at least `qr.MIN_MODULE`) to `max_size` (what the label holds beside the text).
 """
 
 import math
@@ -18,7 +20,7 @@ from . import qr
 
 A4 = (210.0, 297.0)
 MIN_SIZE = 15.0  # smallest code side a phone camera reads reliably from a package
-DEFAULT_SIZE = 20.0
+DEFAULT_SIZE = 20.0  # a long URL's code is printed larger by default: see `default_size`
 EDGE = 3.0  # dark modules and text keep at least this far from the label's edge (die-cut tolerance)
 TEXT_GAP = 1.0  # between the code's quiet zone and the text
 TEXT_MIN = 24.0  # narrowest text column: the largest code leaves at least this much for the text
@@ -89,14 +91,24 @@ def _matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(row) for row in qr.matrix(url))
 
 
-def modules(url: str) -> int:
-    """Modules per side of the URL's code (without the quiet zone)."""
-    return len(_matrix(url))
+def min_size(url: str) -> float:
+    """The smallest code side for the URL: readable from a package, and no module below `qr.MIN_MODULE`."""
+    return max(MIN_SIZE, qr.min_side(url))
+
+
+def default_size(url: str) -> float:
+    """The code side when none is asked for: larger than DEFAULT_SIZE only where the URL's modules need it."""
+    return max(DEFAULT_SIZE, min_size(url))
+
+
+def fits(layout: Layout, url: str) -> bool:
+    """Whether the label holds the URL's code at a readable size (a very long lot may need larger labels)."""
+    return min_size(url) <= max_size(layout, url)
 
 
 def max_size(layout: Layout, url: str) -> float:
     """The largest code side (0.1 mm steps) whose quiet zone fits the label and leaves room for the text."""
-    n = modules(url)
+    n = qr.modules(url)
     quiet = qr.QUIET_ZONE / n  # quiet zone per millimetre of code side
     text = TEXT_GAP + TEXT_MIN + EDGE
     limit = min(
@@ -128,7 +140,7 @@ def _runs(matrix) -> list[tuple[int, int, int]]:
 
 def build(label: Label, layout: Layout, size: float) -> bytes:
     """One A4 page with `layout.count` copies of the label, the code `size` mm wide."""
-    if not MIN_SIZE <= size <= max_size(layout, label.url):
+    if not min_size(label.url) <= size <= max_size(layout, label.url):
         raise SizeError(size)
     matrix = _matrix(label.url)
     n = len(matrix)
