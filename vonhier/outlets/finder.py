@@ -265,7 +265,12 @@ def search_outlets(query: Query, now: datetime | None = None, locale: str = "de"
     order = (columns.km, columns.id) if where is not None else (columns.town, columns.name, columns.id)
     rows = db.session.execute(statement.order_by(*order)).all()
     if query.open_now:
-        rows = [row for row in rows if row.opening_hours and hours.is_open(row.opening_hours, row.state, now)]
+        # Outlets share a few dozen opening hours: each (hours, state) is decided once per search.
+        open_ = {
+            key: hours.is_open(*key, now)
+            for key in {(row.opening_hours, row.state) for row in rows if row.opening_hours}
+        }
+        rows = [row for row in rows if row.opening_hours and open_[row.opening_hours, row.state]]
     result = Result(query, where, total=len(rows))
     result.points = [
         {"id": row.id, "name": row.name, "town": row.town, "lat": row.latitude, "lon": row.longitude}
