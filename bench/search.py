@@ -52,10 +52,11 @@ from vonhier.search import services as search  # noqa: E402
 from vonhier.suppliers import services as suppliers  # noqa: E402
 
 TARGET_P95_MS = 50
-# The same target as a multiple of the one-row baseline's p95 in the same run: 50 ms over the
-# baseline's p95 on this machine when idle (2026-12-03 evening: SQLite 0.16 ms, PostgreSQL 0.41 ms).
-# A busy machine slows both, so the multiple is what runs on different days can be compared by.
-TARGET_P95_MULTIPLE = {"SQLite": 50 / 0.16, "PostgreSQL": 50 / 0.41}
+# The same target as a multiple of the one-row baseline's median in the same run: 50 ms over that
+# median on this machine when idle (2026-12-03 evening: SQLite 0.12 ms, PostgreSQL 0.36 ms). A busy
+# machine slows both, so the multiple is what runs on different days can be compared by. The
+# baseline's p95 is no unit: one descheduled query out of 200 moves it (0.76 → 3.2 ms on PostgreSQL).
+TARGET_P95_MULTIPLE = {"SQLite": 50 / 0.12, "PostgreSQL": 50 / 0.36}
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN)  # a Wednesday, no public holiday in BE or BB
 WORDS = ["Käse", "Eier", "Honig", "Apfel", "Brot", "Wurst"]
 # Query centres and the places outlets cluster around (Berlin has its own, larger share).
@@ -347,7 +348,7 @@ def run(url: str, args, places) -> dict:
 
 
 def print_table(name: str, report: dict) -> None:
-    """The table (every figure also as a multiple of the baseline's same percentile) and the verdicts."""
+    """The table (every figure also as a multiple of the baseline's median) and the verdicts."""
     rows = report["rows"]
     base = rows["baseline: one outlet by id"]
     print(
@@ -366,7 +367,7 @@ def print_table(name: str, report: dict) -> None:
         results = "" if row["mean_results"] is None else f"{row['mean_results']:.0f}"
         print(
             f"| {label:<46} | {row['n']:>4} | {row['p50']:>7.2f} | {row['p95']:>7.2f} "
-            f"| {row['p50'] / base['p50']:>8.0f}× | {row['p95'] / base['p95']:>8.0f}× | {results:>7} |"
+            f"| {row['p50'] / base['p50']:>8.0f}× | {row['p95'] / base['p50']:>8.0f}× | {results:>7} |"
         )
     limit = TARGET_P95_MULTIPLE[name]
     for what, label in (
@@ -374,11 +375,11 @@ def print_table(name: str, report: dict) -> None:
         ("Supplier search", "supplier search (bench/suppliers.py queries)"),
     ):
         p95 = rows[label]["p95"]
-        multiple = p95 / base["p95"]
+        multiple = p95 / base["p50"]
         print(
             f"{what} p95 {p95:.1f} ms: target p95 < {TARGET_P95_MS} ms "
-            f"{'met' if p95 < TARGET_P95_MS else 'missed'}; {multiple:.0f}× the baseline's p95 "
-            f"({base['p95']:.2f} ms): target < {limit:.0f}× {'met' if multiple < limit else 'missed'}."
+            f"{'met' if p95 < TARGET_P95_MS else 'missed'}; {multiple:.0f}× the baseline's p50 "
+            f"({base['p50']:.2f} ms): target < {limit:.0f}× {'met' if multiple < limit else 'missed'}."
         )
     if "profile" in rows:
         print(rows["profile"])
