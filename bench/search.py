@@ -52,6 +52,11 @@ from vonhier.search import services as search  # noqa: E402
 from vonhier.suppliers import services as suppliers  # noqa: E402
 
 TARGET_P95_MS = 50
+# The same target as a multiple of the one-row baseline's median in the same run: 50 ms over that
+# median on this machine when idle (2026-12-03 evening: SQLite 0.12 ms, PostgreSQL 0.36 ms). A busy
+# machine slows both, so the multiple is what runs on different days can be compared by. The
+# baseline's p95 is no unit: one descheduled query out of 200 moves it (0.76 → 3.2 ms on PostgreSQL).
+TARGET_P95_MULTIPLE = {"SQLite": 50 / 0.12, "PostgreSQL": 50 / 0.36}
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN)  # a Wednesday, no public holiday in BE or BB
 WORDS = ["Käse", "Eier", "Honig", "Apfel", "Brot", "Wurst"]
 # Query centres and the places outlets cluster around (Berlin has its own, larger share).
@@ -343,30 +348,39 @@ def run(url: str, args, places) -> dict:
 
 
 def print_table(name: str, report: dict) -> None:
+    """The table (every figure also as a multiple of the baseline's median) and the verdicts."""
     rows = report["rows"]
-    baseline = rows["baseline: one outlet by id"]["p50"]
+    base = rows["baseline: one outlet by id"]
     print(
         f"\n{name}: generated in {report['generate_s']:.0f} s, index built in {report['reindex_s']:.0f} s "
         f"({', '.join(f'{n:,} {k}s' for k, n in report['documents'].items())}), "
         f"analyzed in {report['analyze_s']:.0f} s"
     )
-    print(f"| {'query':<46} | {'n':>4} | {'p50 ms':>7} | {'p95 ms':>7} | {'p50/base':>8} | {'results':>7} |")
-    print(f"|{'-' * 48}|{'-' * 6}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 9}|")
+    print(
+        f"| {'query':<46} | {'n':>4} | {'p50 ms':>7} | {'p95 ms':>7} "
+        f"| {'p50 ×base':>9} | {'p95 ×base':>9} | {'results':>7} |"
+    )
+    print(f"|{'-' * 48}|{'-' * 6}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 11}|{'-' * 9}|")
     for label, row in rows.items():
         if label == "profile":
             continue
         results = "" if row["mean_results"] is None else f"{row['mean_results']:.0f}"
         print(
             f"| {label:<46} | {row['n']:>4} | {row['p50']:>7.2f} | {row['p95']:>7.2f} "
-            f"| {row['p50'] / baseline:>7.0f}× | {results:>7} |"
+            f"| {row['p50'] / base['p50']:>8.0f}× | {row['p95'] / base['p50']:>8.0f}× | {results:>7} |"
         )
-    for name, label in (
+    limit = TARGET_P95_MULTIPLE[name]
+    for what, label in (
         ("Finder", "finder: 25 km + category + open now + text"),
         ("Supplier search", "supplier search (bench/suppliers.py queries)"),
     ):
         p95 = rows[label]["p95"]
-        verdict = "met" if p95 < TARGET_P95_MS else "missed"
-        print(f"{name} p95 {p95:.1f} ms: target p95 < {TARGET_P95_MS} ms {verdict}.")
+        multiple = p95 / base["p50"]
+        print(
+            f"{what} p95 {p95:.1f} ms: target p95 < {TARGET_P95_MS} ms "
+            f"{'met' if p95 < TARGET_P95_MS else 'missed'}; {multiple:.0f}× the baseline's p50 "
+            f"({base['p50']:.2f} ms): target < {limit:.0f}× {'met' if multiple < limit else 'missed'}."
+        )
     if "profile" in rows:
         print(rows["profile"])
 

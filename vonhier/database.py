@@ -188,6 +188,17 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         dbapi_connection.execute("PRAGMA mmap_size = 268435456")
 
 
+@event.listens_for(Engine, "connect")
+def _configure_postgresql(dbapi_connection, connection_record) -> None:
+    """No JIT compilation: PostgreSQL compiles every statement whose estimated cost passes 100,000,
+    and for the searches' statements (an estimate, not the work: a few milliseconds) compiling took
+    70–140 ms, more than the statement itself (bench/search.py)."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+
+
 class Prepared:
     """A Core SELECT compiled once per database dialect and run on the driver's own cursor.
 

@@ -60,7 +60,6 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
-    exists,
     false,
     func,
     insert,
@@ -282,18 +281,13 @@ def _organisation_saved(organisation, **_) -> None:
 # --- querying ------------------------------------------------------------------------------------------
 
 
-def matching_ids(kind: str, query: str | None, among=None) -> Select:
-    """`SELECT ref_id` of the documents of `kind` that contain every term of `query`.
-
-    With `among` (ids, or a SELECT of them: the outlets inside a radius, say), only those documents
-    are looked at, one by one, instead of matching the whole index: cheaper when they are few."""
+def matching_ids(kind: str, query: str | None) -> Select:
+    """`SELECT ref_id` of the documents of `kind` that contain every term of `query` (the whole
+    index; to check a few rows that other filters left, use `matches`)."""
     found = terms(query)
     statement = select(SearchDocument.ref_id)
     if not found:
         return statement.where(false())
-    if among is not None:
-        statement = statement.where(SearchDocument.kind == kind, SearchDocument.ref_id.in_(among))
-        return statement.where(*_conditions(found, few=True))
     if db.engine.dialect.name == "sqlite":
         # SQLite cannot estimate how many rows an FTS5 match yields and would scan every document of
         # the kind, testing each against the match. `kind || ''` keeps it off the (kind, ref_id)
@@ -310,9 +304,14 @@ def matches(kind: str, query: str | None, ref):
     found = terms(query)
     if not found:
         return false()
-    return exists().where(
+    documents = select(SearchDocument.id).where(
         SearchDocument.kind == kind, SearchDocument.ref_id == ref, *_conditions(found, few=True)
     )
+    if db.engine.dialect.name == "postgresql":
+        # OFFSET 0 keeps PostgreSQL from turning the EXISTS into a hashed subplan that matches the
+        # whole index first ("betrieb" is in every product's document): one row at a time instead.
+        documents = documents.offset(0)
+    return documents.exists()
 
 
 def ranked(kind: str, query: str | None) -> Select:
