@@ -43,6 +43,16 @@ class ScanDay(db.Model):
     count: Mapped[int] = mapped_column(default=0)
 
 
+class ScanBatch(db.Model):
+    """A batch of scan counts moved from Redis into `scan_days`, recorded in the same transaction: a
+    mover that finds the batch's id here knows it was added already (`scans.move`)."""
+
+    __tablename__ = "scan_batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex, the Redis key's last part
+    moved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class RenderedPage(db.Model):
     """A provenance page as last rendered (gzip-compressed HTML), kept while its ETag still holds.
 
