@@ -3,6 +3,7 @@ the mover, and a browser-like client that signs in and sends forms with their CS
 
 import threading
 from collections import Counter
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,7 +13,6 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.certification.conftest import scene  # noqa: F401 (fixtures used here)
 from tests.provenance.conftest import certified  # noqa: F401
-from tests.test_hostile_input import Forms
 from vonhier.extensions import db
 from vonhier.provenance import scans
 from vonhier.provenance.models import ScanDay
@@ -77,6 +77,49 @@ def scan_load(urls: list[str], requests_each: int, threads: int = 8) -> Counter:
     return outcomes
 
 
+class Forms(HTMLParser):
+    """The POST forms of a page: {action: [(name, value)]}, with what a browser would send: checked boxes
+    and radios, each select's chosen option (else its first), textareas; no buttons, no files."""
+
+    def __init__(self, page_path: str):
+        super().__init__()
+        self.page_path, self.forms = page_path, {}
+        self._fields = self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._fields = [] if (a.get("method") or "get").lower() == "post" else None
+            if self._fields is not None:
+                self.forms[urlsplit(a.get("action") or "").path or self.page_path] = self._fields
+        elif self._fields is None:
+            return
+        elif tag == "input" and a.get("name") and a.get("type") not in ("submit", "button", "file", "image"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self._fields.append([a["name"], a.get("value", "on")])
+        elif tag == "select":
+            self._select = [a["name"], None]
+            self._fields.append(self._select)
+        elif tag == "option" and self._select is not None:
+            if self._select[1] is None or "selected" in a:
+                self._select[1] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = [a["name"], ""]
+            self._fields.append(self._textarea)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._fields = None
+
+
 class Browser:
     """A session that signs in and sends forms as a browser does: the page's fields, its CSRF token."""
 
@@ -87,17 +130,13 @@ class Browser:
         """The fields a browser would send with the form posting to `action` on the page at `url`."""
         page = self.session.get(url, timeout=30)
         assert page.status_code == 200, page.text[-500:]
-        parser = Forms()
+        parser = Forms(urlsplit(url).path)
         parser.feed(page.text)
-        for method, form_action, fields in parser.forms:
-            if method == "post" and (urlsplit(form_action).path or urlsplit(url).path) == action:
-                data: dict = {}
-                for name, kind, value in fields:
-                    # Unchecked boxes, unchosen radios and empty file fields are not sent.
-                    if value is None or kind == "file" or (kind == "checkbox" and value == ""):
-                        continue
-                    data.setdefault(name, []).append(value)
-                return data
+        if action in parser.forms:
+            data: dict = {}
+            for name, value in parser.forms[action]:
+                data.setdefault(name, []).append(value)
+            return data
         raise AssertionError(f"no form posting to {action} on {url}")
 
     def submit(self, url: str, action: str, origin: str, **changes) -> requests.Response:
