@@ -1,4 +1,4 @@
-"""Public product codes for QR labels, and anonymous scan counts."""
+"""Public product codes for QR labels, anonymous scan counts, stored renderings."""
 
 from datetime import date, datetime
 
