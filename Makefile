@@ -48,8 +48,8 @@ vendor: $(VENDOR)/.built
 run: $(VENV)/.installed compile-translations vendor
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	@# The mail worker runs beside the development server and stops with it.
-	$(FLASK) mail work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# The background worker (mails; scans when REDIS_URL is set) runs beside the development server and stops with it.
+	$(FLASK) work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # pytest-xdist: one process per core (each with its own database); a test module stays in one process.

@@ -212,7 +212,7 @@ def client(app):
 
 class Mailbox:
     """The test SMTP server's inbox, read after the outbox worker has sent every mail due: the one
-    place where tests let queued mail go out, as `flask mail work` would after the request."""
+    place where tests let queued mail go out, as `flask work` would after the request."""
 
     def __init__(self, inbox: Inbox, app):
         self.inbox, self.app = inbox, app

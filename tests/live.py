@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,24 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(config: dict):
     """Serve `create_app(config)` with 2 workers; yields the base URL."""
+    with server(config) as running:
+        yield running.url
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen  # gunicorn's master
+
+    def workers(self) -> list[int]:
+        """The master's worker processes (their pids), as the kernel lists its children."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()]
+
+
+@contextlib.contextmanager
+def server(config: dict):
+    """gunicorn serving `create_app(config)` with 2 workers, as a `Server` (for tests that signal it)."""
     port = _free_port()
     process = subprocess.Popen(
         # --preload: the application is built once and forked, not once per worker (half the start).
@@ -50,7 +69,7 @@ def gunicorn(config: dict):
         else:
             pytest.fail("gunicorn did not start")
         print(f"\ngunicorn answered after {time.monotonic() - started:.1f} s")
-        yield url
+        yield Server(url, process)
     finally:
         process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing is in flight any more
         process.wait(timeout=30)

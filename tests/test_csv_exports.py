@@ -17,7 +17,7 @@ from vonhier.catalogue.models import Ingredient, Product
 from vonhier.clock import utcnow
 from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
-from vonhier.provenance import services as provenance
+from vonhier.provenance import scans
 from vonhier.spreadsheet import FORMULA_STARTS, cell, text_of
 
 HOSTILE = ('=HYPERLINK("e.vil")', "+1", "-1+1", "@SUM(A1:A9)", "\t=1+1", "\r=1+1")
@@ -51,7 +51,8 @@ def hostile(app):
         db.session.commit()
         today = utcnow().date()
         lots = zip(product_ids, HOSTILE, strict=True)
-        provenance.write_scans(Counter({(product_id, lot, today, "de"): 1 for product_id, lot in lots}))
+        with db.engine.begin() as connection:
+            scans.write(Counter({(product_id, lot, today, "de"): 1 for product_id, lot in lots}), connection)
     retailer = factories.user_with_role(app, "retailer")
     return SimpleNamespace(
         ids={"product_id": product_ids[0], "organisation_id": producer.id, "site_id": producer.site.id},

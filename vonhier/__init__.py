@@ -129,10 +129,10 @@ def register_commands(app: Flask) -> None:
     from .certification.routes import cli as certification
     from .demo.commands import demo
     from .geo.commands import region
-    from .outbox.commands import mail
     from .payments.routes import cli as payments
     from .provenance.routes import cli as qr
     from .search.commands import search  # importing the search services connects the index's listeners
+    from .worker import command as work
 
-    for group in (demo, region, certification, payments, qr, search, mail):
+    for group in (demo, region, certification, payments, qr, search, work):
         app.cli.add_command(group)

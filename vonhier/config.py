@@ -59,8 +59,6 @@ def from_environment() -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", 10)),  # seconds the worker waits for the server
-        # Seconds between the worker's looks into the outbox; mails wait at most this long.
-        "MAIL_POLL_SECONDS": float(os.environ.get("MAIL_POLL_SECONDS", 2)),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "VON HIER <noreply@vonhier.example>"),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
@@ -96,6 +94,11 @@ def from_environment() -> dict:
         "RESET_TOKEN_MAX_AGE": int(os.environ.get("RESET_TOKEN_MAX_AGE", 3600)),
         "INVITE_TOKEN_MAX_AGE": int(os.environ.get("INVITE_TOKEN_MAX_AGE", 7 * 24 * 3600)),
         "RELEASE": _release(),
-        # Scans are counted in memory and written at most this many seconds later (0: at once).
+        # Without Redis, scans are counted in memory and written at most this many seconds later (0: at once).
         "SCAN_FLUSH_SECONDS": float(os.environ.get("SCAN_FLUSH_SECONDS", 5)),
+        # Shared by every process and machine: scans are counted there as they happen (provenance/scans.py).
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "SCAN_KEY_PREFIX": os.environ.get("SCAN_KEY_PREFIX", "vonhier:"),
+        # Seconds between the background worker's rounds (due mails, scans to move): the longest wait.
+        "WORKER_POLL_SECONDS": float(os.environ.get("WORKER_POLL_SECONDS", 2)),
     }

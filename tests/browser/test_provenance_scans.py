@@ -10,7 +10,7 @@ from sqlalchemy import select
 from vonhier.catalogue.models import Product
 from vonhier.clock import utcnow
 from vonhier.extensions import db
-from vonhier.provenance import services
+from vonhier.provenance import scans as scan_counts
 
 from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
 
@@ -30,7 +30,8 @@ def scans(app, demo):
                     counts[(product_id, "", today - timedelta(days=offset), "de")] = value
                     if offset % 3 == 0:
                         counts[(product_id, "", today - timedelta(days=offset), "en")] = value // 2
-        services.write_scans(counts)
+        with db.engine.begin() as connection:
+            scan_counts.write(counts, connection)
     return product_ids
 
 

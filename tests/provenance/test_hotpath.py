@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 
 from vonhier.clock import utcnow
 from vonhier.extensions import db
-from vonhier.provenance import services
+from vonhier.provenance import scans, services
 from vonhier.provenance.models import ScanDay
-from vonhier.provenance.services import scan_buffer
 
 from ..statements import statements
 
@@ -55,7 +54,7 @@ class Trace:
 
 
 def _scans(app) -> int:
-    scan_buffer(app).flush(app)
+    scans.flush(app)
     with app.app_context():
         return db.session.scalar(select(func.coalesce(func.sum(ScanDay.count), 0)))
 

@@ -205,10 +205,10 @@ def test_at_most_five_queries_and_one_once_rendered(make_app, certified, path_ki
     again = _statements(app, client, path)
     assert len(again) == 1, again  # the stored rendering, found with the validators
     # The scans wait in memory and reach the database together, in one upsert per key.
+    from vonhier.provenance import scans
     from vonhier.provenance.models import ScanDay
-    from vonhier.provenance.services import scan_buffer
 
-    assert scan_buffer(app).flush(app) == 3
+    assert scans.flush(app) == 3
     with app.app_context():
         assert db.session.scalar(select(func.sum(ScanDay.count))) == 3
 

@@ -17,7 +17,7 @@ from tests.certification.conftest import signed_in
 from vonhier import clock
 from vonhier.clock import utcnow
 from vonhier.extensions import db
-from vonhier.provenance import chart, services
+from vonhier.provenance import chart, scans
 from vonhier.provenance.models import ScanDay
 
 DAY = date(2026, 11, 7)
@@ -186,8 +186,8 @@ def scanned(app, scene):
         name_de="Honig",
     )
     eggs = scene.product_id
-    with app.app_context():
-        services.write_scans(
+    with app.app_context(), db.engine.begin() as connection:
+        scans.write(
             Counter(
                 {
                     (eggs, "", today, "de"): 17,
@@ -200,7 +200,8 @@ def scanned(app, scene):
                     (other_product, "", today, "de"): 1000,
                     (other_product, "", today - timedelta(days=1), "en"): 222,
                 }
-            )
+            ),
+            connection,
         )
     return {
         "today": today,
@@ -317,8 +318,8 @@ def test_catalogue_and_product_pages_link_to_the_scans(app, scanned):
 
 
 def test_formula_like_names_stay_text_in_the_csv(app, scene):
-    with app.app_context():
-        services.write_scans(Counter({(scene.product_id, "-12", utcnow().date(), "de"): 1}))
+    with app.app_context(), db.engine.begin() as connection:
+        scans.write(Counter({(scene.product_id, "-12", utcnow().date(), "de"): 1}), connection)
     text = scene.producer_client.get("/catalogue/scans.csv").get_data().decode("utf-8-sig")
     assert text.splitlines()[1].endswith(";Landeier;'-12;de;1")
 

@@ -1,4 +1,5 @@
-"""The outbox worker: claims due mails, sends them, records the outcome. It owns its transactions.
+"""Mail delivery, a job of the background worker (`vonhier/worker.py`): claims due mails, sends them,
+records the outcome. It owns its transactions.
 
 Several workers may run at once. A claim pushes `next_attempt_at` forward by LEASE in a
 compare-and-set UPDATE (on PostgreSQL after `SELECT … FOR UPDATE SKIP LOCKED`, so workers pass each
@@ -7,8 +8,6 @@ leaves it to fall due again once the lease ends. Sending is at least once: a wor
 the SMTP server's acceptance and the commit of "sent" sends that one mail again after the lease.
 """
 
-import signal
-import threading
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -93,19 +92,3 @@ def deliver_due(now: datetime | None = None) -> int:
                 record(mail_id, now or utcnow())
                 sent += 1
     return sent
-
-
-def work(poll_seconds: float) -> None:
-    """Deliver due mails until SIGTERM or SIGINT; a mail being sent is finished first."""
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    while not stop.is_set():
-        try:
-            deliver_due()
-        except Exception:  # noqa: BLE001 (a database that is away for a moment must not end the worker)
-            db.session.rollback()
-            current_app.logger.exception("The mail worker could not read the outbox")
-        finally:
-            db.session.remove()
-        stop.wait(poll_seconds)

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import http_date, is_resource_modified, parse_accept_header, parse_cookie, quote_etag
 
 from .. import i18n, security
-from . import gs1, services
+from . import gs1, scans, services
 
 LINKSET_TYPE = "application/linkset+json"
 IMAGE_SUFFIXES = ("/qr.svg", "/qr.png")
@@ -156,7 +156,7 @@ class StoredPages:
             return None
         get = environ["REQUEST_METHOD"] == "GET"
         if get:
-            services.count_scan(*scan_key(found), locale)
+            scans.count(*scan_key(found), locale)
         headers = page_headers(found, public=True) + security.headers(self.app.config)
         if not is_resource_modified(environ, etag=found.etag, last_modified=found.last_modified):
             return "304 NOT MODIFIED", headers, b""

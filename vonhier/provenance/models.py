@@ -1,4 +1,4 @@
-"""Public product codes for QR labels, and anonymous scan counts."""
+"""Public product codes for QR labels, anonymous scan counts, stored renderings."""
 
 from datetime import date, datetime
 
@@ -41,6 +41,16 @@ class ScanDay(db.Model):
     day: Mapped[date]
     language: Mapped[str] = mapped_column(String(5))
     count: Mapped[int] = mapped_column(default=0)
+
+
+class ScanBatch(db.Model):
+    """A batch of scan counts moved from Redis into `scan_days`, recorded in the same transaction: a
+    mover that finds the batch's id here knows it was added already (`scans.move`)."""
+
+    __tablename__ = "scan_batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex, the Redis key's last part
+    moved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RenderedPage(db.Model):

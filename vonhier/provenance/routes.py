@@ -30,7 +30,7 @@ from ..extensions import db, limiter
 from ..organisations.models import Organisation
 from ..permissions import requires
 from ..web import current_organisation
-from . import chart, gs1, hotpath, qr, services, sheets
+from . import chart, gs1, hotpath, qr, scans, services, sheets
 from .models import ProductCode
 
 bp = Blueprint("provenance", __name__)
@@ -109,7 +109,7 @@ def _cors(response: Response) -> Response:
 def _provenance_page(found: services.Validators):
     locale = str(get_locale())
     if request.method == "GET":
-        services.count_scan(*hotpath.scan_key(found), locale)
+        scans.count(*hotpath.scan_key(found), locale)
     if not is_resource_modified(request.environ, etag=found.etag, last_modified=found.last_modified):
         response = Response(status=304)
     else:
@@ -291,19 +291,19 @@ def _language_name(code: str, locale: str) -> str:
         return code
 
 
-@bp.get("/catalogue/scans")
+@bp.get("/catalogue/scans", endpoint="scans")
 @requires("member")
-def scans():
+def scan_statistics():
     """How often the public pages of the organisation's products were opened, per day and per product."""
     query = _scan_query()
     locale = str(get_locale())
     per_day: Counter = Counter()
-    for row in services.scan_counts(query.organisation.id, query.since, query.until, query.product_id):
+    for row in scans.daily(query.organisation.id, query.since, query.until, query.product_id):
         per_day[row[0]] += int(row[-1])
     days = [query.since + timedelta(days=n) for n in range(query.days)]
     values = [per_day[day] for day in days]
     by_product: dict[int, Counter] = {}
-    for product_id, language, count in services.scan_summary(
+    for product_id, language, count in scans.summary(
         query.organisation.id, query.since, query.until, query.product_id
     ):
         by_product.setdefault(product_id, Counter())[language] += int(count)
@@ -342,7 +342,7 @@ def scans_csv():
     locale = str(get_locale())
     rows = (
         [day, product_id, (name_en if locale == "en" else "") or name_de, lot, language, count]
-        for day, product_id, name_de, name_en, lot, language, count in services.scan_rows(
+        for day, product_id, name_de, name_en, lot, language, count in scans.rows(
             query.organisation.id, query.since, query.until, query.product_id
         )
     )

@@ -1,4 +1,4 @@
-"""Public product codes, the provenance page's data, its cache validators, and anonymous scan counts.
+"""Public product codes, the provenance page's data and its cache validators (scan counts: `scans.py`).
 
 The provenance page is the hot path: `load_page` reads everything it shows in at most four queries
 (product with code, current version, first photo and producer; newest certificate with its body;
@@ -6,14 +6,10 @@ licence; batch) and evaluates the criteria in memory against the certificate's c
 criteria are memoised because published catalogues never change.
 """
 
-import atexit
 import hashlib
 import secrets
-import threading
-import time
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from types import SimpleNamespace
 
@@ -28,7 +24,7 @@ from ..catalogue.services import version_recorded
 from ..certification import rules
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
-from ..clock import berlin_now, utcnow
+from ..clock import utcnow
 from ..database import Prepared, german
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -36,7 +32,7 @@ from ..outlets.models import Outlet, outlet_products
 from ..payments import services as payments
 from ..payments.models import Licence
 from . import gs1
-from .models import ProductCode, RenderedPage, ScanDay
+from .models import ProductCode, RenderedPage
 
 # No 0/o, 1/i/l: a code typed from a label cannot be misread. 10 characters ≈ 49 bits: unguessable.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -565,123 +561,3 @@ def json_ld(page: Page, locale: str, image_url: str | None, certificate_url: str
             "url": certificate_url,
         }
     return data
-
-
-# --- scan statistics ------------------------------------------------------------------------------------
-
-
-class ScanBuffer:
-    """Scans counted in memory and written in one upsert per (product, lot, day, language) now and then.
-
-    The page answers without waiting for the database; a timer writes what a quiet worker holds, and
-    whatever is left is written when the process exits.
-    """
-
-    def __init__(self):
-        self._counts: Counter = Counter()
-        self._lock = threading.Lock()
-        self._since: float | None = None
-        self._timer: threading.Timer | None = None
-
-    def add(self, app, product_id: int, lot: str | None, language: str) -> None:
-        key = (product_id, lot or "", berlin_now().date(), language)  # a day as people in the region count it
-        interval = app.config["SCAN_FLUSH_SECONDS"]
-        with self._lock:
-            self._counts[key] += 1
-            if self._since is None:
-                self._since = time.monotonic()
-                if interval > 0:
-                    self._timer = threading.Timer(interval, self.flush, args=(app,))
-                    self._timer.daemon = True
-                    self._timer.start()
-        if interval <= 0:
-            self.flush(app)
-
-    def flush(self, app) -> int:
-        with self._lock:
-            counts, self._counts, self._since = self._counts, Counter(), None
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-        if counts:
-            with app.app_context():
-                write_scans(counts)
-        return sum(counts.values())
-
-
-def write_scans(counts: Counter) -> None:
-    """Add counts in their own transaction, whatever the request did: one upsert for all keys."""
-    if not counts:
-        return
-    with db.engine.begin() as connection:
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(ScanDay)
-        statement = statement.on_conflict_do_update(
-            index_elements=["product_id", "lot", "day", "language"],
-            set_={"count": ScanDay.count + statement.excluded.count},
-        )
-        connection.execute(
-            statement,
-            [
-                {"product_id": product_id, "lot": lot, "day": day, "language": language, "count": count}
-                for (product_id, lot, day, language), count in sorted(counts.items())
-            ],
-        )
-
-
-def scan_buffer(app) -> ScanBuffer:
-    """The application's buffer; what it holds when the process ends is written then."""
-    if "vonhier_scans" not in app.extensions:
-        buffer = app.extensions["vonhier_scans"] = ScanBuffer()
-        atexit.register(buffer.flush, app)
-    return app.extensions["vonhier_scans"]
-
-
-def count_scan(product_id: int, lot: str | None, language: str) -> None:
-    app = current_app._get_current_object()
-    scan_buffer(app).add(app, product_id, lot, language)
-
-
-def scan_counts(organisation_id: int, since: date, until: date, product_id: int | None = None):
-    """Scans of the organisation's products per day and product (summed over lots and languages)."""
-    statement = (
-        select(ScanDay.day, ScanDay.product_id, Product.name_de, func.sum(ScanDay.count))
-        .join(Product, Product.id == ScanDay.product_id)
-        .where(Product.organisation_id == organisation_id, ScanDay.day.between(since, until))
-        .group_by(ScanDay.day, ScanDay.product_id, Product.name_de)
-        .order_by(ScanDay.day, german(Product.name_de))
-    )
-    if product_id is not None:
-        statement = statement.where(ScanDay.product_id == product_id)
-    return db.session.execute(statement).all()
-
-
-def _organisation_scans(statement, organisation_id: int, since: date, until: date, product_id: int | None):
-    statement = statement.join(Product, Product.id == ScanDay.product_id).where(
-        Product.organisation_id == organisation_id, ScanDay.day.between(since, until)
-    )
-    if product_id is not None:
-        statement = statement.where(ScanDay.product_id == product_id)
-    return statement
-
-
-def scan_summary(organisation_id: int, since: date, until: date, product_id: int | None = None):
-    """Scans of the organisation's products per product and language (summed over days and lots)."""
-    statement = select(ScanDay.product_id, ScanDay.language, func.sum(ScanDay.count)).group_by(
-        ScanDay.product_id, ScanDay.language
-    )
-    return db.session.execute(
-        _organisation_scans(statement, organisation_id, since, until, product_id).order_by(ScanDay.product_id)
-    ).all()
-
-
-def scan_rows(organisation_id: int, since: date, until: date, product_id: int | None = None):
-    """Every stored count of the organisation's products: day, product, names, lot, language, count."""
-    names = (Product.name_de, Product.name_en)
-    statement = select(ScanDay.day, ScanDay.product_id, *names, ScanDay.lot, ScanDay.language, ScanDay.count)
-    statement = _organisation_scans(statement, organisation_id, since, until, product_id)
-    return db.session.execute(
-        statement.order_by(
-            ScanDay.day, german(Product.name_de), ScanDay.product_id, ScanDay.lot, ScanDay.language
-        )
-    ).all()
