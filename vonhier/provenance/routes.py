@@ -37,7 +37,7 @@ cli = AppGroup("qr", help="QR codes of the products' public pages.")
 
 GS1_VOC = "https://gs1.org/voc/"
 # The forms of GS1's vocabulary a linkType may be written in, besides the `gs1:` prefix.
-GS1_VOC_FORMS = re.compile(r"https?://((ref|www)\.)?gs1\.org/voc/", re.IGNORECASE)
+GS1_VOC_FORMS = re.compile(r"\Ahttps?://((ref|www)\.)?gs1\.org/voc/", re.IGNORECASE)
 # Link types this resolver answers; any other is "not available" (404) with this list.
 LINK_TYPES = ("gs1:pip", "gs1:certificationInfo", "gs1:defaultLink")
 # The JSON-LD context of GS1 linksets (GS1 resolver standard 1.2), sent with every linkset.
