@@ -17,7 +17,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """A free port in 5200–5299, the range this machine gives the project's servers."""
     for port in range(5200 + os.getpid() % 100, 5300):
         with socket.socket() as sock:
@@ -30,9 +30,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(config: dict):
-    """Serve `create_app(config)` with 2 workers; yields the base URL."""
-    with server(config) as running:
+def gunicorn(config: dict, port: int | None = None):
+    """Serve `create_app(config)` with 2 workers (on `port`, else a free one); yields the base URL."""
+    with server(config, port) as running:
         yield running.url
 
 
@@ -48,9 +48,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def server(config: dict):
+def server(config: dict, port: int | None = None):
     """gunicorn serving `create_app(config)` with 2 workers, as a `Server` (for tests that signal it)."""
-    port = _free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         # --preload: the application is built once and forked, not once per worker (half the start).
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--preload"]

@@ -84,11 +84,83 @@ def test_wrong_gtins_are_refused_with_the_reason(pure_app, digits, message):
 def test_the_serial_and_the_lot_are_kept(pure_app):
     """AI 21 (serial) follows the lot; both reach the resolver decoded, the GTIN padded."""
     with pure_app.test_request_context():
-        link = gs1.parse_path("/01/4012345678901/22/X1/10/L-2611%2F07/21/S%2F42")
-    assert link == gs1.DigitalLink(gtin="04012345678901", lot="L-2611/07", serial="S/42")
+        link = gs1.parse_path("/01/04012345678901/22/X1/10/L-2611%2F07/21/S%2F42")
+        assert (link.gtin, link.lot, link.serial) == ("04012345678901", "L-2611/07", "S/42")
+        assert link.qualifiers == ("22", "10", "21")
+        assert gs1.parse_path("/01/04012345678901/21/S42").serial == "S42"
+        assert gs1.parse_path("/01/04012345678901/10/L7") == gs1.DigitalLink(
+            "04012345678901", "L7", None, ("10",)
+        )
+
+
+@pytest.mark.parametrize(
+    ("path", "redirect"),
+    [
+        ("/01/04012345678901", None),
+        ("/01/04012345678901/10/L-2611%2F07", None),
+        # Another spelling of the same address: permanent, the rest of the path kept as sent.
+        ("/01/4012345678901", (301, "/01/04012345678901")),
+        ("/01/%304012345678901", (301, "/01/04012345678901")),  # percent-encoded digits are digits
+        ("/01/4012345678901/10/L7/21/S1", (301, "/01/04012345678901/10/L7/21/S1")),
+        ("/01/04012345678901/10/L%2D7", (301, "/01/04012345678901/10/L-7")),
+        # Qualifiers without a page of their own: a temporary walk-up, never a permanent one.
+        ("/01/04012345678901/22/X1/10/L7/21/S1", (307, "/01/04012345678901/10/L7")),
+        ("/01/04012345678901/21/S%2D1", (307, "/01/04012345678901")),
+        ("/01/04012345678901/235/TPX1", (307, "/01/04012345678901")),
+    ],
+)
+def test_other_spellings_and_walk_ups_are_redirected(pure_app, path, redirect):
     with pure_app.test_request_context():
-        assert gs1.parse_path("/01/04012345678901/21/S42") == gs1.DigitalLink("04012345678901", None, "S42")
-        assert gs1.parse_path("/01/04012345678901/10/L7") == gs1.DigitalLink("04012345678901", "L7", None)
+        assert gs1.parse_path(path).redirect == redirect
+
+
+def test_235_stands_alone(pure_app):
+    with pure_app.test_request_context(), pytest.raises(gs1.GS1Error):
+        gs1.parse_path("/01/04012345678901/10/L7/235/TPX1")
+
+
+@pytest.mark.parametrize(
+    ("qualifiers", "query"),
+    [
+        ((), ""),
+        ((), "linkType=gs1:pip&lang=en&singleton&&unknown=1"),  # not GS1's: ignored
+        ((), "17=271231&3103=000195&3922=0299&99=A%2FB"),
+        (("235",), "10=ABC123"),  # a lot is no qualifier of 01/235
+        (("10",), "17=271231"),
+    ],
+)
+def test_valid_query_attributes_pass(pure_app, qualifiers, query):
+    with pure_app.test_request_context():
+        gs1.check_query(qualifiers, query)
+
+
+@pytest.mark.parametrize(
+    ("qualifiers", "query", "message"),
+    [
+        ((), "99=", "Der Wert des GS1-Datenattributs 99 ist ungültig."),
+        ((), "17=271331", "Der Wert des GS1-Datenattributs 17 ist ungültig."),  # month 13
+        ((), "17=ABCDEF", "Der Wert des GS1-Datenattributs 17 ist ungültig."),
+        ((), "4321=2", "Der Wert des GS1-Datenattributs 4321 ist ungültig."),
+        ((), "98=XYZ+987", "Der Wert des GS1-Datenattributs 98 ist ungültig."),  # "+" is a space
+        ((), "99=ABC%00DEF", "Der Wert des GS1-Datenattributs 99 ist ungültig."),
+        ((), "99=" + "A" * 91, "Der Wert des GS1-Datenattributs 99 ist ungültig."),
+        ((), "99=ABC&999=faux", "999 ist kein GS1-Datenbezeichner (Application Identifier)."),
+        ((), "89=ABC", "89 ist kein GS1-Datenbezeichner (Application Identifier)."),
+        ((), "99=A&99=A", "Das GS1-Datenattribut 99 steht zweimal in der Adresse."),
+        (
+            (),
+            "01=04012345678901",
+            "Das GS1-Datenattribut 01 gehört in den Pfad der Adresse, nicht in die Abfrage.",
+        ),
+        ((), "10=L7", "Das GS1-Datenattribut 10 gehört in den Pfad der Adresse, nicht in die Abfrage."),
+        (("10",), "10=L7", "Das GS1-Datenattribut 10 gehört in den Pfad der Adresse, nicht in die Abfrage."),
+        (("10",), "21=S1", "Das GS1-Datenattribut 21 gehört in den Pfad der Adresse, nicht in die Abfrage."),
+    ],
+)
+def test_bad_query_attributes_are_refused_with_the_reason(pure_app, qualifiers, query, message):
+    with pure_app.test_request_context(), pytest.raises(gs1.GS1Error) as caught:
+        gs1.check_query(qualifiers, query)
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(

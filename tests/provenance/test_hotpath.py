@@ -103,6 +103,17 @@ def test_the_language_cookie_and_accept_language_choose_the_stored_page(app, cer
     assert trace.flask == 0 and cookie.get_data() == english.get_data()
 
 
+@pytest.mark.parametrize("accept", ["*/*", "text/html,*/*;q=0.8", "application/json, */*"])
+def test_clients_that_accept_anything_get_the_stored_page(app, certified, accept):
+    """curl, python-requests and scanner apps send `*/*`: a plain scan, answered and counted here."""
+    client, trace = app.test_client(), Trace(app)
+    client.get(certified.path, headers=GZIP)  # stored now
+    response = trace.get(client, certified.path, headers={**GZIP, "Accept": accept})
+    assert response.status_code == 200 and trace.flask == 0
+    assert response.mimetype == "text/html" and "Accept" in response.headers["Vary"]
+    assert _scans(app) == 2
+
+
 @pytest.mark.parametrize(
     "how",
     [

@@ -16,6 +16,8 @@ from vonhier.extensions import db
 from vonhier.provenance import services
 from vonhier.provenance.models import ProductCode
 
+from .test_scans import stored
+
 BASE = "http://localhost"
 
 
@@ -37,7 +39,7 @@ def test_gtin_and_code_paths_reach_the_product(app, certified):
 def test_short_gtin_redirects_to_the_canonical_path(app, certified):
     response = app.test_client().get("/01/4012345678901/10/L-2611%2F07?linkType=gs1:pip")
     assert response.status_code == 301
-    assert response.headers["Location"] == "/01/04012345678901/10/L-2611%2F07?linkType=gs1:pip"
+    assert response.headers["Location"] == BASE + "/01/04012345678901/10/L-2611%2F07?linkType=gs1:pip"
 
 
 @pytest.mark.parametrize(
@@ -72,11 +74,35 @@ def test_lots_with_slashes_and_unicode_on_short_codes(app, certified):
     assert client.get(f"/p/{certified.code}/" + "x" * 41).status_code == 400
 
 
-@pytest.mark.parametrize("link_type", ["gs1:certificationInfo", "https://gs1.org/voc/certificationInfo"])
+@pytest.mark.parametrize(
+    "link_type",
+    [
+        "gs1:certificationInfo",
+        "https://gs1.org/voc/certificationInfo",
+        "https://ref.gs1.org/voc/certificationInfo",
+        "https://www.gs1.org/voc/certificationInfo",
+        "http://gs1.org/voc/certificationInfo",
+    ],
+)
 def test_certification_info_redirects_to_the_certificate(app, certified, link_type):
     response = app.test_client().get(certified.path + "?linkType=" + link_type)
     assert response.status_code == 307
-    assert response.headers["Location"] == f"/certificates/{certified.number}"
+    assert response.headers["Location"] == f"{BASE}/certificates/{certified.number}"
+
+
+def test_a_link_type_redirect_passes_the_rest_of_the_query_on(app, certified):
+    response = app.test_client().get(certified.lot_path + "?linkType=gs1:certificationInfo&foo=bar&17=261201")
+    assert response.status_code == 307
+    assert response.headers["Location"] == f"{BASE}/certificates/{certified.number}?foo=bar&17=261201"
+
+
+@pytest.mark.parametrize(
+    "link_type",
+    ["gs1:pip", "gs1:defaultLink", "https://ref.gs1.org/voc/pip", "https://www.gs1.org/voc/defaultLink"],
+)
+def test_the_page_is_served_in_place_for_its_link_types(app, certified, link_type):
+    response = app.test_client().get(certified.path + "?linkType=" + link_type)
+    assert response.status_code == 200 and response.mimetype == "text/html"
 
 
 def test_the_page_points_at_its_linkset(app, certified):
@@ -87,11 +113,11 @@ def test_the_page_points_at_its_linkset(app, certified):
     )
 
 
-def test_unknown_link_types(app, certified):
-    client = app.test_client()
-    missing = client.get(certified.path + "?linkType=gs1:traceability")
-    assert missing.status_code == 404 and "gs1:pip" in missing.get_data(as_text=True)
-    assert client.get(certified.path + "?linkType=%27%3Bdrop").status_code == 400
+@pytest.mark.parametrize("link_type", ["gs1:traceability", "test", "%27%3Bdrop", "https://gs1.org/voc/x", ""])
+def test_unknown_link_types_are_not_found_and_the_available_ones_listed(app, certified, link_type):
+    missing = app.test_client().get(certified.path + "?linkType=" + link_type)
+    assert missing.status_code == 404
+    assert "gs1:pip, gs1:certificationInfo, gs1:defaultLink" in missing.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("how", ["query", "accept"])
@@ -111,6 +137,12 @@ def test_linkset_lists_the_links(app, certified, how):
         entry["https://gs1.org/voc/certificationInfo"][0]["href"] == f"{BASE}/certificates/{certified.number}"
     )
     assert entry["https://gs1.org/voc/defaultLink"][0]["type"] == "text/html"
+    # GS1 linksets name their JSON-LD context; the answer depends on Accept.
+    assert response.headers["Link"] == (
+        "<https://ref.gs1.org/standards/resolver/linkset-context>; "
+        'rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
+    )
+    assert "Accept" in response.headers["Vary"]
 
 
 def test_resolver_description(app):
@@ -119,6 +151,114 @@ def test_resolver_description(app):
     assert data["resolverRoot"] == BASE
     assert data["supportedPrimaryKeys"] == ["01"]
     assert data["linkTypeDefaultCanBeLinkset"] is True
+    assert data["jsonLdContextLocation"] == "https://ref.gs1.org/standards/resolver/linkset-context"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+# --- GS1 conformance: content negotiation, CORS, redirects, data attributes ---------------------------
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",  # curl, python-requests, scanner apps, link previews
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",  # a browser
+        "application/json, */*",
+        "application/linkset+json;q=0.5, text/html",
+    ],
+)
+def test_any_client_that_does_not_ask_for_the_linkset_gets_the_page_and_is_counted(app, certified, accept):
+    headers = {"Accept": accept} if accept else {}
+    response = app.test_client().get(certified.path, headers=headers)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Accept" in response.headers["Vary"]
+    assert sum(count for *_, count in stored(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("accept", "query"),
+    [
+        ("application/linkset+json", ""),
+        ("application/linkset+json, */*;q=0.1", ""),
+        ("*/*", "?linkType=linkset"),
+        ("*/*", "?linkType=all"),
+        ("application/linkset+json", "?linkType=all"),
+    ],
+)
+def test_the_linkset_when_asked_for(app, certified, accept, query):
+    response = app.test_client().get(certified.path + query, headers={"Accept": accept})
+    assert response.status_code == 200 and response.mimetype == "application/linkset+json"
+    assert stored(app) == set()
+
+
+@pytest.mark.parametrize("path", ["/01/04012345678901", "/01/04012345678901/10/L-2611%2F07", "/p/abc"])
+def test_cors_preflight_is_answered(app, certified, path):
+    response = app.test_client().options(
+        path, headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"}
+    )
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert "Accept" in response.headers["Access-Control-Allow-Headers"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "location"),
+    [
+        # A trailing slash: the address without it, for good.
+        ("/01/04012345678901/", 301, "/01/04012345678901"),
+        ("/01/04012345678901/10/L-2611%2F07/", 301, "/01/04012345678901/10/L-2611%2F07"),
+        ("/01/4012345678901/", 301, "/01/04012345678901"),
+        # Percent-encoded digits are digits: the same address, spelled out.
+        ("/01/%304012345678901", 301, "/01/04012345678901"),
+        # Qualifiers without a page of their own walk up, temporarily, the query kept.
+        ("/01/04012345678901/21/S1?17=261201&lang=en", 307, "/01/04012345678901?17=261201&lang=en"),
+        ("/01/04012345678901/22/V1/10/L-2611%2F07/21/S1", 307, "/01/04012345678901/10/L-2611%2F07"),
+        ("/01/04012345678901/235/T1", 307, "/01/04012345678901"),
+    ],
+)
+def test_other_spellings_redirect_and_unknown_qualifiers_walk_up(app, certified, path, status, location):
+    response = app.test_client().get(path)
+    assert response.status_code == status
+    assert response.headers["Location"] == BASE + location  # absolute, as GS1 asks
+
+
+@pytest.mark.parametrize(
+    "path", ["/01/04012345678901/10/", "/01/04012345678901/foo", "/01/04012345678901/10/L7/21"]
+)
+def test_a_trailing_slash_does_not_make_a_bad_address_good(app, certified, path):
+    assert app.test_client().get(path).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("17=271331", "Der Wert des GS1-Datenattributs 17 ist ungültig."),
+        ("99=", "Der Wert des GS1-Datenattributs 99 ist ungültig."),
+        ("99=A&99=A", "Das GS1-Datenattribut 99 steht zweimal in der Adresse."),
+        ("999=faux", "999 ist kein GS1-Datenbezeichner (Application Identifier)."),
+        ("10=L7", "Das GS1-Datenattribut 10 gehört in den Pfad der Adresse, nicht in die Abfrage."),
+        (
+            "01=04012345678901",
+            "Das GS1-Datenattribut 01 gehört in den Pfad der Adresse, nicht in die Abfrage.",
+        ),
+    ],
+)
+def test_bad_data_attributes_are_refused_with_a_sentence(app, certified, query, text):
+    for path in (certified.path, certified.lot_path, "/01/4012345678901"):  # before any redirect
+        response = app.test_client().get(f"{path}?{query}")
+        assert response.status_code == 400
+        assert text in response.get_data(as_text=True)
+    assert stored(app) == set()
+
+
+def test_good_data_attributes_and_other_parameters_are_accepted(app, certified):
+    query = "17=261201&3103=000195&singleton&utm_source=label&&lang=de"
+    response = app.test_client().get(f"{certified.lot_path}?{query}")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    # Short codes are no GS1 Digital Link: their query is not GS1's either.
+    assert app.test_client().get(f"/p/{certified.code}?999=x").status_code == 200
 
 
 # --- QR images ------------------------------------------------------------------------------------

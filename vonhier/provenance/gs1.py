@@ -1,15 +1,19 @@
-"""GS1 Digital Link paths: parsing (with biip) and building, for the resolver and the QR codes.
+"""GS1 Digital Link addresses: parsing (with biip) and building, for the resolver and the QR codes.
 
-biip checks the syntax (primary key, qualifier order 22 → 10 → 21, character sets and lengths) but
-only reports a wrong GTIN check digit instead of refusing it, so `parse_path` refuses it itself.
+biip checks the syntax of the path (primary key, qualifier order 22 → 10 → 21, character sets and
+lengths) but only reports a wrong GTIN check digit instead of refusing it, so `parse_path` refuses it
+itself. In the query biip ignores what GS1's syntax engine refuses (unknown numeric AIs, duplicates, key
+qualifiers), so `check_query` uses biip's AI table and value patterns and refuses those itself.
 """
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qsl, quote, unquote
 
 from biip import ParseError
+from biip.gs1_application_identifiers import GS1ApplicationIdentifier
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
+from biip.gs1_element_strings import GS1ElementString
 from flask_babel import lazy_gettext as _l
 
 # A lot (AI 10) as GS1 allows it: at most 20 characters of the GS1 character set 82. Always used with
@@ -19,6 +23,9 @@ LOT_PATTERN = re.compile(r"[!%-?A-Z_a-z\x22]{1,20}")
 PLAIN = re.compile(r"/01/\d{14}(?:/10/(?P<lot>[^/]+))?")
 # Longer paths are no GS1 Digital Link of ours; refused before any parsing.
 MAX_PATH = 200
+# The key-qualifier paths of a GTIN (GS1 Digital Link 1.2): 01 [22] [10] [21], or 01 235. A qualifier
+# that could stand in the path belongs there, never in the query.
+GTIN_QUALIFIERS = (("22", "10", "21"), ("235",))
 
 
 class GS1Error(ValueError):
@@ -30,6 +37,11 @@ class DigitalLink:
     gtin: str  # always 14 digits
     lot: str | None = None
     serial: str | None = None
+    qualifiers: tuple[str, ...] = ()  # the AIs after the GTIN in the path, in order
+    # None for the address our QR codes hold; else (301, path) for another spelling of the same address
+    # (a short or percent-encoded GTIN, other percent-encoding), or (307, path) for the walk-up from
+    # qualifiers that have no page of their own (22, 21, 235): temporary, since such a page may come.
+    redirect: tuple[int, str] | None = None
 
 
 def check_digit(digits: str) -> int:
@@ -48,27 +60,78 @@ def gtin14(value: str) -> str:
     return padded
 
 
-def parse_path(path: str) -> DigitalLink:
-    """Parse `/01/{gtin}[/22/…][/10/{lot}][/21/{serial}]` (percent-encoded as in the request URI)."""
-    if len(path) > MAX_PATH:
+def parse_path(raw: str) -> DigitalLink:
+    """Parse `/01/{gtin}[/22/…][/10/{lot}][/21/{serial}]` or `/01/{gtin}/235/…` (percent-encoded as in
+    the request URI)."""
+    if len(raw) > MAX_PATH:
         raise GS1Error(str(_l("This address is too long to be a product code.")))
-    gtin_segment = path.split("/")[2] if path.count("/") >= 2 else ""
-    gtin = gtin14(gtin_segment)
-    if plain := PLAIN.fullmatch(path):
+    gtin_segment = raw.split("/")[2] if raw.count("/") >= 2 else ""
+    # Percent-encoded digits are digits (`/01/%304260712001023`); the redirect spells them out.
+    gtin = gtin14(unquote(gtin_segment, errors="replace"))
+    plain = PLAIN.fullmatch(raw)
+    lot = unquote(plain["lot"]) if plain and plain["lot"] is not None else None
+    if plain and (lot is None or LOT_PATTERN.fullmatch(lot)):
         # What our own QR codes hold: checked here without biip's general parser (the scan path).
-        lot = unquote(plain["lot"]) if plain["lot"] is not None else None
-        if lot is None or LOT_PATTERN.fullmatch(lot):
-            return DigitalLink(gtin=gtin, lot=lot)
+        link = DigitalLink(gtin=gtin, lot=lot, qualifiers=("10",) if lot is not None else ())
+    else:
+        link = _parse_with_biip(raw, gtin_segment, gtin)
+    canonical = path(gtin, link.lot)
+    if gtin_segment != gtin:
+        redirect = (301, f"/01/{gtin}{raw[len('/01/') + len(gtin_segment) :]}")
+    elif set(link.qualifiers) - {"10"}:
+        redirect = (307, canonical)
+    elif raw != canonical:
+        redirect = (301, canonical)
+    else:
+        return link
+    return DigitalLink(link.gtin, link.lot, link.serial, link.qualifiers, redirect)
+
+
+def _parse_with_biip(path: str, gtin_segment: str, gtin: str) -> DigitalLink:
     # biip wants the 14-digit form; padding first lets GTIN-13 codes (the usual ones) pass through.
-    canonical = path.replace(f"/01/{gtin_segment}", f"/01/{gtin}", 1)
+    padded = f"/01/{gtin}{path[len('/01/') + len(gtin_segment) :]}"
+    qualifiers = tuple(unquote(ai) for ai in padded.split("/")[3::2])
     try:
-        uri = GS1DigitalLinkURI.parse("https://resolver.invalid" + canonical)
+        if "235" in qualifiers and len(qualifiers) > 1:  # biip lets 235 follow 22/10/21; GS1 does not
+            raise ParseError("as qualifier")
+        uri = GS1DigitalLinkURI.parse("https://resolver.invalid" + padded)
     except ParseError as error:
         raise GS1Error(
             str(_l("This is not a valid GS1 Digital Link (%(reason)s).", reason=_reason(error)))
         ) from None
     values = {element.ai.ai: element.value for element in uri.element_strings}
-    return DigitalLink(gtin=gtin, lot=values.get("10"), serial=values.get("21"))
+    return DigitalLink(gtin=gtin, lot=values.get("10"), serial=values.get("21"), qualifiers=qualifiers)
+
+
+def check_query(qualifiers: tuple[str, ...], query: str) -> None:
+    """Refuse the GS1 data attributes of a Digital Link query (numeric keys) that GS1's syntax engine
+    refuses: an unknown AI, a value not in the AI's format, an AI given twice, or the key or a key
+    qualifier, which belong in the path (`qualifiers`: the AIs in the path after the GTIN). Other
+    parameters (linkType, lang, …) are not GS1's: ignored."""
+    in_path = {"01"} | {ai for chain in GTIN_QUALIFIERS if set(qualifiers) <= set(chain) for ai in chain}
+    seen = set()
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        if not (key.isascii() and key.isdigit()):
+            continue
+        if key in in_path:
+            raise GS1Error(
+                str(_l("The GS1 data attribute %(ai)s belongs in the path, not in the query.", ai=key))
+            )
+        if key in seen:
+            raise GS1Error(str(_l("The GS1 data attribute %(ai)s is given twice.", ai=key)))
+        seen.add(key)
+        try:
+            known = GS1ApplicationIdentifier.extract(key).ai == key  # extract() also reads a prefix
+        except ParseError:
+            known = False
+        if not known:
+            raise GS1Error(str(_l("%(ai)s is not a GS1 application identifier.", ai=key[:10])))
+        try:
+            valid = GS1ElementString.parse(key + value).value == value
+        except ParseError:
+            valid = False
+        if not valid:
+            raise GS1Error(str(_l("The value of the GS1 data attribute %(ai)s is not valid.", ai=key)))
 
 
 def _reason(error: ParseError) -> str:

@@ -8,7 +8,7 @@ itself (bench/README.md). Every other request goes on to Flask unchanged; when a
 rendered first, the validators read here are handed over, so a first rendering still runs 5 queries.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -64,15 +64,25 @@ class Address:
     gtin: str | None
     code: str | None
     lot: str | None
-    canonical: bool  # the form our QR codes hold (GTIN-14); other forms are redirected to it
+    # None for the form our QR codes hold (GTIN-14); else the status and path the view redirects to.
+    redirect: tuple[int, str] | None = None
+    qualifiers: tuple[str, ...] = ()  # of a GS1 address: the AIs in its path after the GTIN
+
+    @property
+    def canonical(self) -> bool:
+        return self.redirect is None
 
 
 def parse_address(path: str) -> Address:
     """Read `/01/{gtin}[/10/{lot}]` or `/p/{code}[/{lot}]` (percent-encoded as sent); raises
     gs1.GS1Error or BadAddress. The view and the hot path read addresses only through this."""
+    if path.endswith("/") and path.count("/") > 2:
+        # A trailing slash is tolerated, as GS1 asks: redirected to the address without it.
+        inner = parse_address(path[:-1])
+        return replace(inner, redirect=inner.redirect or (301, path[:-1]))
     if path.startswith("/01/"):
         link = gs1.parse_path(path)
-        return Address(link.gtin, None, link.lot, canonical=gs1.path(link.gtin, link.lot) == path)
+        return Address(link.gtin, None, link.lot, link.redirect, link.qualifiers)
     segments = path.split("/")  # "", "p", code[, lot]
     if len(segments) > 4:
         raise BadAddress(
@@ -81,11 +91,14 @@ def parse_address(path: str) -> Address:
     lot = None
     if len(segments) == 4 and (lot := parse_lot(segments[3])) is None:
         raise BadAddress(_l("This is not a valid lot number."))
-    return Address(None, segments[2], lot, canonical=True)
+    return Address(None, segments[2], lot)
 
 
 def wants_linkset(accept: MIMEAccept) -> bool:
-    return accept.best_match([LINKSET_TYPE, "text/html"]) == LINKSET_TYPE and bool(accept[LINKSET_TYPE])
+    """The linkset only for a client that names it and prefers it to HTML: `*/*` (curl, scanner apps,
+    link previews) gets the page."""
+    named = max((quality for value, quality in accept if value.lower() == LINKSET_TYPE), default=0)
+    return named > 0 and named >= accept["text/html"]
 
 
 # Phones send a handful of distinct headers: each is parsed once per process, not on every scan.
@@ -113,7 +126,7 @@ def page_headers(found: services.Validators, public: bool) -> list[tuple[str, st
         ("Last-Modified", http_date(found.last_modified)),
         ("Link", f'<{found.url}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"'),
         ("Cache-Control", f"{visibility}, max-age={services.MAX_AGE}, must-revalidate"),
-        ("Vary", "Accept-Encoding, Accept-Language, Cookie"),
+        ("Vary", "Accept, Accept-Encoding, Accept-Language, Cookie"),
         # GS1 resolvers answer scripts on other sites too; nothing here depends on cookies.
         ("Access-Control-Allow-Origin", "*"),
     ]

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
@@ -37,24 +37,35 @@ bp = Blueprint("provenance", __name__)
 cli = AppGroup("qr", help="QR codes of the products' public pages.")
 
 GS1_VOC = "https://gs1.org/voc/"
-# Link types this resolver answers; anything else of the form gs1:… is "not available" (404).
+# The forms of GS1's vocabulary a linkType may be written in, besides the `gs1:` prefix.
+GS1_VOC_FORMS = re.compile(r"\Ahttps?://((ref|www)\.)?gs1\.org/voc/", re.IGNORECASE)
+# Link types this resolver answers; any other is "not available" (404) with this list.
 LINK_TYPES = ("gs1:pip", "gs1:certificationInfo", "gs1:defaultLink")
+# The JSON-LD context of GS1 linksets (GS1 resolver standard 1.2), sent with every linkset.
+LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
+CORS_METHODS = "GET, HEAD, OPTIONS"
 
 
-@bp.get("/01/<path:rest>")
-@bp.get("/p/<code>")
-@bp.get("/p/<code>/<path:rest>")
+@bp.route("/01/<path:rest>", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+@bp.route("/p/<code>", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+@bp.route("/p/<code>/<path:rest>", methods=["GET", "OPTIONS"], provide_automatic_options=False)
 def resolve(code=None, rest=None):
+    if request.method == "OPTIONS":
+        return _preflight()
     path, image = hotpath.split_image(hotpath.raw_path(request.environ))
     try:
         address = hotpath.parse_address(path)
+        if address.gtin is not None:
+            gs1.check_query(address.qualifiers, request.query_string.decode("latin-1"))
     except (gs1.GS1Error, hotpath.BadAddress) as error:
         abort_with(400, str(error))
-    if not address.canonical:
-        # GTIN-13 and other short forms: one address per product, so caches and statistics agree.
-        target = gs1.path(address.gtin, address.lot) + (f"/qr.{image}" if image else "")
+    if address.redirect is not None:
+        # 301 for another spelling of the same address (GTIN-13, a trailing slash), so caches and
+        # statistics agree; 307 for a walk-up, which must not be remembered. The query goes along.
+        status, target = address.redirect
+        target += f"/qr.{image}" if image else ""
         query = request.query_string.decode("ascii", "replace")
-        return redirect(target + (f"?{query}" if query else ""), code=301)
+        return redirect(_absolute(target) + (f"?{query}" if query else ""), code=status)
     found = hotpath.handed_over(request.environ)
     if found is None and (address.gtin is not None or services.is_code(address.code)):
         found = services.validators(str(get_locale()), gtin=address.gtin, code=address.code, lot=address.lot)
@@ -67,24 +78,31 @@ def resolve(code=None, rest=None):
     return _answer(found, image)
 
 
+def _preflight() -> Response:
+    """The CORS preflight of a script on another site: GS1 resolvers answer anyone, without cookies."""
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language, If-None-Match"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Allow"] = CORS_METHODS
+    return response
+
+
 def _link_type() -> str:
+    """`linkset` (also for `all`), or one of LINK_TYPES in its `gs1:` form; 404 for any other."""
     link_type = request.args.get("linkType")
-    for vocabulary in ("https://gs1.org/voc/", "http://gs1.org/voc/"):
-        if link_type and link_type.startswith(vocabulary):  # the full form of gs1:… that resolvers accept
-            link_type = "gs1:" + link_type[len(vocabulary) :]
     if link_type is None:
         return "linkset" if hotpath.wants_linkset(request.accept_mimetypes) else "gs1:pip"
-    if link_type in ("linkset", "all", *LINK_TYPES):
+    link_type = GS1_VOC_FORMS.sub("gs1:", link_type, count=1)
+    if link_type in ("linkset", "all"):
+        return "linkset"
+    if link_type in LINK_TYPES:
         return link_type
-    if link_type.startswith("gs1:") and link_type[4:].isalnum() and len(link_type) < 60:
-        abort_with(
-            404,
-            _(
-                "This link is not available for this product. Available: %(types)s.",
-                types=", ".join(LINK_TYPES),
-            ),
-        )
-    abort_with(400, _("Unknown link type. Use one of: %(types)s, linkset.", types=", ".join(LINK_TYPES)))
+    abort_with(
+        404,
+        _("This link is not available for this product. Available: %(types)s.", types=", ".join(LINK_TYPES)),
+    )
 
 
 def _answer(found: services.Validators, image: str | None):
@@ -94,9 +112,15 @@ def _answer(found: services.Validators, image: str | None):
     if link_type == "gs1:certificationInfo":
         if found.certificate_number is None:
             abort_with(404, _("This product has no VON HIER certificate."))
-        return redirect(url_for("certification.certificate", number=found.certificate_number), code=307)
-    if link_type in ("linkset", "all"):
-        return _linkset(found)
+        # The rest of the query goes along, as GS1 asks of a resolver's redirects.
+        query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "linkType"])
+        target = _absolute(url_for("certification.certificate", number=found.certificate_number))
+        return _cors(redirect(target + (f"?{query}" if query else ""), code=307))
+    if link_type == "linkset":
+        response = _linkset(found)
+        # Asked for by Accept or by linkType: a cache must keep it apart from the page either way.
+        response.vary.add("Accept")
+        return response
     return _provenance_page(found)
 
 
@@ -176,6 +200,9 @@ def _linkset(found: services.Validators):
         current_app.json.dumps({"linkset": [entry]}), mimetype=hotpath.LINKSET_TYPE
     )
     response.headers["Cache-Control"] = f"public, max-age={services.MAX_AGE}, must-revalidate"
+    response.headers["Link"] = (
+        f'<{LINKSET_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
+    )
     return _cors(response)
 
 
@@ -222,6 +249,7 @@ def resolver_description():
                     "linkTypeDefaultCanBeLinkset": True,
                     "linkTypeDefaultCanBeAll": True,
                     "supportedContextValuesEnumerated": list(current_app.config["LANGUAGES"]),
+                    "jsonLdContextLocation": LINKSET_CONTEXT,
                     "resolverRootDescription": "Provenance pages of products carrying the VON HIER label",
                 }
             ),
