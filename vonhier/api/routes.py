@@ -78,6 +78,20 @@ def _public_headers(response):
 # --- parameters ---------------------------------------------------------------------------------------
 
 
+def _single(name: str) -> str | None:
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        abort_with(400, _("The parameter “%(name)s” may be given only once.", name=name))
+    return values[0] if values else None
+
+
+def _check_language() -> None:
+    """`lang`, which every endpoint understands, names a language we have (else 400)."""
+    lang = _single("lang")
+    if lang is not None and lang not in current_app.config["LANGUAGES"]:
+        abort_with(400, _("Unknown language “%(value)s”. Use de or en.", value=lang[:40]))
+
+
 class Query:
     """The request's query arguments, checked against what the endpoint allows."""
 
@@ -93,18 +107,10 @@ class Query:
                         allowed=", ".join(sorted(known)),
                     ),
                 )
-        lang = self._single("lang")
-        if lang is not None and lang not in current_app.config["LANGUAGES"]:
-            abort_with(400, _("Unknown language “%(value)s”. Use de or en.", value=lang[:40]))
-
-    def _single(self, name: str) -> str | None:
-        values = request.args.getlist(name)
-        if len(values) > 1:
-            abort_with(400, _("The parameter “%(name)s” may be given only once.", name=name))
-        return values[0] if values else None
+        _check_language()
 
     def whole(self, name: str, default: int | None, minimum: int, maximum: int) -> int | None:
-        value = self._single(name)
+        value = _single(name)
         if value is None:
             return default
         if not _WHOLE.fullmatch(value) or not minimum <= int(value) <= maximum:
@@ -120,7 +126,7 @@ class Query:
         return int(value)
 
     def choice(self, name: str, choices) -> str | None:
-        value = self._single(name)
+        value = _single(name)
         if value is None:
             return None
         if value not in choices:
@@ -135,7 +141,7 @@ class Query:
         return list(dict.fromkeys(values))
 
     def text(self, name: str, max_length: int = 80) -> str:
-        value = self._single(name) or ""
+        value = _single(name) or ""
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
             # PostgreSQL cannot even compare text with a NUL byte in it: refuse before any query.
             abort_with(400, _("The parameter “%(name)s” contains control characters.", name=name))
@@ -340,7 +346,9 @@ def certificate(number):
 @bp.get("/search")
 def search():
     """The consumer finder (`outlets.finder`) as JSON: the same parameters and results as the public
-    finder page, nearest first, `finder.PAGE_SIZE` per page; unknown parameters are refused."""
+    finder page, nearest first, `finder.PAGE_SIZE` per page; unknown parameters are refused (by the
+    finder's strict parsing), and so is an unknown language, as everywhere in the API."""
+    _check_language()
     found = finder.search_outlets(finder.parse(request.args, strict=True), locale=_locale())
     distances = {hit.outlet.id: hit.km for hit in found.hits}
     outlets = services.outlets_by_id(list(distances))
