@@ -18,12 +18,13 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from itertools import chain
 from types import SimpleNamespace
 
 from flask import current_app, render_template, url_for
+from flask_babel import refresh
 from sqlalchemy import and_, bindparam, event, func, inspect, literal, or_, select, true, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -72,6 +73,7 @@ class ScanFacts:
     revision: int
     etag: str  # of the page as it would be rendered now
     stored: StoredPage | None  # the stored rendering, if what it shows is still true
+    stored_at: datetime | None  # when the stored rendering was made, true or not
 
     @property
     def url(self) -> str:
@@ -186,7 +188,18 @@ def scan_facts(
         revision=row.revision,
         etag=etag,
         stored=stored,
+        stored_at=row.stored_at,
     )
+
+
+def fresh(found: ScanFacts) -> StoredPage:
+    """The ETag and Last-Modified of a page rendered now. HTTP dates count whole seconds: the new page is
+    dated at least a second after the one it replaces, or a client asking If-Modified-Since would keep
+    a page replaced in the same second."""
+    now = utcnow().replace(microsecond=0)
+    if found.stored_at is not None:
+        now = max(now, found.stored_at.replace(microsecond=0) + timedelta(seconds=1))
+    return StoredPage(None, found.etag, now)
 
 
 # --- page bodies ----------------------------------------------------------------------------------------
@@ -269,7 +282,7 @@ def render(found: ScanFacts, locale: str) -> bytes:
     return gzip.compress(html.encode(), compresslevel=6, mtime=0)
 
 
-def store(found: ScanFacts, language: str, body: bytes, created_at: datetime) -> StoredPage:
+def store(found: ScanFacts, language: str, body: bytes, created_at: datetime) -> None:
     """Keep a rendering for the next scans; it replaces the older one of the product, lot and language
     (an upsert: two processes storing the same page at once leave one row)."""
     values = {
@@ -296,7 +309,6 @@ def store(found: ScanFacts, language: str, body: bytes, created_at: datetime) ->
         )
     )
     body_cache(current_app).put(found.etag, body)
-    return StoredPage(None, found.etag, created_at)
 
 
 def render_stale(limit: int = 20) -> int:
@@ -321,8 +333,9 @@ def render_stale(limit: int = 20) -> int:
         with app.test_request_context(
             path, base_url=app.config["BASE_URL"], headers={"Accept-Language": language}
         ):
+            refresh()  # Flask-Babel keeps the locale on the app context, which the renderings share
             body = render(found, language)
-        store(found, language, body, utcnow().replace(microsecond=0))
+        store(found, language, body, fresh(found).last_modified)
     db.session.commit()
     return len(rows)
 

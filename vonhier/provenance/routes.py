@@ -115,7 +115,7 @@ def _provenance_page(found: pages.ScanFacts):
     page = found.stored if shared else None
     body = pages.stored_body(page) if page is not None else None
     if body is None:
-        page = pages.StoredPage(None, found.etag, clock.utcnow().replace(microsecond=0))
+        page = pages.fresh(found)
     if not is_resource_modified(request.environ, etag=page.etag, last_modified=page.last_modified):
         response = Response(status=304)
     else:
