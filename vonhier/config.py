@@ -45,8 +45,10 @@ def from_environment() -> dict:
         "SECRET_KEY": _secret_key(),
         "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server may have closed an idle connection; a SQLite file cannot (and the ping costs a query).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # No ping before each use of a pooled connection: on PostgreSQL it cost more than a whole scan
+        # (bench/README.md). A connection found dead (the server restarted) fails its request and makes
+        # the pool drop all connections as old; scans try once more (`provenance.pages`).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads")),
         # Phone photos are often 8–12 MB; they are downscaled on upload.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)),

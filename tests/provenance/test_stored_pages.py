@@ -6,7 +6,8 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
 
 from vonhier.catalogue import services as catalogue
 from vonhier.catalogue.models import Batch, Product, ProductImage
@@ -186,3 +187,21 @@ def test_a_product_gets_its_page_state_when_created(app, certified):
     with app.app_context():
         state = db.session.get(PageState, certified.product_id)
         assert state is not None and state.certificate_id == certified.certificate_id
+
+
+def test_a_scan_survives_connections_the_server_closed(app, certified):
+    """The pool does not ping before each use (config.py); a scan tries once more on a new connection."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a SQLite file has no server to close connections")
+        client = app.test_client()
+        client.get(certified.path)
+        killer = create_engine(db.engine.url, poolclass=NullPool)  # not one of the pool's connections
+        with killer.connect() as connection:
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        killer.dispose()
+        response = client.get(certified.path)
+    assert response.status_code == 200 and certified.number in response.get_data(as_text=True)

@@ -28,6 +28,7 @@ from flask_babel import refresh
 from sqlalchemy import and_, bindparam, event, func, inspect, literal, or_, select, true, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..catalogue.models import Batch, Category, Product, ProductImage, ProductVersion, Site
@@ -81,6 +82,23 @@ class ScanFacts:
 
     def name(self, locale: str) -> str:
         return (self.names[1] if locale == "en" else "") or self.names[0]
+
+
+def _read(statement, params=None):
+    """The first row of one read, outside any transaction: on PostgreSQL a transaction would add a
+    BEGIN and a ROLLBACK, each a round trip, to the one statement of a scan. The pool does not ping a
+    connection before use (config.py): if it turns out dead, the read is tried once more on a new one."""
+    try:
+        return _first(statement, params)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return _first(statement, params)  # on a new connection: the pool dropped the old ones
+
+
+def _first(statement, params):
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(statement, params).first()
 
 
 @cache
@@ -153,8 +171,7 @@ def scan_facts(
     )
     today = utcnow().date()
     params = {"key": value, "year": today.year, "lot": lot, "page_lot": lot or "", "language": locale}
-    with db.engine.connect() as connection:
-        row = connection.execute(_scan_statement(key), params).first()
+    row = _read(_scan_statement(key), params)
     if row is None:
         return None
     status = None
@@ -248,10 +265,10 @@ def stored_body(page: StoredPage) -> bytes | None:
     cache = body_cache(current_app)
     body = cache.get(page.etag)
     if body is None:
-        with db.engine.connect() as connection:
-            body = connection.scalar(
-                select(RenderedPage.body).where(RenderedPage.id == page.id, RenderedPage.etag == page.etag)
-            )
+        row = _read(
+            select(RenderedPage.body).where(RenderedPage.id == page.id, RenderedPage.etag == page.etag)
+        )
+        body = row.body if row is not None else None
         if body is not None:
             cache.put(page.etag, body)
     return body
