@@ -650,6 +650,63 @@ def render_all(base: str, paths: list[str], threads: int = 8) -> None:
         list(pool.map(fetch, paths))
 
 
+def stale_pages(database_url: str, release: str) -> int:
+    from sqlalchemy import create_engine, func, or_, select
+
+    from vonhier.provenance.models import PageState, RenderedPage
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(
+                select(func.count())
+                .select_from(RenderedPage)
+                .join(PageState, PageState.product_id == RenderedPage.product_id)
+                .where(or_(RenderedPage.release != release, RenderedPage.revision != PageState.revision))
+            )
+    finally:
+        engine.dispose()
+
+
+def mass_rerender(tmp: Path, database_url: str, script: Path, args):
+    """(d) A deploy: gunicorn restarted with a new RELEASE, so every stored page is stale at once, while
+    `flask qr render` renders them again beside it; wrk scans meanwhile. Returns gunicorn and the figures
+    (wrk's, plus how long the re-rendering took and how many pages were still stale when wrk stopped)."""
+    release = f"bench-rerender-{os.getpid()}"
+    os.environ["RELEASE"] = release  # for gunicorn and the render command, which copy the environment
+    try:
+        process, base, log = start_gunicorn(tmp, database_url, args.workers)
+        wait_until_up(process, base, log)
+        stale_before = stale_pages(database_url, release)
+        env = {**os.environ, "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp / "uploads")}
+        env.update(SECRET_KEY=secrets.token_urlsafe(32), BASE_URL=base, RATELIMIT_STORAGE_URI="memory://")
+        started = time.monotonic()
+        command = [str(GUNICORN.parent / "flask"), "--app", "wsgi", "qr", "render"]
+        render = subprocess.Popen(  # noqa: S603 (fixed command)
+            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        figures = run_wrk(script, base, args, args.duration, hello=False)
+        figures["stale_at_end"] = stale_pages(database_url, release)
+        output, _ = render.communicate(timeout=3600)
+        figures["render_seconds"] = time.monotonic() - started
+        figures["stale_before"] = stale_before
+        if render.returncode != 0:
+            raise CheckFailed(f"flask qr render failed:\n{output.decode(errors='replace')[-2000:]}")
+        return process, figures
+    finally:
+        del os.environ["RELEASE"]
+
+
+def report_rerender(figures: dict, hello: dict) -> None:
+    print(
+        f"(d) scans during a mass re-render ({figures['stale_before']:,} stored pages stale after a new "
+        f"RELEASE, `flask qr render` beside gunicorn): {figures['rps']:.1f} req/s "
+        f"({figures['rps'] / hello['rps']:.2f} × a), p50 {figures['p50'] / 1000:.1f} ms, "
+        f"p99 {figures['p99'] / 1000:.1f} ms, {figures['errors']} errors; still stale when wrk stopped: "
+        f"{figures['stale_at_end']:,}; all rendered again after {figures['render_seconds']:.0f} s"
+    )
+
+
 def report(args, built, checked, hello, cold, pages, scans: int) -> bool:
     ratio = pages["rps"] / hello["rps"]
     p99 = pages["p99"] / 1000
@@ -757,10 +814,14 @@ def main(argv=None) -> int:
         print(f"Measuring (c) provenance pages, all rendered before, for {args.duration} s ...", flush=True)
         pages = run_wrk(script, base, args, args.duration, hello=False)
         stop_gunicorn(process)
-        runs = (("hello", hello), ("cold", cold), ("pages", pages))
+        print("Measuring (d) pages during a mass re-render after a new release ...", flush=True)
+        process, rerender = mass_rerender(tmp, scratch.url, script, args)
+        stop_gunicorn(process)
+        runs = (("hello", hello), ("cold", cold), ("pages", pages), ("rerender", rerender))
         failed = [(label, f) for label, f in runs if f["errors"]]
         scans = scans_recorded(app) - scans_before
         report(args, built, checked, hello, cold, pages, scans)
+        report_rerender(rerender, hello)
         if failed:
             for label, figures in failed:
                 print(f"Errors in {label}: {figures}", file=sys.stderr)

@@ -219,7 +219,7 @@ def render_stale_pages():
     """Render again every stored page made from older data or an older release: a deploy runs this
     after `flask db upgrade`, so that no scan waits for a rendering."""
     total = 0
-    while done := pages.render_stale(100):
+    while done := pages.render_stale(20):
         total += done
     click.echo(f"{total} pages rendered again.")
 
