@@ -100,4 +100,6 @@ def from_environment() -> dict:
         "RELEASE": _release(),
         # Scans are counted in memory and written at most this many seconds later (0: at once).
         "SCAN_FLUSH_SECONDS": float(os.environ.get("SCAN_FLUSH_SECONDS", 5)),
+        # Stored pages kept in each process's memory (gzip, about 3–4 KB each): 64 MB hold ~16,000.
+        "PAGE_CACHE_MB": float(os.environ.get("PAGE_CACHE_MB", 64)),
     }

@@ -205,3 +205,14 @@ def test_a_scan_survives_connections_the_server_closed(app, certified):
         killer.dispose()
         response = client.get(certified.path)
     assert response.status_code == 200 and certified.number in response.get_data(as_text=True)
+
+
+def test_the_body_cache_keeps_the_recently_sent_pages_within_its_bytes():
+    cache = pages.BodyCache(limit=10)
+    cache.put("a", b"aaaa")
+    cache.put("b", b"bbbb")
+    assert cache.get("a") == b"aaaa"  # now the most recently sent
+    cache.put("c", b"cccc")
+    assert cache.get("b") is None and cache.get("a") == b"aaaa" and cache.get("c") == b"cccc"
+    cache.put("huge", b"x" * 11)
+    assert cache.get("huge") is None and cache.size == 8

@@ -43,9 +43,6 @@ from ..payments.models import Licence
 from . import services
 from .models import PageState, ProductCode, RenderedPage
 
-DEFAULT_CACHE_MB = 64
-
-
 # --- what a scan reads ----------------------------------------------------------------------------------
 
 
@@ -254,7 +251,7 @@ class BodyCache:
 
 def body_cache(app) -> BodyCache:
     if "vonhier_pages" not in app.extensions:
-        limit = int(app.config.get("PAGE_CACHE_MB", DEFAULT_CACHE_MB) * 1024 * 1024)
+        limit = int(app.config["PAGE_CACHE_MB"] * 1024 * 1024)
         app.extensions["vonhier_pages"] = BodyCache(limit)
     return app.extensions["vonhier_pages"]
 

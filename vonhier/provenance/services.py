@@ -1,4 +1,4 @@
-"""Public product codes, the provenance page's data, its cache validators, and anonymous scan counts.
+"""Public product codes, the provenance page's data, and anonymous scan counts.
 
 The provenance page is the hot path: `load_page` reads everything it shows in at most four queries
 (product with code, current version, first photo and producer; newest certificate with its body;
