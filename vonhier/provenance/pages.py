@@ -94,7 +94,9 @@ def _read(statement, params=None):
 
 
 def _first(statement, params):
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":  # pysqlite begins no transaction for a read anyway
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         return connection.execute(statement, params).first()
 
 
