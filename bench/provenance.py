@@ -676,37 +676,45 @@ def mass_rerender(tmp: Path, database_url: str, script: Path, args):
     os.environ["RELEASE"] = release  # for gunicorn and the render command, which copy the environment
     try:
         process, base, log = start_gunicorn(tmp, database_url, args.workers)
-        wait_until_up(process, base, log)
-        stale_before = stale_pages(database_url, release)
-        env = {**os.environ, "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp / "uploads")}
-        env.update(SECRET_KEY=secrets.token_urlsafe(32), BASE_URL=base, RATELIMIT_STORAGE_URI="memory://")
-        started = time.monotonic()
-        command = [str(GUNICORN.parent / "flask"), "--app", "wsgi", "qr", "render"]
-        render = subprocess.Popen(  # noqa: S603 (fixed command)
-            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        # Scans for as long as the rendering goes on, in windows of --duration (at least one).
-        windows = [run_wrk(script, base, args, args.duration, hello=False)]
-        while render.poll() is None:
-            windows.append(run_wrk(script, base, args, args.duration, hello=False))
-        output, _ = render.communicate(timeout=3600)
-        render_seconds = time.monotonic() - started
-        seconds = sum(w["duration"] for w in windows) / 1e6
-        figures = {
-            "rps": sum(w["requests"] for w in windows) / seconds,
-            "p50": max(w["p50"] for w in windows),
-            "p99": max(w["p99"] for w in windows),
-            "errors": sum(w["errors"] for w in windows),
-            "seconds": seconds,
-            "render_seconds": render_seconds,
-            "stale_before": stale_before,
-            "stale_at_end": stale_pages(database_url, release),
-        }
-        if render.returncode != 0:
-            raise CheckFailed(f"flask qr render failed:\n{output.decode(errors='replace')[-2000:]}")
-        return process, figures
+        try:
+            wait_until_up(process, base, log)
+            return process, _scans_while_rendering(tmp, database_url, script, args, release, base)
+        except BaseException:
+            stop_gunicorn(process)  # main() stops only the gunicorn it was given
+            raise
     finally:
         del os.environ["RELEASE"]
+
+
+def _scans_while_rendering(tmp: Path, database_url: str, script: Path, args, release: str, base: str) -> dict:
+    stale_before = stale_pages(database_url, release)
+    env = {**os.environ, "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp / "uploads")}
+    env.update(SECRET_KEY=secrets.token_urlsafe(32), BASE_URL=base, RATELIMIT_STORAGE_URI="memory://")
+    started = time.monotonic()
+    command = [str(GUNICORN.parent / "flask"), "--app", "wsgi", "qr", "render"]
+    render = subprocess.Popen(  # noqa: S603 (fixed command)
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    # Scans for as long as the rendering goes on, in windows of --duration (at least one).
+    windows = [run_wrk(script, base, args, args.duration, hello=False)]
+    while render.poll() is None:
+        windows.append(run_wrk(script, base, args, args.duration, hello=False))
+    output, _ = render.communicate(timeout=3600)
+    render_seconds = time.monotonic() - started
+    seconds = sum(w["duration"] for w in windows) / 1e6
+    figures = {
+        "rps": sum(w["requests"] for w in windows) / seconds,
+        "p50": max(w["p50"] for w in windows),
+        "p99": max(w["p99"] for w in windows),
+        "errors": sum(w["errors"] for w in windows),
+        "seconds": seconds,
+        "render_seconds": render_seconds,
+        "stale_before": stale_before,
+        "stale_at_end": stale_pages(database_url, release),
+    }
+    if render.returncode != 0:
+        raise CheckFailed(f"flask qr render failed:\n{output.decode(errors='replace')[-2000:]}")
+    return figures
 
 
 def report_rerender(figures: dict, hello: dict) -> None:
