@@ -188,7 +188,7 @@ def build(app, products: int, organisations: int) -> dict:
     from vonhier.organisations.models import Organisation, OrganisationKind
     from vonhier.payments import services as payments
     from vonhier.payments.models import Licence, LicenceStatus, LicenceTier
-    from vonhier.provenance import gs1
+    from vonhier.provenance import gs1, pages
     from vonhier.provenance import services as provenance
     from vonhier.provenance.models import ProductCode
 
@@ -456,6 +456,8 @@ def build(app, products: int, organisations: int) -> dict:
             )
     insert_all(ApplicationItem, item_rows)
     insert_all(CertificateProduct, link_rows)
+    # Rows written past the session: their page states are made here, as the flush listener would.
+    pages.raise_revisions(session.connection())
     session.commit()
     db.session.commit()
     db.session.execute(text("ANALYZE"))  # fresh statistics, as a live database would have
@@ -471,7 +473,7 @@ def check_pages(app, paths: list[str]) -> dict:
     from tests.statements import statements
     from vonhier.catalogue.models import Product
     from vonhier.extensions import db
-    from vonhier.provenance import services as provenance
+    from vonhier.provenance import scans
     from vonhier.provenance.models import ProductCode
 
     client = app.test_client()
@@ -509,14 +511,14 @@ def check_pages(app, paths: list[str]) -> dict:
             chains += 'class="chain"' in html
             db.session.remove()
 
-        provenance.scan_buffer(app).flush(app)  # no buffer timer may fire during the counted requests
+        scans.flush(app)  # no buffer timer may fire during the counted requests
         counts = {}
         for kind in ("gs1", "lot"):
             path = by_kind[kind][-1] if by_kind[kind] else by_kind["gs1"][-1]
             with statements(db.engine) as seen:
                 client.get(path)
             counts[kind] = len(seen)
-        provenance.scan_buffer(app).flush(app)  # what the checks counted, now rather than from a timer thread
+        scans.flush(app)  # what the checks counted, now rather than from a timer thread
         db.session.remove()
     return {"sample": len(sample), "chains": chains, "queries": counts}
 
@@ -642,10 +644,10 @@ def scans_recorded(app) -> int:
 def _empty_scan_buffer(app) -> None:
     """Write (or, if the database is gone, drop) what the in-process checks counted, so that the
     buffer's exit handler has nothing left to write into a database this script removes."""
-    from vonhier.provenance import services as provenance
+    from vonhier.provenance import scans
 
     try:
-        provenance.scan_buffer(app).flush(app)
+        scans.flush(app)
     except Exception as error:  # noqa: BLE001 (cleanup: report and go on)
         print(f"Scan counts of the checks not written: {error}", file=sys.stderr)
 
@@ -662,6 +664,85 @@ def render_all(base: str, paths: list[str], threads: int = 8) -> None:
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(fetch, paths))
+
+
+def stale_pages(database_url: str, release: str) -> int:
+    from sqlalchemy import create_engine, func, or_, select
+
+    from vonhier.provenance.models import PageState, RenderedPage
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(
+                select(func.count())
+                .select_from(RenderedPage)
+                .join(PageState, PageState.product_id == RenderedPage.product_id)
+                .where(or_(RenderedPage.release != release, RenderedPage.revision != PageState.revision))
+            )
+    finally:
+        engine.dispose()
+
+
+def mass_rerender(tmp: Path, database_url: str, script: Path, args):
+    """(d) A deploy: gunicorn restarted with a new RELEASE, so every stored page is stale at once, while
+    `flask qr render` renders them again beside it; wrk scans meanwhile. Returns gunicorn and the figures
+    (wrk's, plus how long the re-rendering took and how many pages were still stale when wrk stopped)."""
+    release = f"bench-rerender-{os.getpid()}"
+    os.environ["RELEASE"] = release  # for gunicorn and the render command, which copy the environment
+    try:
+        process, base, log = start_gunicorn(tmp, database_url, args.workers)
+        try:
+            wait_until_up(process, base, log)
+            return process, _scans_while_rendering(tmp, database_url, script, args, release, base)
+        except BaseException:
+            stop_gunicorn(process)  # main() stops only the gunicorn it was given
+            raise
+    finally:
+        del os.environ["RELEASE"]
+
+
+def _scans_while_rendering(tmp: Path, database_url: str, script: Path, args, release: str, base: str) -> dict:
+    stale_before = stale_pages(database_url, release)
+    env = {**os.environ, "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp / "uploads")}
+    env.update(SECRET_KEY=secrets.token_urlsafe(32), BASE_URL=base, RATELIMIT_STORAGE_URI="memory://")
+    started = time.monotonic()
+    command = [str(GUNICORN.parent / "flask"), "--app", "wsgi", "qr", "render"]
+    render = subprocess.Popen(  # noqa: S603 (fixed command)
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    # Scans for as long as the rendering goes on, in windows of --duration (at least one).
+    windows = [run_wrk(script, base, args, args.duration, hello=False)]
+    while render.poll() is None:
+        windows.append(run_wrk(script, base, args, args.duration, hello=False))
+    output, _ = render.communicate(timeout=3600)
+    render_seconds = time.monotonic() - started
+    seconds = sum(w["duration"] for w in windows) / 1e6
+    figures = {
+        "rps": sum(w["requests"] for w in windows) / seconds,
+        "p50": max(w["p50"] for w in windows),
+        "p99": max(w["p99"] for w in windows),
+        "errors": sum(w["errors"] for w in windows),
+        "seconds": seconds,
+        "render_seconds": render_seconds,
+        "stale_before": stale_before,
+        "stale_at_end": stale_pages(database_url, release),
+    }
+    if render.returncode != 0:
+        raise CheckFailed(f"flask qr render failed:\n{output.decode(errors='replace')[-2000:]}")
+    return figures
+
+
+def report_rerender(figures: dict, runs: dict) -> None:
+    print(
+        f"(d) scans during a mass re-render ({figures['stale_before']:,} stored pages stale after a new "
+        f"RELEASE, `flask qr render` beside gunicorn): {figures['rps']:.1f} req/s "
+        f"({figures['rps'] / runs['bare']['rps']:.2f} × bare, "
+        f"{figures['rps'] / runs['hello']['rps']:.2f} × a) over {figures['seconds']:.0f} s, worst window's "
+        f"p50 {figures['p50'] / 1000:.1f} ms and p99 {figures['p99'] / 1000:.1f} ms, {figures['errors']} "
+        f"errors; all rendered again after {figures['render_seconds']:.0f} s (still stale after: "
+        f"{figures['stale_at_end']:,})"
+    )
 
 
 def report(args, built, checked, runs: dict, memory: dict, scans: int) -> bool:
@@ -795,10 +876,14 @@ def main(argv=None) -> int:
         pages = run_wrk(script, base, args, args.duration, hello=False)
         memory["the application"] = worker_memory(process)
         stop_gunicorn(process)
-        runs = {"bare": bare, "hello": hello, "cold": cold, "pages": pages}
+        print("Measuring (d) pages during a mass re-render after a new release ...", flush=True)
+        process, rerender = mass_rerender(tmp, scratch.url, script, args)
+        stop_gunicorn(process)
+        runs = {"bare": bare, "hello": hello, "cold": cold, "pages": pages, "rerender": rerender}
         failed = [(label, f) for label, f in runs.items() if f["errors"]]
         scans = scans_recorded(app) - scans_before
         report(args, built, checked, runs, memory, scans)
+        report_rerender(rerender, runs)
         if failed:
             for label, figures in failed:
                 print(f"Errors in {label}: {figures}", file=sys.stderr)

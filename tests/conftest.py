@@ -184,6 +184,8 @@ def _reset_database(app) -> None:
 def app(_migrated_app, smtp_server):
     smtp_server.handler.clear()
     limiter.reset()
+    # Page bodies are cached by ETag; the reset database hands out the same ids and revisions again.
+    _migrated_app.extensions.pop("vonhier_pages", None)
     yield _migrated_app
     _reset_database(_migrated_app)
 

@@ -1,8 +1,7 @@
 """Count the SQL statements that reach the database driver (the benchmarks use it too).
 
-SQLAlchemy's engine events miss the statement the QR-scan hot path runs on the driver's own cursor
-(`database.Prepared`), so the count is taken at the driver: SQLite's trace callback, or a psycopg
-cursor class that notes each statement. Transaction control (BEGIN, COMMIT, ROLLBACK) is no query.
+Counted at the driver, so that statements run on raw cursors count too: SQLite's trace callback, or
+a psycopg cursor class that notes each statement. Transaction control (BEGIN, COMMIT, ROLLBACK) is no query.
 """
 
 from contextlib import contextmanager

@@ -45,8 +45,10 @@ def from_environment() -> dict:
         "SECRET_KEY": _secret_key(),
         "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server may have closed an idle connection; a SQLite file cannot (and the ping costs a query).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # No ping before each use of a pooled connection: on PostgreSQL it cost more than a whole scan
+        # (bench/README.md). A connection found dead (the server restarted) fails its request and makes
+        # the pool drop all connections as old; scans try once more (`provenance.pages`).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads")),
         # Phone photos are often 8–12 MB; they are downscaled on upload.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)),
@@ -101,4 +103,6 @@ def from_environment() -> dict:
         "SCAN_KEY_PREFIX": os.environ.get("SCAN_KEY_PREFIX", "vonhier:"),
         # Seconds between the background worker's rounds (due mails, scans to move): the longest wait.
         "WORKER_POLL_SECONDS": float(os.environ.get("WORKER_POLL_SECONDS", 2)),
+        # Stored pages kept in each process's memory (gzip, about 3–4 KB each): 64 MB hold ~16,000.
+        "PAGE_CACHE_MB": float(os.environ.get("PAGE_CACHE_MB", 64)),
     }

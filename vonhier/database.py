@@ -3,7 +3,6 @@
 import enum
 import sqlite3
 import unicodedata
-from collections import namedtuple
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -197,51 +196,3 @@ def _configure_postgresql(dbapi_connection, connection_record) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET jit = off")
         dbapi_connection.commit()
-
-
-class Prepared:
-    """A Core SELECT compiled once per database dialect and run on the driver's own cursor.
-
-    Only for the statement of the QR-scan hot path: there SQLAlchemy's connection, execution context
-    and result cost more than the statement itself (bench/README.md). Parameters must be plain values
-    (no bind processing); results are converted as SQLAlchemy would. SQLAlchemy's engine events don't
-    see these statements: tests count statements at the driver (tests/statements.py).
-    """
-
-    def __init__(self, statement):
-        self.statement = statement
-        self.row = namedtuple("Row", [column.key for column in statement.selected_columns])
-        self._compiled: dict[tuple[str, str], tuple] = {}
-
-    def _for(self, dialect):
-        key = (dialect.name, dialect.driver)
-        if key not in self._compiled:
-            compiled = self.statement.compile(dialect=dialect)
-            fixed = {
-                name: bind.effective_value for bind, name in compiled.bind_names.items() if not bind.required
-            }
-            order = compiled.positiontup if dialect.positional else None
-            processors = [
-                column.type.dialect_impl(dialect).result_processor(dialect, None)
-                for column in self.statement.selected_columns
-            ]
-            self._compiled[key] = (str(compiled), fixed, order, processors)
-        return self._compiled[key]
-
-    def first(self, engine: Engine, params: dict):
-        sql, fixed, order, processors = self._for(engine.dialect)
-        values = {**fixed, **params}
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql, [values[name] for name in order] if order is not None else values)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            connection.close()
-        if row is None:
-            return None
-        return self.row._make(
-            value if process is None else process(value)
-            for process, value in zip(processors, row, strict=True)
-        )

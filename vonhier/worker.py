@@ -15,12 +15,13 @@ from flask.cli import with_appcontext
 
 from .extensions import db
 from .outbox.worker import deliver_due
-from .provenance import scans
+from .provenance import pages, scans
 
 # What each round does, named by what its count means.
 JOBS = {
     "mails sent": deliver_due,
     "scans moved": scans.move,
+    "pages rendered again": pages.render_stale,
 }
 
 
@@ -40,13 +41,14 @@ def run_once() -> dict[str, int]:
 
 
 def work(poll_seconds: float) -> None:
-    """Run rounds until SIGTERM or SIGINT; the round under way is finished first."""
+    """Run rounds until SIGTERM or SIGINT; the round under way is finished first. A round that found
+    work is followed by the next at once (after a deploy thousands of pages wait to be rendered)."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     while not stop.is_set():
-        run_once()
-        stop.wait(poll_seconds)
+        if not any(run_once().values()):
+            stop.wait(poll_seconds)
 
 
 @click.command("work")
@@ -54,7 +56,7 @@ def work(poll_seconds: float) -> None:
 @with_appcontext
 def command(once):
     """Run the background jobs: send due mails (retried while the SMTP server fails), move scan counts
-    from Redis into the database."""
+    from Redis into the database, render stale provenance pages again."""
     if once:
         done = run_once()
         click.echo(", ".join(f"{'failed' if n is None else n} {name}" for name, n in done.items()) + ".")

@@ -154,4 +154,3 @@ def figures(name: str, **values) -> str:
     line = f"{name}: " + ", ".join(f"{key} {value}" for key, value in values.items())
     print(f"\n{line}")
     return line
-

@@ -237,5 +237,5 @@ def test_two_workers_in_parallel_send_each_mail_once(app, mailbox):
 def test_work_once_sends_what_is_due(app):
     request_resets(app, [factories.user(app)])
     result = app.test_cli_runner().invoke(args=["work", "--once"])
-    assert result.exit_code == 0 and "1 mails sent, 0 scans moved." in result.output
+    assert result.exit_code == 0 and "1 mails sent, 0 scans moved, 0 pages rendered again." in result.output
     assert [m.status for m in rows(app)] == [MailStatus.SENT]

@@ -6,9 +6,8 @@ import pytest
 from flask import request_started
 from sqlalchemy import func, select
 
-from vonhier.clock import utcnow
 from vonhier.extensions import db
-from vonhier.provenance import scans, services
+from vonhier.provenance import scans
 from vonhier.provenance.models import ScanDay
 
 from ..statements import statements
@@ -67,7 +66,7 @@ def test_a_stored_page_is_sent_without_flask_and_exactly_as_the_view_sent_it(mak
     client.get(path, headers={"Accept-Language": "en"})  # the criteria are read once per process
     first = trace.get(client, path, headers=GZIP)
     assert first.status_code == 200 and trace.flask == 1
-    assert len(trace.statements) <= 5  # the validators read before Flask are handed over, not read twice
+    assert len(trace.statements) <= 5  # the facts read before Flask are handed over, not read twice
     stored = trace.get(client, path, headers=GZIP)
     assert stored.status_code == 200 and trace.flask == 0 and len(trace.statements) == 1
     assert stored.get_data() == first.get_data()
@@ -150,22 +149,3 @@ def test_unknown_short_and_odd_addresses_get_the_views_answer(app, certified, pa
     trace = Trace(app)
     response = trace.get(app.test_client(), path, headers=GZIP)
     assert trace.flask == 1 and response.status_code in (301, 400, 404)
-
-
-def test_the_driver_reads_the_validators_as_sqlalchemy_would(app, certified):
-    app.test_client().get(certified.lot_path, headers=GZIP)  # a stored page, a batch, a certificate
-    prepared = services._validators_statement("gtin")
-    params = {
-        "key": certified.path.split("/")[2],
-        "year": utcnow().year,
-        "lot": certified.lot,
-        "page_lot": certified.lot,
-        "language": "de",
-    }
-    with app.app_context():
-        expected = db.session.execute(prepared.statement, params).one()
-        row = prepared.first(db.engine, params)
-        assert prepared.first(db.engine, {**params, "key": "00000000000000"}) is None
-    assert row._fields == tuple(expected._fields)
-    assert [(value, type(value)) for value in row] == [(value, type(value)) for value in expected]
-    assert row.stored_body and row.batch_id and row.certificate_status is not None

@@ -1,11 +1,11 @@
 """The scan of a stored provenance page, answered before Flask: the hot path.
 
-A phone that scans a label sends a plain GET: no query, no cookie but perhaps the language one. When
-the page for such a request is stored and still current, `StoredPages` reads the validators (one
-query), counts the scan and sends the stored gzip page with the headers the view sends. It skips
-Flask's request machinery (session, login, rate limits, hooks), which costs more than the answer
-itself (bench/README.md). Every other request goes on to Flask unchanged; when a page has to be
-rendered first, the validators read here are handed over, so a first rendering still runs 5 queries.
+A phone that scans a label sends a plain GET: no query, no cookie but perhaps the language one. For
+such a request `StoredPages` reads the scan's facts (one statement, `pages.scan_facts`); when a
+stored page may be sent, it counts the scan and sends the page (from the process's cache of bodies)
+with the headers the view sends. It skips Flask's request machinery (session, login, rate limits,
+hooks), which costs more than the answer itself (bench/README.md). Every other request goes on to
+Flask unchanged; when a page has to be rendered first, the facts read here are handed over.
 """
 
 from dataclasses import dataclass, replace
@@ -18,13 +18,13 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import http_date, is_resource_modified, parse_accept_header, parse_cookie, quote_etag
 
 from .. import i18n, security
-from . import gs1, scans, services
+from . import gs1, pages, scans, services
 
 LINKSET_TYPE = "application/linkset+json"
 IMAGE_SUFFIXES = ("/qr.svg", "/qr.png")
 # The same characters a batch form accepts (letters, digits, spaces, . - /), at most 40.
 MAX_LOT = 40
-FOUND = "vonhier.provenance.found"  # the environ key of the validators handed over to the view
+FOUND = "vonhier.provenance.found"  # the environ key of the facts handed over to the view
 
 
 def raw_path(environ) -> str:
@@ -112,18 +112,18 @@ def _wants_linkset(accept: str | None) -> bool:
     return wants_linkset(parse_accept_header(accept, MIMEAccept))
 
 
-def scan_key(found: services.Validators) -> tuple[int, str | None]:
+def scan_key(found: pages.ScanFacts) -> tuple[int, str | None]:
     """What a scan counts for: a lot nobody entered counts for the product, so made-up lots don't
     fill the statistics."""
     return found.product_id, found.lot if found.has_batch else None
 
 
-def page_headers(found: services.Validators, public: bool) -> list[tuple[str, str]]:
+def page_headers(found: pages.ScanFacts, page: pages.StoredPage, public: bool) -> list[tuple[str, str]]:
     # A signed-in visitor sees their own menu: never in a shared cache.
     visibility = "public" if public else "private"
     return [
-        ("ETag", quote_etag(found.etag)),
-        ("Last-Modified", http_date(found.last_modified)),
+        ("ETag", quote_etag(page.etag)),
+        ("Last-Modified", http_date(page.last_modified)),
         ("Link", f'<{found.url}?linkType=linkset>; rel="linkset"; type="{LINKSET_TYPE}"'),
         ("Cache-Control", f"{visibility}, max-age={services.MAX_AGE}, must-revalidate"),
         ("Vary", "Accept, Accept-Encoding, Accept-Language, Cookie"),
@@ -132,7 +132,7 @@ def page_headers(found: services.Validators, public: bool) -> list[tuple[str, st
     ]
 
 
-def handed_over(environ) -> services.Validators | None:
+def handed_over(environ) -> pages.ScanFacts | None:
     return environ.pop(FOUND, None)
 
 
@@ -163,15 +163,16 @@ class StoredPages:
         found = _lookup(path, locale)
         if found is None:
             return None
-        body = found.stored_page
+        page = found.stored
+        body = pages.stored_body(page) if page is not None else None
         if body is None:
             environ[FOUND] = found
             return None
         get = environ["REQUEST_METHOD"] == "GET"
         if get:
             scans.count(*scan_key(found), locale)
-        headers = page_headers(found, public=True) + security.headers(self.app.config)
-        if not is_resource_modified(environ, etag=found.etag, last_modified=found.last_modified):
+        headers = page_headers(found, page, public=True) + security.headers(self.app.config)
+        if not is_resource_modified(environ, etag=page.etag, last_modified=page.last_modified):
             return "304 NOT MODIFIED", headers, b""
         headers += [
             ("Content-Type", "text/html; charset=utf-8"),
@@ -193,12 +194,12 @@ def _plain(environ, cookies) -> bool:
     )
 
 
-def _lookup(path: str, locale: str) -> services.Validators | None:
-    """The validators of a canonical product or lot address; None for anything the view must answer."""
+def _lookup(path: str, locale: str) -> pages.ScanFacts | None:
+    """The facts of a canonical product or lot address; None for anything the view must answer."""
     try:
         address = parse_address(path)
     except (gs1.GS1Error, BadAddress):
         return None
     if not address.canonical or (address.code is not None and not services.is_code(address.code)):
         return None
-    return services.validators(locale, gtin=address.gtin, code=address.code, lot=address.lot)
+    return pages.scan_facts(locale, gtin=address.gtin, code=address.code, lot=address.lot)

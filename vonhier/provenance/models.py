@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..certification.models import CertificateStatus
 from ..clock import utcnow
-from ..database import AppendOnly
+from ..database import AppendOnly, enum_type
 from ..extensions import db
 
 
@@ -53,11 +54,27 @@ class ScanBatch(db.Model):
     moved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class RenderedPage(db.Model):
-    """A provenance page as last rendered (gzip-compressed HTML), kept while its ETag still holds.
+class PageState(db.Model):
+    """What a scan checks of a product's page, besides the date: one narrow row per product.
 
-    Rendering is most of a page's cost; a scan of an unchanged product is served from here in one query.
-    One row per product, lot and language: a new rendering replaces the old one.
+    `revision` grows in the transaction of every change to what the page shows (the flush listener in
+    `provenance/pages.py`); `certificate_id` is the product's newest certificate, whose status a scan
+    reads live. Created with the product.
+    """
+
+    __tablename__ = "page_states"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(default=1)
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+
+class RenderedPage(db.Model):
+    """A provenance page as last rendered (gzip-compressed HTML), with what it was rendered from.
+
+    Rendering is most of a page's cost. One row per product, lot and language: a new rendering
+    replaces the old one. A page rendered from an older revision or release is still sent while what
+    it shows of the certificate, the licence and the batch is true, until it is rendered again.
     """
 
     __tablename__ = "rendered_pages"
@@ -70,3 +87,11 @@ class RenderedPage(db.Model):
     etag: Mapped[str] = mapped_column(String(32))
     body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What it was rendered from, and what it shows that must stay true to be sent.
+    release: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int]
+    status: Mapped[CertificateStatus | None] = mapped_column(
+        enum_type(CertificateStatus, "rendered_page_status")
+    )
+    licensed: Mapped[bool]
+    has_batch: Mapped[bool]

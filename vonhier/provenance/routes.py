@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import unquote, urlencode
 
+import click
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from babel.lists import format_list
@@ -30,7 +31,7 @@ from ..extensions import db, limiter
 from ..organisations.models import Organisation
 from ..permissions import requires
 from ..web import current_organisation
-from . import chart, gs1, hotpath, qr, scans, services, sheets
+from . import chart, gs1, hotpath, pages, qr, scans, services, sheets
 from .models import ProductCode
 
 bp = Blueprint("provenance", __name__)
@@ -68,7 +69,7 @@ def resolve(code=None, rest=None):
         return redirect(_absolute(target) + (f"?{query}" if query else ""), code=status)
     found = hotpath.handed_over(request.environ)
     if found is None and (address.gtin is not None or services.is_code(address.code)):
-        found = services.validators(str(get_locale()), gtin=address.gtin, code=address.code, lot=address.lot)
+        found = pages.scan_facts(str(get_locale()), gtin=address.gtin, code=address.code, lot=address.lot)
     if found is None and address.gtin is not None:
         gtin = address.gtin
         abort_with(404, _("No product with the GTIN %(gtin)s is registered with VON HIER.", gtin=gtin))
@@ -105,7 +106,7 @@ def _link_type() -> str:
     )
 
 
-def _answer(found: services.Validators, image: str | None):
+def _answer(found: pages.ScanFacts, image: str | None):
     if image:
         return _qr_image(found, image)
     link_type = _link_type()
@@ -130,21 +131,23 @@ def _cors(response: Response) -> Response:
     return response
 
 
-def _provenance_page(found: services.Validators):
+def _provenance_page(found: pages.ScanFacts):
     locale = str(get_locale())
     if request.method == "GET":
         scans.count(*hotpath.scan_key(found), locale)
-    if not is_resource_modified(request.environ, etag=found.etag, last_modified=found.last_modified):
+    # Only what every anonymous visitor sees alike is stored: no menu of a signed-in user, no flash.
+    shared = not current_user.is_authenticated and not session.get("_flashes")
+    page = found.stored if shared else None
+    body = pages.stored_body(page) if page is not None else None
+    if body is None:
+        page = pages.fresh(found)
+    if not is_resource_modified(request.environ, etag=page.etag, last_modified=page.last_modified):
         response = Response(status=304)
     else:
-        # Only what every anonymous visitor sees alike is stored: no menu of a signed-in user, no flash.
-        shared = not current_user.is_authenticated and not session.get("_flashes")
-        body = found.stored_page if shared else None
         if body is None:
-            # Compressed once, when rendered: phones on a weak signal get a third of the bytes.
-            body = gzip.compress(_render_page(found, locale).encode(), compresslevel=6, mtime=0)
+            body = pages.render(found, locale)
             if shared:
-                services.store_rendered(found, locale, body)
+                pages.store(found, locale, body, page.last_modified)
                 db.session.commit()
         if hotpath.accepts_gzip(request.headers.get("Accept-Encoding")):
             response = Response(body, mimetype="text/html")
@@ -152,33 +155,15 @@ def _provenance_page(found: services.Validators):
         else:
             response = Response(gzip.decompress(body), mimetype="text/html")
     # A signed-in visitor sees their own menu: never in a shared cache.
-    response.headers.extend(hotpath.page_headers(found, public=not current_user.is_authenticated))
+    response.headers.extend(hotpath.page_headers(found, page, public=not current_user.is_authenticated))
     return response
-
-
-def _render_page(found: services.Validators, locale: str) -> str:
-    page = services.load_page(services.find(code=found.code, lot=found.lot), licensed=found.licensed)
-    certificate_url = (
-        _absolute(url_for("certification.certificate", number=page.certificate.number))
-        if page.certificate
-        else None
-    )
-    image_url = _absolute(url_for("media.image", name=page.image)) if page.image else None
-    return render_template(
-        "provenance/page.html",
-        page=page,
-        json_ld=services.json_ld(page, locale, image_url, certificate_url),
-        main_ingredient=services.main_ingredient(page),
-        processing=services.processing_places(page),
-        outlets=services.where_to_buy(page.product.id),
-    )
 
 
 def _absolute(path: str) -> str:
     return current_app.config["BASE_URL"] + path
 
 
-def _linkset(found: services.Validators):
+def _linkset(found: pages.ScanFacts):
     locale = str(get_locale())
     anchor = found.url
     pip = {"href": anchor, "title": found.name(locale), "type": "text/html", "hreflang": ["de", "en"]}
@@ -206,7 +191,7 @@ def _linkset(found: services.Validators):
     return _cors(response)
 
 
-def _qr_image(found: services.Validators, kind: str):
+def _qr_image(found: pages.ScanFacts, kind: str):
     url = found.url
     if kind == "svg":
         if "size" in request.args:
@@ -256,6 +241,16 @@ def resolver_description():
             mimetype="application/json",
         )
     )
+
+
+@cli.command("render")
+def render_stale_pages():
+    """Render again every stored page made from older data or an older release: a deploy runs this
+    after `flask db upgrade`, so that no scan waits for a rendering."""
+    total = 0
+    while done := pages.render_stale(20):
+        total += done
+    click.echo(f"{total} pages rendered again.")
 
 
 @cli.command("urls")

@@ -1,4 +1,5 @@
-"""Public product codes, the provenance page's data and its cache validators (scan counts: `scans.py`).
+"""Public product codes and the provenance page's data (scan counts: `scans.py`; what a scan checks
+and the stored pages: `pages.py`).
 
 The provenance page is the hot path: `load_page` reads everything it shows in at most four queries
 (product with code, current version, first photo and producer; newest certificate with its body;
@@ -6,17 +7,11 @@ licence; batch) and evaluates the criteria in memory against the certificate's c
 criteria are memoised because published catalogues never change.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import cache
-from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion, Site
@@ -24,15 +19,13 @@ from ..catalogue.services import version_recorded
 from ..certification import rules
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
-from ..clock import utcnow
-from ..database import Prepared, german
+from ..database import german
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..outlets.models import Outlet, outlet_products
 from ..payments import services as payments
-from ..payments.models import Licence
 from . import gs1
-from .models import ProductCode, RenderedPage
+from .models import ProductCode
 
 # No 0/o, 1/i/l: a code typed from a label cannot be misread. 10 characters ≈ 49 bits: unguessable.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -194,220 +187,6 @@ class Page:
     @property
     def url(self) -> str:
         return public_url(self.product.gtin, self.code, self.lot)
-
-
-@dataclass
-class Validators:
-    """What decides whether a product's page changed, read in one query, with the stored rendering."""
-
-    product_id: int
-    gtin: str | None
-    code: str
-    names: tuple[str, str]  # German, English
-    lot: str | None
-    has_batch: bool  # the lot asked for is one the producer entered
-    certificate_number: str | None
-    licensed: bool
-    etag: str
-    last_modified: datetime
-    stored_etag: str | None
-    stored_body: bytes | None
-
-    @property
-    def url(self) -> str:
-        return public_url(self.gtin, self.code, self.lot)
-
-    def name(self, locale: str) -> str:
-        return (self.names[1] if locale == "en" else "") or self.names[0]
-
-    @property
-    def stored_page(self) -> bytes | None:
-        """The gzip-compressed page as last rendered, if it still shows what is current."""
-        return self.stored_body if self.stored_etag == self.etag else None
-
-
-@cache
-def _validators_statement(key: str) -> Prepared:
-    """Built once per process (building it costs more than running it), on tables, not the ORM, and run
-    on the driver's cursor: it is the one statement of a scan of a stored page."""
-    product, code, organisation, body = (
-        Product.__table__,
-        ProductCode.__table__,
-        Organisation.__table__,
-        Organisation.__table__.alias("body"),
-    )
-    version, image, link = ProductVersion.__table__, ProductImage.__table__, CertificateProduct.__table__
-    outlet = Outlet.__table__
-    certificate, licence, batch, rendered = (
-        Certificate.__table__,
-        Licence.__table__,
-        Batch.__table__,
-        RenderedPage.__table__,
-    )
-
-    def newest(column, product_column):
-        return select(func.max(column)).where(product_column == product.c.id).scalar_subquery()
-
-    def selling(aggregate):
-        """Over the active outlets that sell the product: a link added or removed changes the count
-        or the sum of their ids, an edit of one of them their newest time."""
-        return (
-            select(aggregate)
-            .select_from(outlet.join(outlet_products, outlet_products.c.outlet_id == outlet.c.id))
-            .where(outlet_products.c.product_id == product.c.id, outlet.c.archived_at.is_(None))
-            .scalar_subquery()
-        )
-
-    first_image = (
-        select(image.c.filename)
-        .where(image.c.product_id == product.c.id)
-        .order_by(image.c.position, image.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    statement = (
-        select(
-            product.c.id,
-            product.c.gtin,
-            product.c.name_de,
-            product.c.name_en,
-            product.c.updated_at,
-            code.c.code,
-            organisation.c.updated_at.label("organisation_updated_at"),
-            newest(version.c.id, version.c.product_id).label("version_id"),
-            newest(version.c.created_at, version.c.product_id).label("version_created_at"),
-            first_image.label("image"),
-            certificate.c.id.label("certificate_id"),
-            certificate.c.number.label("certificate_number"),
-            certificate.c.status.label("certificate_status"),
-            certificate.c.valid_until,
-            certificate.c.updated_at.label("certificate_updated_at"),
-            body.c.updated_at.label("body_updated_at"),
-            licence.c.status.label("licence_status"),
-            licence.c.year.label("licence_year"),
-            licence.c.updated_at.label("licence_updated_at"),
-            batch.c.id.label("batch_id"),
-            batch.c.updated_at.label("batch_updated_at"),
-            selling(func.count(outlet.c.id)).label("outlets"),
-            selling(func.sum(outlet.c.id)).label("outlet_ids"),
-            selling(func.max(outlet.c.updated_at)).label("outlets_updated_at"),
-            rendered.c.etag.label("stored_etag"),
-            rendered.c.body.label("stored_body"),
-        )
-        .select_from(product)
-        .join(code, code.c.product_id == product.c.id)
-        .join(organisation, organisation.c.id == product.c.organisation_id)
-        .outerjoin(certificate, certificate.c.id == newest(link.c.certificate_id, link.c.product_id))
-        .outerjoin(body, body.c.id == certificate.c.certification_body_id)
-        .outerjoin(
-            licence,
-            and_(licence.c.organisation_id == product.c.organisation_id, licence.c.year == bindparam("year")),
-        )
-        .outerjoin(batch, and_(batch.c.product_id == product.c.id, batch.c.lot == bindparam("lot")))
-        .outerjoin(
-            rendered,
-            and_(
-                rendered.c.product_id == product.c.id,
-                rendered.c.lot == bindparam("page_lot"),
-                rendered.c.language == bindparam("language"),
-            ),
-        )
-        .where(product.c.gtin == bindparam("key") if key == "gtin" else code.c.code == bindparam("key"))
-    )
-    return Prepared(statement)
-
-
-def validators(locale: str, *, gtin: str | None = None, code: str | None = None, lot: str | None = None):
-    """Everything shown on the page that can change, as timestamps and ids; None for an unknown product.
-
-    The ETag covers the product and its current version, the producer, the newest certificate with its
-    status as of today (expiry by date) and its body, the licence, the batch, the release and the language.
-    """
-    today = utcnow().date()
-    params = {
-        "key": gtin if gtin is not None else code,
-        "year": today.year,
-        "lot": lot,
-        "page_lot": lot or "",
-        "language": locale,
-    }
-    statement = _validators_statement("gtin" if gtin is not None else "code")
-    row = statement.first(db.engine, params)
-    if row is None:
-        return None
-    status = None
-    times = [row.updated_at, row.organisation_updated_at, row.version_created_at]
-    if row.certificate_id is not None:
-        # The status rules read only these fields: a plain record stands in for the model.
-        certificate = SimpleNamespace(status=row.certificate_status, valid_until=row.valid_until)
-        status = certification.effective_status(certificate, today)
-        times += [row.certificate_updated_at, row.body_updated_at]
-        if status == CertificateStatus.EXPIRED and row.certificate_status != CertificateStatus.EXPIRED:
-            times.append(datetime.combine(row.valid_until + timedelta(days=1), datetime.min.time()))
-    licensed = False
-    if row.licence_status is not None:
-        licence = SimpleNamespace(status=row.licence_status, year=row.licence_year)
-        licensed = payments.state(licence, today) == "active"
-        times.append(row.licence_updated_at)
-    if row.batch_id is not None:
-        times.append(row.batch_updated_at)
-    if row.outlets_updated_at is not None:
-        times.append(row.outlets_updated_at)
-    parts = [
-        current_app.config["RELEASE"],
-        locale,
-        lot,
-        row.id,
-        row.updated_at,
-        row.organisation_updated_at,
-        row.version_id,
-        row.image,
-        row.certificate_id,
-        row.certificate_updated_at,
-        status,
-        row.body_updated_at,
-        licensed,
-        row.licence_updated_at,
-        row.batch_id,
-        row.batch_updated_at,
-        row.outlets,
-        row.outlet_ids,
-        row.outlets_updated_at,
-    ]
-    return Validators(
-        product_id=row.id,
-        gtin=row.gtin,
-        code=row.code,
-        names=(row.name_de, row.name_en),
-        lot=lot,
-        has_batch=row.batch_id is not None,
-        certificate_number=row.certificate_number,
-        licensed=licensed,
-        etag=hashlib.sha256(repr(parts).encode()).hexdigest()[:32],
-        last_modified=max(t for t in times if t is not None),
-        stored_etag=row.stored_etag,
-        stored_body=row.stored_body,
-    )
-
-
-def store_rendered(found: Validators, language: str, body: bytes) -> None:
-    """Keep a rendering (gzip) for the next scans; it replaces the product's older one in that language."""
-    values = {
-        "product_id": found.product_id,
-        "lot": found.lot or "",
-        "language": language,
-        "etag": found.etag,
-        "body": body,
-        "created_at": utcnow(),
-    }
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(RenderedPage).values(**values)
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["product_id", "lot", "language"],
-            set_={key: statement.excluded[key] for key in ("etag", "body", "created_at")},
-        )
-    )
 
 
 def _first_image():

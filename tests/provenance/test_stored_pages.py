@@ -1,0 +1,218 @@
+"""Stored pages follow every change to what they show (`provenance.pages`): the revision rises in the
+transaction of the change, a stale page is sent only while what it shows is true, and `render_stale`
+(the worker, `flask qr render`) renders it again off the request path."""
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
+
+from vonhier.catalogue import services as catalogue
+from vonhier.catalogue.models import Batch, Product, ProductImage
+from vonhier.certification.models import Certificate, CertificateStatus
+from vonhier.extensions import db
+from vonhier.organisations.models import Organisation
+from vonhier.outlets import services as outlets
+from vonhier.payments.models import Licence, LicenceStatus
+from vonhier.permissions import SYSTEM
+from vonhier.provenance import pages
+from vonhier.provenance.models import PageState, RenderedPage
+
+
+def _revision(app, product_id) -> int:
+    with app.app_context():
+        return db.session.get(PageState, product_id).revision
+
+
+def _render_stale(app) -> int:
+    with app.app_context():
+        return pages.render_stale(100)
+
+
+def _stale(app) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count())
+            .select_from(RenderedPage)
+            .join(PageState, PageState.product_id == RenderedPage.product_id)
+            .where(RenderedPage.revision != PageState.revision)
+        )
+
+
+def _edit_product(app, c):
+    db.session.get(Product, c.product_id).name_de = "Landeier vom Hof"
+    return "Landeier vom Hof"
+
+
+def _new_version(app, c):
+    product = db.session.get(Product, c.product_id)
+    product.description_de = "Jetzt mit Weidegang im Winter."
+    catalogue.record_version(c.scene.owner, product)
+    return "Jetzt mit Weidegang im Winter."
+
+
+def _image(app, c):
+    db.session.add(ProductImage(product_id=c.product_id, filename="neues-foto.webp", position=-1))
+    return "neues-foto.webp"
+
+
+def _producer(app, c):
+    db.session.get(Organisation, c.scene.org.id).display_name = "Hof Sonnenwiese & Söhne"
+    return "Hof Sonnenwiese &amp; Söhne"
+
+
+def _batch(app, c):
+    db.session.scalar(select(Batch).where(Batch.lot == c.lot)).best_before = date(2026, 12, 24)
+    return "24.12.2026"
+
+
+def _outlet(app, c):
+    data = {
+        "name": "Eierhäuschen am Hof",
+        "kind": "vending_machine",
+        "town": "Prenzlau",
+        "country": "DE",
+        "latitude": 53.3167,
+        "longitude": 13.8667,
+        "opening_hours": "24/7",
+        "product_ids": [c.product_id],
+    }
+    outlets.save_outlet(SYSTEM, c.scene.org.id, None, data)
+    return "Eierhäuschen am Hof"
+
+
+@pytest.mark.parametrize("change", [_edit_product, _new_version, _image, _producer, _batch, _outlet])
+def test_a_change_raises_the_revision_and_the_page_follows_once_rendered_again(app, certified, change):
+    client = app.test_client()
+    before = client.get(certified.lot_path).get_data(as_text=True)
+    revision = _revision(app, certified.product_id)
+    with app.app_context():
+        shown = change(app, certified)
+        db.session.commit()
+    assert _revision(app, certified.product_id) > revision
+    assert shown not in before
+    # Still true (same certificate status, licence, batch): the last page is sent, nobody waits.
+    assert client.get(certified.lot_path).get_data(as_text=True) == before
+    assert _stale(app) == 1
+    assert _render_stale(app) == 1 and _stale(app) == 0
+    assert shown in client.get(certified.lot_path).get_data(as_text=True)
+
+
+def test_a_suspension_shows_on_the_next_scan(app, certified):
+    client = app.test_client()
+    first = client.get(certified.path)
+    revision = _revision(app, certified.product_id)
+    with app.app_context():
+        db.session.get(Certificate, certified.certificate_id).status = CertificateStatus.SUSPENDED
+        db.session.commit()
+    assert _revision(app, certified.product_id) > revision
+    again = client.get(certified.path)  # what the stored page shows is no longer true: rendered now
+    assert again.headers["ETag"] != first.headers["ETag"]
+    assert "ausgesetzt" in again.get_data(as_text=True)
+
+
+def test_a_lapsed_licence_shows_on_the_next_scan(app, certified):
+    client = app.test_client()
+    client.get(certified.path)
+    with app.app_context():
+        db.session.scalar(select(Licence)).status = LicenceStatus.CANCELLED
+        db.session.commit()
+    assert "Zertifiziert VON HIER" not in client.get(certified.path).get_data(as_text=True)
+
+
+def test_a_new_release_sends_the_last_pages_until_they_are_rendered_again(make_app, certified):
+    old = make_app(RELEASE="1")
+    page = old.test_client().get(certified.path)
+    new = make_app(RELEASE="2")
+    client = new.test_client()
+    stale = client.get(certified.path)
+    assert stale.headers["ETag"] == page.headers["ETag"] and stale.get_data() == page.get_data()
+    result = new.test_cli_runner().invoke(args=["qr", "render"])
+    assert result.exit_code == 0 and "1 pages rendered again" in result.output
+    again = client.get(certified.path)
+    assert again.headers["ETag"] != page.headers["ETag"]
+    assert again.get_data() == stale.get_data()  # the same data: the same page, rendered off the request path
+
+
+def test_a_page_rendered_again_is_the_page_the_view_renders(make_app, certified):
+    app = make_app()
+    client = app.test_client()
+    for headers in ({"Accept-Language": "en"}, {}):
+        client.get(certified.lot_path, headers=headers)
+    with app.app_context():
+        db.session.get(Product, certified.product_id).name_en = "Free-range eggs"
+        db.session.commit()
+    assert _render_stale(app) == 2
+    english = client.get(certified.lot_path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Free-range eggs" in english and 'lang="en"' in english
+    stored = client.get(certified.lot_path).get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(db.delete(RenderedPage))
+        db.session.commit()
+    assert client.get(certified.lot_path).get_data(as_text=True) == stored  # rendered by the view
+
+
+def test_two_workers_rendering_at_once_leave_one_row_per_page(make_app, certified):
+    app = make_app()
+    client = app.test_client()
+    for language in ("de", "en"):
+        client.get(certified.path, headers={"Accept-Language": language})
+        client.get(certified.lot_path, headers={"Accept-Language": language})
+    with app.app_context():
+        db.session.get(Product, certified.product_id).name_de = "Landeier vom Hof"
+        db.session.commit()
+    errors, done = [], []
+
+    def work():
+        try:
+            done.append(_render_stale(app))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert not errors
+    assert 4 <= sum(done) <= 8 and _stale(app) == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RenderedPage)) == 4
+    assert "Landeier vom Hof" in client.get(certified.path).get_data(as_text=True)
+
+
+def test_a_product_gets_its_page_state_when_created(app, certified):
+    with app.app_context():
+        state = db.session.get(PageState, certified.product_id)
+        assert state is not None and state.certificate_id == certified.certificate_id
+
+
+def test_a_scan_survives_connections_the_server_closed(app, certified):
+    """The pool does not ping before each use (config.py); a scan tries once more on a new connection."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a SQLite file has no server to close connections")
+        client = app.test_client()
+        client.get(certified.path)
+        killer = create_engine(db.engine.url, poolclass=NullPool)  # not one of the pool's connections
+        with killer.connect() as connection:
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        killer.dispose()
+        response = client.get(certified.path)
+    assert response.status_code == 200 and certified.number in response.get_data(as_text=True)
+
+
+def test_the_body_cache_keeps_the_recently_sent_pages_within_its_bytes():
+    cache = pages.BodyCache(limit=10)
+    cache.put("a", b"aaaa")
+    cache.put("b", b"bbbb")
+    assert cache.get("a") == b"aaaa"  # now the most recently sent
+    cache.put("c", b"cccc")
+    assert cache.get("b") is None and cache.get("a") == b"aaaa" and cache.get("c") == b"cccc"
+    cache.put("huge", b"x" * 11)
+    assert cache.get("huge") is None and cache.size == 8

@@ -1,0 +1,431 @@
+"""Stored provenance pages: what a scan reads, which stored page it may send, and rendering them again.
+
+A scan reads `ScanFacts` in one statement over unique indexes (`scan_facts`): the product's
+`PageState` (a revision that grows with every change to what the page shows), its newest
+certificate's status and end date, this year's licence, the batch asked for and the narrow columns
+of the stored rendering. Page bodies stay in a per-process cache keyed by their ETag; the database
+sends one only when the cache misses it.
+
+A change to anything the page shows raises the revision in the same transaction, whatever code made
+it: `_raise_revisions` listens to every flush (SQL run past the session must call `raise_revisions`).
+A stored page of an older revision or release is still sent while what it shows of the certificate,
+the licence and the batch is true; `render_stale` (the worker, `flask qr render` after a deploy)
+renders those again off the request path.
+"""
+
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from itertools import chain
+from types import SimpleNamespace
+
+from flask import current_app, render_template, url_for
+from flask_babel import refresh
+from sqlalchemy import and_, bindparam, event, func, inspect, literal, or_, select, true, union
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from ..catalogue.models import Batch, Category, Product, ProductImage, ProductVersion, Site
+from ..certification import services as certification
+from ..certification.models import Certificate, CertificateProduct, CertificateStatus
+from ..clock import utcnow
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..outlets.models import Outlet, outlet_products
+from ..payments import services as payments
+from ..payments.models import Licence
+from . import services
+from .models import PageState, ProductCode, RenderedPage
+
+# --- what a scan reads ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A rendering a scan may send: its ETag and when it was made (its Last-Modified)."""
+
+    id: int | None
+    etag: str
+    last_modified: datetime
+
+
+@dataclass
+class ScanFacts:
+    """What a scan of one address needs, read in one statement (`scan_facts`)."""
+
+    product_id: int
+    gtin: str | None
+    code: str
+    names: tuple[str, str]  # German, English
+    lot: str | None
+    has_batch: bool  # the lot asked for is one the producer entered
+    certificate_number: str | None
+    status: CertificateStatus | None  # of the newest certificate, as of today (expiry by date)
+    licensed: bool
+    revision: int
+    etag: str  # of the page as it would be rendered now
+    stored: StoredPage | None  # the stored rendering, if what it shows is still true
+    stored_at: datetime | None  # when the stored rendering was made, true or not
+
+    @property
+    def url(self) -> str:
+        return services.public_url(self.gtin, self.code, self.lot)
+
+    def name(self, locale: str) -> str:
+        return (self.names[1] if locale == "en" else "") or self.names[0]
+
+
+def _read(statement, params=None):
+    """The first row of one read, outside any transaction: on PostgreSQL a transaction would add a
+    BEGIN and a ROLLBACK, each a round trip, to the one statement of a scan. The pool does not ping a
+    connection before use (config.py): if it turns out dead, the read is tried once more on a new one."""
+    try:
+        return _first(statement, params)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return _first(statement, params)  # on a new connection: the pool dropped the old ones
+
+
+def _first(statement, params):
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":  # pysqlite begins no transaction for a read anyway
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        return connection.execute(statement, params).first()
+
+
+@cache
+def _scan_statement(key: str):
+    """Built once per process; SQLAlchemy compiles it once too."""
+    product, code, state, certificate = (
+        Product.__table__,
+        ProductCode.__table__,
+        PageState.__table__,
+        Certificate.__table__,
+    )
+    licence, batch, rendered = Licence.__table__, Batch.__table__, RenderedPage.__table__
+    where = {"gtin": product.c.gtin, "code": code.c.code, "product": product.c.id}[key]
+    return (
+        select(
+            product.c.id,
+            product.c.gtin,
+            product.c.name_de,
+            product.c.name_en,
+            code.c.code,
+            state.c.revision,
+            certificate.c.number.label("certificate_number"),
+            certificate.c.status.label("certificate_status"),
+            certificate.c.valid_until,
+            licence.c.status.label("licence_status"),
+            batch.c.id.label("batch_id"),
+            rendered.c.id.label("stored_id"),
+            rendered.c.etag.label("stored_etag"),
+            rendered.c.created_at.label("stored_at"),
+            rendered.c.status.label("shown_status"),
+            rendered.c.licensed.label("shown_licensed"),
+            rendered.c.has_batch.label("shown_batch"),
+        )
+        .select_from(product)
+        .join(code, code.c.product_id == product.c.id)
+        .join(state, state.c.product_id == product.c.id)
+        .outerjoin(certificate, certificate.c.id == state.c.certificate_id)
+        .outerjoin(
+            licence,
+            and_(licence.c.organisation_id == product.c.organisation_id, licence.c.year == bindparam("year")),
+        )
+        .outerjoin(batch, and_(batch.c.product_id == product.c.id, batch.c.lot == bindparam("lot")))
+        .outerjoin(
+            rendered,
+            and_(
+                rendered.c.product_id == product.c.id,
+                rendered.c.lot == bindparam("page_lot"),
+                rendered.c.language == bindparam("language"),
+            ),
+        )
+        .where(where == bindparam("key"))
+    )
+
+
+def scan_facts(
+    locale: str,
+    *,
+    gtin: str | None = None,
+    code: str | None = None,
+    product_id: int | None = None,
+    lot: str | None = None,
+) -> ScanFacts | None:
+    """The facts of a product or lot address in one language; None for an unknown product."""
+    key, value = (
+        ("gtin", gtin)
+        if gtin is not None
+        else ("code", code)
+        if code is not None
+        else ("product", product_id)
+    )
+    today = utcnow().date()
+    params = {"key": value, "year": today.year, "lot": lot, "page_lot": lot or "", "language": locale}
+    row = _read(_scan_statement(key), params)
+    if row is None:
+        return None
+    status = None
+    if row.certificate_status is not None:
+        # The status rule reads only these fields: a plain record stands in for the model.
+        certificate = SimpleNamespace(status=row.certificate_status, valid_until=row.valid_until)
+        status = certification.effective_status(certificate, today)
+    licensed = (
+        row.licence_status is not None
+        and payments.state(SimpleNamespace(status=row.licence_status, year=today.year), today) == "active"
+    )
+    has_batch = row.batch_id is not None
+    parts = [current_app.config["RELEASE"], locale, lot, row.id, row.revision, status, licensed, has_batch]
+    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    stored = None
+    if row.stored_etag is not None and (
+        row.stored_etag == etag
+        or (row.shown_status, row.shown_licensed, row.shown_batch) == (status, licensed, has_batch)
+    ):
+        stored = StoredPage(row.stored_id, row.stored_etag, row.stored_at)
+    return ScanFacts(
+        product_id=row.id,
+        gtin=row.gtin,
+        code=row.code,
+        names=(row.name_de, row.name_en),
+        lot=lot,
+        has_batch=has_batch,
+        certificate_number=row.certificate_number,
+        status=status,
+        licensed=licensed,
+        revision=row.revision,
+        etag=etag,
+        stored=stored,
+        stored_at=row.stored_at,
+    )
+
+
+def fresh(found: ScanFacts) -> StoredPage:
+    """The ETag and Last-Modified of a page rendered now. HTTP dates count whole seconds: the new page is
+    dated at least a second after the one it replaces, or a client asking If-Modified-Since would keep
+    a page replaced in the same second."""
+    now = utcnow().replace(microsecond=0)
+    if found.stored_at is not None:
+        now = max(now, found.stored_at.replace(microsecond=0) + timedelta(seconds=1))
+    return StoredPage(None, found.etag, now)
+
+
+# --- page bodies ----------------------------------------------------------------------------------------
+
+
+class BodyCache:
+    """Gzip page bodies by ETag, the least recently sent dropped first beyond a number of bytes.
+
+    An ETag names one body for good (it covers the product, release, language, lot and revision), so
+    nothing here is ever out of date; a lock because a threaded server shares it."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(etag)
+            if body is not None:
+                self._bodies.move_to_end(etag)
+            return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        if len(body) > self.limit:
+            return
+        with self._lock:
+            if etag in self._bodies:
+                return
+            self._bodies[etag] = body
+            self.size += len(body)
+            while self.size > self.limit:
+                self.size -= len(self._bodies.popitem(last=False)[1])
+
+
+def body_cache(app) -> BodyCache:
+    if "vonhier_pages" not in app.extensions:
+        limit = int(app.config["PAGE_CACHE_MB"] * 1024 * 1024)
+        app.extensions["vonhier_pages"] = BodyCache(limit)
+    return app.extensions["vonhier_pages"]
+
+
+def stored_body(page: StoredPage) -> bytes | None:
+    """The gzip body of a stored page: from this process's cache, else from the database (then cached).
+    None if it was replaced since the facts were read."""
+    cache = body_cache(current_app)
+    body = cache.get(page.etag)
+    if body is None:
+        row = _read(
+            select(RenderedPage.body).where(RenderedPage.id == page.id, RenderedPage.etag == page.etag)
+        )
+        body = row.body if row is not None else None
+        if body is not None:
+            cache.put(page.etag, body)
+    return body
+
+
+# --- rendering -----------------------------------------------------------------------------------------
+
+
+def render(found: ScanFacts, locale: str) -> bytes:
+    """The page, gzip-compressed (phones on a weak signal get a third of the bytes). In a request context:
+    the view's, or `render_stale`'s made for the page's address and language."""
+    page = services.load_page(services.find(code=found.code, lot=found.lot), licensed=found.licensed)
+    base = current_app.config["BASE_URL"]
+    certificate_url = (
+        base + url_for("certification.certificate", number=page.certificate.number)
+        if page.certificate
+        else None
+    )
+    image_url = base + url_for("media.image", name=page.image) if page.image else None
+    html = render_template(
+        "provenance/page.html",
+        page=page,
+        json_ld=services.json_ld(page, locale, image_url, certificate_url),
+        main_ingredient=services.main_ingredient(page),
+        processing=services.processing_places(page),
+        outlets=services.where_to_buy(page.product.id),
+    )
+    return gzip.compress(html.encode(), compresslevel=6, mtime=0)
+
+
+def store(found: ScanFacts, language: str, body: bytes, created_at: datetime) -> None:
+    """Keep a rendering for the next scans; it replaces the older one of the product, lot and language
+    (an upsert: two processes storing the same page at once leave one row)."""
+    values = {
+        "product_id": found.product_id,
+        "lot": found.lot or "",
+        "language": language,
+        "etag": found.etag,
+        "body": body,
+        "created_at": created_at,
+        "release": current_app.config["RELEASE"][:64],
+        "revision": found.revision,
+        "status": found.status,
+        "licensed": found.licensed,
+        "has_batch": found.has_batch,
+    }
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(RenderedPage).values(**values)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["product_id", "lot", "language"],
+            set_={
+                key: statement.excluded[key] for key in values if key not in ("product_id", "lot", "language")
+            },
+        )
+    )
+    body_cache(current_app).put(found.etag, body)
+
+
+def render_stale(limit: int = 20) -> int:
+    """Render again up to `limit` stored pages made from an older revision or release; returns how many.
+
+    A job of the background worker, and of `flask qr render`. Safe in several processes at once:
+    PostgreSQL hands each its own rows (SKIP LOCKED), and each rendering replaces its row."""
+    app = current_app._get_current_object()
+    release = app.config["RELEASE"][:64]
+    rows = db.session.execute(
+        select(RenderedPage.product_id, RenderedPage.lot, RenderedPage.language)
+        .join(PageState, PageState.product_id == RenderedPage.product_id)
+        .where(or_(RenderedPage.release != release, RenderedPage.revision != PageState.revision))
+        .order_by(RenderedPage.id)
+        .limit(limit)
+        .with_for_update(of=RenderedPage, skip_locked=True)
+    ).all()
+    for product_id, lot, language in rows:
+        found = scan_facts(language, product_id=product_id, lot=lot or None)
+        path = services.public_path(found.gtin, found.code, found.lot)
+        # The request a visitor's phone would send: the page comes out as the view renders it.
+        with app.test_request_context(
+            path, base_url=app.config["BASE_URL"], headers={"Accept-Language": language}
+        ):
+            refresh()  # Flask-Babel keeps the locale on the app context, which the renderings share
+            body = render(found, language)
+        store(found, language, body, fresh(found).last_modified)
+    db.session.commit()
+    return len(rows)
+
+
+# --- the revision: raised by every change to what a page shows -----------------------------------------
+
+
+def _newest_certificate():
+    return (
+        select(func.max(CertificateProduct.certificate_id))
+        .where(CertificateProduct.product_id == Product.id)
+        .scalar_subquery()
+    )
+
+
+def raise_revisions(connection, product_ids=None) -> None:
+    """Raise the revision of these products' pages (a subquery of ids; all products without) and point
+    each at its newest certificate; creates the rows of new products. One statement."""
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    products = select(Product.id, literal(1), _newest_certificate()).where(
+        Product.id.in_(product_ids) if product_ids is not None else true()
+    )
+    statement = insert(PageState).from_select(["product_id", "revision", "certificate_id"], products)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["product_id"],
+            set_={"revision": PageState.revision + 1, "certificate_id": statement.excluded.certificate_id},
+        )
+    )
+
+
+def _changed(session: Session):
+    yield from session.new
+    yield from session.deleted
+    yield from (obj for obj in session.dirty if session.is_modified(obj))
+
+
+# Each model a page shows, and the products whose pages show a row of it (queries of their ids).
+_PRODUCTS_OF = {
+    Organisation: lambda ids: [  # a producer, or a certification body
+        select(Product.id).where(Product.organisation_id.in_(ids)),
+        select(CertificateProduct.product_id)
+        .join(Certificate, Certificate.id == CertificateProduct.certificate_id)
+        .where(Certificate.certification_body_id.in_(ids)),
+    ],
+    Certificate: lambda ids: [
+        select(CertificateProduct.product_id).where(CertificateProduct.certificate_id.in_(ids))
+    ],
+    Outlet: lambda ids: [select(outlet_products.c.product_id).where(outlet_products.c.outlet_id.in_(ids))],
+    Site: lambda ids: [select(Batch.product_id).where(Batch.origin_site_id.in_(ids))],
+    Category: lambda ids: [select(Product.id).where(Product.category_id.in_(ids))],
+}
+_OF_PRODUCT = (ProductVersion, ProductImage, Batch, CertificateProduct)
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_revisions(session: Session, flush_context) -> None:
+    """Whatever code changed what a page shows, the product's revision follows in the same transaction."""
+    products: set[int] = set()
+    changed: dict[type, set[int]] = {}
+    for obj in _changed(session):
+        if isinstance(obj, Product):
+            products.add(obj.id)
+        elif isinstance(obj, _OF_PRODUCT):
+            products.add(obj.product_id)
+        elif isinstance(obj, Licence):
+            changed.setdefault(Organisation, set()).add(obj.organisation_id)
+        elif type(obj) in _PRODUCTS_OF:
+            changed.setdefault(type(obj), set()).add(obj.id)
+        if isinstance(obj, Outlet):  # products taken off it are no longer in outlet_products
+            history = inspect(obj).attrs.products.history
+            products |= {product.id for product in chain(history.added, history.deleted)}
+    queries = [query for kind, ids in changed.items() for query in _PRODUCTS_OF[kind](ids)]
+    if products:
+        queries.append(select(Product.id).where(Product.id.in_(products)))
+    if queries:
+        raise_revisions(session.connection(), union(*queries) if len(queries) > 1 else queries[0])
