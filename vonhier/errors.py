@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .database import Conflict
@@ -77,6 +78,19 @@ def register(app: Flask) -> None:
             flash(str(error), "info")
             return redirect(location, 303)
         return render_error(409, str(error))
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        """A pooled connection the database server closed (it restarted): the pool does not ping before
+        each use (config.py), so one request per process meets it; the pool then drops all of its
+        connections. Nothing of this request was kept: the visitor may simply send it again."""
+        db.session.rollback()
+        if not error.connection_invalidated:
+            raise error
+        response = render_error(
+            503, str(_l("The database was unreachable for a moment. Please send the page again."))
+        )
+        return (*response, {"Retry-After": "1"})
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

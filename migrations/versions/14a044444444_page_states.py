@@ -1,7 +1,7 @@
 """page states: a narrow row per product that a scan checks; what each stored page was rendered from
 
 Revision ID: 14a044444444
-Revises: 13a0c04a0004
+Revises: 14a055555555
 Create Date: 2026-12-07 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '14a044444444'
-down_revision = '13a0c04a0004'
+down_revision = '14a055555555'
 branch_labels = None
 depends_on = None
 
