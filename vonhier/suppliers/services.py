@@ -198,7 +198,7 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     return statement
 
 
-FEW_FROM_KM = 25  # with a category and a wider radius, only the matching suppliers' distances count
+FEW_FROM_KM = 25  # with a category, sparse matches and a wider radius: the category's candidates (`_few`)
 FIRST_RING_KM = 10  # the distance search looks this far first, then twice as far, … up to the radius
 FIRST_CHUNK = 32  # without an origin: suppliers (by name) whose products the first step reads
 MANY_SUPPLIERS = 400  # a larger group is read product-first (see _walk)
@@ -210,7 +210,12 @@ def _rings(query: SupplierQuery, progress: dict):
     wider ring, … up to the radius (or everywhere, without one). Each ring is one bounding-box query,
     so a page near the top of a broad search never computes far distances. The next ring is at least
     twice as wide, wider when few matches were found so far (`progress["found"]` against
-    `progress["wanted"]`: matches grow with the area, so with the square root of the ratio)."""
+    `progress["wanted"]`: matches grow with the area, so with the square root of the ratio).
+
+    With a category and a radius over FEW_FROM_KM (or none), a first ring that found less than a
+    quarter of the rows wanted means sparse matches: every further ring would read the category
+    again for a handful of rows, so the rest comes from the category's candidates at once (`_few`).
+    Dense matches stay in the rings, which stop long before the radius."""
     limit = query.radius_km
     done, radius = -1.0, float(min(FIRST_RING_KM, limit or FIRST_RING_KM))
     first = True
@@ -226,6 +231,10 @@ def _rings(query: SupplierQuery, progress: dict):
         if last or bounded is None:
             return
         first, done = False, radius
+        sparse = progress["found"] * 4 < progress["wanted"]
+        if sparse and query.category is not None and (limit is None or limit > FEW_FROM_KM):
+            yield {"few": True, "beyond": done}
+            return
         factor = max(2.0, 1.5 * (progress["wanted"] / max(progress["found"], 1)) ** 0.5)
         radius *= factor
         if limit is not None and radius > 0.6 * limit:
@@ -264,7 +273,10 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
     found: list[tuple] = []
     progress["wanted"] = wanted
     for group in groups:
-        if isinstance(group, dict):
+        if isinstance(group, dict) and group.get("few"):
+            rows = db.session.execute(_few(query, today, group["beyond"]).limit(wanted - len(found))).all()
+            found += [tuple(row) for row in rows]
+        elif isinstance(group, dict):
             near = group["near"]
             rows = db.session.execute(
                 keys.add_columns(near.c.km)
@@ -318,22 +330,30 @@ def _keys(query: SupplierQuery, today: date, supplier_filters: bool):
     )
 
 
-def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tuple]:
-    """Like `_walk` with rings, for the products of one category over a wide radius: distances are
-    computed only for the suppliers of matching products (the rings compute them for every supplier
-    in the ring, and narrow filters over a wide radius walk every ring for a handful of matches)."""
+def _few(query: SupplierQuery, today: date, beyond: float):
+    """The rows of `_walk` of suppliers over `beyond` km, in order, for the products of one category:
+    distances are computed only for the suppliers of matching products inside the radius's box (a
+    ring computes them for every supplier in the ring and reads all their products)."""
     candidates = _keys(query, today, supplier_filters=True).cte("candidates")
     suppliers = select(candidates.c.organisation_id)
     lat, lon = query.origin.latitude, query.origin.longitude
+    if query.radius_km is not None:
+        # Box first: a point outside it is too far to be a supplier's nearest one within the radius.
+        site_where, site_km = within_radius(Site.latitude, Site.longitude, lat, lon, query.radius_km)
+        org_where, org_km = within_radius(
+            Organisation.latitude, Organisation.longitude, lat, lon, query.radius_km
+        )
+    else:
+        site_where, site_km = literal(True), distance_sql(Site.latitude, Site.longitude, lat, lon)
+        org_where = Organisation.latitude.is_not(None)
+        org_km = distance_sql(Organisation.latitude, Organisation.longitude, lat, lon)
     points = union_all(
-        select(
-            Site.organisation_id.label("organisation_id"),
-            distance_sql(Site.latitude, Site.longitude, lat, lon).label("km"),
-        ).where(Site.organisation_id.in_(suppliers), Site.archived_at.is_(None)),
-        select(
-            Organisation.id.label("organisation_id"),
-            distance_sql(Organisation.latitude, Organisation.longitude, lat, lon).label("km"),
-        ).where(Organisation.id.in_(suppliers), Organisation.latitude.is_not(None)),
+        select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
+            site_where, Site.organisation_id.in_(suppliers), Site.archived_at.is_(None)
+        ),
+        select(Organisation.id.label("organisation_id"), org_km.label("km")).where(
+            org_where, Organisation.id.in_(suppliers)
+        ),
     ).subquery("points")
     near = (
         select(points.c.organisation_id, func.min(points.c.km).label("km"))
@@ -350,6 +370,7 @@ def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tup
             near.c.km,
         )
         .join(near, near.c.organisation_id == candidates.c.organisation_id)
+        .where(near.c.km > beyond)
         .order_by(
             near.c.km,
             german(candidates.c.display_name),
@@ -357,16 +378,12 @@ def _few(query: SupplierQuery, today: date, offset: int, limit: int) -> list[tup
             german(candidates.c.name_de),
             candidates.c.id,
         )
-        .offset(offset)
-        .limit(limit)
     )
-    if query.radius_km is not None:
-        statement = statement.where(near.c.km <= query.radius_km)
     if query.delivery:  # the candidates passed without distances: now whether own delivery reaches
         statement = statement.join(
             SupplierProfile, SupplierProfile.organisation_id == near.c.organisation_id
         ).where(SupplierProfile.offers(query.delivery, near.c.km))
-    return _objects([tuple(row) for row in db.session.execute(statement)])
+    return statement
 
 
 def _objects(page: list[tuple]) -> list[tuple]:
@@ -393,18 +410,8 @@ def search(user, query: SupplierQuery, limit: int | None = None, offset: int | N
     limit = query.page_size if limit is None else limit
     offset = (query.page - 1) * query.page_size if offset is None else offset
     progress = {"found": 0, "wanted": offset + limit + 1}
-    # With a category the candidates come off its index (without one, reading them scans every
-    # product); within FEW_FROM_KM the rings are cheaper than reading the whole category.
-    few = (
-        query.origin is not None
-        and query.category is not None
-        and (query.radius_km is None or query.radius_km > FEW_FROM_KM)
-    )
-    if few:
-        rows = _few(query, today, offset, limit + 1)
-    else:
-        groups = _rings(query, progress) if query.origin is not None else _by_name(query)
-        rows = _walk(query, groups, progress, today, offset, limit + 1)
+    groups = _rings(query, progress) if query.origin is not None else _by_name(query)
+    rows = _walk(query, groups, progress, today, offset, limit + 1)
     hits = [Hit(product, organisation, km) for product, organisation, km in rows[:limit]]
     _attach(hits, today)
     return Results(hits=hits, has_next=len(rows) > limit)
