@@ -73,7 +73,7 @@ class RenderedPage(db.Model):
     """A provenance page as last rendered (gzip-compressed HTML), with what it was rendered from.
 
     Rendering is most of a page's cost. One row per product, lot and language: a new rendering
-    replaces the old one. A page rendered from an older revision or release is still sent while what
+    replaces the old one. A page rendered by an older release is still sent while what
     it shows of the certificate, the licence and the batch is true, until it is rendered again.
     """
 

@@ -8,9 +8,10 @@ sends one only when the cache misses it.
 
 A change to anything the page shows raises the revision in the same transaction, whatever code made
 it: `_raise_revisions` listens to every flush (SQL run past the session must call `raise_revisions`).
-A stored page of an older revision or release is still sent while what it shows of the certificate,
-the licence and the batch is true; `render_stale` (the worker, `flask qr render` after a deploy)
-renders those again off the request path.
+A stored page of an older release (a deploy) is still sent while what it shows of the certificate,
+the licence and the batch is true; one of an older revision never is (the next scan renders it).
+`render_stale` (the worker, `flask qr render` after a deploy) renders both kinds again off the request
+path.
 """
 
 import gzip
@@ -127,6 +128,7 @@ def _scan_statement(key: str):
             rendered.c.id.label("stored_id"),
             rendered.c.etag.label("stored_etag"),
             rendered.c.created_at.label("stored_at"),
+            rendered.c.revision.label("stored_revision"),
             rendered.c.status.label("shown_status"),
             rendered.c.licensed.label("shown_licensed"),
             rendered.c.has_batch.label("shown_batch"),
@@ -186,9 +188,16 @@ def scan_facts(
     parts = [current_app.config["RELEASE"], locale, lot, row.id, row.revision, status, licensed, has_batch]
     etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     stored = None
+    # A page rendered by an older release (a deploy) is still sent while the facts that change without
+    # an edit — the certificate's status (by date too), the licence, the batch — are the ones it shows.
+    # A page of an older revision is never sent: something it shows was changed, and the change must
+    # show on the next scan, on every instance.
     if row.stored_etag is not None and (
         row.stored_etag == etag
-        or (row.shown_status, row.shown_licensed, row.shown_batch) == (status, licensed, has_batch)
+        or (
+            row.stored_revision == row.revision
+            and (row.shown_status, row.shown_licensed, row.shown_batch) == (status, licensed, has_batch)
+        )
     ):
         stored = StoredPage(row.stored_id, row.stored_etag, row.stored_at)
     return ScanFacts(
