@@ -6,13 +6,13 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, literal, select, update
 from sqlalchemy.pool import NullPool
 
 from tests.statements import statements
 from vonhier.catalogue import services as catalogue
 from vonhier.catalogue.models import Batch, Product, ProductImage
-from vonhier.certification.models import Certificate, CertificateStatus
+from vonhier.certification.models import Certificate, CertificateProduct, CertificateStatus
 from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
 from vonhier.outlets import services as outlets
@@ -233,3 +233,40 @@ def test_the_body_cache_keeps_the_recently_sent_pages_within_its_bytes():
     assert cache.get("b") is None and cache.get("a") == b"aaaa" and cache.get("c") == b"cccc"
     cache.put("huge", b"x" * 11)
     assert cache.get("huge") is None and cache.size == 8
+
+
+def test_a_revision_raised_while_a_certificate_is_named_keeps_the_newest_certificate(app, certified):
+    """Two transactions raise a product's revision, the first also naming a new certificate: the second
+    read "no certificate" before it waited for the first's lock, and must not write that back."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite lets one writer at a time read and write")
+        link = CertificateProduct.__table__
+        row = (
+            db.session.execute(select(link).where(link.c.product_id == certified.product_id)).mappings().one()
+        )
+        db.session.execute(link.delete().where(link.c.product_id == certified.product_id))
+        db.session.execute(
+            update(PageState).where(PageState.product_id == certified.product_id).values(certificate_id=None)
+        )
+        db.session.commit()
+        ids = select(literal(certified.product_id))
+        first, second = db.engine.connect(), db.engine.connect()
+        try:
+            first.begin()
+            first.execute(link.insert().values(**row))
+            pages.raise_revisions(first, ids)  # holds the page state's lock until it commits
+            second.begin()
+            waiting = threading.Thread(target=pages.raise_revisions, args=(second, ids))
+            waiting.start()
+            waiting.join(0.5)
+            assert waiting.is_alive()  # waiting for the first transaction's lock
+            first.commit()
+            waiting.join(10)
+            second.commit()
+        finally:
+            first.close()
+            second.close()
+        state = db.session.get(PageState, certified.product_id)
+        db.session.refresh(state)
+        assert state.certificate_id == certified.certificate_id

@@ -384,10 +384,17 @@ def raise_revisions(connection, product_ids=None) -> None:
         Product.id.in_(product_ids) if product_ids is not None else true()
     )
     statement = insert(PageState).from_select(["product_id", "revision", "certificate_id"], products)
+    newest = statement.excluded.certificate_id
+    if connection.dialect.name == "postgresql":
+        # The newest certificate was read before this statement waited for the row's lock: a transaction
+        # that named a newer one and committed meanwhile must not be undone. Certificates are never taken
+        # off a product and a newer one has a higher id, so the higher id is the newer (GREATEST skips a
+        # NULL). SQLite lets one writer at a time read and write, so it has no such window.
+        newest = func.greatest(PageState.certificate_id, newest)
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=["product_id"],
-            set_={"revision": PageState.revision + 1, "certificate_id": statement.excluded.certificate_id},
+            set_={"revision": PageState.revision + 1, "certificate_id": newest},
         )
     )
 
