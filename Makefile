@@ -48,9 +48,11 @@ vendor: $(VENDOR)/.built
 run: $(VENV)/.installed compile-translations vendor
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	@# The background worker (mails; scans when REDIS_URL is set) runs beside the development server and stops with it.
+	@# The background worker (mails, stale pages; scans when REDIS_URL is set) runs beside the development
+	@# server and stops with it; both use the same BASE_URL (the worker renders pages with their links).
+	export BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)}; \
 	$(FLASK) work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # pytest-xdist: one process per core (each with its own database); a test module stays in one process.
 TEST_WORKERS ?= auto

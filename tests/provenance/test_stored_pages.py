@@ -270,3 +270,34 @@ def test_a_revision_raised_while_a_certificate_is_named_keeps_the_newest_certifi
         state = db.session.get(PageState, certified.product_id)
         db.session.refresh(state)
         assert state.certificate_id == certified.certificate_id
+
+
+def _stored_lots(app) -> list[str]:
+    with app.app_context():
+        return sorted(db.session.scalars(select(RenderedPage.lot)))
+
+
+def test_a_made_up_lot_is_rendered_but_not_stored(app, certified):
+    client = app.test_client()
+    for lot in ("ERFUNDEN1", "ERFUNDEN2"):
+        response = client.get(f"{certified.path}/10/{lot}")
+        assert response.status_code == 200 and lot in response.get_data(as_text=True)
+    assert _stored_lots(app) == []
+    client.get(certified.lot_path)
+    assert _stored_lots(app) == [certified.lot]
+
+
+def test_a_page_asked_for_with_a_query_is_not_stored_for_the_next_visitor(app, certified):
+    client = app.test_client()
+    assert "utm_source" in client.get(f"{certified.path}?utm_source=flyer").get_data(as_text=True)
+    assert _stored_lots(app) == []
+    assert "utm_source" not in client.get(certified.path).get_data(as_text=True)
+    assert _stored_lots(app) == [""]
+
+
+def test_the_worker_drops_the_page_of_a_deleted_batch(app, certified):
+    app.test_client().get(certified.lot_path)
+    with app.app_context():
+        db.session.delete(db.session.scalar(select(Batch).where(Batch.lot == certified.lot)))
+        db.session.commit()
+    assert _render_stale(app) == 1 and _stored_lots(app) == []

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 from flask import current_app, render_template, url_for
 from flask_babel import refresh
-from sqlalchemy import and_, bindparam, event, func, inspect, literal, or_, select, true, union
+from sqlalchemy import and_, bindparam, delete, event, func, inspect, literal, or_, select, true, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -307,6 +307,12 @@ def render(found: ScanFacts, locale: str) -> bytes:
     return gzip.compress(html.encode(), compresslevel=6, mtime=0)
 
 
+def storable(found: ScanFacts) -> bool:
+    """Pages of the product and of the lots its producer entered are stored; a lot typed by anyone
+    else is rendered for them only, so made-up addresses cannot fill the table."""
+    return found.lot is None or found.has_batch
+
+
 def store(found: ScanFacts, language: str, body: bytes, created_at: datetime) -> None:
     """Keep a rendering for the next scans; it replaces the older one of the product, lot and language
     (an upsert: two processes storing the same page at once leave one row)."""
@@ -347,12 +353,22 @@ def render_stale(limit: int = 20) -> int:
         select(RenderedPage.product_id, RenderedPage.lot, RenderedPage.language)
         .join(PageState, PageState.product_id == RenderedPage.product_id)
         .where(or_(RenderedPage.release != release, RenderedPage.revision != PageState.revision))
-        .order_by(RenderedPage.id)
+        # Edited products first (their old pages are not sent), then a deploy's pages (they are).
+        .order_by(RenderedPage.revision == PageState.revision, RenderedPage.id)
         .limit(limit)
         .with_for_update(of=RenderedPage, skip_locked=True)
     ).all()
     for product_id, lot, language in rows:
         found = scan_facts(language, product_id=product_id, lot=lot or None)
+        if not storable(found):  # the producer deleted the batch: nobody's phone gets this page again
+            db.session.execute(
+                delete(RenderedPage).where(
+                    RenderedPage.product_id == product_id,
+                    RenderedPage.lot == lot,
+                    RenderedPage.language == language,
+                )
+            )
+            continue
         path = services.public_path(found.gtin, found.code, found.lot)
         # The request a visitor's phone would send: the page comes out as the view renders it.
         with app.test_request_context(

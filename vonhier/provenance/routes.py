@@ -121,6 +121,7 @@ def _answer(found: pages.ScanFacts, image: str | None):
         response = _linkset(found)
         # Asked for by Accept or by linkType: a cache must keep it apart from the page either way.
         response.vary.add("Accept")
+        response.vary.add("Accept-Language")  # its titles are translated
         return response
     return _provenance_page(found)
 
@@ -138,6 +139,9 @@ def _provenance_page(found: pages.ScanFacts):
     # Only what every anonymous visitor sees alike is stored: no menu of a signed-in user, no flash.
     shared = not current_user.is_authenticated and not session.get("_flashes")
     page = found.stored if shared else None
+    # Rendered for the plain address only: the page's links carry the query it was asked with (the
+    # language switch's `next`), which must not reach the next visitor (someone's utm_source, lang=en).
+    shared = shared and not request.query_string and pages.storable(found)
     body = pages.stored_body(page) if page is not None else None
     if body is None:
         page = pages.fresh(found)
