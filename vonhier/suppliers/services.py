@@ -175,12 +175,14 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
         )
     if query.category is not None:
         statement = statement.where(Product.category_id == query.category.id)
-    if query.organic:
-        statement = statement.where(Product.organic_control_body != "")
-    if query.gmo_free:
-        statement = statement.where(Product.gmo_free.is_(True))
-    if query.husbandry_min is not None:
-        statement = statement.where(Product.husbandry_level >= query.husbandry_min)
+    # Each filter always present, switched off by a bound value: one statement shape for all their
+    # combinations, compiled once and then taken from SQLAlchemy's cache (compiling a new combination
+    # cost more than running it). None of these columns is indexed, so the plan does not change.
+    statement = statement.where(
+        literal(not query.organic) | (Product.organic_control_body != ""),
+        literal(not query.gmo_free) | Product.gmo_free.is_(True),
+        literal(query.husbandry_min is None) | (Product.husbandry_level >= (query.husbandry_min or 0)),
+    )
     text = query.text.strip()
     if (query.delivery and supplier_filters) or text:
         statement = statement.outerjoin(SupplierProfile, SupplierProfile.organisation_id == Organisation.id)
@@ -260,13 +262,14 @@ def _by_name(query: SupplierQuery):
 
 
 def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int, limit: int) -> list[tuple]:
-    """Rows offset … offset + limit of (product, organisation, km) over ordered groups of suppliers.
+    """Rows offset … offset + limit of (…sort keys, product id, km) over ordered groups of suppliers.
 
     The groups come in order (nearest first, or by name), so the products of one group sort after
     those of all earlier ones: the walk stops as soon as the page is full, and reads only ids and
     sort keys of the products. The order is exactly (km, supplier name, product name, id), names in
     German order (`database.german` in SQL, `german_key` here) — or
-    without an origin (supplier name, supplier, product name, id). Only the page's rows become objects.
+    without an origin (supplier name, supplier, product name, id). Only the page's rows become objects
+    (`_hits`).
     """
     wanted = offset + limit
     keys = _keys(query, today, supplier_filters=False)
@@ -318,7 +321,7 @@ def _walk(query: SupplierQuery, groups, progress: dict, today: date, offset: int
         progress["found"] = len(found)
         if len(found) >= wanted:
             break
-    return _objects(found[offset:wanted])
+    return found[offset:wanted]
 
 
 def _keys(query: SupplierQuery, today: date, supplier_filters: bool):
@@ -386,20 +389,43 @@ def _few(query: SupplierQuery, today: date, beyond: float):
     return statement
 
 
-def _objects(page: list[tuple]) -> list[tuple]:
-    """(product, organisation, km) for rows (…, product id, km), in their order, in one query."""
+def _hits(page: list[tuple], today: date) -> list[Hit]:
+    """Hits for rows (…, product id, km), in their order: each product with its supplier, the supplier's
+    settings and the product's newest active certificate, in one query (a round trip costs more than
+    the joins)."""
     if not page:
         return []
-    objects = {
-        product.id: (product, organisation)
-        for product, organisation in db.session.execute(
-            select(Product, Organisation)
-            .join(Organisation, Organisation.id == Product.organisation_id)
-            .where(Product.id.in_([row[-2] for row in page]))
-            .options(contains_eager(Product.organisation))
+    newest_certificate = (
+        select(Certificate.id)
+        .join(CertificateProduct, CertificateProduct.certificate_id == Certificate.id)
+        .where(
+            CertificateProduct.product_id == Product.id,
+            Certificate.status == CertificateStatus.ACTIVE,
+            Certificate.valid_from <= today,
+            Certificate.valid_until >= today,
         )
-    }
-    return [(*objects[row[-2]], row[-1]) for row in page]
+        .order_by(Certificate.valid_until.desc(), Certificate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # The organisation's kinds (eager everywhere else) stay unloaded: the results never show them, and
+    # loading them cost a query of its own.
+    rows = db.session.execute(
+        select(Product, Certificate, SupplierProfile)
+        .join(Product.organisation)
+        .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Product.organisation_id)
+        .outerjoin(Certificate, Certificate.id == newest_certificate)
+        .where(Product.id.in_([row[-2] for row in page]))
+        .options(contains_eager(Product.organisation).lazyload(Organisation.kind_rows))
+    )
+    found = {product.id: (product, certificate, profile) for product, certificate, profile in rows}
+    hits = []
+    for row in page:
+        product, certificate, profile = found[row[-2]]
+        km = row[-1]
+        delivery = profile.options_for(km) if profile else []
+        hits.append(Hit(product, product.organisation, km, certificate, profile, delivery))
+    return hits
 
 
 def search(user, query: SupplierQuery, limit: int | None = None, offset: int | None = None) -> Results:
@@ -412,41 +438,7 @@ def search(user, query: SupplierQuery, limit: int | None = None, offset: int | N
     progress = {"found": 0, "wanted": offset + limit + 1}
     groups = _rings(query, progress) if query.origin is not None else _by_name(query)
     rows = _walk(query, groups, progress, today, offset, limit + 1)
-    hits = [Hit(product, organisation, km) for product, organisation, km in rows[:limit]]
-    _attach(hits, today)
-    return Results(hits=hits, has_next=len(rows) > limit)
-
-
-def _attach(hits: list[Hit], today: date) -> None:
-    """The newest active certificate of each product and each supplier's settings, in two queries."""
-    if not hits:
-        return
-    product_ids = {h.product.id for h in hits}
-    certificates = {}
-    for product_id, certificate in db.session.execute(
-        select(CertificateProduct.product_id, Certificate)
-        .join(Certificate, Certificate.id == CertificateProduct.certificate_id)
-        .where(
-            CertificateProduct.product_id.in_(product_ids),
-            Certificate.status == CertificateStatus.ACTIVE,
-            Certificate.valid_from <= today,
-            Certificate.valid_until >= today,
-        )
-        .order_by(Certificate.valid_until)
-    ):
-        certificates[product_id] = certificate  # the latest end date wins
-    profiles = {
-        p.organisation_id: p
-        for p in db.session.scalars(
-            select(SupplierProfile).where(
-                SupplierProfile.organisation_id.in_({h.organisation.id for h in hits})
-            )
-        )
-    }
-    for hit in hits:
-        hit.certificate = certificates.get(hit.product.id)
-        hit.profile = profiles.get(hit.organisation.id)
-        hit.delivery = hit.profile.options_for(hit.distance_km) if hit.profile else []
+    return Results(hits=_hits(rows[:limit], today), has_next=len(rows) > limit)
 
 
 # Headers and values in the reader's language, decimals as their spreadsheet reads them (`;`-separated).
