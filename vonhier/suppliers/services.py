@@ -12,7 +12,7 @@ from functools import partial
 from babel.numbers import format_decimal
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -395,30 +395,32 @@ def _hits(page: list[tuple], today: date) -> list[Hit]:
     the joins)."""
     if not page:
         return []
-    newest_certificate = (
-        select(Certificate.id)
-        .join(CertificateProduct, CertificateProduct.certificate_id == Certificate.id)
-        .where(
-            CertificateProduct.product_id == Product.id,
-            Certificate.status == CertificateStatus.ACTIVE,
-            Certificate.valid_from <= today,
-            Certificate.valid_until >= today,
-        )
-        .order_by(Certificate.valid_until.desc(), Certificate.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     # The organisation's kinds (eager everywhere else) stay unloaded: the results never show them, and
-    # loading them cost a query of its own.
+    # loading them cost a query of its own. A row for each certificate the product was ever on, the
+    # certificate itself only where it is active today (plain joins: SQLite would read a nested join
+    # of the two tables whole).
     rows = db.session.execute(
         select(Product, Certificate, SupplierProfile)
         .join(Product.organisation)
         .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Product.organisation_id)
-        .outerjoin(Certificate, Certificate.id == newest_certificate)
+        .outerjoin(CertificateProduct, CertificateProduct.product_id == Product.id)
+        .outerjoin(
+            Certificate,
+            and_(
+                Certificate.id == CertificateProduct.certificate_id,
+                Certificate.status == CertificateStatus.ACTIVE,
+                Certificate.valid_from <= today,
+                Certificate.valid_until >= today,
+            ),
+        )
         .where(Product.id.in_([row[-2] for row in page]))
+        .order_by(Certificate.valid_until)
         .options(contains_eager(Product.organisation).lazyload(Organisation.kind_rows))
     )
-    found = {product.id: (product, certificate, profile) for product, certificate, profile in rows}
+    found = {}
+    for product, certificate, profile in rows:
+        if certificate is not None or product.id not in found:
+            found[product.id] = (product, certificate, profile)  # the latest end date wins
     hits = []
     for row in page:
         product, certificate, profile = found[row[-2]]
