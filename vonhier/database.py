@@ -17,6 +17,7 @@ from sqlalchemy import (
     event,
     func,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
@@ -129,6 +130,13 @@ _PRIMARY = str.maketrans(
     {mark: f"\x01{chr(0x21 + i)}" for i, mark in enumerate(_MARKS)}
     | {"ß": "ss", "ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th"}
 )
+
+
+def upsert(connection, model):
+    """An INSERT of the connection's dialect, which has `on_conflict_do_update`: the two databases spell
+    an upsert alike, but SQLAlchemy builds it from each dialect's own insert."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
 
 
 def german_key(text: str) -> str:

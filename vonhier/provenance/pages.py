@@ -27,14 +27,13 @@ from types import SimpleNamespace
 from flask import current_app, render_template, url_for
 from flask_babel import refresh
 from sqlalchemy import and_, bindparam, delete, event, func, inspect, literal, or_, select, true, union
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..catalogue.models import Batch, Category, Product, ProductImage, ProductVersion, Site
 from ..certification import services as certification
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
+from ..database import upsert
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..outlets.models import Outlet, outlet_products
@@ -379,8 +378,7 @@ def store(found: ScanFacts, language: str, body: bytes, created_at: datetime) ->
         "licensed": found.licensed,
         "has_batch": found.has_batch,
     }
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(RenderedPage).values(**values)
+    statement = upsert(db.session.connection(), RenderedPage).values(**values)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["product_id", "lot", "language"],
@@ -445,11 +443,12 @@ def _newest_certificate():
 def raise_revisions(connection, product_ids=None) -> None:
     """Raise the revision of these products' pages (a subquery of ids; all products without) and point
     each at its newest certificate; creates the rows of new products. One statement."""
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     products = select(Product.id, literal(1), _newest_certificate()).where(
         Product.id.in_(product_ids) if product_ids is not None else true()
     )
-    statement = insert(PageState).from_select(["product_id", "revision", "certificate_id"], products)
+    statement = upsert(connection, PageState).from_select(
+        ["product_id", "revision", "certificate_id"], products
+    )
     newest = statement.excluded.certificate_id
     if connection.dialect.name == "postgresql":
         # The newest certificate was read before this statement waited for the row's lock: a transaction

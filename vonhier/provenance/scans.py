@@ -27,13 +27,11 @@ from datetime import date, timedelta
 import redis
 from flask import current_app
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..catalogue.models import Product
 from ..clock import berlin_now, utcnow
-from ..database import german
+from ..database import german, upsert
 from ..extensions import db
 from .models import ScanBatch, ScanDay
 
@@ -198,8 +196,7 @@ def write(counts: Counter, connection) -> None:
     """Add counts {(product_id, lot, day, language): n} on `connection`: one upsert for all keys."""
     if not counts:
         return
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(ScanDay)
+    statement = upsert(connection, ScanDay)
     statement = statement.on_conflict_do_update(
         index_elements=["product_id", "lot", "day", "language"],
         set_={"count": ScanDay.count + statement.excluded.count},
@@ -218,16 +215,11 @@ def write(counts: Counter, connection) -> None:
 
 def daily(organisation_id: int, since: date, until: date, product_id: int | None = None):
     """Scans of the organisation's products per day and product (summed over lots and languages)."""
-    statement = (
-        select(ScanDay.day, ScanDay.product_id, Product.name_de, func.sum(ScanDay.count))
-        .join(Product, Product.id == ScanDay.product_id)
-        .where(Product.organisation_id == organisation_id, ScanDay.day.between(since, until))
-        .group_by(ScanDay.day, ScanDay.product_id, Product.name_de)
-        .order_by(ScanDay.day, german(Product.name_de))
+    statement = select(ScanDay.day, ScanDay.product_id, Product.name_de, func.sum(ScanDay.count)).group_by(
+        ScanDay.day, ScanDay.product_id, Product.name_de
     )
-    if product_id is not None:
-        statement = statement.where(ScanDay.product_id == product_id)
-    return db.session.execute(statement).all()
+    statement = _organisation_scans(statement, organisation_id, since, until, product_id)
+    return db.session.execute(statement.order_by(ScanDay.day, german(Product.name_de))).all()
 
 
 def _organisation_scans(statement, organisation_id: int, since: date, until: date, product_id: int | None):
