@@ -53,3 +53,18 @@ def statements(engine):
     finally:
         event.remove(engine, "checkout", checkout)
         event.remove(engine, "checkin", checkin)
+
+
+def close_every_connection(engine) -> None:
+    """What a PostgreSQL restart does to a pool: the server ends every other session of the database
+    (the pool does not know, and does not ping before use: config.py)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    killer = create_engine(engine.url, poolclass=NullPool)  # not one of the pool's connections
+    with killer.connect() as connection:
+        connection.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    killer.dispose()

@@ -42,3 +42,17 @@ def certified(app, scene):  # noqa: F811 (the fixture imported above)
         path=f"/01/{GTIN}",
         lot_path=f"/01/{GTIN}/10/L-2611%2F07",
     )
+
+
+def vending_machine(product_id: int) -> dict:
+    """An outlet's data (for `outlets.services.save_outlet`) selling the product."""
+    return {
+        "name": "Eierhäuschen am Hof",
+        "kind": "vending_machine",
+        "town": "Prenzlau",
+        "country": "DE",
+        "latitude": 53.3167,
+        "longitude": 13.8667,
+        "opening_hours": "24/7",
+        "product_ids": [product_id],
+    }

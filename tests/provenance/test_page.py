@@ -236,21 +236,13 @@ def test_signed_in_pages_are_not_stored(app, certified):
 
 
 def test_where_to_buy_lists_the_outlets_selling_it_and_follows_their_changes(app, certified):
+    from tests.provenance.conftest import vending_machine
     from vonhier.outlets import services as outlets
     from vonhier.permissions import SYSTEM
 
     client = app.test_client()
     assert "Noch kein Laden" in client.get(certified.path).get_data(as_text=True)
-    data = {
-        "name": "Eierhäuschen am Hof",
-        "kind": "vending_machine",
-        "town": "Prenzlau",
-        "country": "DE",
-        "latitude": 53.3167,
-        "longitude": 13.8667,
-        "opening_hours": "24/7",
-        "product_ids": [certified.product_id],
-    }
+    data = vending_machine(certified.product_id)
     with app.app_context():
         outlet = outlets.save_outlet(SYSTEM, certified.scene.org.id, None, data)
         db.session.commit()

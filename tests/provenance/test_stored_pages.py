@@ -6,10 +6,10 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, func, literal, select, update
-from sqlalchemy.pool import NullPool
+from sqlalchemy import func, literal, select, update
 
-from tests.statements import statements
+from tests.provenance.conftest import vending_machine
+from tests.statements import close_every_connection, statements
 from vonhier.catalogue import services as catalogue
 from vonhier.catalogue.models import Batch, Product, ProductImage
 from vonhier.certification.models import Certificate, CertificateProduct, CertificateStatus
@@ -70,16 +70,7 @@ def _batch(app, c):
 
 
 def _outlet(app, c):
-    data = {
-        "name": "Eierhäuschen am Hof",
-        "kind": "vending_machine",
-        "town": "Prenzlau",
-        "country": "DE",
-        "latitude": 53.3167,
-        "longitude": 13.8667,
-        "opening_hours": "24/7",
-        "product_ids": [c.product_id],
-    }
+    data = vending_machine(c.product_id)
     outlets.save_outlet(SYSTEM, c.scene.org.id, None, data)
     return "Eierhäuschen am Hof"
 
@@ -213,13 +204,7 @@ def test_a_scan_survives_connections_the_server_closed(app, certified):
             pytest.skip("a SQLite file has no server to close connections")
         client = app.test_client()
         client.get(certified.path)
-        killer = create_engine(db.engine.url, poolclass=NullPool)  # not one of the pool's connections
-        with killer.connect() as connection:
-            connection.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        killer.dispose()
+        close_every_connection(db.engine)
         response = client.get(certified.path)
     assert response.status_code == 200 and certified.number in response.get_data(as_text=True)
 
