@@ -872,6 +872,8 @@ def main(argv=None) -> int:
             flush=True,
         )
         render_all(base, built["paths"])
+        if args.warmup:  # as before (a): each worker's caches fill as on a site that has been running
+            run_wrk(script, base, args, args.warmup, hello=False)
         print(f"Measuring (c) provenance pages, all rendered before, for {args.duration} s ...", flush=True)
         pages = run_wrk(script, base, args, args.duration, hello=False)
         memory["the application"] = worker_memory(process)

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, func, select, text
 from vonhier import create_app
 from vonhier.extensions import db, limiter
 from vonhier.outbox import worker
+from vonhier.provenance import facts
 
 from . import factories
 
@@ -186,6 +187,7 @@ def app(_migrated_app, smtp_server):
     limiter.reset()
     # Page bodies are cached by ETag; the reset database hands out the same ids and revisions again.
     _migrated_app.extensions.pop("vonhier_pages", None)
+    facts.forget_everything()  # and emptying the database told no process to forget facts
     yield _migrated_app
     _reset_database(_migrated_app)
 

@@ -172,7 +172,10 @@ class StoredPages:
         if get:
             scans.count(*scan_key(found), locale)
         headers = page_headers(found, page, public=True) + security.headers(self.app.config)
-        if not is_resource_modified(environ, etag=page.etag, last_modified=page.last_modified):
+        conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+        if conditional and not is_resource_modified(
+            environ, etag=page.etag, last_modified=page.last_modified
+        ):
             return "304 NOT MODIFIED", headers, b""
         headers += [
             ("Content-Type", "text/html; charset=utf-8"),

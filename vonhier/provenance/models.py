@@ -95,3 +95,14 @@ class RenderedPage(db.Model):
     )
     licensed: Mapped[bool]
     has_batch: Mapped[bool]
+
+
+class PageChanges(db.Model):
+    """SQLite's one row for `facts.py`: a count raised in the transaction of every change to what a scan
+    reads, so each process sees with one cheap read whether the facts it keeps may be out of date.
+    PostgreSQL tells its processes with NOTIFY instead and leaves this table empty."""
+
+    __tablename__ = "page_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # always 1
+    count: Mapped[int] = mapped_column(default=0)

@@ -3,8 +3,9 @@
 A scan reads `ScanFacts` in one statement over unique indexes (`scan_facts`): the product's
 `PageState` (a revision that grows with every change to what the page shows), its newest
 certificate's status and end date, this year's licence, the batch asked for and the narrow columns
-of the stored rendering. Page bodies stay in a per-process cache keyed by their ETag; the database
-sends one only when the cache misses it.
+of the stored rendering. Each process keeps the rows it read until the database says they changed
+(`facts.py`), so most scans read no more than that. Page bodies stay in a
+per-process cache keyed by their ETag; the database sends one only when the cache misses it.
 
 A change to anything the page shows raises the revision in the same transaction, whatever code made
 it: `_raise_revisions` listens to every flush (SQL run past the session must call `raise_revisions`).
@@ -39,7 +40,7 @@ from ..organisations.models import Organisation
 from ..outlets.models import Outlet, outlet_products
 from ..payments import services as payments
 from ..payments.models import Licence
-from . import services
+from . import facts, services
 from .models import PageState, ProductCode, RenderedPage
 
 # --- what a scan reads ----------------------------------------------------------------------------------
@@ -215,10 +216,17 @@ def scan_facts(
         else ("product", product_id)
     )
     today = utcnow().date()
-    params = {"key": value, "year": today.year, "lot": lot, "page_lot": lot or "", "language": locale}
-    row = _read(_scan_statement(key), params)
+    kept = facts.kept(db.engine)
+    address = (key, value, lot, locale, today.year)
+    row, generation = kept.get(address)
     if row is None:
-        return None
+        params = {"key": value, "year": today.year, "lot": lot, "page_lot": lot or "", "language": locale}
+        row = _read(_scan_statement(key), params)
+        if row is None:
+            return None
+        # Not the rows of lots nobody entered: made-up addresses must not push out the real ones.
+        if lot is None or row.batch_id is not None:
+            kept.put(address, row.id, row, generation)
     status = None
     if row.certificate_status is not None:
         # The status rule reads only these fields: a plain record stands in for the model.
@@ -387,6 +395,7 @@ def store(found: ScanFacts, language: str, body: bytes, created_at: datetime) ->
             },
         )
     )
+    facts.changed(db.session.connection(), [found.product_id])
     body_cache(current_app).put(found.etag, body)
 
 
@@ -416,6 +425,7 @@ def render_stale(limit: int = 20) -> int:
                     RenderedPage.language == language,
                 )
             )
+            facts.changed(db.session.connection(), [product_id])
             continue
         path = services.public_path(found.gtin, found.code, found.lot)
         # The request a visitor's phone would send: the page comes out as the view renders it.
@@ -456,12 +466,13 @@ def raise_revisions(connection, product_ids=None) -> None:
         # off a product and a newer one has a higher id, so the higher id is the newer (GREATEST skips a
         # NULL). SQLite lets one writer at a time read and write, so it has no such window.
         newest = func.greatest(PageState.certificate_id, newest)
-    connection.execute(
+    changed = connection.execute(
         statement.on_conflict_do_update(
             index_elements=["product_id"],
             set_={"revision": PageState.revision + 1, "certificate_id": newest},
-        )
+        ).returning(PageState.product_id)
     )
+    facts.changed(connection, changed.scalars())
 
 
 def _changed(session: Session):
