@@ -45,6 +45,7 @@ MAX_PAYLOAD = 7_900
 EVERYTHING = "*"
 # When a process's own connection is lost, a new one is tried at most this often.
 RETRY_SECONDS = 1.0
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 _PENDING = "vonhier_changed_pages"  # in a connection's info: products changed in its transaction
 
 
@@ -92,6 +93,7 @@ class KeptFacts:
         self.generation = 0
         self.connection = None  # this process's own: the listening one, or the one reading the count
         self.count = None  # SQLite: `page_changes.count` when last read
+        self.closing = False  # PostgreSQL: the server said it ends the listening connection
         self.retry_at = 0.0
         self.lock = threading.Lock()
 
@@ -153,7 +155,16 @@ class KeptFacts:
         while (notice := pgconn.notifies()) is not None:
             text = notice.extra.decode()
             changes.update([EVERYTHING] if text == EVERYTHING else map(int, text.split(",")))
+        if self.closing:
+            raise self.engine.dialect.loaded_dbapi.OperationalError("the server closes the listening connection")
         return changes
+
+    def _on_notice(self, diagnostic) -> None:
+        # A server that ends the connection (a shutdown, pg_terminate_backend) says so with a FATAL
+        # message before it hangs up, and libpq reads the hang-up only on a later read: meanwhile
+        # notices would no longer arrive.
+        if diagnostic.severity_nonlocalized in ("FATAL", "PANIC"):
+            self.closing = True
 
     def _count_moved(self) -> set:
         row = self.connection.execute("SELECT count FROM page_changes WHERE id = 1").fetchone()
@@ -166,12 +177,20 @@ class KeptFacts:
             return
         self.retry_at = time.monotonic() + RETRY_SECONDS
         try:
-            connection = self.engine.raw_connection()
-            driver = connection.driver_connection
-            connection.detach()  # this process's own, outside the pool, for as long as it lives
             if self.postgresql:
+                # Outside the pool, for as long as the process lives. TCP keepalives keep a firewall
+                # from dropping the idle connection unseen and, if it is dropped all the same, make the
+                # next read fail within about 25 s instead of waiting for notices that never come.
+                cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+                driver = self.engine.dialect.loaded_dbapi.connect(*cargs, **cparams, **KEEPALIVES)
+                self.closing = False
+                driver.add_notice_handler(self._on_notice)
                 driver.autocommit = True
                 driver.execute(f"LISTEN {CHANNEL}")
+            else:
+                connection = self.engine.raw_connection()
+                driver = connection.driver_connection
+                connection.detach()  # this process's own, outside the pool, for as long as it lives
             self.connection = driver
             if not self.postgresql:
                 self._count_moved()
