@@ -156,7 +156,9 @@ class KeptFacts:
             text = notice.extra.decode()
             changes.update([EVERYTHING] if text == EVERYTHING else map(int, text.split(",")))
         if self.closing:
-            raise self.engine.dialect.loaded_dbapi.OperationalError("the server closes the listening connection")
+            raise self.engine.dialect.loaded_dbapi.OperationalError(
+                "the server closes the listening connection"
+            )
         return changes
 
     def _on_notice(self, diagnostic) -> None:
