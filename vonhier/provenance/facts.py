@@ -78,7 +78,8 @@ def _forget_committed(connection) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _drop_pending(connection) -> None:
-    connection.info.pop(_PENDING, None)
+    if not connection.invalidated:  # an invalidated one has no info to read (nor to keep: it is gone)
+        connection.info.pop(_PENDING, None)
 
 
 class KeptFacts:
