@@ -12,12 +12,13 @@ refuses it for every request before any view runs.
 
 The rules, the same for every view:
 - whole numbers are 1 to 10 ASCII digits (no sign, no spaces; `int()` would take "²" and "1_0")
-  within the declared range; other numbers are finite floats;
-- `strict` (the API): an unknown name, a repeated single parameter and an empty value of a number or
-  a choice are refused; otherwise (pages whose forms send empty fields) unknown names are ignored,
-  the first of repeated values counts and an empty number or choice counts as not given;
-- text is kept as sent (an empty text is "") unless the view asks for it stripped, then cut to length
-  only by refusing it: what was typed is never silently shortened.
+  within the declared range; other numbers are finite floats, and an empty one is not given;
+- with `allowed`, any other parameter name is refused (the API); without, ignored (pages: links
+  shared by apps carry some). With `once` a repeated single parameter is refused; without, the first
+  value counts;
+- an empty value is a value (and a bad number or choice), except for the names in `optional`: the
+  fields a page's form sends empty when nothing is chosen;
+- text is refused when too long, never silently shortened.
 """
 
 import math
@@ -77,27 +78,29 @@ class Arguments:
         args: MultiDict,
         allowed: Iterable[str] | None = None,
         *,
-        strict: bool = False,
+        once: bool = False,
+        optional: Collection[str] = (),
         unknown: Callable[[list[str], set[str]], str] = _unknown_parameter,
     ):
         self.args = args
-        self.strict = strict
+        self.once = once
+        self.optional = optional
         if allowed is not None:
             known = set(allowed)
             if names := [name for name in args if name not in known]:
                 raise Refused(unknown(names, known))
 
-    def value(self, name: str) -> str | None:
-        """The parameter's one value as sent, None when it is not given."""
+    def value(self, name: str, default: str | None = None) -> str | None:
+        """The parameter's one value as sent, `default` when it is not given."""
         values = self.args.getlist(name)
-        if self.strict and len(values) > 1:
+        if self.once and len(values) > 1:
             raise Refused(_l("The parameter “%(name)s” may be given only once.", name=name))
-        return values[0] if values else None
+        return values[0] if values else default
 
     def _given(self, name: str) -> str | None:
-        """The value of a number or a choice: outside strict mode an empty one is not given."""
+        """The value of a number or a choice; an empty one of an `optional` name is not given."""
         value = self.value(name)
-        return None if value == "" and not self.strict else value
+        return None if value == "" and name in self.optional else value
 
     def whole(self, name: str, default: int | None, low: int, high: int, message: Message = "") -> int | None:
         value = self._given(name)
@@ -117,8 +120,8 @@ class Arguments:
         return int(value)
 
     def number(self, name: str, message: Message) -> float | None:
-        """A finite decimal number; an empty one is not given (in strict mode too: the finder's
-        coordinates come in pairs from a form that may leave both empty)."""
+        """A finite decimal number; an empty one is not given (the finder's coordinates come from a
+        form that leaves both empty without a position)."""
         value = self.value(name)
         if not value:
             return None

@@ -80,7 +80,7 @@ def _public_headers(response):
 
 def _query(*allowed: str) -> Arguments:
     """The request's query arguments, checked against what the endpoint allows, and the language."""
-    query = Arguments(request.args, (*allowed, *COMMON), strict=True)
+    query = Arguments(request.args, (*allowed, *COMMON), once=True)
     _check_language(query)
     return query
 
@@ -278,7 +278,7 @@ def search():
     """The consumer finder (`outlets.finder`) as JSON: the same parameters and results as the public
     finder page, nearest first, `finder.PAGE_SIZE` per page; unknown parameters are refused (by the
     finder's strict parsing), and so is an unknown language, as everywhere in the API."""
-    _check_language(Arguments(request.args, strict=True))
+    _check_language(Arguments(request.args, once=True))
     found = finder.search_outlets(finder.parse(request.args, strict=True), locale=_locale())
     distances = {hit.outlet.id: hit.km for hit in found.hits}
     outlets = services.outlets_by_id(list(distances))
