@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import spreadsheet
+from ..arguments import MAX_INTEGER, Arguments
 from ..certification.models import CertificateStatus
 from ..errors import abort_with
 from ..extensions import csrf, limiter
@@ -28,13 +29,12 @@ opendata = Blueprint("opendata", __name__, url_prefix="/open-data")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_INTEGER
 CACHE = "public, max-age=60"
 DOWNLOAD_CACHE = "public, max-age=300"
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 STATES = ("BE", "BB")
-_WHOLE = re.compile(r"[0-9]{1,10}")
 # Certificate numbers look like VH-2026-000001; anything else cannot be one (and never reaches SQL).
 CERTIFICATE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
 # Parameters every endpoint understands.
@@ -78,106 +78,36 @@ def _public_headers(response):
 # --- parameters ---------------------------------------------------------------------------------------
 
 
-def _single(name: str) -> str | None:
-    values = request.args.getlist(name)
-    if len(values) > 1:
-        abort_with(400, _("The parameter “%(name)s” may be given only once.", name=name))
-    return values[0] if values else None
+def _query(*allowed: str) -> Arguments:
+    """The request's query arguments, checked against what the endpoint allows, and the language."""
+    query = Arguments(request.args, (*allowed, *COMMON), once=True)
+    _check_language(query)
+    return query
 
 
-def _check_language() -> None:
+def _check_language(query: Arguments) -> None:
     """`lang`, which every endpoint understands, names a language we have (else 400)."""
-    lang = _single("lang")
-    if lang is not None and lang not in current_app.config["LANGUAGES"]:
-        abort_with(400, _("Unknown language “%(value)s”. Use de or en.", value=lang[:40]))
+    query.choice(
+        "lang",
+        current_app.config["LANGUAGES"],
+        lambda value: _("Unknown language “%(value)s”. Use de or en.", value=value),
+    )
 
 
-class Query:
-    """The request's query arguments, checked against what the endpoint allows."""
+def _page(query: Arguments) -> tuple[int, int]:
+    return (
+        query.whole("page", 1, 1, MAX_PAGE),
+        query.whole("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    )
 
-    def __init__(self, *allowed: str):
-        known = set(allowed) | set(COMMON)
-        for name in request.args:
-            if name not in known:
-                abort_with(
-                    400,
-                    _(
-                        "Unknown parameter “%(name)s”. Allowed: %(allowed)s.",
-                        name=name[:40],
-                        allowed=", ".join(sorted(known)),
-                    ),
-                )
-        _check_language()
 
-    def whole(self, name: str, default: int | None, minimum: int, maximum: int) -> int | None:
-        value = _single(name)
-        if value is None:
-            return default
-        if not _WHOLE.fullmatch(value) or not minimum <= int(value) <= maximum:
-            abort_with(
-                400,
-                _(
-                    "The parameter “%(name)s” must be a whole number from %(min)d to %(max)d.",
-                    name=name,
-                    min=minimum,
-                    max=maximum,
-                ),
-            )
-        return int(value)
+def _category(query: Arguments):
+    slug = query.choice("category", [c.slug for c in services.categories()])
+    return services.category_by_slug(slug).id if slug else None
 
-    def choice(self, name: str, choices) -> str | None:
-        value = _single(name)
-        if value is None:
-            return None
-        if value not in choices:
-            abort_with(400, self._unknown_value(name, value, choices))
-        return value
 
-    def choices(self, name: str, choices) -> list[str]:
-        values = request.args.getlist(name)
-        for value in values:
-            if value not in choices:
-                abort_with(400, self._unknown_value(name, value, choices))
-        return list(dict.fromkeys(values))
-
-    def text(self, name: str, max_length: int = 80) -> str:
-        value = _single(name) or ""
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            # PostgreSQL cannot even compare text with a NUL byte in it: refuse before any query.
-            abort_with(400, _("The parameter “%(name)s” contains control characters.", name=name))
-        if len(value) > max_length:
-            abort_with(
-                400,
-                _(
-                    "The parameter “%(name)s” is too long (at most %(max)d characters).",
-                    name=name,
-                    max=max_length,
-                ),
-            )
-        return value
-
-    @staticmethod
-    def _unknown_value(name: str, value: str, choices) -> str:
-        return _(
-            "Unknown value “%(value)s” for “%(name)s”. Allowed: %(allowed)s.",
-            value=value[:40],
-            name=name,
-            allowed=", ".join(choices),
-        )
-
-    def page(self) -> tuple[int, int]:
-        return (
-            self.whole("page", 1, 1, MAX_PAGE),
-            self.whole("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-        )
-
-    def category(self):
-        slugs = [c.slug for c in services.categories()]
-        slug = self.choice("category", slugs)
-        return services.category_by_slug(slug).id if slug else None
-
-    def organisation(self) -> int | None:
-        return self.whole("organisation", None, 1, MAX_ID)
+def _organisation(query: Arguments) -> int | None:
+    return query.whole("organisation", None, 1, MAX_ID)
 
 
 def _id(value: str) -> int:
@@ -225,7 +155,7 @@ def _locale() -> str:
 
 @bp.get("/", strict_slashes=False)
 def index():
-    Query()
+    _query()
     base = current_app.config["BASE_URL"]
     return {
         "name": "VON HIER public API",
@@ -246,17 +176,17 @@ def index():
 
 @bp.get("/openapi.json")
 def openapi_document():
-    Query()
+    _query()
     return openapi.document(current_app.config["BASE_URL"], [c.slug for c in services.categories()])
 
 
 @bp.get("/products")
 def products():
-    query = Query("page", "per_page", "category", "district", "organisation", "status")
-    page, per_page = query.page()
-    category_id = query.category()
-    district = query.text("district")
-    organisation_id = query.organisation()
+    query = _query("page", "per_page", "category", "district", "organisation", "status")
+    page, per_page = _page(query)
+    category_id = _category(query)
+    district = query.text("district", 80)
+    organisation_id = _organisation(query)
     status = query.choice("status", [s.value for s in CertificateStatus])
     found = services.products(
         page,
@@ -271,7 +201,7 @@ def products():
 
 @bp.get("/products/<product_id>")
 def product(product_id):
-    Query()
+    _query()
     entry = services.product(_id(product_id))
     if entry is None:
         _not_found()
@@ -280,17 +210,17 @@ def product(product_id):
 
 @bp.get("/organisations")
 def organisations():
-    query = Query("page", "per_page", "kind", "district")
-    page, per_page = query.page()
+    query = _query("page", "per_page", "kind", "district")
+    page, per_page = _page(query)
     kind = query.choice("kind", [k.value for k in OrgKind])
-    district = query.text("district")
+    district = query.text("district", 80)
     found = services.organisations(page, per_page, kind=kind, district=district)
     return _listing("api.organisations", found, [resources.organisation(o) for o in found.items])
 
 
 @bp.get("/organisations/<organisation_id>")
 def organisation(organisation_id):
-    Query()
+    _query()
     found = services.organisation(_id(organisation_id))
     if found is None:
         _not_found()
@@ -299,11 +229,11 @@ def organisation(organisation_id):
 
 @bp.get("/outlets")
 def outlets():
-    query = Query("page", "per_page", "kind", "category", "organisation", "state")
-    page, per_page = query.page()
+    query = _query("page", "per_page", "kind", "category", "organisation", "state")
+    page, per_page = _page(query)
     kinds = query.choices("kind", [k.value for k in OutletKind])
-    category_id = query.category()
-    organisation_id = query.organisation()
+    category_id = _category(query)
+    organisation_id = _organisation(query)
     state = query.choice("state", STATES) or ""
     found = services.outlets(
         page, per_page, kinds=kinds, category_id=category_id, organisation_id=organisation_id, state=state
@@ -313,7 +243,7 @@ def outlets():
 
 @bp.get("/outlets/<outlet_id>")
 def outlet(outlet_id):
-    Query()
+    _query()
     found = services.outlet(_id(outlet_id))
     if found is None:
         _not_found()
@@ -322,10 +252,10 @@ def outlet(outlet_id):
 
 @bp.get("/certificates")
 def certificates():
-    query = Query("page", "per_page", "status", "organisation")
-    page, per_page = query.page()
+    query = _query("page", "per_page", "status", "organisation")
+    page, per_page = _page(query)
     status = query.choice("status", [s.value for s in CertificateStatus])
-    organisation_id = query.organisation()
+    organisation_id = _organisation(query)
     found = services.certificates(
         page, per_page, status=CertificateStatus(status) if status else None, organisation_id=organisation_id
     )
@@ -334,7 +264,7 @@ def certificates():
 
 @bp.get("/certificates/<number>")
 def certificate(number):
-    Query()
+    _query()
     if not CERTIFICATE_NUMBER.fullmatch(number):
         _not_found()
     found = services.certificate(number)
@@ -348,7 +278,7 @@ def search():
     """The consumer finder (`outlets.finder`) as JSON: the same parameters and results as the public
     finder page, nearest first, `finder.PAGE_SIZE` per page; unknown parameters are refused (by the
     finder's strict parsing), and so is an unknown language, as everywhere in the API."""
-    _check_language()
+    _check_language(Arguments(request.args, once=True))
     found = finder.search_outlets(finder.parse(request.args, strict=True), locale=_locale())
     distances = {hit.outlet.id: hit.km for hit in found.hits}
     outlets = services.outlets_by_id(list(distances))

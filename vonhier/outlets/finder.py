@@ -1,13 +1,12 @@
 """The consumer finder: where to buy regional food near a place, today. The public page and the API's
-search call the same two functions: `parse` (the query from URL parameters, with translated messages
-for bad input) and `search` (the outlets, nearest first).
+search call the same two functions: `parse` (the query from URL parameters, declared on the shared
+`arguments.Arguments`, with translated messages for bad input) and `search` (the outlets, nearest first).
 
 The radius is checked in SQL (a bounding box on the indexed coordinates, then the exact haversine
 distance, see `geo.services.within_radius`); "open now" is decided in Python from the opening hours,
 so the candidates inside the radius are read as small rows first and whole outlets only for the page.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, literal, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import BadRequest
 
 from .. import clock
+from ..arguments import Arguments, Refused
 from ..catalogue.models import Category, Product, ProductStatus
 from ..extensions import db
 from ..geo import gazetteer
@@ -38,16 +37,7 @@ CRITERIA = {
     "husbandry4": (_l("husbandry level 4 or 5 (pasture, organic)"), Product.husbandry_level >= 4),
     "gmo_free": (_l("without genetic engineering"), Product.gmo_free.is_(True)),
 }
-SLUG = re.compile(r"[a-z0-9-]{1,40}")
 PARAMETERS = {"q", "where", "lat", "lon", "radius", "kind", "category", "criteria", "open", "page", "lang"}
-
-
-class FinderError(BadRequest):
-    """A query the finder cannot answer; `description` is a translated sentence (answered with 400)."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.vonhier_detail = True  # errors.py shows our own, translated description
 
 
 @dataclass
@@ -80,74 +70,75 @@ class Query:
         return {k: v for k, v in values.items() if v not in ("", None, []) and not (k == "page" and v == 1)}
 
 
-def _number(value: str, name: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise FinderError(_l("“%(name)s” must be a number.", name=name)) from None
-    if number != number or number in (float("inf"), float("-inf")):  # NaN, infinity
-        raise FinderError(_l("“%(name)s” must be a number.", name=name))
-    return number
+def _not_a_number(name: str) -> str:
+    return _l("“%(name)s” must be a number.", name=name)
+
+
+def _unknown_parameters(names: list[str], _allowed) -> str:
+    return _l("Unknown parameter: %(names)s.", names=", ".join(sorted(names))[:200])
+
+
+def _category_slugs() -> set[str]:
+    # A few dozen, compared in Python: what was typed never reaches SQL.
+    return set(db.session.scalars(select(Category.slug)))
 
 
 def parse(args: MultiDict, strict: bool = False) -> Query:
-    """The query from URL parameters; FinderError for anything it cannot use. With `strict` (the API),
-    unknown parameter names are refused too; the page ignores them (links shared by apps carry some)."""
-    if strict and (unknown := sorted(set(args) - PARAMETERS)):
-        raise FinderError(_l("Unknown parameter: %(names)s.", names=", ".join(unknown)[:200]))
+    """The query from URL parameters; `Refused` (400) for anything it cannot use. With `strict` (the
+    API), unknown parameter names are refused too; the page ignores them (links shared by apps carry
+    some). The page's form sends an empty category for "all"."""
+    given = Arguments(
+        args, PARAMETERS if strict else None, optional={"category"}, unknown=_unknown_parameters
+    )
     query = Query()
-    text = args.get("q", "").strip()
-    if len(text) > search.MAX_QUERY_LENGTH:
-        raise FinderError(_l("Please search with at most %(n)d characters.", n=search.MAX_QUERY_LENGTH))
-    query.text = text
-    where = args.get("where", "").strip()
-    if len(where) > MAX_PLACE_LENGTH:
-        raise FinderError(_l("A place name has at most %(n)d characters.", n=MAX_PLACE_LENGTH))
-    query.where = where
-    if args.get("lat", "") or args.get("lon", ""):
-        lat, lon = _number(args.get("lat", ""), "lat"), _number(args.get("lon", ""), "lon")
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise FinderError(
-                _l("These coordinates do not exist (latitude −90 to 90, longitude −180 to 180).")
-            )
-        query.lat, query.lon = round(lat, 5), round(lon, 5)
-    radius = args.get("radius", str(DEFAULT_RADIUS_KM))
+    longest = search.MAX_QUERY_LENGTH
+    message = _l("Please search with at most %(n)d characters.", n=longest)
+    query.text = given.text("q", longest, message, strip=True)
+    message = _l("A place name has at most %(n)d characters.", n=MAX_PLACE_LENGTH)
+    query.where = given.text("where", MAX_PLACE_LENGTH, message, strip=True)
+    query.lat, query.lon = _position(given)
     low, high = RADIUS_KM
-    if not (radius.isascii() and radius.isdigit() and len(radius) <= 3 and low <= int(radius) <= high):
-        raise FinderError(
-            _l(
-                "The radius must be a whole number of kilometres from %(low)d to %(high)d.",
-                low=low,
-                high=high,
-            )
+    query.radius = given.whole(
+        "radius",
+        DEFAULT_RADIUS_KM,
+        low,
+        high,
+        _l("The radius must be a whole number of kilometres from %(low)d to %(high)d.", low=low, high=high),
+    )
+    kinds = given.choices(
+        "kind",
+        OutletKind._value2member_map_,
+        lambda value: _l("Unknown kind of outlet: %(value)s.", value=value),
+    )
+    query.kinds = tuple(OutletKind(kind) for kind in kinds)
+    query.category = (
+        given.choice(
+            "category",
+            _category_slugs,
+            lambda value: _l("Unknown product category: %(value)s.", value=value),
         )
-    query.radius = int(radius)
-    kinds = []
-    for value in args.getlist("kind"):
-        if value not in OutletKind._value2member_map_:
-            raise FinderError(_l("Unknown kind of outlet: %(value)s.", value=value[:40]))
-        kinds.append(OutletKind(value))
-    query.kinds = tuple(dict.fromkeys(kinds))
-    category = args.get("category", "")
-    # Checked against the slug alphabet first: PostgreSQL refuses to even compare text with a NUL byte.
-    if category and (
-        not SLUG.fullmatch(category)
-        or not db.session.scalar(select(Category.id).where(Category.slug == category))
-    ):
-        raise FinderError(_l("Unknown product category: %(value)s.", value=category[:40]))
-    query.category = category
-    criteria = args.getlist("criteria")
-    if unknown := [c for c in criteria if c not in CRITERIA]:
-        raise FinderError(_l("Unknown criterion: %(value)s.", value=unknown[0][:40]))
-    query.criteria = tuple(dict.fromkeys(criteria))
-    if args.get("open", "") not in ("", "1"):
-        raise FinderError(_l("“open” is 1 (open now) or left out."))
-    query.open_now = args.get("open") == "1"
-    page = args.get("page", "1")
-    if not (page.isascii() and page.isdigit() and len(page) <= 4 and 1 <= int(page) <= MAX_PAGE):
-        raise FinderError(_l("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE))
-    query.page = int(page)
+        or ""
+    )
+    query.criteria = tuple(
+        given.choices("criteria", CRITERIA, lambda value: _l("Unknown criterion: %(value)s.", value=value))
+    )
+    query.open_now = given.choice("open", ("", "1"), _l("“open” is 1 (open now) or left out.")) == "1"
+    query.page = given.whole(
+        "page", 1, 1, MAX_PAGE, _l("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE)
+    )
     return query
+
+
+def _position(given: Arguments) -> tuple[float | None, float | None]:
+    """The shopper's position, rounded to about a metre; both coordinates or neither."""
+    lat, lon = given.number("lat", _not_a_number("lat")), given.number("lon", _not_a_number("lon"))
+    if lat is None and lon is None:
+        return None, None
+    if lat is None or lon is None:
+        raise Refused(_not_a_number("lat" if lat is None else "lon"))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Refused(_l("These coordinates do not exist (latitude −90 to 90, longitude −180 to 180)."))
+    return round(lat, 5), round(lon, 5)
 
 
 @dataclass
@@ -168,7 +159,7 @@ def centre(query: Query) -> Centre | None:
         found = gazetteer.lookup(query.where, "DE", limit=1, prefix=True)
         place = found[0] if found else None
     if place is None:
-        raise FinderError(
+        raise Refused(
             _l("We do not know the place “%(where)s”. Try a town or a postcode.", where=query.where)
         )
     return Centre(place.name, place.latitude, place.longitude)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock, media
+from ..arguments import Refused
 from ..catalogue import services as catalogue
 from ..errors import abort_with
 from ..extensions import db
@@ -31,7 +32,7 @@ def finder():
     result, error = None, None
     try:
         result = finding.search_outlets(finding.parse(request.args), locale=locale)
-    except finding.FinderError as refused:
+    except Refused as refused:
         error = refused.description
     if result is not None and result.total and result.query.page > result.pages:
         # A link to a page that no longer exists (fewer outlets now): the last page there is.

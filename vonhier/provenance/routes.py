@@ -23,6 +23,7 @@ from sqlalchemy import select
 from werkzeug.http import is_resource_modified
 
 from .. import clock, spreadsheet
+from ..arguments import MAX_INTEGER, Arguments
 from ..catalogue import services as catalogue
 from ..catalogue.models import Batch, Product, ProductStatus
 from ..database import german_key
@@ -216,12 +217,8 @@ def _qr_image(found: pages.ScanFacts, kind: str):
 
 def _png_size() -> int:
     low, high = qr.PNG_SIZES
-    value = request.args.get("size", str(qr.PNG_DEFAULT))
-    if not (value.isascii() and value.isdigit() and len(value) <= 5 and low <= int(value) <= high):
-        abort_with(
-            400, _("The size must be a whole number of pixels from %(low)d to %(high)d.", low=low, high=high)
-        )
-    return int(value)
+    message = _("The size must be a whole number of pixels from %(low)d to %(high)d.", low=low, high=high)
+    return Arguments(request.args).whole("size", qr.PNG_DEFAULT, low, high, message)
 
 
 @bp.get("/.well-known/gs1resolver")
@@ -293,16 +290,17 @@ class ScanQuery:
 
 def _scan_query() -> ScanQuery:
     organisation = current_organisation()
-    raw_days = request.args.get("days", str(DEFAULT_SCAN_PERIOD))
-    if raw_days not in {str(days) for days in SCAN_PERIODS}:
-        abort_with(400, _("Please choose a period of 7, 30, 90 or 365 days."))
-    days = int(raw_days)
+    given = Arguments(request.args, optional={"product"})
+    periods = [str(days) for days in SCAN_PERIODS]
+    days = int(
+        given.choice("days", periods, _("Please choose a period of 7, 30, 90 or 365 days."))
+        or DEFAULT_SCAN_PERIOD
+    )
+    product_id = given.whole("product", None, 0, MAX_INTEGER, _("Please choose a product from the list."))
     products = catalogue.products_of(organisation.id, status=None)
     product = None
-    if raw_product := request.args.get("product", ""):
-        if not (raw_product.isascii() and raw_product.isdigit() and len(raw_product) <= 9):
-            abort_with(400, _("Please choose a product from the list."))
-        product = next((p for p in products if p.id == int(raw_product)), None)
+    if product_id is not None:
+        product = next((p for p in products if p.id == product_id), None)
         if product is None:
             # The same answer for unknown products and other organisations' products: nothing to learn.
             name = organisation.display_name
@@ -387,10 +385,9 @@ SHEETS_CACHE = "public, max-age=300"
 @limiter.limit("30 per minute")
 def label_sheet(product_id):
     """The print form for a product's label sheet and, with `format=pdf`, the sheet itself."""
-    output = request.args.get("format", "html")
-    if output not in ("html", "pdf"):
-        abort_with(400, _("Unknown format. Use “pdf” for the label sheet."))
-    lot = request.args.get("lot") or None
+    given = Arguments(request.args)
+    output = given.choice("format", ("html", "pdf"), _("Unknown format. Use “pdf” for the label sheet."))
+    lot = given.value("lot") or None
     page = services.load_page(_sheet_product(product_id, lot))
     if lot is not None and page.batch is None:
         abort_with(404, _("This product has no batch %(lot)s.", lot=lot[: hotpath.MAX_LOT]))
@@ -402,31 +399,12 @@ def label_sheet(product_id):
         .limit(500)
     ).all()
     url = page.url
-    errors = {}
-    layout = sheets.LAYOUTS.get(request.args.get("layout", sheets.DEFAULT_LAYOUT))
-    if layout is None:
-        errors["layout"] = _("Please choose one of the label sheets listed.")
-    elif not sheets.fits(layout, url):
-        errors["layout"] = _sheet_too_small(layout, url)
+    layout = sheets.LAYOUTS.get(given.value("layout", sheets.DEFAULT_LAYOUT))
     # A long lot makes a denser code: by default it is printed larger; a size typed in is kept or refused.
-    size_text = request.args.get("size", format_decimal(sheets.default_size(url))).strip()
+    size_text = given.value("size", format_decimal(sheets.default_size(url))).strip()
     size = float(size_text.replace(",", ".")) if SHEET_SIZE.fullmatch(size_text) else None
-    if size is None:
-        errors["size"] = _("Please enter the code size in millimetres as a number, for example 20 or 22.5.")
-    elif size < sheets.min_size(url):
-        errors["size"] = _(
-            "For this address the code must be at least %(min)s mm wide, so that each of its dots is at "
-            "least %(module)s mm; smaller, phones cannot read it reliably.",
-            min=format_decimal(sheets.min_size(url)),
-            module=format_decimal(qr.MIN_MODULE),
-        )
-    elif "layout" not in errors and size > sheets.max_size(layout, url):
-        errors["size"] = _(
-            "On labels of %(label)s the code can be at most %(max)s mm wide.",
-            label=_sheet_label_size(layout),
-            max=format_decimal(sheets.max_size(layout, url)),
-        )
-    if output == "html" or errors:
+    errors = _sheet_errors(layout, size, url)
+    if output != "pdf" or errors:
         return render_template(
             "provenance/sheet.html",
             page=page,
@@ -469,6 +447,31 @@ def label_sheet(product_id):
     response.headers["Cache-Control"] = SHEETS_CACHE
     response.vary.update(("Accept-Language", "Cookie"))
     return response
+
+
+def _sheet_errors(layout: sheets.Layout | None, size: float | None, url: str) -> dict[str, str]:
+    """The print form's messages about the chosen layout and code size, by field (none when they fit)."""
+    errors = {}
+    if layout is None:
+        errors["layout"] = _("Please choose one of the label sheets listed.")
+    elif not sheets.fits(layout, url):
+        errors["layout"] = _sheet_too_small(layout, url)
+    if size is None:
+        errors["size"] = _("Please enter the code size in millimetres as a number, for example 20 or 22.5.")
+    elif size < sheets.min_size(url):
+        errors["size"] = _(
+            "For this address the code must be at least %(min)s mm wide, so that each of its dots is at "
+            "least %(module)s mm; smaller, phones cannot read it reliably.",
+            min=format_decimal(sheets.min_size(url)),
+            module=format_decimal(qr.MIN_MODULE),
+        )
+    elif "layout" not in errors and size > sheets.max_size(layout, url):
+        errors["size"] = _(
+            "On labels of %(label)s the code can be at most %(max)s mm wide.",
+            label=_sheet_label_size(layout),
+            max=format_decimal(sheets.max_size(layout, url)),
+        )
+    return errors
 
 
 def _sheet_product(product_id: int, lot: str | None) -> services.Page:

@@ -1,9 +1,11 @@
-"""The supplier search's query arguments (strictly checked), supplier settings and inquiry forms."""
+"""The supplier search's query arguments (declared on `arguments.Arguments`), supplier settings and inquiry
+forms."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..arguments import MAX_INTEGER, Arguments, Refused
 from ..catalogue.models import Category, Site
 from ..forms import Form, IntegerField
 from ..organisations.models import Organisation
@@ -22,78 +24,66 @@ MAX_PAGE = 10_000
 KNOWN_ARGS = {"category", "criteria", "husbandry", "delivery", "q", "site", "radius", "page"}
 
 
-class SearchError(ValueError):
-    """Query arguments that cannot be searched for; str() is a translated message (HTTP 400)."""
-
-
-def _integer(args, name: str, low: int, high: int, message) -> int | None:
-    raw = args.get(name, "").strip()
-    if raw == "":
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SearchError(str(message)) from None
-    if not low <= value <= high:
-        raise SearchError(str(message))
-    return value
+SITE_MESSAGE = _l("Please choose one of your organisation’s sites.")
 
 
 def parse_search(
     args, categories: list[Category], retailer: Organisation, sites: list[Site]
 ) -> SupplierQuery:
-    """A SupplierQuery from the URL's arguments; anything that makes no sense raises SearchError."""
+    """A SupplierQuery from the URL's arguments; anything that makes no sense is `Refused` (400). The
+    search form sends empty fields for "any": each of them counts as not given."""
+    given = Arguments(args, optional=KNOWN_ARGS)
     query = SupplierQuery()
-    if slug := args.get("category", "").strip():
-        query.category = next((c for c in categories if c.slug == slug), None)
-        if query.category is None:
-            raise SearchError(str(_l("Unknown category. Please choose one from the list.")))
-    criteria = args.getlist("criteria")
-    if unknown := [c for c in criteria if c not in CRITERIA]:
-        raise SearchError(
-            str(_l("Unknown criterion “%(value)s”. Please choose from the list.", value=unknown[0][:40]))
-        )
+    slug = given.choice(
+        "category", [c.slug for c in categories], _l("Unknown category. Please choose one from the list.")
+    )
+    query.category = next((c for c in categories if c.slug == slug), None)
+    criteria = given.choices(
+        "criteria",
+        CRITERIA,
+        lambda value: _l("Unknown criterion “%(value)s”. Please choose from the list.", value=value),
+    )
     query.organic = "organic" in criteria
     query.gmo_free = "gmo_free" in criteria
-    query.husbandry_min = _integer(
-        args, "husbandry", 1, 5, _l("The Haltungsform must be a level from 1 to 5.")
+    query.husbandry_min = given.whole(
+        "husbandry", None, 1, 5, _l("The Haltungsform must be a level from 1 to 5.")
     )
-    delivery = args.getlist("delivery")
-    if unknown := [d for d in delivery if d not in DELIVERY_OPTIONS]:
-        raise SearchError(
-            str(
-                _l("Unknown delivery option “%(value)s”. Please choose from the list.", value=unknown[0][:40])
-            )
-        )
+    delivery = given.choices(
+        "delivery",
+        DELIVERY_OPTIONS,
+        lambda value: _l("Unknown delivery option “%(value)s”. Please choose from the list.", value=value),
+    )
     query.delivery = tuple(d for d in DELIVERY_OPTIONS if d in delivery)
-    text = args.get("q", "")
-    if len(text) > TEXT_MAX:
-        raise SearchError(str(_l("The search text may have at most %(n)d characters.", n=TEXT_MAX)))
-    query.text = text.strip()
-
-    site_id = _integer(args, "site", 1, 2**31 - 1, _l("Please choose one of your organisation’s sites."))
-    if site_id is not None:
-        site = next((s for s in sites if s.id == site_id), None)
-        if site is None:
-            raise SearchError(str(_l("Please choose one of your organisation’s sites.")))
-        query.origin = Origin(site.latitude, site.longitude, site.id, site.label)
-    elif sites:
-        query.origin = Origin(sites[0].latitude, sites[0].longitude, sites[0].id, sites[0].label)
-    elif retailer.latitude is not None and retailer.longitude is not None:
-        query.origin = Origin(retailer.latitude, retailer.longitude, None, retailer.display_name)
-    query.radius_km = _integer(
-        args,
+    message = _l("The search text may have at most %(n)d characters.", n=TEXT_MAX)
+    query.text = given.text("q", TEXT_MAX, message).strip()
+    query.origin = _origin(given.whole("site", None, 1, MAX_INTEGER, SITE_MESSAGE), retailer, sites)
+    query.radius_km = given.whole(
         "radius",
+        None,
         1,
         MAX_RADIUS_KM,
         _l("The radius must be a whole number of kilometres from 1 to %(max)d.", max=MAX_RADIUS_KM),
     )
     if query.radius_km is not None and query.origin is None:
-        raise SearchError(
-            str(_l("Your organisation has neither a site nor address coordinates to measure distances from."))
+        raise Refused(
+            _l("Your organisation has neither a site nor address coordinates to measure distances from.")
         )
-    query.page = _integer(args, "page", 1, MAX_PAGE, _l("There is no such page.")) or 1
+    query.page = given.whole("page", 1, 1, MAX_PAGE, _l("There is no such page."))
     return query
+
+
+def _origin(site_id: int | None, retailer: Organisation, sites: list[Site]) -> Origin | None:
+    """Where distances are measured from: the chosen site, else the first site, else the address."""
+    if site_id is not None:
+        site = next((s for s in sites if s.id == site_id), None)
+        if site is None:
+            raise Refused(SITE_MESSAGE)
+        return Origin(site.latitude, site.longitude, site.id, site.label)
+    if sites:
+        return Origin(sites[0].latitude, sites[0].longitude, sites[0].id, sites[0].label)
+    if retailer.latitude is not None and retailer.longitude is not None:
+        return Origin(retailer.latitude, retailer.longitude, None, retailer.display_name)
+    return None
 
 
 class SupplierProfileForm(Form):

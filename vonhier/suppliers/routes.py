@@ -14,7 +14,7 @@ from ..organisations import services as organisations
 from ..permissions import requires
 from ..web import render_form
 from . import services
-from .forms import KNOWN_ARGS, InquiryForm, ReplyForm, SearchError, SupplierProfileForm, parse_search
+from .forms import KNOWN_ARGS, InquiryForm, ReplyForm, SupplierProfileForm, parse_search
 
 bp = Blueprint("suppliers", __name__)
 
@@ -33,11 +33,7 @@ def _query():
     retailer = services.retailer_of(_user())
     sites = services.retailer_sites(retailer)
     categories = catalogue.categories()
-    try:
-        query = parse_search(request.args, categories, retailer, sites)
-    except SearchError as error:
-        abort_with(400, str(error))
-    return retailer, sites, categories, query
+    return retailer, sites, categories, parse_search(request.args, categories, retailer, sites)
 
 
 def _search_args() -> dict:
