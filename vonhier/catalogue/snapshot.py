@@ -56,12 +56,37 @@ def _key(location: dict):
 def figures(ingredients: list[dict], stages: list[dict]) -> dict:
     """Regional share, regional checks and transport legs for one product's data."""
     counted = [i for i in ingredients if not i["is_water_or_salt"]]
+    legs, chain_km = _legs(counted, stages)
+    known = [leg["km"] for leg in legs if leg["km"] is not None]
+    return {
+        **_regional(counted, stages),
+        "legs": legs,
+        "longest_leg_km": max(known) if known else None,
+        "chain_km": round(chain_km, 1) if chain_km is not None else None,
+        "distance_unknown": [i["name"] for i in counted if i["origin"]["lat"] is None],
+    }
+
+
+def _regional(counted: list[dict], stages: list[dict]) -> dict:
+    """The regional share and checks; None where the product has nothing to check."""
     total = sum(i["share"] for i in counted)
     regional = sum(i["share"] for i in counted if i["origin"]["in_region"])
     main = next((i for i in counted if i["is_main"]), None)
     value_determining = [i for i in counted if i["is_value_determining"]]
     processing = [s for s in stages if s["kind"] in ("processing", "packing")]
+    return {
+        "regional_share": round(100 * regional / total, 2) if total else None,
+        "main_ingredient_regional": main["origin"]["in_region"] if main else None,
+        "value_determining_regional": (
+            all(i["origin"]["in_region"] for i in value_determining) if value_determining else None
+        ),
+        "processing_in_region": all(s["site"]["in_region"] for s in processing) if processing else None,
+    }
 
+
+def _legs(counted: list[dict], stages: list[dict]) -> tuple[list[dict], float | None]:
+    """The transport legs (each raw material's origin to the first stage, then stage to stage) and
+    the whole chain's length."""
     stage_legs = [
         {
             "from": before["site"],
@@ -71,10 +96,13 @@ def figures(ingredients: list[dict], stages: list[dict]) -> dict:
         }
         for before, after in zip(stages, stages[1:], strict=False)
     ]
+    if not stages:
+        return stage_legs, None
     stage_km = sum(leg["km"] or 0 for leg in stage_legs)
-    origin_legs, chain_km = {}, (stage_km if stages else None)
-    for ingredient in counted if stages else ():
-        origin, first = ingredient["origin"], stages[0]["site"]
+    origin_legs, chain_km = {}, stage_km
+    first = stages[0]["site"]
+    for ingredient in counted:
+        origin = ingredient["origin"]
         km = _km(origin, first)
         if km is None:
             continue
@@ -84,20 +112,7 @@ def figures(ingredients: list[dict], stages: list[dict]) -> dict:
             (_key(origin), _key(first)),
             {"from": origin, "to": first, "km": km, "ingredient": ingredient["name"]},
         )
-    legs = [*origin_legs.values(), *stage_legs]
-    known = [leg["km"] for leg in legs if leg["km"] is not None]
-    return {
-        "regional_share": round(100 * regional / total, 2) if total else None,
-        "main_ingredient_regional": main["origin"]["in_region"] if main else None,
-        "value_determining_regional": (
-            all(i["origin"]["in_region"] for i in value_determining) if value_determining else None
-        ),
-        "processing_in_region": all(s["site"]["in_region"] for s in processing) if processing else None,
-        "legs": legs,
-        "longest_leg_km": max(known) if known else None,
-        "chain_km": round(chain_km, 1) if chain_km is not None else None,
-        "distance_unknown": [i["name"] for i in counted if i["origin"]["lat"] is None],
-    }
+    return [*origin_legs.values(), *stage_legs], chain_km
 
 
 def build(product, link_status: dict[int, str]) -> dict:

@@ -80,41 +80,10 @@ def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -
     opening hours must parse; products must be the organisation's own; categories must exist."""
     require_member(user, organisation_id)
     kind = OutletKind(data["kind"])
-    text = (data.get("opening_hours") or "").strip()
-    if text:
-        try:
-            text = hours.check(text)
-        except hours.HoursError as error:
-            raise OutletError([error.message], "opening_hours") from None
-    elif kind not in HOURS_OPTIONAL:
-        raise OutletError(
-            [str(_l("Please enter the opening hours, e.g. Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off."))],
-            "opening_hours",
-        )
-    if kind == OutletKind.ONLINE_SHOP and not data.get("website"):
-        raise OutletError([str(_l("An online shop needs the address of its website."))], "website")
-    if kind == OutletKind.DELIVERY and not data.get("delivery_radius_km"):
-        raise OutletError(
-            [str(_l("A delivery scheme needs the distance it delivers to, in km."))], "delivery_radius_km"
-        )
-    product_ids = set(data.get("product_ids") or ())
-    products = []
-    if product_ids:
-        products = db.session.scalars(
-            select(Product).where(
-                Product.id.in_(product_ids),
-                Product.organisation_id == organisation_id,
-                Product.status == ProductStatus.ACTIVE,
-            )
-        ).all()
-        if len(products) != len(product_ids):
-            raise OutletError([str(_l("Please choose only your own active products."))], "product_ids")
-    category_ids = set(data.get("category_ids") or ())
-    categories = []
-    if category_ids:
-        categories = db.session.scalars(select(Category).where(Category.id.in_(category_ids))).all()
-        if len(categories) != len(category_ids):
-            raise OutletError([str(_l("Please choose only from the categories shown."))], "category_ids")
+    text = _opening_hours(kind, data)
+    _check_kind(kind, data)
+    products = _own_products(organisation_id, set(data.get("product_ids") or ()))
+    categories = _categories(set(data.get("category_ids") or ()))
     try:
         location = catalogue.resolve_location(data)
     except catalogue.CatalogueError as error:
@@ -141,6 +110,56 @@ def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -
     db.session.flush()
     search.index("outlet", outlet.id, outlet_texts(outlet))
     return outlet
+
+
+def _opening_hours(kind: OutletKind, data: dict) -> str:
+    """The opening hours in their checked form; required except for the kinds that have none."""
+    text = (data.get("opening_hours") or "").strip()
+    if text:
+        try:
+            return hours.check(text)
+        except hours.HoursError as error:
+            raise OutletError([error.message], "opening_hours") from None
+    if kind not in HOURS_OPTIONAL:
+        raise OutletError(
+            [str(_l("Please enter the opening hours, e.g. Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off."))],
+            "opening_hours",
+        )
+    return text
+
+
+def _check_kind(kind: OutletKind, data: dict) -> None:
+    """What an outlet of each kind must have besides a place: a website, a delivery radius."""
+    if kind == OutletKind.ONLINE_SHOP and not data.get("website"):
+        raise OutletError([str(_l("An online shop needs the address of its website."))], "website")
+    if kind == OutletKind.DELIVERY and not data.get("delivery_radius_km"):
+        raise OutletError(
+            [str(_l("A delivery scheme needs the distance it delivers to, in km."))], "delivery_radius_km"
+        )
+
+
+def _own_products(organisation_id: int, product_ids: set[int]) -> list[Product]:
+    if not product_ids:
+        return []
+    products = db.session.scalars(
+        select(Product).where(
+            Product.id.in_(product_ids),
+            Product.organisation_id == organisation_id,
+            Product.status == ProductStatus.ACTIVE,
+        )
+    ).all()
+    if len(products) != len(product_ids):
+        raise OutletError([str(_l("Please choose only your own active products."))], "product_ids")
+    return products
+
+
+def _categories(category_ids: set[int]) -> list[Category]:
+    if not category_ids:
+        return []
+    categories = db.session.scalars(select(Category).where(Category.id.in_(category_ids))).all()
+    if len(categories) != len(category_ids):
+        raise OutletError([str(_l("Please choose only from the categories shown."))], "category_ids")
+    return categories
 
 
 def set_archived(user, outlet: Outlet, archived: bool) -> None:
