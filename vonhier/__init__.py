@@ -126,11 +126,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .certification.routes import cli as certification
+    from .certification.commands import cli as certification
     from .demo.commands import demo
     from .geo.commands import region
-    from .payments.routes import cli as payments
-    from .provenance.routes import cli as qr
+    from .payments.commands import cli as payments
+    from .provenance.commands import cli as qr
     from .search.commands import search  # importing the search services connects the index's listeners
     from .worker import command as work
 

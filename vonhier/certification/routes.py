@@ -1,8 +1,6 @@
 """Certification pages: applications, the certifier's queue, certificates, catalogues, the public register."""
 
-import click
 from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
-from flask.cli import with_appcontext
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import hygiene
 from ..catalogue import services as catalogue
 from ..catalogue.forms import ProductForm
-from ..catalogue.models import Product, ProductStatus
+from ..catalogue.models import ProductStatus
 from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
@@ -531,50 +529,3 @@ def _as_certifier(organisation, handled_by) -> tuple[bool, str | None]:
         return False, None
     refusal = services.certifier_refusal(_user(), organisation, handled_by)
     return refusal is None, refusal
-
-
-# --- CLI ------------------------------------------------------------------------------------------
-
-
-@click.group("certification")
-def cli():
-    """Criteria checks, reminders and the audit chain."""
-
-
-@cli.command("check")
-@click.argument("product_id", type=int)
-@with_appcontext
-def check_command(product_id):
-    """Pre-check PRODUCT_ID's current data against the current criteria catalogue."""
-    product = db.session.get(Product, product_id)
-    if product is None or product.current_version is None:
-        raise click.ClickException(f"No product with id {product_id}.")
-    current = services.current_catalogue()
-    results = services.precheck(product.current_version.data, current)
-    click.echo(f"{product.name_de} (version {product.current_version.number}) – {current.label}")
-    for result in results:
-        click.echo(f"{result.code:<8} {result.outcome.value:<17} {result.message}")
-    click.echo(f"=> {rules.summary(results).value}")
-
-
-@cli.command("remind")
-@with_appcontext
-def remind_command():
-    """Send expiry reminders (60 and 30 days before) and mark expired certificates; for a daily cron job."""
-    counts = services.remind()
-    db.session.commit()
-    click.echo(f"{counts['reminded']} reminders sent, {counts['expired']} certificates marked expired.")
-
-
-@cli.command("verify-log")
-@with_appcontext
-def verify_log_command():
-    """Check the hash chain of the certification audit log; report the first broken link."""
-    broken = services.verify_chain()
-    if broken is not None:
-        click.echo(
-            f"BROKEN at audit record {broken.id} ({broken.subject_type} {broken.subject_id}, "
-            f"{broken.action}, {broken.created_at.isoformat()})"
-        )
-        raise SystemExit(1)
-    click.echo("OK: the audit log chain is intact.")
