@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 
 from ..catalogue.models import Product
 from ..extensions import db
-from . import rules, services
+from . import audit, certificates, criteria, rules
 
 
 @click.group("certification")
@@ -22,8 +22,8 @@ def check_command(product_id):
     product = db.session.get(Product, product_id)
     if product is None or product.current_version is None:
         raise click.ClickException(f"No product with id {product_id}.")
-    current = services.current_catalogue()
-    results = services.precheck(product.current_version.data, current)
+    current = criteria.current_catalogue()
+    results = criteria.precheck(product.current_version.data, current)
     click.echo(f"{product.name_de} (version {product.current_version.number}) – {current.label}")
     for result in results:
         click.echo(f"{result.code:<8} {result.outcome.value:<17} {result.message}")
@@ -34,7 +34,7 @@ def check_command(product_id):
 @with_appcontext
 def remind_command():
     """Send expiry reminders (60 and 30 days before) and mark expired certificates; for a daily cron job."""
-    counts = services.remind()
+    counts = certificates.remind()
     db.session.commit()
     click.echo(f"{counts['reminded']} reminders sent, {counts['expired']} certificates marked expired.")
 
@@ -43,7 +43,7 @@ def remind_command():
 @with_appcontext
 def verify_log_command():
     """Check the hash chain of the certification audit log; report the first broken link."""
-    broken = services.verify_chain()
+    broken = audit.verify_chain()
     if broken is not None:
         click.echo(
             f"BROKEN at audit record {broken.id} ({broken.subject_type} {broken.subject_id}, "
