@@ -173,7 +173,7 @@ def build(app, products: int, organisations: int) -> dict:
         SupplyStage,
     )
     from vonhier.certification import rules
-    from vonhier.certification import services as certification
+    from vonhier.certification.criteria import criteria_of
     from vonhier.certification.models import (
         Application,
         ApplicationItem,
@@ -239,7 +239,7 @@ def build(app, products: int, organisations: int) -> dict:
         version = product.current_version
         if product.status != ProductStatus.ACTIVE or not payments.is_current(product.organisation_id):
             continue
-        results = rules.evaluate(version.data, certification.criteria_of(certificate.catalogue))
+        results = rules.evaluate(version.data, criteria_of(certificate.catalogue))
         if any(r.outcome == rules.Outcome.FAILED for r in results):
             continue
         templates.setdefault(product.organisation_id, []).append((product, version, certificate))

@@ -29,7 +29,8 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from vonhier import create_app  # noqa: E402
 from vonhier.catalogue.models import Category, Product  # noqa: E402
-from vonhier.certification import services as certification  # noqa: E402
+from vonhier.certification.certificates import refresh_certified_until  # noqa: E402
+from vonhier.certification.criteria import current_catalogue  # noqa: E402
 from vonhier.clock import utcnow  # noqa: E402
 from vonhier.extensions import db  # noqa: E402
 from vonhier.payments.models import LicenceTier  # noqa: E402
@@ -54,7 +55,7 @@ def generate(products: int, organisations: int, seed: int = 7) -> None:
     conn = db.session.connection()
     categories = db.session.scalars(select(Category)).all()
     tier_id = db.session.scalar(select(LicenceTier.id).limit(1))
-    catalogue_id = certification.current_catalogue().id
+    catalogue_id = current_catalogue().id
 
     def insert(table: str, rows: list[dict]) -> None:
         if rows:
@@ -237,7 +238,7 @@ def generate(products: int, organisations: int, seed: int = 7) -> None:
     db.session.execute(text("ANALYZE"))  # fresh statistics, as a live database would have
     # The rows bypassed the session, which keeps this derived date (after ANALYZE: without
     # statistics PostgreSQL scans certificate_products once per product).
-    certification.refresh_certified_until(db.session.connection())
+    refresh_certified_until(db.session.connection())
     db.session.execute(text("ANALYZE products"))  # statistics of the date just filled in
     db.session.commit()
 

@@ -193,8 +193,7 @@ def _world(app):
     from vonhier.accounts.models import User
     from vonhier.catalogue import services as catalogue
     from vonhier.catalogue.models import Product
-    from vonhier.certification import evidence
-    from vonhier.certification import services as certification
+    from vonhier.certification import evidence, workflow
     from vonhier.organisations import services as organisations
     from vonhier.outlets import services as outlets
     from vonhier.suppliers import services as suppliers
@@ -260,11 +259,11 @@ def _world(app):
                 "longitude": 13.8667,
             },
         )
-        approved = certification.create_application(user("owner"), org.id, [ids[0]])
-        certification.submit(user("owner"), approved)
-        certification.take(user("certifier"), approved)
-        certification.approve(user("certifier"), approved)
-        draft = certification.create_application(user("owner"), org.id, [ids[1]])
+        approved = workflow.create_application(user("owner"), org.id, [ids[0]])
+        workflow.submit(user("owner"), approved)
+        workflow.take(user("certifier"), approved)
+        workflow.approve(user("certifier"), approved)
+        draft = workflow.create_application(user("owner"), org.id, [ids[1]])
         evidence.add(user("owner"), draft, next(iter(rules_kinds())), "Kontrolle.pdf", b"%PDF-1.4\n%%EOF\n")
         suppliers.start_inquiry(user("retailer"), org.id, "Eier", "Wie viele?")
         organisations.invite(user("owner"), db.session.get(Organisation, org.id), "neu@example.org")

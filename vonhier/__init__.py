@@ -50,7 +50,7 @@ def register_template_context(app: Flask) -> None:
     from flask_login import current_user
 
     from . import labels
-    from .certification import services as certification
+    from .certification.criteria import product_precheck
     from .organisations import services as organisations
     from .outlets import services as outlets
 
@@ -60,7 +60,7 @@ def register_template_context(app: Flask) -> None:
         format_datetime=format_datetime,
         format_decimal=format_decimal,
         format_currency=format_currency,
-        product_precheck=certification.product_precheck,
+        product_precheck=product_precheck,
         outlets_of=outlets.outlets_of,
     )
     app.context_processor(labels.template_context)
@@ -126,11 +126,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .certification.routes import cli as certification
+    from .certification.commands import cli as certification
     from .demo.commands import demo
     from .geo.commands import region
-    from .payments.routes import cli as payments
-    from .provenance.routes import cli as qr
+    from .payments.commands import cli as payments
+    from .provenance.commands import cli as qr
     from .search.commands import search  # importing the search services connects the index's listeners
     from .worker import command as work
 

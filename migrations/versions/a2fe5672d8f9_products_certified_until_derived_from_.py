@@ -22,7 +22,7 @@ def upgrade():
         batch_op.add_column(sa.Column('certified_until', sa.Date(), nullable=True))
 
     # ### end Alembic commands ###
-    # Existing certificates: the same rule as certification.services.refresh_certified_until.
+    # Existing certificates: the same rule as certification.certificates.refresh_certified_until.
     op.execute(
         "UPDATE products SET certified_until = ("
         " SELECT max(certificates.valid_until) FROM certificate_products"

@@ -10,7 +10,7 @@ from vonhier import clock
 from vonhier.accounts.models import User
 from vonhier.api.routes import CACHE
 from vonhier.catalogue.models import Product
-from vonhier.certification import services as certification
+from vonhier.certification.certificates import effective_status, register
 from vonhier.certification.models import Certificate
 from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
@@ -43,8 +43,8 @@ def _unlicensed() -> set[int]:
 def test_products_are_the_register_with_the_qr_urls_of_flask_qr_urls(api, demo_app):
     products = _all(api, "/api/v1/products")
     with demo_app.app_context():
-        register = certification.register(limit=10_000)
-        expected = {entry.product_id for entry in register if not entry.product.is_archived}
+        entries = register(limit=10_000)
+        expected = {entry.product_id for entry in entries if not entry.product.is_archived}
     assert {p["id"] for p in products} == expected and len(products) == len(expected)
 
     output = demo_app.test_cli_runner().invoke(args=["qr", "urls"]).output
@@ -74,7 +74,7 @@ def test_product_detail_carries_certificate_and_current_figures(api, demo_app):
         assert detail["producer"]["id"] == product.organisation_id
         number = detail["certificate"]["number"]
         certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
-        assert detail["certificate"]["status"] == certification.effective_status(certificate).value
+        assert detail["certificate"]["status"] == effective_status(certificate).value
         assert detail["certificate"]["valid_until"] == certificate.valid_until.isoformat()
 
 
@@ -203,7 +203,7 @@ def test_certificates_with_effective_status_and_products(api, demo_app):
     with demo_app.app_context():
         for item in certificates:
             certificate = db.session.scalar(select(Certificate).where(Certificate.number == item["number"]))
-            assert item["status"] == certification.effective_status(certificate).value
+            assert item["status"] == effective_status(certificate).value
             assert item["holder"]["id"] == certificate.organisation_id
             assert item["body"]["id"] == certificate.certification_body_id
             assert [p["id"] for p in item["products"]] == [link.product_id for link in certificate.products]

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, text, update
 
-from vonhier.certification import services
+from vonhier.certification import audit
 from vonhier.certification.models import AuditRecord
 from vonhier.extensions import db
 
@@ -19,7 +19,7 @@ def test_chain_is_intact_after_a_workflow(app, scene):
     with app.app_context():
         records = db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
         assert [r.action for r in records][:5] == ["create", "submit", "take", "approve", "issue"]
-        assert records[0].prev_hash == services.GENESIS
+        assert records[0].prev_hash == audit.GENESIS
         assert all(
             later.prev_hash == earlier.hash for earlier, later in zip(records, records[1:], strict=False)
         )
@@ -74,10 +74,10 @@ def test_changing_any_hashed_field_is_the_first_broken_link(app, scene, field):
     with app.app_context():
         records = db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
         victim = records[2]
-        assert services.verify_chain() is None
+        assert audit.verify_chain() is None
         tamper(victim.id, **{field: TAMPERED[field](victim, scene)})
     with app.app_context():  # a fresh session reads what is now in the database
-        assert services.verify_chain().id == victim.id
+        assert audit.verify_chain().id == victim.id
 
 
 def test_re_ordered_records_break_the_chain(app, scene):
@@ -97,7 +97,7 @@ def test_re_ordered_records_break_the_chain(app, scene):
         tamper(second, **rows[first])
         tamper(first, hash=rows[second]["hash"])
     with app.app_context():
-        assert services.verify_chain().id == first
+        assert audit.verify_chain().id == first
 
 
 def test_a_deleted_record_breaks_the_chain(app, scene):
@@ -106,7 +106,7 @@ def test_a_deleted_record_breaks_the_chain(app, scene):
         victim = db.session.scalars(select(AuditRecord.id).order_by(AuditRecord.id)).all()[1]
         with db.engine.begin() as connection:
             connection.execute(text("DELETE FROM audit_records WHERE id = :id"), {"id": victim})
-        assert services.verify_chain().id == victim + 1
+        assert audit.verify_chain().id == victim + 1
 
 
 def test_records_cannot_be_changed_through_the_application(app, scene):

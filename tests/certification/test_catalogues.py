@@ -65,7 +65,7 @@ def test_admin_publishes_version_2_with_other_numbers(app, admin):
         admin.post(f"/certification/catalogues/{draft.id}", data={**data, "publish": "1"}).status_code == 302
     )
     with app.app_context():
-        from vonhier.certification.services import current_catalogue
+        from vonhier.certification.criteria import current_catalogue
 
         current = current_catalogue()
         assert current.version == 2 and current.validity_months == 24

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests import factories
 from vonhier.catalogue.models import Product
-from vonhier.certification import services
+from vonhier.certification import access, certificates, workflow
 from vonhier.certification.models import (
     ONE_FIRST_CERTIFICATE,
     ONE_SUCCESSOR,
@@ -224,7 +224,7 @@ def test_certifier_cannot_certify_its_own_certification_body(app, scene):
     product_site = factories.site(app, scene.body.id)
     with app.app_context():
         from vonhier.accounts.models import User
-        from vonhier.certification.services import create_application
+        from vonhier.certification.workflow import create_application
 
         # Someone else of the body applies for the body's own product.
         colleague = factories.user(app)
@@ -244,7 +244,7 @@ def test_certifier_cannot_certify_its_own_certification_body(app, scene):
     )
     with app.app_context():
         application = create_application(db.session.get(User, colleague.id), scene.body.id, [product_id])
-        services.submit(db.session.get(User, colleague.id), application)
+        workflow.submit(db.session.get(User, colleague.id), application)
         db.session.commit()
         application_id = application.id
     assert act(scene.certifier_client, application_id, "take").status_code == 403
@@ -453,7 +453,7 @@ def test_expiry_and_reminders_with_a_controlled_clock(app, scene, mailbox):
 
     def remind(days_before):
         with app.app_context():
-            counts = services.remind(valid_until - timedelta(days=days_before))
+            counts = certificates.remind(valid_until - timedelta(days=days_before))
             db.session.commit()
             return counts
 
@@ -466,7 +466,7 @@ def test_expiry_and_reminders_with_a_controlled_clock(app, scene, mailbox):
     with app.app_context():
         certificate = db.session.get(Certificate, certificate_id)
         assert certificate.status == "expired"
-        assert services.effective_status(certificate) == "expired"
+        assert certificates.effective_status(certificate) == "expired"
 
 
 def test_expired_by_date_even_before_the_daily_job(app, scene):
@@ -474,9 +474,10 @@ def test_expired_by_date_even_before_the_daily_job(app, scene):
     with app.app_context():
         certificate = db.session.get(Certificate, certificate_id)
         assert (
-            services.effective_status(certificate, certificate.valid_until + timedelta(days=1)) == "expired"
+            certificates.effective_status(certificate, certificate.valid_until + timedelta(days=1))
+            == "expired"
         )
-        assert services.effective_status(certificate, certificate.valid_until) == "active"
+        assert certificates.effective_status(certificate, certificate.valid_until) == "active"
 
 
 def test_renewal_starts_a_new_application(app, scene):
@@ -545,13 +546,13 @@ def test_two_decisions_at_the_same_moment_issue_one_certificate(app, scene):
         late_certifier = db.session.get(User, colleague.id)
         assert late.status == "in_review"
         with app.app_context():  # request A: another session decides and commits first
-            services.approve(
+            workflow.approve(
                 db.session.get(User, scene.certifier.id), db.session.get(Application, application_id)
             )
             db.session.commit()
         assert late.status == "in_review"  # B's copy is stale: only the database can tell
-        with pytest.raises(services.WorkflowError, match="Jemand anderes hat diesen Antrag gerade geändert"):
-            services.approve(late_certifier, late)
+        with pytest.raises(access.WorkflowError, match="Jemand anderes hat diesen Antrag gerade geändert"):
+            workflow.approve(late_certifier, late)
         db.session.rollback()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1

@@ -10,8 +10,9 @@ import pytest
 from tests import factories
 from vonhier.catalogue import services as catalogue
 from vonhier.catalogue.models import Product
-from vonhier.certification import services as certification
+from vonhier.certification.criteria import current_catalogue
 from vonhier.certification.models import Application, ApplicationItem, ApplicationStatus, CertificateStatus
+from vonhier.certification.workflow import issue_certificate
 from vonhier.clock import utcnow
 from vonhier.extensions import db
 from vonhier.permissions import SYSTEM
@@ -58,7 +59,7 @@ def certify(app, organisation_id, product_ids, body_id, status="active", expired
     with app.app_context():
         application = Application(
             organisation_id=organisation_id,
-            catalogue_id=certification.current_catalogue().id,
+            catalogue_id=current_catalogue().id,
             status=ApplicationStatus.APPROVED,
             certification_body_id=body_id,
         )
@@ -68,7 +69,7 @@ def certify(app, organisation_id, product_ids, body_id, status="active", expired
         db.session.add(application)
         db.session.flush()
         issued = today - timedelta(days=400) if expired else today
-        certificate = certification.issue_certificate(SYSTEM, application, issued)
+        certificate = issue_certificate(SYSTEM, application, issued)
         certificate.status = CertificateStatus(status)
         db.session.commit()
         return certificate.number

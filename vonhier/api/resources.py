@@ -3,7 +3,7 @@
 from flask import current_app, url_for
 
 from .. import clock
-from ..certification import services as certification
+from ..certification.certificates import effective_status
 from ..certification.models import Certificate, CertificateProduct
 from ..organisations.models import Organisation
 from ..outlets import services as outlet_services
@@ -38,7 +38,7 @@ def _ref(organisation: Organisation, licensed: bool = True) -> dict:
 def _certificate_ref(certificate: Certificate) -> dict:
     return {
         "number": certificate.number,
-        "status": certification.effective_status(certificate).value,
+        "status": effective_status(certificate).value,
         "valid_from": certificate.valid_from.isoformat(),
         "valid_until": certificate.valid_until.isoformat(),
         "url": _absolute("api.certificate", number=certificate.number),

@@ -2,7 +2,7 @@
 
 Organisations, products and certificates follow the listings' rule: only organisations with a
 current licence (`payments.services.licensed_organisations`) appear, with the register's certified
-products (`certification.services.register_statement`: the newest certificate per product).
+products (`certification.certificates.register_statement`: the newest certificate per product).
 Outlets follow the public outlet page and the consumer finder instead: every non-archived outlet,
 since shops and restaurants that sell certified products need no licence of their own; their
 organisation is linked to its API profile only when it has one. Nothing about people is
@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Category, Product, ProductStatus, ProductVersion
-from ..certification import services as certification
+from ..certification.certificates import register_statement
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
 from ..extensions import db
@@ -55,7 +55,8 @@ def today() -> date:
 
 
 def status_condition(status: CertificateStatus, day: date | None = None):
-    """SQL for "the certificate's effective status is `status`" (`certification.effective_status`)."""
+    """SQL for "the certificate's effective status is `status`"
+    (`certification.certificates.effective_status`)."""
     day = day or today()
     lapsed = and_(Certificate.status != CertificateStatus.REVOKED, Certificate.valid_until < day)
     if status == CertificateStatus.EXPIRED:
@@ -76,7 +77,7 @@ def products_statement(
 ):
     """The register's entries of active products (archived products have no current code to print)."""
     statement = (
-        certification.register_statement("", category_id, district)
+        register_statement("", category_id, district)
         .where(Product.status == ProductStatus.ACTIVE)
         .order_by(None)
         .order_by(Product.id)  # machines page by a stable key; people's lists sort by name

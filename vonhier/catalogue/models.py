@@ -173,7 +173,7 @@ class Product(db.Model):
     )
     # Derived for searches: the end of the latest active certificate naming the product, so that
     # "certified today" is a test on the row (`certified_until >= today`). Certification keeps it
-    # on every flush that issues a certificate or changes one's status (certification.services).
+    # on every flush that issues a certificate or changes one's status (certification.certificates).
     certified_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,8 +1,6 @@
 """Certification pages: applications, the certifier's queue, certificates, catalogues, the public register."""
 
-import click
 from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
-from flask.cli import with_appcontext
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import hygiene
 from ..catalogue import services as catalogue
 from ..catalogue.forms import ProductForm
-from ..catalogue.models import Product, ProductStatus
+from ..catalogue.models import ProductStatus
 from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
@@ -21,7 +19,7 @@ from ..organisations.models import Organisation
 from ..payments import services as payments
 from ..permissions import Role, login_required, requires
 from ..web import page_number, render_form
-from . import evidence, rules, services
+from . import access, audit, certificates, criteria, evidence, rules, workflow
 from .forms import (
     ApplicationForm,
     AuditForm,
@@ -46,7 +44,7 @@ def _workflow(action, *args):
     """Run a workflow step; refusals become 409 with the reason, nothing is committed."""
     try:
         result = action(*args)
-    except (services.WorkflowError, evidence.EvidenceRejected) as error:
+    except (access.WorkflowError, evidence.EvidenceRejected) as error:
         db.session.rollback()
         abort_with(409, str(error))
     db.session.commit()
@@ -65,7 +63,7 @@ def index():
         .where(Application.organisation_id == organisation.id)
         .order_by(Application.id.desc())
     ).all()
-    certificates = db.session.scalars(
+    held = db.session.scalars(
         select(Certificate)
         .where(Certificate.organisation_id == organisation.id)
         .order_by(Certificate.id.desc())
@@ -74,8 +72,8 @@ def index():
         "certification/index.html",
         organisation=organisation,
         applications=applications,
-        certificates=certificates,
-        status_of=services.effective_status,
+        certificates=held,
+        status_of=certificates.effective_status,
     )
 
 
@@ -87,18 +85,18 @@ def new_application():
     form = ApplicationForm()
     form.products.choices = [SelectChoice(p.id, p.name(str(get_locale()))) for p in products]
     if form.validate_on_submit():
-        application = _workflow(services.create_application, _user(), organisation.id, form.products.data)
+        application = _workflow(workflow.create_application, _user(), organisation.id, form.products.data)
         flash(_("The application has been created. Add your evidence, then submit it."), "success")
         return redirect(url_for("certification.application", application_id=application.id))
-    current = services.current_catalogue()
-    checks = {p.id: rules.summary(services.precheck(p.current_version.data, current)) for p in products}
+    current = criteria.current_catalogue()
+    checks = {p.id: rules.summary(criteria.precheck(p.current_version.data, current)) for p in products}
     return render_form("certification/new.html", form, products=products, checks=checks, catalogue=current)
 
 
 @bp.get("/certification/applications/<int:application_id>")
 @login_required
 def application(application_id):
-    return _application_page(services.get_application(_user(), application_id))
+    return _application_page(access.get_application(_user(), application_id))
 
 
 def _comment_form(application) -> CommentForm:
@@ -117,11 +115,11 @@ def _application_page(application, refused_action=None, **refused_form):
     """The application's page; a form refused by a POST comes in `refused_form` (under its name in the
     page, with `refused_action` for the reason of an action) and is shown with its errors and what was
     typed, answering 400."""
-    provided = services.evidence_kinds(application)
+    provided = workflow.evidence_kinds(application)
     results = {}
     for item in application.items:
         data = (item.product_version or item.product.current_version).data
-        results[item.product_id] = services.precheck(data, application.catalogue, provided)
+        results[item.product_id] = criteria.precheck(data, application.catalogue, provided)
     forms = {
         "evidence_form": EvidenceForm(),
         "reason_form": ReasonForm(),
@@ -136,7 +134,7 @@ def _application_page(application, refused_action=None, **refused_form):
         is_member=organisations.membership(_user(), application.organisation) is not None,
         refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
         refused_action=refused_action,
-        history=services.history("application", application.id),
+        history=audit.history("application", application.id),
         evidence_labels=rules.EVIDENCE_KINDS,
         certificate=db.session.scalar(
             select(Certificate).where(Certificate.application_id == application.id)
@@ -149,7 +147,7 @@ def _application_page(application, refused_action=None, **refused_form):
 @bp.post("/certification/applications/<int:application_id>/evidence")
 @login_required
 def upload_evidence(application_id):
-    application = services.get_application(_user(), application_id)
+    application = access.get_application(_user(), application_id)
     if organisations.membership(_user(), application.organisation) is None:
         abort_with(403, _("Only the applicant adds evidence."))
     form = EvidenceForm()
@@ -172,7 +170,7 @@ def upload_evidence(application_id):
 @login_required
 def download_evidence(evidence_id):
     document = db.session.get(Evidence, evidence_id) or abort_with(404, _("This document does not exist."))
-    services.get_application(_user(), document.application_id)
+    access.get_application(_user(), document.application_id)
     return send_from_directory(
         evidence.folder(),
         document.filename,
@@ -183,12 +181,12 @@ def download_evidence(evidence_id):
 
 
 ACTIONS = {
-    "submit": (services.submit, False, "member"),
-    "withdraw": (services.withdraw, False, "member"),
-    "take": (services.take, False, "certifier"),
-    "request_changes": (services.request_changes, True, "certifier"),
-    "reject": (services.reject, True, "certifier"),
-    "approve": (services.approve, True, "certifier"),
+    "submit": (workflow.submit, False, "member"),
+    "withdraw": (workflow.withdraw, False, "member"),
+    "take": (workflow.take, False, "certifier"),
+    "request_changes": (workflow.request_changes, True, "certifier"),
+    "reject": (workflow.reject, True, "certifier"),
+    "approve": (workflow.approve, True, "certifier"),
 }
 
 
@@ -198,7 +196,7 @@ def act(application_id, action):
     if action not in ACTIONS:
         raise NotFound()
     step, needs_reason, role = ACTIONS[action]
-    get = services.get_application_for_certifier if role == "certifier" else services.get_application
+    get = access.get_application_for_certifier if role == "certifier" else access.get_application
     application = get(_user(), application_id)
     if needs_reason:
         form = ReasonForm()
@@ -208,7 +206,7 @@ def act(application_id, action):
     else:
         _workflow(step, _user(), application)
     flash(
-        _("Done: the application is now “%(status)s”.", status=services.status_label(application.status)),
+        _("Done: the application is now “%(status)s”.", status=workflow.status_label(application.status)),
         "success",
     )
     return redirect(url_for("certification.application", application_id=application.id))
@@ -217,24 +215,24 @@ def act(application_id, action):
 @bp.post("/certification/applications/<int:application_id>/comments")
 @requires(Role.CERTIFIER)
 def add_comment(application_id):
-    application = services.get_application_for_certifier(_user(), application_id)
+    application = access.get_application_for_certifier(_user(), application_id)
     form = _comment_form(application)
     if not form.validate_on_submit():
         return _application_page(application, comment_form=form)
     product_id = int(form.product.data) if form.product.data else None
-    _workflow(services.comment, _user(), application, form.criterion.data, form.text.data, product_id)
+    _workflow(workflow.comment, _user(), application, form.criterion.data, form.text.data, product_id)
     return redirect(url_for("certification.application", application_id=application.id))
 
 
 @bp.post("/certification/applications/<int:application_id>/audits")
 @requires(Role.CERTIFIER)
 def add_audit(application_id):
-    application = services.get_application_for_certifier(_user(), application_id)
+    application = access.get_application_for_certifier(_user(), application_id)
     form = AuditForm()
     if not form.validate_on_submit():
         return _application_page(application, audit_form=form)
     data = {k: form.data[k] for k in ("audit_date", "mode", "auditor", "findings", "follow_up_until")}
-    _workflow(services.record_audit, _user(), application, data)
+    _workflow(workflow.record_audit, _user(), application, data)
     flash(_("The audit has been recorded."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
 
@@ -245,7 +243,7 @@ def add_audit(application_id):
 @bp.get("/certification/queue")
 @requires(Role.CERTIFIER)
 def queue():
-    body = services.certifier_body(_user())
+    body = access.certifier_body(_user())
     waiting = db.session.scalars(
         select(Application)
         .where(Application.status == ApplicationStatus.SUBMITTED)
@@ -259,7 +257,7 @@ def queue():
         )
         .order_by(Application.submitted_at)
     ).all()
-    certificates = db.session.scalars(
+    handled = db.session.scalars(
         select(Certificate)
         .where(Certificate.certification_body_id == body.id)
         .order_by(Certificate.valid_until)
@@ -268,10 +266,10 @@ def queue():
         "certification/queue.html",
         waiting=waiting,
         mine=mine,
-        certificates=certificates,
-        status_of=services.effective_status,
+        certificates=handled,
+        status_of=certificates.effective_status,
         body=body,
-        refusal_of=lambda subject: services.certifier_refusal(
+        refusal_of=lambda subject: access.certifier_refusal(
             _user(), subject.organisation, subject.certification_body_id
         ),
     )
@@ -285,20 +283,20 @@ CERTIFICATE_ACTIONS = {"suspend", "reinstate", "revoke"}
 def certificate_action(certificate_id, action):
     if action not in CERTIFICATE_ACTIONS:
         raise NotFound()
-    certificate = services.get_certificate_for_certifier(_user(), certificate_id)
+    certificate = certificates.get_certificate_for_certifier(_user(), certificate_id)
     if action == "suspend":
         form = SuspendForm()
         if not form.validate_on_submit():
             return _certificate_page(certificate, suspend_form=form)
-        _workflow(services.suspend, _user(), certificate, form.reason.data, form.remedy_until.data)
+        _workflow(certificates.suspend, _user(), certificate, form.reason.data, form.remedy_until.data)
     else:
         form = ReasonForm()
         if not form.validate_on_submit():
             return _certificate_page(certificate, refused_action=action, reason_form=form)
-        step = services.reinstate if action == "reinstate" else services.revoke
+        step = certificates.reinstate if action == "reinstate" else certificates.revoke
         _workflow(step, _user(), certificate, form.reason.data or "")
     flash(
-        _("The certificate is now “%(status)s”.", status=services.certificate_label(certificate.status)),
+        _("The certificate is now “%(status)s”.", status=certificates.certificate_label(certificate.status)),
         "success",
     )
     return redirect(url_for("certification.certificate", number=certificate.number))
@@ -308,7 +306,7 @@ def certificate_action(certificate_id, action):
 @requires("member")
 def renew(certificate_id):
     certificate = db.session.get(Certificate, certificate_id) or abort_with(404, _("Unknown certificate."))
-    application = _workflow(services.start_renewal, _user(), certificate)
+    application = _workflow(certificates.start_renewal, _user(), certificate)
     flash(_("A renewal application has been started."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
 
@@ -339,7 +337,7 @@ def precheck_preview():
         except catalogue.CatalogueError as error:
             problems = error.messages
         else:
-            results = services.precheck(data, services.current_catalogue())
+            results = criteria.precheck(data, criteria.current_catalogue())
     else:
         problems = [str(e) for field_errors in form.errors.values() for e in _flatten(field_errors)]
     db.session.rollback()
@@ -348,7 +346,7 @@ def precheck_preview():
         results=results,
         problems=problems,
         data=data,
-        catalogue=services.current_catalogue(),
+        catalogue=criteria.current_catalogue(),
     )
 
 
@@ -384,7 +382,7 @@ def _catalogue(catalogue_id):
 @bp.post("/certification/catalogues/<int:catalogue_id>/draft")
 @requires(Role.ADMIN)
 def new_draft(catalogue_id):
-    draft = _workflow(services.new_draft, _user(), _catalogue(catalogue_id))
+    draft = _workflow(criteria.new_draft, _user(), _catalogue(catalogue_id))
     return redirect(url_for("certification.edit_catalogue", catalogue_id=draft.id))
 
 
@@ -413,15 +411,15 @@ def edit_catalogue(catalogue_id):
             form = forms[criterion.id]
             form.validate()
             try:
-                services.update_criterion(
+                criteria.update_criterion(
                     _user(), criterion, form.params_for(criterion.rule_type), form.evidence.data, form.texts()
                 )
-            except services.WorkflowError as error:
+            except access.WorkflowError as error:
                 problems.append(f"{criterion.code}: {error}")
         if validity.validate():
             try:
-                services.set_validity(_user(), catalogue_, validity.validity_months.data)
-            except services.WorkflowError as error:
+                criteria.set_validity(_user(), catalogue_, validity.validity_months.data)
+            except access.WorkflowError as error:
                 problems.append(str(error))
         else:
             problems.append(" ".join(str(e) for e in validity.validity_months.errors))
@@ -435,7 +433,7 @@ def edit_catalogue(catalogue_id):
                 problems=problems,
             ), 400
         if request.form.get("publish"):
-            _workflow(services.publish, _user(), catalogue_)
+            _workflow(criteria.publish, _user(), catalogue_)
             flash(
                 _(
                     "Version %(n)d has been published. New applications are checked against it.",
@@ -460,7 +458,7 @@ def edit_catalogue(catalogue_id):
 @requires(Role.ADMIN)
 def publish(catalogue_id):
     catalogue_ = _catalogue(catalogue_id)
-    _workflow(services.publish, _user(), catalogue_)
+    _workflow(criteria.publish, _user(), catalogue_)
     flash(
         _("Version %(n)d has been published. New applications are checked against it.", n=catalogue_.version),
         "success",
@@ -479,7 +477,7 @@ def register():
     categories = catalogue.categories()
     category_id = next((c.id for c in categories if c.slug == category), None)
     page = page_number()
-    entries = services.register(
+    entries = certificates.register(
         query, category_id, district, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
     )
     districts = db.session.scalars(
@@ -498,13 +496,13 @@ def register():
         district=district,
         categories=categories,
         districts=districts,
-        status_of=services.effective_status,
+        status_of=certificates.effective_status,
     )
 
 
 @bp.get("/certificates/<number>")
 def certificate(number):
-    return _certificate_page(services.get_certificate(number[:20]))
+    return _certificate_page(certificates.get_certificate(number[:20]))
 
 
 def _certificate_page(certificate, refused_action=None, **refused_form):
@@ -514,8 +512,8 @@ def _certificate_page(certificate, refused_action=None, **refused_form):
         "certification/certificate.html",
         licensed=payments.is_current(certificate.organisation_id),
         certificate=certificate,
-        status=services.effective_status(certificate),
-        history=services.history("certificate", certificate.id),
+        status=certificates.effective_status(certificate),
+        history=audit.history("certificate", certificate.id),
         may_decide=may_decide,
         refusal=refusal,
         refused_action=refused_action,
@@ -527,54 +525,7 @@ def _certificate_page(certificate, refused_action=None, **refused_form):
 def _as_certifier(organisation, handled_by) -> tuple[bool, str | None]:
     """Whether the visitor may act here as a certifier, and if they are a certifier who may not, why
     (the page then offers no decisions and says so)."""
-    if not current_user.is_authenticated or services.certification_body_of(_user()) is None:
+    if not current_user.is_authenticated or access.certification_body_of(_user()) is None:
         return False, None
-    refusal = services.certifier_refusal(_user(), organisation, handled_by)
+    refusal = access.certifier_refusal(_user(), organisation, handled_by)
     return refusal is None, refusal
-
-
-# --- CLI ------------------------------------------------------------------------------------------
-
-
-@click.group("certification")
-def cli():
-    """Criteria checks, reminders and the audit chain."""
-
-
-@cli.command("check")
-@click.argument("product_id", type=int)
-@with_appcontext
-def check_command(product_id):
-    """Pre-check PRODUCT_ID's current data against the current criteria catalogue."""
-    product = db.session.get(Product, product_id)
-    if product is None or product.current_version is None:
-        raise click.ClickException(f"No product with id {product_id}.")
-    current = services.current_catalogue()
-    results = services.precheck(product.current_version.data, current)
-    click.echo(f"{product.name_de} (version {product.current_version.number}) – {current.label}")
-    for result in results:
-        click.echo(f"{result.code:<8} {result.outcome.value:<17} {result.message}")
-    click.echo(f"=> {rules.summary(results).value}")
-
-
-@cli.command("remind")
-@with_appcontext
-def remind_command():
-    """Send expiry reminders (60 and 30 days before) and mark expired certificates; for a daily cron job."""
-    counts = services.remind()
-    db.session.commit()
-    click.echo(f"{counts['reminded']} reminders sent, {counts['expired']} certificates marked expired.")
-
-
-@cli.command("verify-log")
-@with_appcontext
-def verify_log_command():
-    """Check the hash chain of the certification audit log; report the first broken link."""
-    broken = services.verify_chain()
-    if broken is not None:
-        click.echo(
-            f"BROKEN at audit record {broken.id} ({broken.subject_type} {broken.subject_id}, "
-            f"{broken.action}, {broken.created_at.isoformat()})"
-        )
-        raise SystemExit(1)
-    click.echo("OK: the audit log chain is intact.")

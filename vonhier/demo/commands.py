@@ -12,8 +12,7 @@ from ..accounts.models import User, UserRole
 from ..accounts.services import hash_password
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, OriginKind, Product, Species, StageKind, SupplierLink, Unit
-from ..certification import evidence, rules
-from ..certification import services as certification
+from ..certification import certificates, criteria, evidence, rules, workflow
 from ..clock import utcnow
 from ..extensions import db
 from ..geo.services import haversine_km
@@ -341,17 +340,17 @@ def load_certification(certifier: User) -> None:
     """The demo certifier's decisions: most products certified, some rejected, one certificate each
     suspended, revoked and expired, and open applications in every state."""
     today = utcnow().date()
-    criteria = certification.current_catalogue()
+    current = criteria.current_catalogue()
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.id)).all()
     producers = [o for o in organisations if payments.is_current(o.id) and catalogue.products_of(o.id)]
     open_states = ["draft", "submitted", "in_review", "changes_requested", "withdrawn"]
-    certificates = []
+    granted = []
     for number, organisation in enumerate(producers):
         products = catalogue.products_of(organisation.id)
         passing = [
             p
             for p in products
-            if rules.summary(certification.precheck(p.current_version.data, criteria)) != rules.Outcome.FAILED
+            if rules.summary(criteria.precheck(p.current_version.data, current)) != rules.Outcome.FAILED
         ]
         failing = [p for p in products if p not in passing]
         if number < len(open_states):
@@ -360,52 +359,52 @@ def load_certification(certifier: User) -> None:
             if kept is not None:
                 _open_application(certifier, organisation, kept, open_states[number])
         if passing:
-            application = certification.create_application(SYSTEM, organisation.id, [p.id for p in passing])
+            application = workflow.create_application(SYSTEM, organisation.id, [p.id for p in passing])
             _add_demo_evidence(application)
-            certification.submit(SYSTEM, application)
-            certification.take(certifier, application)
+            workflow.submit(SYSTEM, application)
+            workflow.take(certifier, application)
             issued = (
                 today - timedelta(days=400)
                 if number == len(producers) - 1
                 else today - timedelta(days=number)
             )
-            certificates.append(certification.approve(certifier, application, "", today=issued))
+            granted.append(workflow.approve(certifier, application, "", today=issued))
         if failing:
-            application = certification.create_application(SYSTEM, organisation.id, [p.id for p in failing])
-            certification.submit(SYSTEM, application)
-            certification.take(certifier, application)
+            application = workflow.create_application(SYSTEM, organisation.id, [p.id for p in failing])
+            workflow.submit(SYSTEM, application)
+            workflow.take(certifier, application)
             reasons = "; ".join(
                 r.message
                 for p in failing[:2]
-                for r in certification.precheck(p.current_version.data, criteria)
+                for r in criteria.precheck(p.current_version.data, current)
                 if r.outcome == "failed"
             )
-            certification.reject(certifier, application, reasons[:2000])
+            workflow.reject(certifier, application, reasons[:2000])
     # Not the first two (the dairies): retailers trying the supplier search should find certified dairies.
-    certification.suspend(
+    certificates.suspend(
         certifier,
-        certificates[2],
+        granted[2],
         "Nachweise zur Fütterung fehlen seit der letzten Kontrolle.",
         today + timedelta(days=30),
     )
-    certification.revoke(
-        certifier, certificates[3], "Zutaten aus nicht-regionaler Herkunft trotz Zusage verwendet."
+    certificates.revoke(
+        certifier, granted[3], "Zutaten aus nicht-regionaler Herkunft trotz Zusage verwendet."
     )
-    certification.remind(today)  # the certificate issued 400 days ago is now marked expired
+    certificates.remind(today)  # the certificate issued 400 days ago is now marked expired
 
 
 def _open_application(certifier: User, organisation: Organisation, product, state: str) -> None:
-    application = certification.create_application(SYSTEM, organisation.id, [product.id])
+    application = workflow.create_application(SYSTEM, organisation.id, [product.id])
     if state == "draft":
         return
     if state == "withdrawn":
-        certification.withdraw(SYSTEM, application)
+        workflow.withdraw(SYSTEM, application)
         return
-    certification.submit(SYSTEM, application)
+    workflow.submit(SYSTEM, application)
     if state in ("in_review", "changes_requested"):
-        certification.take(certifier, application)
+        workflow.take(certifier, application)
     if state == "changes_requested":
-        certification.request_changes(
+        workflow.request_changes(
             certifier,
             application,
             "Bitte den Nachweis der Haltungsform und die Lieferantenerklärung nachreichen.",
@@ -417,7 +416,7 @@ def _add_demo_evidence(application) -> None:
     needed = {
         kind
         for item in application.items
-        for result in certification.precheck(item.product.current_version.data, application.catalogue)
+        for result in criteria.precheck(item.product.current_version.data, application.catalogue)
         for kind in result.figures.get("missing_evidence", [])
     }
     for kind in sorted(needed):

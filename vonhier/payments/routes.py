@@ -3,10 +3,8 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-import click
 import stripe
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -255,19 +253,3 @@ def edit_tier(tier_id):
     db.session.commit()
     flash(_("The tier has been saved."), "success")
     return redirect(url_for("payments.admin_payments"))
-
-
-@click.group("payments")
-def cli():
-    """Licence payments."""
-
-
-@cli.command("reconcile")
-@with_appcontext
-def reconcile_command():
-    """Re-fetch Checkout Sessions still open and fulfil those that were paid (for missed webhooks)."""
-    if not services.stripe_enabled():
-        raise click.ClickException("STRIPE_SECRET_KEY is not set.")
-    counts = services.reconcile()
-    db.session.commit()
-    click.echo(f"{counts['checked']} open sessions checked, {counts['paid']} fulfilled.")

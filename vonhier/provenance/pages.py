@@ -31,7 +31,7 @@ from sqlalchemy import and_, bindparam, delete, event, func, inspect, literal, o
 from sqlalchemy.orm import Session
 
 from ..catalogue.models import Batch, Category, Product, ProductImage, ProductVersion, Site
-from ..certification import services as certification
+from ..certification.certificates import effective_status
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
 from ..database import upsert
@@ -231,7 +231,7 @@ def scan_facts(
     if row.certificate_status is not None:
         # The status rule reads only these fields: a plain record stands in for the model.
         certificate = SimpleNamespace(status=row.certificate_status, valid_until=row.valid_until)
-        status = certification.effective_status(certificate, today)
+        status = effective_status(certificate, today)
     licensed = (
         row.licence_status is not None
         and payments.state(SimpleNamespace(status=row.licence_status, year=today.year), today) == "active"

@@ -3,18 +3,15 @@
 import gzip
 import hashlib
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import unquote, urlencode
 
-import click
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from babel.lists import format_list
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
-from flask.cli import AppGroup
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,7 +33,6 @@ from . import chart, gs1, hotpath, pages, qr, scans, services, sheets
 from .models import ProductCode
 
 bp = Blueprint("provenance", __name__)
-cli = AppGroup("qr", help="QR codes of the products' public pages.")
 
 GS1_VOC = "https://gs1.org/voc/"
 # The forms of GS1's vocabulary a linkType may be written in, besides the `gs1:` prefix.
@@ -242,23 +238,6 @@ def resolver_description():
             mimetype="application/json",
         )
     )
-
-
-@cli.command("render")
-def render_stale_pages():
-    """Render again every stored page made from older data or an older release: a deploy runs this
-    after `flask db upgrade`, so that no scan waits for a rendering."""
-    total = 0
-    while done := pages.render_stale(20):
-        total += done
-    click.echo(f"{total} pages rendered again.")
-
-
-@cli.command("urls")
-def print_urls():
-    """CSV of every active product's and batch's public URL and QR image, for bulk printing."""
-    rows = ([row.product_id, row.lot, row.url, row.svg_url] for row in services.active_codes())
-    spreadsheet.write(sys.stdout, [["product_id", "lot", "url", "qr_svg"], *rows], ",", "\n")
 
 
 # --- scan statistics ---

@@ -17,7 +17,8 @@ from sqlalchemy.orm import joinedload
 from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion, Site
 from ..catalogue.services import version_recorded
 from ..certification import rules
-from ..certification import services as certification
+from ..certification.certificates import effective_status
+from ..certification.criteria import criteria_of
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..database import german
 from ..extensions import db
@@ -252,7 +253,7 @@ def load_page(page: Page, licensed: bool | None = None) -> Page:
     )
     if link is not None:
         page.certificate = link.certificate
-        page.status = certification.effective_status(link.certificate)
+        page.status = effective_status(link.certificate)
         if page.version is not None:
             criteria = _criteria(link.certificate.catalogue)
             results = rules.evaluate(page.data, criteria)
@@ -270,7 +271,7 @@ def _criteria(catalogue) -> list[rules.Criterion]:
     """A published catalogue's criteria, read once per process (published versions never change)."""
     key = (catalogue.id, catalogue.published_at)
     if key not in _criteria_cache:
-        _criteria_cache[key] = certification.criteria_of(catalogue)
+        _criteria_cache[key] = criteria_of(catalogue)
     return _criteria_cache[key]
 
 

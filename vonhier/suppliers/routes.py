@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from .. import spreadsheet
 from ..catalogue import services as catalogue
-from ..certification import services as certification
+from ..certification.certificates import effective_status
 from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
@@ -21,7 +21,7 @@ bp = Blueprint("suppliers", __name__)
 
 @bp.context_processor
 def _labels():
-    return {"delivery_labels": services.DELIVERY_LABELS, "status_of": certification.effective_status}
+    return {"delivery_labels": services.DELIVERY_LABELS, "status_of": effective_status}
 
 
 def _user():

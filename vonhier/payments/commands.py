@@ -1,0 +1,23 @@
+"""`flask payments reconcile`: fulfil paid Checkout Sessions whose webhook was missed."""
+
+import click
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from . import services
+
+
+@click.group("payments")
+def cli():
+    """Licence payments."""
+
+
+@cli.command("reconcile")
+@with_appcontext
+def reconcile_command():
+    """Re-fetch Checkout Sessions still open and fulfil those that were paid (for missed webhooks)."""
+    if not services.stripe_enabled():
+        raise click.ClickException("STRIPE_SECRET_KEY is not set.")
+    counts = services.reconcile()
+    db.session.commit()
+    click.echo(f"{counts['checked']} open sessions checked, {counts['paid']} fulfilled.")
