@@ -11,6 +11,7 @@ from vonhier.provenance import scans
 from vonhier.provenance.models import ScanDay
 
 from ..statements import statements
+from .conftest import settle_notices
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}
 # Headers that must not differ between the view and the stored answer.
@@ -69,6 +70,7 @@ def test_a_stored_page_is_sent_without_flask_and_exactly_as_the_view_sent_it(mak
     # The facts read before Flask are handed over, not read twice; the stored rendering tells the other
     # processes (facts.py: a NOTIFY on PostgreSQL, the change count on SQLite).
     assert len(trace.statements) <= 6
+    settle_notices(app)
     stored = trace.get(client, path, headers=GZIP)
     assert stored.status_code == 200 and trace.flask == 0 and len(trace.statements) == 1
     # Then the facts are kept: no statement from the pool (SQLite reads the change count on the
