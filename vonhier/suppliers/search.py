@@ -79,21 +79,32 @@ class Results:
     has_next: bool = False
 
 
+def _points(query: SupplierQuery, radius_km: float | None) -> tuple:
+    """(where, km) for sites, then for organisation addresses: the points within `radius_km` of the
+    origin (a bounding-box range on the (latitude, longitude) index, then the exact haversine, see
+    geo.services.within_radius), or all of them without a radius, each with its distance."""
+    lat, lon = query.origin.latitude, query.origin.longitude
+    if radius_km is not None:
+        return (
+            *within_radius(Site.latitude, Site.longitude, lat, lon, radius_km),
+            *within_radius(Organisation.latitude, Organisation.longitude, lat, lon, radius_km),
+        )
+    return (
+        literal(True),
+        distance_sql(Site.latitude, Site.longitude, lat, lon),
+        Organisation.latitude.is_not(None),
+        distance_sql(Organisation.latitude, Organisation.longitude, lat, lon),
+    )
+
+
 def _near_statement(query: SupplierQuery, radius_km: float | None):
     """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
     filters (delivery options); km is the distance to the nearest of its sites and its address.
 
     With a radius, each kind of point is found by a bounding-box range on its (latitude, longitude)
-    index followed by the exact haversine check (geo.services.within_radius).
+    index followed by the exact haversine check (`_points`).
     """
-    lat, lon = query.origin.latitude, query.origin.longitude
-    if radius_km is not None:
-        site_where, site_km = within_radius(Site.latitude, Site.longitude, lat, lon, radius_km)
-        org_where, org_km = within_radius(Organisation.latitude, Organisation.longitude, lat, lon, radius_km)
-    else:
-        site_where, site_km = literal(True), distance_sql(Site.latitude, Site.longitude, lat, lon)
-        org_where = Organisation.latitude.is_not(None)
-        org_km = distance_sql(Organisation.latitude, Organisation.longitude, lat, lon)
+    site_where, site_km, org_where, org_km = _points(query, radius_km)
     points = union_all(
         select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
             site_where, Site.archived_at.is_(None)
@@ -309,17 +320,8 @@ def _few(query: SupplierQuery, today: date, beyond: float):
     ring computes them for every supplier in the ring and reads all their products)."""
     candidates = _keys(query, today, supplier_filters=True).cte("candidates")
     suppliers = select(candidates.c.organisation_id)
-    lat, lon = query.origin.latitude, query.origin.longitude
-    if query.radius_km is not None:
-        # Box first: a point outside it is too far to be a supplier's nearest one within the radius.
-        site_where, site_km = within_radius(Site.latitude, Site.longitude, lat, lon, query.radius_km)
-        org_where, org_km = within_radius(
-            Organisation.latitude, Organisation.longitude, lat, lon, query.radius_km
-        )
-    else:
-        site_where, site_km = literal(True), distance_sql(Site.latitude, Site.longitude, lat, lon)
-        org_where = Organisation.latitude.is_not(None)
-        org_km = distance_sql(Organisation.latitude, Organisation.longitude, lat, lon)
+    # Box first: a point outside it is too far to be a supplier's nearest one within the radius.
+    site_where, site_km, org_where, org_km = _points(query, query.radius_km)
     points = union_all(
         select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
             site_where, Site.organisation_id.in_(suppliers), Site.archived_at.is_(None)
