@@ -14,7 +14,7 @@ by category ("Ziegenkäse", "Roggenbrot", …), adds outlets of every kind acros
 - finder: `finder.parse` + `finder.search_outlets` with a town's centre, radius 25 km, a random
   category, open now (a fixed Wednesday 10:00 in Berlin) and a German food word;
 - finder without text, and with text only (radius 25 km), to see which part costs;
-- supplier search: `suppliers.services.search` with `bench/suppliers.py`'s random queries.
+- supplier search: `suppliers.search.search` with `bench/suppliers.py`'s random queries.
 
 Scratch databases only: a temporary SQLite file, or `vonhier_bench_search_<pid>` created on the
 PostgreSQL server and dropped afterwards (also after an error or Ctrl-C).
@@ -49,7 +49,7 @@ from vonhier.outlets import finder, hours  # noqa: E402
 from vonhier.outlets.models import Outlet, OutletKind  # noqa: E402
 from vonhier.permissions import SYSTEM  # noqa: E402
 from vonhier.search import services as search  # noqa: E402
-from vonhier.suppliers import services as suppliers  # noqa: E402
+from vonhier.suppliers import search as supplier_search  # noqa: E402
 
 TARGET_P95_MS = 50
 # The same target as a multiple of the one-row baseline's median in the same run: 50 ms over that
@@ -296,7 +296,7 @@ def measure(args, places) -> dict:
         return db.session.get(Outlet, rng.randint(1, max_outlet)).name
 
     def supplier():
-        return len(suppliers.search(SYSTEM, supplier_bench.random_query(rng, categories)).hits)
+        return len(supplier_search.search(SYSTEM, supplier_bench.random_query(rng, categories)).hits)
 
     for _ in range(10):  # warm caches, the connection pool and the opening-hours parser
         find()

@@ -4,7 +4,7 @@
     .venv/bin/python bench/suppliers.py --products 5000 --organisations 500 --db sqlite
     .venv/bin/python bench/suppliers.py --pg-url postgresql+psycopg://postgres@127.0.0.1:5432
 
-In-process, no HTTP: `suppliers.services.search` as the search page calls it (one page of 25 with
+In-process, no HTTP: `suppliers.search.search` as the search page calls it (one page of 25 with
 certificates and delivery settings attached). Each database is a scratch one: a temporary SQLite file,
 or a PostgreSQL database `vonhier_bench_suppliers_<pid>` created for the run and dropped afterwards.
 The baseline, measured in the same run, is a primary-key lookup of one product with its
@@ -35,8 +35,8 @@ from vonhier.clock import utcnow  # noqa: E402
 from vonhier.extensions import db  # noqa: E402
 from vonhier.payments.models import LicenceTier  # noqa: E402
 from vonhier.permissions import SYSTEM  # noqa: E402
-from vonhier.suppliers import services  # noqa: E402
-from vonhier.suppliers.services import Origin, SupplierQuery  # noqa: E402
+from vonhier.suppliers import search, services  # noqa: E402
+from vonhier.suppliers.search import Origin, SupplierQuery  # noqa: E402
 
 # Where retailers search from: Berlin, Potsdam, Cottbus, Eberswalde, Neuruppin.
 ORIGINS = [(52.52, 13.405), (52.39, 13.065), (51.756, 14.333), (52.833, 13.817), (52.925, 12.80)]
@@ -274,7 +274,7 @@ def run(url: str, products: int, organisations: int, queries: int) -> dict:
         categories = db.session.scalars(select(Category)).all()
         rng = random.Random(11)
         for _ in range(10):  # warm caches and the connection pool
-            services.search(SYSTEM, random_query(rng, categories))
+            search.search(SYSTEM, random_query(rng, categories))
             db.session.rollback()
         base, times, sizes = [], [], []
         for _ in range(queries):
@@ -286,7 +286,7 @@ def run(url: str, products: int, organisations: int, queries: int) -> dict:
             db.session.rollback()
             query = random_query(rng, categories)
             t0 = time.perf_counter()
-            results = services.search(SYSTEM, query)
+            results = search.search(SYSTEM, query)
             times.append((time.perf_counter() - t0) * 1000)
             sizes.append(len(results.hits))
             db.session.rollback()
@@ -297,7 +297,7 @@ def run(url: str, products: int, organisations: int, queries: int) -> dict:
             for _ in range(max(10, queries // 10)):
                 query = SupplierQuery(origin=Origin(*rng.choice(ORIGINS)), radius_km=radius)
                 t0 = time.perf_counter()
-                services.search(SYSTEM, query)
+                search.search(SYSTEM, query)
                 samples.append((time.perf_counter() - t0) * 1000)
                 db.session.rollback()
             by_radius[radius] = percentiles(samples)

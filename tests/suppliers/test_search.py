@@ -89,14 +89,14 @@ def test_a_retailer_without_sites_measures_from_its_address(app, network):
 def test_pages(app, network):
     from vonhier.extensions import db
     from vonhier.permissions import SYSTEM
-    from vonhier.suppliers import services
-    from vonhier.suppliers.services import Origin, SupplierQuery
+    from vonhier.suppliers import search
+    from vonhier.suppliers.search import Origin, SupplierQuery
 
     with app.app_context():
         seen = []
         for page in (1, 2, 3):
             query = SupplierQuery(origin=Origin(*BERLIN_MITTE), page=page, page_size=2)
-            results = services.search(SYSTEM, query)
+            results = search.search(SYSTEM, query)
             seen.append(([h.product.name_de for h in results.hits], results.has_next))
         db.session.rollback()
     assert seen == [(["Bergkäse", "Quark"], True), (["Möhren", "Salami"], False), ([], False)]
@@ -230,15 +230,15 @@ def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, cer
     """Small rings, groups and the product-first path give the same order as one big sort, names in
     German order ("Ährenkäse" before "Bergkäse", where code points would put it after "Quark")."""
     from vonhier.permissions import SYSTEM
-    from vonhier.suppliers import services
-    from vonhier.suppliers.services import Origin, SupplierQuery
+    from vonhier.suppliers import search
+    from vonhier.suppliers.search import Origin, SupplierQuery
 
     def pages(origin, **filters):
         with app.app_context():
             seen, page = [], 1
             while True:
                 query = SupplierQuery(origin=origin, page=page, page_size=1, **filters)
-                results = services.search(SYSTEM, query)
+                results = search.search(SYSTEM, query)
                 # SQL and Python compute the same haversine, equal up to the last bits of a float.
                 seen += [(h.product.name_de, h.distance_km and round(h.distance_km, 6)) for h in results.hits]
                 if not results.has_next:
@@ -252,9 +252,9 @@ def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, cer
     expected_by_name = pages(None)
     assert [name for name, _ in expected_near] == ["Ährenkäse", "Bergkäse", "Quark", "Möhren", "Salami"]
     assert [name for name, _ in expected_by_name] == ["Salami", "Möhren", "Ährenkäse", "Bergkäse", "Quark"]
-    monkeypatch.setattr(services, "FIRST_RING_KM", 1)
-    monkeypatch.setattr(services, "FIRST_CHUNK", 1)
-    monkeypatch.setattr(services, "MANY_SUPPLIERS", 1)
+    monkeypatch.setattr(search, "FIRST_RING_KM", 1)
+    monkeypatch.setattr(search, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(search, "MANY_SUPPLIERS", 1)
     assert pages(origin) == expected_near
     assert pages(None) == expected_by_name
     assert pages(Origin(*BERLIN_MITTE), radius_km=300) == expected_near
@@ -267,7 +267,7 @@ def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, cer
     assert [n for n, _ in sorted_at_once] == ["Ährenkäse", "Bergkäse", "Quark"]
     with_text = pages(origin, category=dairy, radius_km=300, text="bergkäse")
     assert [n for n, _ in with_text] == ["Bergkäse"]
-    monkeypatch.setattr(services, "FEW_FROM_KM", 10_000)
+    monkeypatch.setattr(search, "FEW_FROM_KM", 10_000)
     assert pages(origin, category=dairy, radius_km=300) == sorted_at_once
     assert pages(origin, category=dairy, radius_km=300, text="bergkäse") == with_text
 

@@ -9,15 +9,8 @@ from ..arguments import MAX_INTEGER, Arguments, Refused
 from ..catalogue.models import Category, Site
 from ..forms import Form, IntegerField
 from ..organisations.models import Organisation
-from .services import (
-    CRITERIA,
-    DELIVERY_OPTIONS,
-    MAX_RADIUS_KM,
-    MESSAGE_MAX,
-    SUBJECT_MAX,
-    Origin,
-    SupplierQuery,
-)
+from .search import CRITERIA, MAX_RADIUS_KM, Origin, SupplierQuery
+from .services import DELIVERY_OPTIONS, MESSAGE_MAX, SUBJECT_MAX
 
 TEXT_MAX = 100
 MAX_PAGE = 10_000

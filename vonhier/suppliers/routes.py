@@ -13,6 +13,7 @@ from ..extensions import db
 from ..organisations import services as organisations
 from ..permissions import requires
 from ..web import render_form
+from . import search as supplier_search
 from . import services
 from .forms import KNOWN_ARGS, InquiryForm, ReplyForm, SupplierProfileForm, parse_search
 
@@ -45,7 +46,7 @@ def _search_args() -> dict:
 @requires("retailer")
 def search():
     retailer, sites, categories, query = _query()
-    results = services.search(_user(), query)
+    results = supplier_search.search(_user(), query)
     return render_template(
         "suppliers/search.html",
         retailer=retailer,
@@ -63,7 +64,7 @@ def search():
 @requires("retailer")
 def export():
     _, _, _, query = _query()
-    body = services.export_csv(_user(), query, str(get_locale()))
+    body = supplier_search.export_csv(_user(), query, str(get_locale()))
     return spreadsheet.download(body, "von-hier-suppliers.csv")
 
 

@@ -1,0 +1,466 @@
+"""The retailer supplier search and its CSV export (the consumer-side finder is `outlets/finder.py`).
+
+Only products with a certificate whose effective status is active today, of organisations with a
+current licence, are found. Criteria come from the product data (the same fields the certification
+pre-check reads), never from a second copy typed in for the search.
+
+With an origin, the suppliers come in rings of growing distance (`_rings`), else in groups by name
+(`_by_name`); `_walk` reads the matching products' sort keys group by group until the page is full,
+and only the page's rows become objects (`_hits`).
+"""
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel.numbers import format_decimal
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy.orm import contains_eager
+
+from .. import spreadsheet
+from ..accounts.services import external_url
+from ..catalogue.models import Category, Product, ProductStatus, Site
+from ..certification.models import Certificate, CertificateProduct, CertificateStatus
+from ..clock import utcnow
+from ..database import german, german_key
+from ..extensions import db
+from ..geo.services import distance_sql, within_radius
+from ..organisations.models import Organisation
+from ..payments import services as payments
+from ..payments.models import Licence
+from ..permissions import SYSTEM
+from ..search import services as text_search
+from .models import SupplierProfile
+from .services import DELIVERY_LABELS, retailer_of
+
+CRITERIA = ("organic", "gmo_free")
+MAX_RADIUS_KM = 300
+MAX_EXPORT_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where distances are measured from: a site of the retailer, or its organisation address."""
+
+    latitude: float
+    longitude: float
+    site_id: int | None = None
+    label: str = ""
+
+
+@dataclass
+class SupplierQuery:
+    category: Category | None = None
+    organic: bool = False
+    gmo_free: bool = False
+    husbandry_min: int | None = None
+    delivery: tuple[str, ...] = ()
+    text: str = ""
+    origin: Origin | None = None
+    radius_km: int | None = None
+    page: int = 1
+    page_size: int = 25
+
+
+@dataclass
+class Hit:
+    product: Product
+    organisation: Organisation
+    distance_km: float | None
+    certificate: Certificate | None = None
+    profile: SupplierProfile | None = None
+    delivery: list[str] = field(default_factory=list)  # the options open to this retailer
+
+
+@dataclass
+class Results:
+    hits: list[Hit] = field(default_factory=list)
+    has_next: bool = False
+
+
+def _points(query: SupplierQuery, radius_km: float | None) -> tuple:
+    """(where, km) for sites, then for organisation addresses: the points within `radius_km` of the
+    origin (a bounding-box range on the (latitude, longitude) index, then the exact haversine, see
+    geo.services.within_radius), or all of them without a radius, each with its distance."""
+    lat, lon = query.origin.latitude, query.origin.longitude
+    if radius_km is not None:
+        return (
+            *within_radius(Site.latitude, Site.longitude, lat, lon, radius_km),
+            *within_radius(Organisation.latitude, Organisation.longitude, lat, lon, radius_km),
+        )
+    return (
+        literal(True),
+        distance_sql(Site.latitude, Site.longitude, lat, lon),
+        Organisation.latitude.is_not(None),
+        distance_sql(Organisation.latitude, Organisation.longitude, lat, lon),
+    )
+
+
+def _near_statement(query: SupplierQuery, radius_km: float | None):
+    """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
+    filters (delivery options); km is the distance to the nearest of its sites and its address.
+
+    With a radius, each kind of point is found by a bounding-box range on its (latitude, longitude)
+    index followed by the exact haversine check (`_points`).
+    """
+    site_where, site_km, org_where, org_km = _points(query, radius_km)
+    points = union_all(
+        select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
+            site_where, Site.archived_at.is_(None)
+        ),
+        select(Organisation.id.label("organisation_id"), org_km.label("km")).where(org_where),
+    ).subquery("points")
+    nearest = (
+        select(points.c.organisation_id, func.min(points.c.km).label("km"))
+        .where(points.c.organisation_id.in_(payments.licensed_organisations()))
+        .group_by(points.c.organisation_id)
+    )
+    if not query.delivery:
+        return nearest.order_by("km", points.c.organisation_id)
+    # Own delivery counts only within the supplier's delivery radius: of the nearest point's distance.
+    nearest = nearest.subquery("nearest")
+    return (
+        select(nearest.c.organisation_id, nearest.c.km)
+        .join(SupplierProfile, SupplierProfile.organisation_id == nearest.c.organisation_id)
+        .where(SupplierProfile.offers(query.delivery, nearest.c.km))
+        .order_by(nearest.c.km, nearest.c.organisation_id)
+    )
+
+
+def _supplier_distances(query: SupplierQuery, radius_km: float | None):
+    return db.session.execute(_near_statement(query, radius_km)).all()
+
+
+def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True):
+    """Certified products matching the product-level filters (and, unless the caller applied them
+    already, the supplier-level ones: current licence, delivery options)."""
+    statement = (
+        select(Product, Organisation)
+        .join(Organisation, Organisation.id == Product.organisation_id)
+        .where(Product.status == ProductStatus.ACTIVE, Product.certified_until >= today)
+        .options(contains_eager(Product.organisation))
+    )
+    if supplier_filters:
+        # EXISTS, not IN: SQLite takes an IN list for short and would read every licensed supplier's
+        # products instead of the category's.
+        licensed = payments.licensed_organisations()
+        statement = statement.where(
+            licensed.where(Licence.organisation_id == Product.organisation_id).exists()
+        )
+    if query.category is not None:
+        statement = statement.where(Product.category_id == query.category.id)
+    # Each filter always present, switched off by a bound value: one statement shape for all their
+    # combinations, compiled once and then taken from SQLAlchemy's cache (a new combination cost a
+    # compilation of several ms in Python). None of these columns is indexed: the plan does not change.
+    statement = statement.where(
+        literal(not query.organic) | (Product.organic_control_body != ""),
+        literal(not query.gmo_free) | Product.gmo_free.is_(True),
+        literal(query.husbandry_min is None) | (Product.husbandry_level >= (query.husbandry_min or 0)),
+    )
+    text = query.text.strip()
+    if (query.delivery and supplier_filters) or text:
+        statement = statement.outerjoin(SupplierProfile, SupplierProfile.organisation_id == Organisation.id)
+    if query.delivery and supplier_filters:
+        statement = statement.where(SupplierProfile.offers(query.delivery))
+    if text:
+        # The German-aware search of products and producers that the consumer finder uses ("Käse"
+        # finds "Ziegenkäse"), or the supplier's own capacity notes.
+        # Row by row: the other filters, the ring or the few candidates have narrowed the products.
+        statement = statement.where(
+            text_search.matches("product", text, Product.id)
+            | text_search.matches("organisation", text, Product.organisation_id)
+            | func.lower(SupplierProfile.capacity_notes).contains(text.lower(), autoescape=True)
+        )
+    return statement
+
+
+FEW_FROM_KM = 25  # with a category, sparse matches and a wider radius: the category's candidates (`_few`)
+FIRST_RING_KM = 10  # the distance search looks this far first, then twice as far, … up to the radius
+FIRST_CHUNK = 32  # without an origin: suppliers (by name) whose products the first step reads
+MANY_SUPPLIERS = 400  # a larger group is read product-first (see _walk)
+STEPS = 2  # … the second step 4× more; after these, one step for all the remaining suppliers
+
+
+def _rings(query: SupplierQuery, wanted: int) -> Generator[list | dict, int, None]:
+    """Groups of (organisation id, km, sort key), nearest first: suppliers within 10 km, then in a
+    wider ring, … up to the radius (or everywhere, without one). Each ring is one bounding-box query,
+    so a page near the top of a broad search never computes far distances. The next ring is at least
+    twice as wide, wider when few of the `wanted` rows were found so far (the walk sends the count
+    after each group: matches grow with the area, so with the square root of the ratio).
+
+    With a category and a radius over FEW_FROM_KM (or none), a first ring that found less than a
+    quarter of the rows wanted means sparse matches: every further ring would read the category
+    again for a handful of rows, so the rest comes from the category's candidates at once (`_few`).
+    Dense matches stay in the rings, which stop long before the radius."""
+    limit = query.radius_km
+    done, radius = -1.0, float(min(FIRST_RING_KM, limit or FIRST_RING_KM))
+    first = True
+    while True:
+        last = limit is not None and radius >= limit
+        bounded = radius if limit is not None or radius < MAX_RADIUS_KM else None
+        if first:
+            ring = [r for r in _supplier_distances(query, bounded) if r.km > done]
+            found = yield [(r.organisation_id, r.km, (r.km,)) for r in ring]
+        else:
+            # A wide ring: the database sorts its matches and returns only the ones still wanted.
+            found = yield {
+                "near": _near_statement(query, bounded).order_by(None).subquery("near"),
+                "beyond": done,
+            }
+        if last or bounded is None:
+            return
+        first, done = False, radius
+        sparse = found * 4 < wanted
+        if sparse and query.category is not None and (limit is None or limit > FEW_FROM_KM):
+            yield {"few": True, "beyond": done}
+            return
+        factor = max(2.0, 1.5 * (wanted / max(found, 1)) ** 0.5)
+        radius *= factor
+        if limit is not None and radius > 0.6 * limit:
+            radius = limit  # a ring almost as wide as the whole circle costs nearly as much as it
+
+
+def _by_name(query: SupplierQuery):
+    """Groups of (organisation id, None, sort key) by supplier name: 32, then 128, then the rest."""
+    statement = select(Organisation.id, Organisation.display_name).where(
+        Organisation.id.in_(payments.licensed_organisations())
+    )
+    if query.delivery:
+        statement = statement.join(SupplierProfile, SupplierProfile.organisation_id == Organisation.id).where(
+            SupplierProfile.offers(query.delivery)
+        )
+    # Sorted here: SQLite's German collation would compare thousands of names one pair at a time.
+    suppliers = sorted(db.session.execute(statement), key=lambda row: (german_key(row[1]), row[0]))
+    start, size = 0, FIRST_CHUNK
+    for step in range(STEPS + 1):
+        end = min(start + size, len(suppliers)) if step < STEPS else len(suppliers)
+        yield [(org_id, None, ()) for org_id, _ in suppliers[start:end]]
+        start, size = end, size * 4
+
+
+def _walk(query: SupplierQuery, groups: Generator, today: date, offset: int, limit: int) -> list[tuple]:
+    """Rows offset … offset + limit of (…sort keys, product id, km) over ordered groups of suppliers.
+
+    The groups come in order (nearest first, or by name; each is asked for with the number of rows
+    found so far, which `_rings` sizes the next ring by), so the products of one group sort after
+    those of all earlier ones: the walk stops as soon as the page is full, and reads only ids and
+    sort keys of the products. The order is exactly (km, supplier name, product name, id), names in
+    German order (`database.german` in SQL, `german_key` here) — or
+    without an origin (supplier name, supplier, product name, id). Only the page's rows become objects
+    (`_hits`).
+    """
+    wanted = offset + limit
+    keys = _keys(query, today, supplier_filters=False)
+    found: list[tuple] = []
+    group = next(groups, None)
+    while group is not None:
+        if isinstance(group, dict) and group.get("few"):
+            rows = db.session.execute(_few(query, today, group["beyond"]).limit(wanted - len(found))).all()
+            found += [tuple(row) for row in rows]
+        elif isinstance(group, dict):
+            near = group["near"]
+            rows = db.session.execute(
+                keys.add_columns(near.c.km)
+                .join(near, near.c.organisation_id == Product.organisation_id)
+                .where(near.c.km > group["beyond"])
+                .order_by(
+                    near.c.km,
+                    german(Organisation.display_name),
+                    Organisation.id,
+                    german(Product.name_de),
+                    Product.id,
+                )
+                .limit(wanted - len(found))
+            ).all()
+            found += [
+                (km, name, org_id, product_name, product_id, km)
+                for product_id, org_id, name, product_name, km in rows
+            ]
+        elif group:
+            known = {org_id: (km, key) for org_id, km, key in group}
+            if len(known) <= MANY_SUPPLIERS:
+                rows = db.session.execute(keys.where(Product.organisation_id.in_(list(known)))).all()
+            else:
+                # Reached only when the filters are narrow: let them pick the rows (category index),
+                # rather than visiting every product of thousands of suppliers.
+                rows = [row for row in db.session.execute(keys) if row[1] in known]
+            found += sorted(
+                (
+                    *known[org_id][1],
+                    german_key(name),
+                    org_id,
+                    german_key(product_name),
+                    product_id,
+                    known[org_id][0],
+                )
+                for product_id, org_id, name, product_name in rows
+            )
+        if len(found) >= wanted:
+            break
+        try:
+            group = groups.send(len(found))  # the rings size the next one by the rows found so far
+        except StopIteration:
+            break
+    return found[offset:wanted]
+
+
+def _keys(query: SupplierQuery, today: date, supplier_filters: bool):
+    """Ids and sort keys of the matching products: (product id, supplier id, supplier name, name)."""
+    return (
+        _statement(query, today, supplier_filters)
+        .with_only_columns(Product.id, Product.organisation_id, Organisation.display_name, Product.name_de)
+        .options()
+    )
+
+
+def _few(query: SupplierQuery, today: date, beyond: float):
+    """The rows of `_walk` of suppliers over `beyond` km, in order, for the products of one category:
+    distances are computed only for the suppliers of matching products inside the radius's box (a
+    ring computes them for every supplier in the ring and reads all their products)."""
+    candidates = _keys(query, today, supplier_filters=True).cte("candidates")
+    suppliers = select(candidates.c.organisation_id)
+    # Box first: a point outside it is too far to be a supplier's nearest one within the radius.
+    site_where, site_km, org_where, org_km = _points(query, query.radius_km)
+    points = union_all(
+        select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
+            site_where, Site.organisation_id.in_(suppliers), Site.archived_at.is_(None)
+        ),
+        select(Organisation.id.label("organisation_id"), org_km.label("km")).where(
+            org_where, Organisation.id.in_(suppliers)
+        ),
+    ).subquery("points")
+    near = (
+        select(points.c.organisation_id, func.min(points.c.km).label("km"))
+        .group_by(points.c.organisation_id)
+        .subquery("near")
+    )
+    statement = (
+        select(
+            near.c.km,
+            candidates.c.display_name,
+            candidates.c.organisation_id,
+            candidates.c.name_de,
+            candidates.c.id,
+            near.c.km,
+        )
+        .join(near, near.c.organisation_id == candidates.c.organisation_id)
+        .where(near.c.km > beyond)
+        .order_by(
+            near.c.km,
+            german(candidates.c.display_name),
+            candidates.c.organisation_id,
+            german(candidates.c.name_de),
+            candidates.c.id,
+        )
+    )
+    if query.delivery:  # the candidates passed without distances: now whether own delivery reaches
+        statement = statement.join(
+            SupplierProfile, SupplierProfile.organisation_id == near.c.organisation_id
+        ).where(SupplierProfile.offers(query.delivery, near.c.km))
+    return statement
+
+
+def _hits(page: list[tuple], today: date) -> list[Hit]:
+    """Hits for rows (…, product id, km), in their order: each product with its supplier, the supplier's
+    settings and the product's newest active certificate, in one query (a round trip costs more than
+    the joins)."""
+    if not page:
+        return []
+    # The organisation's kinds (eager everywhere else) stay unloaded: the results never show them, and
+    # loading them cost a query of its own. A row for each certificate the product was ever on, the
+    # certificate itself only where it is active today (plain joins: SQLite would read a nested join
+    # of the two tables whole).
+    rows = db.session.execute(
+        select(Product, Certificate, SupplierProfile)
+        .join(Product.organisation)
+        .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Product.organisation_id)
+        .outerjoin(CertificateProduct, CertificateProduct.product_id == Product.id)
+        .outerjoin(
+            Certificate,
+            and_(
+                Certificate.id == CertificateProduct.certificate_id,
+                Certificate.status == CertificateStatus.ACTIVE,
+                Certificate.valid_from <= today,
+                Certificate.valid_until >= today,
+            ),
+        )
+        .where(Product.id.in_([row[-2] for row in page]))
+        .order_by(Certificate.valid_until)
+        .options(contains_eager(Product.organisation).lazyload(Organisation.kind_rows))
+    )
+    found = {}
+    for product, certificate, profile in rows:
+        if certificate is not None or product.id not in found:
+            found[product.id] = (product, certificate, profile)  # the latest end date wins
+    hits = []
+    for row in page:
+        product, certificate, profile = found[row[-2]]
+        km = row[-1]
+        delivery = profile.options_for(km) if profile else []
+        hits.append(Hit(product, product.organisation, km, certificate, profile, delivery))
+    return hits
+
+
+def search(user, query: SupplierQuery, limit: int | None = None, offset: int | None = None) -> Results:
+    """One page of certified products matching `query` (the acting user must be a retailer)."""
+    if user is not SYSTEM:
+        retailer_of(user)
+    today = utcnow().date()
+    limit = query.page_size if limit is None else limit
+    offset = (query.page - 1) * query.page_size if offset is None else offset
+    groups = _rings(query, offset + limit + 1) if query.origin is not None else _by_name(query)
+    rows = _walk(query, groups, today, offset, limit + 1)
+    return Results(hits=_hits(rows[:limit], today), has_next=len(rows) > limit)
+
+
+# Headers and values in the reader's language, decimals as their spreadsheet reads them (`;`-separated).
+CSV_HEADER = (
+    _l("Product"),
+    _l("Category"),
+    _l("Organic control body"),
+    _l("GMO-free"),
+    _l("Haltungsform"),
+    _l("Supplier"),
+    _l("Postcode"),
+    _l("Town"),
+    _l("District"),
+    _l("Distance (km)"),
+    _l("Delivery"),
+    _l("Delivery radius (km)"),
+    _l("Capacity"),
+    _l("Minimum order"),
+    _l("Certificate"),
+    _l("Valid until"),
+    _l("Supplier page"),
+)
+
+
+def export_csv(user, query: SupplierQuery, locale: str = "de") -> str:
+    """All results (up to MAX_EXPORT_ROWS) as `;`-separated CSV with a UTF-8 byte order mark."""
+    results = search(user, query, limit=MAX_EXPORT_ROWS, offset=0)
+    rows = []
+    for hit in results.hits:
+        product, organisation, profile = hit.product, hit.organisation, hit.profile
+        rows.append(
+            [
+                product.name(locale),
+                product.category.name(locale),
+                product.organic_control_body,
+                _l("yes") if product.gmo_free else _l("no"),
+                product.husbandry_level,
+                organisation.display_name,
+                organisation.postcode,
+                organisation.town,
+                organisation.district,
+                None if hit.distance_km is None else format_decimal(hit.distance_km, "0.0", locale=locale),
+                ", ".join(str(DELIVERY_LABELS[d]) for d in hit.delivery),
+                profile.delivery_radius_km if profile else None,
+                profile.capacity_notes if profile else None,
+                profile.min_order_note if profile else None,
+                hit.certificate.number if hit.certificate else None,
+                hit.certificate.valid_until if hit.certificate else None,
+                external_url("suppliers.supplier", organisation_id=organisation.id),
+            ]
+        )
+    return spreadsheet.table(CSV_HEADER, rows)
