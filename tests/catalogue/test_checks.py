@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from tests import factories
 from vonhier.catalogue import services
+from vonhier.catalogue.models import OriginKind, StageKind
 from vonhier.extensions import db
 from vonhier.permissions import SYSTEM
 
@@ -81,4 +82,30 @@ def test_clashes_and_a_missing_ingredient_are_reported_in_order(app, login_as):
             "The article number R-1 is already used.",
             "Please enter at least one ingredient.",
         ]
+        db.session.rollback()
+
+
+def test_normalise_types_and_resolves_and_check_changes_nothing(app, login_as):
+    owner = login_as("owner")
+    org = owner.organisation.id
+    site = factories.site(app, org, name="Hof", town="Angermünde", latitude=53.0167, longitude=13.9994)
+    fields = {"name_de": "Apfelmus", "category": "preserves", "gtin": "4006381333931", "species": "goat"}
+    rows = [ingredient("Äpfel", "100", origin_kind=None, origin_site_id=site.id)]
+    given = services.ProductInput(fields, rows, [{"kind": StageKind.PACKING, "site_id": site.id}])
+    before = repr(given)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        normalised = services.normalise(org, given)
+        assert repr(given) == before  # the source's own data stays as it was
+        assert normalised.fields["gtin"] == "04006381333931"
+        assert (
+            normalised.category.slug == "preserves" and normalised.fields["species"] is None
+        )  # not an animal
+        (apples,) = normalised.ingredients
+        assert (
+            apples.is_main and apples.origin_kind == OriginKind.OWN_SITE and apples.origin_site.id == site.id
+        )
+        assert normalised.stages[0].site.id == site.id
+        after_normalising = repr(normalised)
+        assert services.check_product(org, None, normalised) == []
+        assert repr(normalised) == after_normalising
         db.session.rollback()

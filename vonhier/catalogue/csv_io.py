@@ -284,9 +284,10 @@ def check(
     for reference, group in _grouped(rows).items():
         data, problems = _product_input(group, sites)
         product = existing.get(data.fields["reference"]) if data.fields["reference"] else None
+        normalised = services.normalise(organisation_id, data)
         # All problems at once, so that a file can be fixed in one round.
-        problems += services.check_product(organisation_id, product, data)
-        if gtin := data.fields.get("gtin"):
+        problems += services.check_product(organisation_id, product, normalised)
+        if gtin := normalised.fields.get("gtin"):
             if gtin in gtins:
                 problems.append(
                     str(_l("The GTIN %(gtin)s appears for two products in this file.", gtin=gtin))
