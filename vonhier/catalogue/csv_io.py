@@ -190,19 +190,40 @@ def _at(line: int, column: str, message) -> str:
     return str(_l("Line %(n)d, %(column)s: %(message)s", n=line, column=column, message=message))
 
 
-def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[services.ProductInput, list[str]]:
-    first = rows[0][1]
-    problems = []
+class _Cells:
+    """Reads cells with a converter, noting a located problem for each cell it cannot read."""
 
-    def parse(line, column, convert, value):
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def read(self, line: int, column: str, convert, value: str):
         try:
             return convert(value)
         except ValueError as error:
-            problems.append(_at(line, column, error))
+            self.problems.append(_at(line, column, error))
             return None
 
-    line = rows[0][0]
-    level = parse(line, "husbandry_level", _decimal, first["husbandry_level"])
+
+def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[services.ProductInput, list[str]]:
+    cells = _Cells()
+    line, first = rows[0]
+    fields = _product_fields(line, first, cells)
+    stages = _stages(line, first["stages"], sites, cells)
+    for line, row in rows:
+        for column, value in row.items():
+            if problem := hygiene.text_problem(value, multi_line=column.startswith("description")):
+                cells.problems.append(_at(line, column, problem))
+    ingredients = [_ingredient(line, row, sites, cells) for line, row in rows]
+
+    def where(column: str, ingredient: int | None, message: str) -> str:
+        return _at(rows[ingredient or 0][0], MODEL_TO_CSV.get(column, column), message)
+
+    return services.ProductInput(fields, ingredients, stages, where), cells.problems
+
+
+def _product_fields(line: int, first: dict, cells: _Cells) -> dict:
+    """The product's fields from its first row."""
+    level = cells.read(line, "husbandry_level", _decimal, first["husbandry_level"])
     fields = {
         "reference": first["reference"],
         "name_de": first["name_de"],
@@ -210,59 +231,57 @@ def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[serv
         "category": first["category"],
         "description_de": first["description_de"],
         "description_en": first["description_en"],
-        "package_size": parse(line, "package_size", _decimal, first["package_size"]),
-        "package_unit": parse(line, "package_unit", lambda v: _enum(Unit, v), first["package_unit"]),
+        "package_size": cells.read(line, "package_size", _decimal, first["package_size"]),
+        "package_unit": cells.read(line, "package_unit", lambda v: _enum(Unit, v), first["package_unit"]),
         "gtin": first["gtin"],
         "organic_control_body": first["organic_control_body"],
-        "gmo_free": parse(line, "gmo_free", _bool, first["gmo_free"]),
-        "species": parse(line, "species", lambda v: _enum(Species, v), first["species"]),
+        "gmo_free": cells.read(line, "gmo_free", _bool, first["gmo_free"]),
+        "species": cells.read(line, "species", lambda v: _enum(Species, v), first["species"]),
         "husbandry_level": int(level) if level is not None else None,
     }
     if not fields["name_de"]:
-        problems.append(_at(line, "name_de", _l("Please enter the product name.")))
+        cells.problems.append(_at(line, "name_de", _l("Please enter the product name.")))
     if level is not None and not (1 <= level <= 5 and level == int(level)):
-        problems.append(_at(line, "husbandry_level", _l("Please enter a level from 1 to 5.")))
+        cells.problems.append(_at(line, "husbandry_level", _l("Please enter a level from 1 to 5.")))
+    return fields
+
+
+def _stages(line: int, text: str, sites: SiteNames, cells: _Cells) -> list[dict]:
+    """The supply chain from its cell, "KIND=SITE|KIND=SITE"."""
     stages = []
-    for part in filter(None, (p.strip() for p in first["stages"].split("|"))):
+    for part in filter(None, (p.strip() for p in text.split("|"))):
         kind, _, site = part.partition("=")
-        stage_kind = parse(line, "stages", lambda v: _enum(StageKind, v), kind.strip())
-        site_id = parse(line, "stages", sites.resolve, site.strip())
+        stage_kind = cells.read(line, "stages", lambda v: _enum(StageKind, v), kind.strip())
+        site_id = cells.read(line, "stages", sites.resolve, site.strip())
         if stage_kind and site_id:
             stages.append({"kind": stage_kind, "site_id": site_id})
-    for line, row in rows:
-        for column, value in row.items():
-            if problem := hygiene.text_problem(value, multi_line=column.startswith("description")):
-                problems.append(_at(line, column, problem))
-    ingredients = []
-    for line, row in rows:
-        share = parse(line, "share", _decimal, row["share"])
-        origin = row["origin"]
-        kind, _, value = origin.partition(":")
-        ingredient = {
-            "name": row["ingredient"],
-            "share": share if share is not None else Decimal(0),
-            "is_main": parse(line, "is_main", _bool, row["is_main"]) or False,
-            "is_value_determining": parse(line, "is_value_determining", _bool, row["is_value_determining"])
-            or False,
-            "is_water_or_salt": parse(line, "is_water_or_salt", _bool, row["is_water_or_salt"]) or False,
-            "origin_kind": OriginKind.PLACE if kind.strip() == "place" else None,
-            "origin_site_id": None,
-            "place_name": value.strip() if kind.strip() == "place" else "",
-        }
-        if not ingredient["name"]:
-            problems.append(_at(line, "ingredient", _l("Please name the ingredient.")))
-        if kind.strip() in ("site", "supplier"):
-            ingredient["origin_site_id"] = parse(line, "origin", sites.resolve, value.strip())
-        elif kind.strip() != "place":
-            problems.append(
-                _at(line, "origin", _l("Write site:NAME, supplier:ORGANISATION / SITE or place:TOWN."))
-            )
-        ingredients.append(ingredient)
+    return stages
 
-    def where(column: str, ingredient: int | None, message: str) -> str:
-        return _at(rows[ingredient or 0][0], MODEL_TO_CSV.get(column, column), message)
 
-    return services.ProductInput(fields, ingredients, stages, where), problems
+def _ingredient(line: int, row: dict, sites: SiteNames, cells: _Cells) -> dict:
+    share = cells.read(line, "share", _decimal, row["share"])
+    kind, _, value = row["origin"].partition(":")
+    kind = kind.strip()
+    ingredient = {
+        "name": row["ingredient"],
+        "share": share if share is not None else Decimal(0),
+        "is_main": cells.read(line, "is_main", _bool, row["is_main"]) or False,
+        "is_value_determining": cells.read(line, "is_value_determining", _bool, row["is_value_determining"])
+        or False,
+        "is_water_or_salt": cells.read(line, "is_water_or_salt", _bool, row["is_water_or_salt"]) or False,
+        "origin_kind": OriginKind.PLACE if kind == "place" else None,
+        "origin_site_id": None,
+        "place_name": value.strip() if kind == "place" else "",
+    }
+    if not ingredient["name"]:
+        cells.problems.append(_at(line, "ingredient", _l("Please name the ingredient.")))
+    if kind in ("site", "supplier"):
+        ingredient["origin_site_id"] = cells.read(line, "origin", sites.resolve, value.strip())
+    elif kind != "place":
+        cells.problems.append(
+            _at(line, "origin", _l("Write site:NAME, supplier:ORGANISATION / SITE or place:TOWN."))
+        )
+    return ingredient
 
 
 def _grouped(rows):
@@ -284,9 +303,10 @@ def check(
     for reference, group in _grouped(rows).items():
         data, problems = _product_input(group, sites)
         product = existing.get(data.fields["reference"]) if data.fields["reference"] else None
+        normalised = services.normalise(organisation_id, data)
         # All problems at once, so that a file can be fixed in one round.
-        problems += services.check_product(organisation_id, product, data)
-        if gtin := data.fields.get("gtin"):
+        problems += services.check_product(organisation_id, product, normalised)
+        if gtin := normalised.fields.get("gtin"):
             if gtin in gtins:
                 problems.append(
                     str(_l("The GTIN %(gtin)s appears for two products in this file.", gtin=gtin))
