@@ -221,6 +221,37 @@ def search_outlets(query: Query, now: datetime | None = None, locale: str = "de"
     """The outlets for `query`, nearest first (by town without a place), `PAGE_SIZE` per page."""
     now = now or clock.berlin_now()
     where = centre(query)
+    statement = _statement(query, where)
+    columns = statement.selected_columns
+    order = (columns.km, columns.id) if where is not None else (columns.town, columns.name, columns.id)
+    rows = db.session.execute(statement.order_by(*order)).all()
+    if query.open_now:
+        rows = _open(rows, now)
+    result = Result(query, where, total=len(rows))
+    result.points = [
+        {"id": row.id, "name": row.name, "town": row.town, "lat": row.latitude, "lon": row.longitude}
+        for row in rows[:MAP_POINTS]
+    ]
+    page_rows = rows[(query.page - 1) * PAGE_SIZE : query.page * PAGE_SIZE]
+    outlets = {
+        outlet.id: outlet
+        for outlet in db.session.scalars(
+            select(Outlet)
+            .where(Outlet.id.in_([row.id for row in page_rows]))
+            .options(selectinload(Outlet.organisation))
+        )
+    }
+    for row in page_rows:
+        outlet = outlets[row.id]
+        status = (
+            hours.status(outlet.opening_hours, outlet.state, now, locale) if outlet.opening_hours else None
+        )
+        result.hits.append(Hit(outlet, _km(row.km), status))
+    return result
+
+
+def _statement(query: Query, where):
+    """The outlets' rows that match `query`, with their distance from `where` (None without a place)."""
     statement = select(
         Outlet.id,
         Outlet.organisation_id,
@@ -252,37 +283,17 @@ def search_outlets(query: Query, now: datetime | None = None, locale: str = "de"
         statement = statement.where(_sells(query))
     if search.terms(query.text):
         statement = _text(query, statement)
-    columns = statement.selected_columns
-    order = (columns.km, columns.id) if where is not None else (columns.town, columns.name, columns.id)
-    rows = db.session.execute(statement.order_by(*order)).all()
-    if query.open_now:
-        # Outlets share a few dozen opening hours: each (hours, state) is decided once per search.
-        open_ = {
-            key: hours.is_open(*key, now)
-            for key in {(row.opening_hours, row.state) for row in rows if row.opening_hours}
-        }
-        rows = [row for row in rows if row.opening_hours and open_[row.opening_hours, row.state]]
-    result = Result(query, where, total=len(rows))
-    result.points = [
-        {"id": row.id, "name": row.name, "town": row.town, "lat": row.latitude, "lon": row.longitude}
-        for row in rows[:MAP_POINTS]
-    ]
-    page_rows = rows[(query.page - 1) * PAGE_SIZE : query.page * PAGE_SIZE]
-    outlets = {
-        outlet.id: outlet
-        for outlet in db.session.scalars(
-            select(Outlet)
-            .where(Outlet.id.in_([row.id for row in page_rows]))
-            .options(selectinload(Outlet.organisation))
-        )
+    return statement
+
+
+def _open(rows: list, now: datetime) -> list:
+    """The rows of outlets open at `now`. Outlets share a few dozen opening hours: each (hours, state)
+    is decided once per search."""
+    open_ = {
+        key: hours.is_open(*key, now)
+        for key in {(row.opening_hours, row.state) for row in rows if row.opening_hours}
     }
-    for row in page_rows:
-        outlet = outlets[row.id]
-        status = (
-            hours.status(outlet.opening_hours, outlet.state, now, locale) if outlet.opening_hours else None
-        )
-        result.hits.append(Hit(outlet, _km(row.km), status))
-    return result
+    return [row for row in rows if row.opening_hours and open_[row.opening_hours, row.state]]
 
 
 def _km(value) -> float | None:
