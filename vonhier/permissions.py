@@ -23,6 +23,11 @@ class MemberRole(enum.StrEnum):
     STAFF = "staff"
 
 
+def signed_in_user():
+    """The signed-in user itself, not Flask-Login's proxy: what the services take as the actor."""
+    return current_user._get_current_object()
+
+
 class _System:
     """The platform itself as the actor of CLI commands and demo data: no membership needed, no mails."""
 

@@ -2,11 +2,11 @@
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .errors import abort_with
 from .organisations import services as organisations
+from .permissions import signed_in_user
 
 
 def render_form(template: str, form: FlaskForm, **context):
@@ -26,7 +26,7 @@ def page_number() -> int:
 
 def current_organisation():
     """The organisation the signed-in user works for now; 403 saying what to do if there is none."""
-    organisation = organisations.current(current_user._get_current_object())
+    organisation = organisations.current(signed_in_user())
     if organisation is None:
         abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
     return organisation

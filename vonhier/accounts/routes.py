@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..extensions import db, limiter
 from ..i18n import LANG_COOKIE
-from ..permissions import login_required
+from ..permissions import login_required, signed_in_user
 from ..security import safe_next
 from ..web import render_form
 from . import forms, services
@@ -87,7 +87,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    services.sign_out(current_user._get_current_object())
+    services.sign_out(signed_in_user())
     db.session.commit()
     flash(_("You are signed out."), "success")
     return redirect(url_for("core.home"))
@@ -147,7 +147,7 @@ def reset_password(token):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    user = current_user._get_current_object()
+    user = signed_in_user()
     form = forms.ProfileForm(obj=user)
     if form.validate_on_submit():
         user.name = form.name.data.strip()
@@ -161,7 +161,7 @@ def account():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    user = current_user._get_current_object()
+    user = signed_in_user()
     form = forms.ChangePasswordForm(user)
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
@@ -175,7 +175,7 @@ def change_password():
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
 def change_email():
-    user = current_user._get_current_object()
+    user = signed_in_user()
     form = forms.ChangeEmailForm(user)
     if form.validate_on_submit():
         services.request_email_change(user, form.email.data)

@@ -2,7 +2,6 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
@@ -10,7 +9,7 @@ from ..errors import abort_with
 from ..extensions import db
 from ..forms import Form
 from ..organisations import services as organisations
-from ..permissions import Role, requires
+from ..permissions import Role, requires, signed_in_user
 from ..web import page_number
 from . import services
 
@@ -22,10 +21,6 @@ class RoleForm(Form):
     role = SelectField(choices=[SelectChoice(r.value) for r in Role])
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 @bp.get("/")
 @requires(Role.ADMIN)
 def index():
@@ -33,7 +28,7 @@ def index():
     return render_template(
         "admin/index.html",
         query=query,
-        users=services.search_users(_actor(), query),
+        users=services.search_users(signed_in_user(), query),
         organisations=organisations.search(query, limit=50),
     )
 
@@ -67,7 +62,7 @@ def set_active(user_id):
     active = request.form.get("active") == "1"
     return _apply(
         user_id,
-        lambda u: services.set_active(_actor(), u, active),
+        lambda u: services.set_active(signed_in_user(), u, active),
         _("The account has been activated.") if active else _("The account has been deactivated."),
     )
 
@@ -81,22 +76,24 @@ def change_role(user_id):
     role = Role(form.role.data)
     if request.form.get("grant") == "1":
         return _apply(
-            user_id, lambda u: services.grant_role(_actor(), u, role), _("The role has been granted.")
+            user_id, lambda u: services.grant_role(signed_in_user(), u, role), _("The role has been granted.")
         )
-    return _apply(user_id, lambda u: services.revoke_role(_actor(), u, role), _("The role has been revoked."))
+    return _apply(
+        user_id, lambda u: services.revoke_role(signed_in_user(), u, role), _("The role has been revoked.")
+    )
 
 
 @bp.get("/log")
 @requires(Role.ADMIN)
 def log():
-    return render_template("admin/log.html", actions=services.recent_actions(_actor()))
+    return render_template("admin/log.html", actions=services.recent_actions(signed_in_user()))
 
 
 @bp.get("/mails")
 @requires(Role.ADMIN)
 def mails():
     page = page_number()
-    rows = services.recent_mails(_actor(), MAILS_PER_PAGE + 1, (page - 1) * MAILS_PER_PAGE)
+    rows = services.recent_mails(signed_in_user(), MAILS_PER_PAGE + 1, (page - 1) * MAILS_PER_PAGE)
     return render_template(
         "admin/mails.html", mails=rows[:MAILS_PER_PAGE], has_next=len(rows) > MAILS_PER_PAGE, page=page
     )

@@ -12,24 +12,19 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from .. import media, spreadsheet
 from ..errors import abort_with
 from ..extensions import db
-from ..permissions import login_required, requires
+from ..permissions import login_required, requires, signed_in_user
 from ..web import current_organisation, render_form
 from . import csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import Batch, ProductStatus
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.get("/")
@@ -72,7 +67,7 @@ def create_site():
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_site(site_id):
-    return _save_site(services.get_site_for_member(_user(), site_id))
+    return _save_site(services.get_site_for_member(signed_in_user(), site_id))
 
 
 def _save_site(site):
@@ -82,7 +77,7 @@ def _save_site(site):
         form.kind.data = site.kind.value
     if form.validate_on_submit():
         try:
-            site = services.save_site(_user(), organisation_id, site, form.site_data())
+            site = services.save_site(signed_in_user(), organisation_id, site, form.site_data())
         except services.CatalogueError as error:
             # Without coordinates the town was looked up; with them, the coordinates are at fault.
             field = form.latitude if form.latitude.data is not None else form.town
@@ -103,11 +98,11 @@ def _save_site(site):
 @bp.post("/sites/<int:site_id>/archive")
 @login_required
 def archive_site(site_id):
-    site = services.get_site_for_member(_user(), site_id)
+    site = services.get_site_for_member(signed_in_user(), site_id)
     form = ArchiveForm()
     if not form.validate_on_submit():
         abort_with(400, _("Unknown action."))
-    services.set_site_archived(_user(), site, bool(form.archived.data))
+    services.set_site_archived(signed_in_user(), site, bool(form.archived.data))
     db.session.commit()
     flash(
         _("The site has been archived.") if form.archived.data else _("The site is active again."), "success"
@@ -194,7 +189,7 @@ def create_product():
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_product(product_id):
-    product = services.get_product_for_member(_user(), product_id)
+    product = services.get_product_for_member(signed_in_user(), product_id)
     return _save_product(product.organisation_id, product)
 
 
@@ -211,7 +206,7 @@ def _save_product(organisation_id, product):
         if not form.image.errors:
             data = services.ProductInput(form.product_fields(), form.ingredient_rows(), form.stage_rows())
             try:
-                saved = services.save_product(_user(), organisation_id, product, data)
+                saved = services.save_product(signed_in_user(), organisation_id, product, data)
             except services.CatalogueError as error:
                 problems = error.messages
                 media.delete_image(image)
@@ -230,7 +225,7 @@ def _save_product(organisation_id, product):
 @bp.get("/products/<int:product_id>")
 @login_required
 def product(product_id):
-    product = services.get_product_for_member(_user(), product_id)
+    product = services.get_product_for_member(signed_in_user(), product_id)
     return render_template(
         "catalogue/product.html", product=product, version=product.current_version, archive_form=ArchiveForm()
     )
@@ -239,7 +234,7 @@ def product(product_id):
 @bp.get("/products/<int:product_id>/versions/<int:number>")
 @login_required
 def version(product_id, number):
-    product = services.get_product_for_member(_user(), product_id)
+    product = services.get_product_for_member(signed_in_user(), product_id)
     found = next((v for v in product.versions if v.number == number), None)
     if found is None:
         raise NotFound()
@@ -249,11 +244,11 @@ def version(product_id, number):
 @bp.post("/products/<int:product_id>/archive")
 @login_required
 def archive_product(product_id):
-    product = services.get_product_for_member(_user(), product_id)
+    product = services.get_product_for_member(signed_in_user(), product_id)
     form = ArchiveForm()
     if not form.validate_on_submit():
         abort_with(400, _("Unknown action."))
-    services.set_product_archived(_user(), product, bool(form.archived.data))
+    services.set_product_archived(signed_in_user(), product, bool(form.archived.data))
     db.session.commit()
     flash(
         _("The product has been archived. Its history is kept.")
@@ -267,8 +262,8 @@ def archive_product(product_id):
 @bp.post("/products/<int:product_id>/images/<int:image_id>/delete")
 @login_required
 def delete_image(product_id, image_id):
-    product = services.get_product_for_member(_user(), product_id)
-    services.remove_image(_user(), product, image_id)
+    product = services.get_product_for_member(signed_in_user(), product_id)
+    services.remove_image(signed_in_user(), product, image_id)
     db.session.commit()
     flash(_("The photo has been removed."), "success")
     return redirect(url_for("catalogue.product", product_id=product.id))
@@ -291,7 +286,7 @@ def _batch_form(product, batch=None):
 @bp.route("/products/<int:product_id>/batches/new", methods=["GET", "POST"])
 @login_required
 def create_batch(product_id):
-    product = services.get_product_for_member(_user(), product_id)
+    product = services.get_product_for_member(signed_in_user(), product_id)
     return _save_batch(product, None)
 
 
@@ -299,7 +294,7 @@ def create_batch(product_id):
 @login_required
 def edit_batch(batch_id):
     batch = db.session.get(Batch, batch_id) or abort_with(404, _("This batch does not exist."))
-    product = services.get_product_for_member(_user(), batch.product_id)
+    product = services.get_product_for_member(signed_in_user(), batch.product_id)
     return _save_batch(product, batch)
 
 
@@ -307,7 +302,7 @@ def _save_batch(product, batch):
     form = _batch_form(product, batch)
     if form.validate_on_submit():
         try:
-            services.save_batch(_user(), product, batch, form.batch_data())
+            services.save_batch(signed_in_user(), product, batch, form.batch_data())
         except services.CatalogueError as error:
             field = form.best_before if error.field == "best_before" else form.lot
             field.errors = [*field.errors, *error.messages]
@@ -339,7 +334,7 @@ def decide_supplier_request(link_id):
     decision = request.form.get("decision")
     if decision not in ("confirm", "decline"):
         abort_with(400, _("Unknown action."))
-    services.decide_supplier_request(_user(), link_id, decision == "confirm")
+    services.decide_supplier_request(signed_in_user(), link_id, decision == "confirm")
     db.session.commit()
     flash(_("Thank you, your answer has been recorded."), "success")
     return redirect(url_for("catalogue.supplier_requests"))
@@ -371,7 +366,7 @@ def import_csv():
         with form.file.data.stream as upload:  # large uploads are spooled to a temporary file
             raw = upload.read()
         try:
-            report = csv_io.preview(_user(), organisation.id, raw)
+            report = csv_io.preview(signed_in_user(), organisation.id, raw)
         except csv_io.ImportRejected as error:
             form.file.errors = [str(error)]
         else:
@@ -392,7 +387,7 @@ def run_import(token):
         abort_with(400, str(error))
     # The page is streamed after this view has returned and its database session has been closed:
     # load what the layout shows now, and let the import work in a session of its own.
-    user = _user()
+    user = signed_in_user()
     _ = [(m.organisation.display_name, r.role) for m in user.memberships for r in user.roles]
     steps = csv_io.run_with_progress(user.id, organisation.id, job)
     page = stream_template("catalogue/import_progress.html", steps=steps, organisation=organisation)

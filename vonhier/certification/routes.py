@@ -17,7 +17,7 @@ from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
 from ..payments import services as payments
-from ..permissions import Role, login_required, requires
+from ..permissions import Role, login_required, requires, signed_in_user
 from ..web import page_number, render_form
 from . import access, audit, certificates, criteria, evidence, rules, workflow
 from .forms import (
@@ -34,10 +34,6 @@ from .models import Application, ApplicationStatus, Certificate, CriteriaCatalog
 
 bp = Blueprint("certification", __name__)
 PAGE_SIZE = 50
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _workflow(action, *args):
@@ -57,7 +53,7 @@ def _workflow(action, *args):
 @bp.get("/certification/")
 @requires("member")
 def index():
-    organisation = organisations.current(_user())
+    organisation = organisations.current(signed_in_user())
     applications = db.session.scalars(
         select(Application)
         .where(Application.organisation_id == organisation.id)
@@ -80,12 +76,14 @@ def index():
 @bp.route("/certification/applications/new", methods=["GET", "POST"])
 @requires("member")
 def new_application():
-    organisation = organisations.current(_user())
+    organisation = organisations.current(signed_in_user())
     products = catalogue.products_of(organisation.id, ProductStatus.ACTIVE)
     form = ApplicationForm()
     form.products.choices = [SelectChoice(p.id, p.name(str(get_locale()))) for p in products]
     if form.validate_on_submit():
-        application = _workflow(workflow.create_application, _user(), organisation.id, form.products.data)
+        application = _workflow(
+            workflow.create_application, signed_in_user(), organisation.id, form.products.data
+        )
         flash(_("The application has been created. Add your evidence, then submit it."), "success")
         return redirect(url_for("certification.application", application_id=application.id))
     current = criteria.current_catalogue()
@@ -96,7 +94,7 @@ def new_application():
 @bp.get("/certification/applications/<int:application_id>")
 @login_required
 def application(application_id):
-    return _application_page(access.get_application(_user(), application_id))
+    return _application_page(access.get_application(signed_in_user(), application_id))
 
 
 def _comment_form(application) -> CommentForm:
@@ -131,7 +129,7 @@ def _application_page(application, refused_action=None, **refused_form):
         "certification/application.html",
         application=application,
         results=results,
-        is_member=organisations.membership(_user(), application.organisation) is not None,
+        is_member=organisations.membership(signed_in_user(), application.organisation) is not None,
         refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
         refused_action=refused_action,
         history=audit.history("application", application.id),
@@ -147,8 +145,8 @@ def _application_page(application, refused_action=None, **refused_form):
 @bp.post("/certification/applications/<int:application_id>/evidence")
 @login_required
 def upload_evidence(application_id):
-    application = access.get_application(_user(), application_id)
-    if organisations.membership(_user(), application.organisation) is None:
+    application = access.get_application(signed_in_user(), application_id)
+    if organisations.membership(signed_in_user(), application.organisation) is None:
         abort_with(403, _("Only the applicant adds evidence."))
     form = EvidenceForm()
     if not form.validate_on_submit():
@@ -156,7 +154,7 @@ def upload_evidence(application_id):
     with form.file.data.stream as upload:
         content = upload.read(evidence.MAX_BYTES + 1)
     try:
-        evidence.add(_user(), application, form.kind.data, form.file.data.filename or "", content)
+        evidence.add(signed_in_user(), application, form.kind.data, form.file.data.filename or "", content)
     except evidence.EvidenceRejected as error:
         db.session.rollback()
         form.file.errors.append(str(error))
@@ -170,7 +168,7 @@ def upload_evidence(application_id):
 @login_required
 def download_evidence(evidence_id):
     document = db.session.get(Evidence, evidence_id) or abort_with(404, _("This document does not exist."))
-    access.get_application(_user(), document.application_id)
+    access.get_application(signed_in_user(), document.application_id)
     return send_from_directory(
         evidence.folder(),
         document.filename,
@@ -197,14 +195,14 @@ def act(application_id, action):
         raise NotFound()
     step, needs_reason, role = ACTIONS[action]
     get = access.get_application_for_certifier if role == "certifier" else access.get_application
-    application = get(_user(), application_id)
+    application = get(signed_in_user(), application_id)
     if needs_reason:
         form = ReasonForm()
         if not form.validate_on_submit():
             return _application_page(application, refused_action=action, reason_form=form)
-        _workflow(step, _user(), application, form.reason.data or "")
+        _workflow(step, signed_in_user(), application, form.reason.data or "")
     else:
-        _workflow(step, _user(), application)
+        _workflow(step, signed_in_user(), application)
     flash(
         _("Done: the application is now “%(status)s”.", status=workflow.status_label(application.status)),
         "success",
@@ -215,24 +213,26 @@ def act(application_id, action):
 @bp.post("/certification/applications/<int:application_id>/comments")
 @requires(Role.CERTIFIER)
 def add_comment(application_id):
-    application = access.get_application_for_certifier(_user(), application_id)
+    application = access.get_application_for_certifier(signed_in_user(), application_id)
     form = _comment_form(application)
     if not form.validate_on_submit():
         return _application_page(application, comment_form=form)
     product_id = int(form.product.data) if form.product.data else None
-    _workflow(workflow.comment, _user(), application, form.criterion.data, form.text.data, product_id)
+    _workflow(
+        workflow.comment, signed_in_user(), application, form.criterion.data, form.text.data, product_id
+    )
     return redirect(url_for("certification.application", application_id=application.id))
 
 
 @bp.post("/certification/applications/<int:application_id>/audits")
 @requires(Role.CERTIFIER)
 def add_audit(application_id):
-    application = access.get_application_for_certifier(_user(), application_id)
+    application = access.get_application_for_certifier(signed_in_user(), application_id)
     form = AuditForm()
     if not form.validate_on_submit():
         return _application_page(application, audit_form=form)
     data = {k: form.data[k] for k in ("audit_date", "mode", "auditor", "findings", "follow_up_until")}
-    _workflow(workflow.record_audit, _user(), application, data)
+    _workflow(workflow.record_audit, signed_in_user(), application, data)
     flash(_("The audit has been recorded."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
 
@@ -243,7 +243,7 @@ def add_audit(application_id):
 @bp.get("/certification/queue")
 @requires(Role.CERTIFIER)
 def queue():
-    body = access.certifier_body(_user())
+    body = access.certifier_body(signed_in_user())
     waiting = db.session.scalars(
         select(Application)
         .where(Application.status == ApplicationStatus.SUBMITTED)
@@ -270,7 +270,7 @@ def queue():
         status_of=certificates.effective_status,
         body=body,
         refusal_of=lambda subject: access.certifier_refusal(
-            _user(), subject.organisation, subject.certification_body_id
+            signed_in_user(), subject.organisation, subject.certification_body_id
         ),
     )
 
@@ -283,18 +283,20 @@ CERTIFICATE_ACTIONS = {"suspend", "reinstate", "revoke"}
 def certificate_action(certificate_id, action):
     if action not in CERTIFICATE_ACTIONS:
         raise NotFound()
-    certificate = certificates.get_certificate_for_certifier(_user(), certificate_id)
+    certificate = certificates.get_certificate_for_certifier(signed_in_user(), certificate_id)
     if action == "suspend":
         form = SuspendForm()
         if not form.validate_on_submit():
             return _certificate_page(certificate, suspend_form=form)
-        _workflow(certificates.suspend, _user(), certificate, form.reason.data, form.remedy_until.data)
+        _workflow(
+            certificates.suspend, signed_in_user(), certificate, form.reason.data, form.remedy_until.data
+        )
     else:
         form = ReasonForm()
         if not form.validate_on_submit():
             return _certificate_page(certificate, refused_action=action, reason_form=form)
         step = certificates.reinstate if action == "reinstate" else certificates.revoke
-        _workflow(step, _user(), certificate, form.reason.data or "")
+        _workflow(step, signed_in_user(), certificate, form.reason.data or "")
     flash(
         _("The certificate is now “%(status)s”.", status=certificates.certificate_label(certificate.status)),
         "success",
@@ -306,7 +308,7 @@ def certificate_action(certificate_id, action):
 @requires("member")
 def renew(certificate_id):
     certificate = db.session.get(Certificate, certificate_id) or abort_with(404, _("Unknown certificate."))
-    application = _workflow(certificates.start_renewal, _user(), certificate)
+    application = _workflow(certificates.start_renewal, signed_in_user(), certificate)
     flash(_("A renewal application has been started."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
 
@@ -318,10 +320,10 @@ def renew(certificate_id):
 @requires("member")
 def precheck_preview():
     """The pre-check for the product form as it is now, unsaved (HTML fragment for the edit page)."""
-    organisation_id = organisations.current(_user()).id
+    organisation_id = organisations.current(signed_in_user()).id
     product = None
     if product_id := hygiene.row_id(request.form.get("product_id")):
-        product = catalogue.get_product_for_member(_user(), product_id)
+        product = catalogue.get_product_for_member(signed_in_user(), product_id)
         organisation_id = product.organisation_id
     form = ProductForm()
     form.category.choices = [SelectChoice(c.slug) for c in catalogue.categories()]
@@ -382,7 +384,7 @@ def _catalogue(catalogue_id):
 @bp.post("/certification/catalogues/<int:catalogue_id>/draft")
 @requires(Role.ADMIN)
 def new_draft(catalogue_id):
-    draft = _workflow(criteria.new_draft, _user(), _catalogue(catalogue_id))
+    draft = _workflow(criteria.new_draft, signed_in_user(), _catalogue(catalogue_id))
     return redirect(url_for("certification.edit_catalogue", catalogue_id=draft.id))
 
 
@@ -412,13 +414,17 @@ def edit_catalogue(catalogue_id):
             form.validate()
             try:
                 criteria.update_criterion(
-                    _user(), criterion, form.params_for(criterion.rule_type), form.evidence.data, form.texts()
+                    signed_in_user(),
+                    criterion,
+                    form.params_for(criterion.rule_type),
+                    form.evidence.data,
+                    form.texts(),
                 )
             except access.WorkflowError as error:
                 problems.append(f"{criterion.code}: {error}")
         if validity.validate():
             try:
-                criteria.set_validity(_user(), catalogue_, validity.validity_months.data)
+                criteria.set_validity(signed_in_user(), catalogue_, validity.validity_months.data)
             except access.WorkflowError as error:
                 problems.append(str(error))
         else:
@@ -433,7 +439,7 @@ def edit_catalogue(catalogue_id):
                 problems=problems,
             ), 400
         if request.form.get("publish"):
-            _workflow(criteria.publish, _user(), catalogue_)
+            _workflow(criteria.publish, signed_in_user(), catalogue_)
             flash(
                 _(
                     "Version %(n)d has been published. New applications are checked against it.",
@@ -458,7 +464,7 @@ def edit_catalogue(catalogue_id):
 @requires(Role.ADMIN)
 def publish(catalogue_id):
     catalogue_ = _catalogue(catalogue_id)
-    _workflow(criteria.publish, _user(), catalogue_)
+    _workflow(criteria.publish, signed_in_user(), catalogue_)
     flash(
         _("Version %(n)d has been published. New applications are checked against it.", n=catalogue_.version),
         "success",
@@ -525,7 +531,7 @@ def _certificate_page(certificate, refused_action=None, **refused_form):
 def _as_certifier(organisation, handled_by) -> tuple[bool, str | None]:
     """Whether the visitor may act here as a certifier, and if they are a certifier who may not, why
     (the page then offers no decisions and says so)."""
-    if not current_user.is_authenticated or access.certification_body_of(_user()) is None:
+    if not current_user.is_authenticated or access.certification_body_of(signed_in_user()) is None:
         return False, None
-    refusal = access.certifier_refusal(_user(), organisation, handled_by)
+    refusal = access.certifier_refusal(signed_in_user(), organisation, handled_by)
     return refusal is None, refusal

@@ -12,7 +12,7 @@ from ..catalogue.services import CatalogueError
 from ..errors import abort_with
 from ..extensions import db
 from ..forms import Form, IntegerField
-from ..permissions import MemberRole, Role, login_required
+from ..permissions import MemberRole, Role, login_required, signed_in_user
 from ..security import safe_next
 from ..web import page_number, render_form
 from . import services
@@ -26,10 +26,6 @@ PAGE_SIZE = 24
 
 class SwitchForm(Form):
     organisation = IntegerField(validators=[DataRequired()])
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.get("/")
@@ -57,7 +53,8 @@ def profile(organisation_id):
     return render_template(
         "organisations/profile.html",
         organisation=organisation,
-        is_member=current_user.is_authenticated and services.membership(_user(), organisation) is not None,
+        is_member=current_user.is_authenticated
+        and services.membership(signed_in_user(), organisation) is not None,
     )
 
 
@@ -86,14 +83,16 @@ def _pin_checked(form, save, *args):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    form = OrganisationForm(may_certify=_user().has_role(Role.ADMIN))
+    form = OrganisationForm(may_certify=signed_in_user().has_role(Role.ADMIN))
     if form.validate_on_submit():
         logo = _save_logo(form)
         if logo is not False and (
-            organisation := _pin_checked(form, services.create, _user(), form.profile_data(), form.kinds.data)
+            organisation := _pin_checked(
+                form, services.create, signed_in_user(), form.profile_data(), form.kinds.data
+            )
         ):
             organisation.logo = logo
-            services.switch(_user(), organisation.id)
+            services.switch(signed_in_user(), organisation.id)
             db.session.commit()
             flash(
                 _("“%(name)s” has been created. You are its owner.", name=organisation.display_name),
@@ -106,8 +105,8 @@ def create():
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(organisation_id):
-    organisation = services.get_for_member(_user(), organisation_id)
-    may_certify = _user().has_role(Role.ADMIN) or organisation.has_kind(OrgKind.CERTIFICATION_BODY)
+    organisation = services.get_for_member(signed_in_user(), organisation_id)
+    may_certify = signed_in_user().has_role(Role.ADMIN) or organisation.has_kind(OrgKind.CERTIFICATION_BODY)
     form = OrganisationForm(obj=organisation, may_certify=may_certify)
     if request.method == "GET":
         form.kinds.data = [k.value for k in organisation.kinds]
@@ -115,7 +114,7 @@ def edit(organisation_id):
     if form.validate_on_submit():
         logo = _save_logo(form)
         if logo is not False and _pin_checked(
-            form, services.update, _user(), organisation, form.profile_data(), form.kinds.data
+            form, services.update, signed_in_user(), organisation, form.profile_data(), form.kinds.data
         ):
             if logo:
                 media.delete_image(organisation.logo)
@@ -129,7 +128,7 @@ def edit(organisation_id):
 @bp.route("/<int:organisation_id>/members", methods=["GET", "POST"])
 @login_required
 def members(organisation_id):
-    user = _user()
+    user = signed_in_user()
     organisation = services.get_for_member(user, organisation_id)
     form = InviteForm()
     if form.validate_on_submit():
@@ -158,7 +157,7 @@ def _members_page(user, organisation, form, status=None):
 
 
 def _member_action(organisation_id, action, success_message):
-    user = _user()
+    user = signed_in_user()
     organisation = services.get_for_member(user, organisation_id, owner_only=True)
     try:
         action(user, organisation)
@@ -211,11 +210,11 @@ def accept_invitation(token):
     error = None
     if form.validate_on_submit():
         try:
-            member = services.accept(_user(), invitation)
+            member = services.accept(signed_in_user(), invitation)
         except services.MembershipError as exc:
             error = str(exc)
         else:
-            services.switch(_user(), member.organisation_id)
+            services.switch(signed_in_user(), member.organisation_id)
             db.session.commit()
             flash(
                 _("You are now a member of %(name)s.", name=invitation.organisation.display_name), "success"
@@ -231,6 +230,6 @@ def switch():
     form = SwitchForm()
     if not form.validate_on_submit():
         abort_with(400, _("Please choose one of your organisations."))
-    organisation = services.switch(_user(), form.organisation.data)
+    organisation = services.switch(signed_in_user(), form.organisation.data)
     flash(_("You are now working for %(name)s.", name=organisation.display_name), "info")
     return redirect(safe_next(request.form.get("next")) or url_for("core.home"))

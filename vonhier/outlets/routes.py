@@ -4,7 +4,6 @@ outlet's public page with its opening hours."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock, media
@@ -12,17 +11,13 @@ from ..arguments import Refused
 from ..catalogue import services as catalogue
 from ..errors import abort_with
 from ..extensions import db
-from ..permissions import login_required, requires
+from ..permissions import login_required, requires, signed_in_user
 from ..web import current_organisation
 from . import finder as finding
 from . import services
 from .forms import ArchiveForm, OutletForm
 
 bp = Blueprint("outlets", __name__, url_prefix="/outlets")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.get("/")
@@ -69,7 +64,7 @@ def create():
 @bp.route("/<int:outlet_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(outlet_id):
-    outlet = services.get_for_member(_user(), outlet_id)
+    outlet = services.get_for_member(signed_in_user(), outlet_id)
     return _save(outlet.organisation_id, outlet)
 
 
@@ -99,9 +94,9 @@ def _save(organisation_id, outlet):
                 form.image.errors = [str(error)]
         if not form.image.errors:
             try:
-                saved = services.save_outlet(_user(), organisation_id, outlet, form.outlet_data())
+                saved = services.save_outlet(signed_in_user(), organisation_id, outlet, form.outlet_data())
                 if image:
-                    services.add_image(_user(), saved, image)
+                    services.add_image(signed_in_user(), saved, image)
             except services.OutletError as error:
                 db.session.rollback()  # nothing of a refused outlet is kept
                 media.delete_image(image)
@@ -121,11 +116,11 @@ def _save(organisation_id, outlet):
 @bp.post("/<int:outlet_id>/archive")
 @login_required
 def archive(outlet_id):
-    outlet = services.get_for_member(_user(), outlet_id)
+    outlet = services.get_for_member(signed_in_user(), outlet_id)
     form = ArchiveForm()
     if not form.validate_on_submit() or form.archived.data is None:
         abort_with(400, _("Unknown action."))
-    services.set_archived(_user(), outlet, bool(form.archived.data))
+    services.set_archived(signed_in_user(), outlet, bool(form.archived.data))
     db.session.commit()
     flash(
         _("The outlet has been archived; it is no longer shown to the public.")
@@ -139,8 +134,8 @@ def archive(outlet_id):
 @bp.post("/<int:outlet_id>/images/<int:image_id>/delete")
 @login_required
 def delete_image(outlet_id, image_id):
-    outlet = services.get_for_member(_user(), outlet_id)
-    services.remove_image(_user(), outlet, image_id)
+    outlet = services.get_for_member(signed_in_user(), outlet_id)
+    services.remove_image(signed_in_user(), outlet, image_id)
     db.session.commit()
     flash(_("The photo has been removed."), "success")
     return redirect(url_for("outlets.edit", outlet_id=outlet.id))

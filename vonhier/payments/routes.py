@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 import stripe
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, DateField, SelectField, StringField
@@ -17,7 +16,7 @@ from ..errors import abort_with
 from ..extensions import csrf, db
 from ..forms import Form, IntegerField
 from ..organisations import services as organisations
-from ..permissions import Role, requires
+from ..permissions import Role, requires, signed_in_user
 from . import invoice_pdf, services
 from .models import CheckoutSession, Invoice, Licence, LicenceTier, Payment, WebhookEvent
 
@@ -55,10 +54,6 @@ class TierFeeForm(Form):
     fee_cents = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _step(action, *args):
     try:
         result = action(*args)
@@ -72,7 +67,7 @@ def _step(action, *args):
 @bp.get("/licence/")
 @requires("member")
 def licence():
-    organisation = organisations.current(_user())
+    organisation = organisations.current(signed_in_user())
     current = services.licence_for(organisation.id)
     return render_template(
         "payments/licence.html",
@@ -83,23 +78,23 @@ def licence():
         form=TermsForm(),
         stripe_enabled=services.stripe_enabled(),
         this_year=services.this_year(),
-        is_owner=organisations.membership(_user(), organisation).role == "owner",
+        is_owner=organisations.membership(signed_in_user(), organisation).role == "owner",
     )
 
 
 @bp.post("/licence/accept")
 @requires("member")
 def accept():
-    organisation = organisations.current(_user())
+    organisation = organisations.current(signed_in_user())
     if not TermsForm().validate_on_submit():
         abort_with(400, _("Please confirm that you accept the licence terms."))
-    _step(services.accept_terms, _user(), organisation.id)
+    _step(services.accept_terms, signed_in_user(), organisation.id)
     flash(_("Thank you: the licence terms are accepted."), "success")
     return redirect(url_for("payments.licence"))
 
 
 def _pending_licence():
-    organisation = organisations.current(_user())
+    organisation = organisations.current(signed_in_user())
     current = services.licence_for(organisation.id)
     if current is None:
         abort_with(409, _("Please accept the licence terms first."))
@@ -109,7 +104,7 @@ def _pending_licence():
 @bp.post("/licence/invoice")
 @requires("member")
 def create_invoice():
-    invoice = _step(services.create_invoice, _user(), _pending_licence())
+    invoice = _step(services.create_invoice, signed_in_user(), _pending_licence())
     return redirect(url_for("payments.invoice", invoice_id=invoice.id))
 
 
@@ -118,7 +113,7 @@ def create_invoice():
 def checkout():
     if not services.stripe_enabled():
         abort_with(404, _("Online payment is not set up; please pay by invoice."))
-    _checkout, url = _step(services.start_checkout, _user(), _pending_licence())
+    _checkout, url = _step(services.start_checkout, signed_in_user(), _pending_licence())
     return redirect(url, code=303)
 
 
@@ -129,7 +124,7 @@ def checkout_success():
     checkout = db.session.scalar(
         select(CheckoutSession).where(CheckoutSession.stripe_session_id == session_id)
     )
-    if checkout is None or organisations.membership(_user(), checkout.licence.organisation) is None:
+    if checkout is None or organisations.membership(signed_in_user(), checkout.licence.organisation) is None:
         abort_with(404, _("This payment is unknown."))
     try:
         services.fulfil_checkout(session_id)
@@ -145,7 +140,10 @@ def checkout_success():
 
 def _invoice_for_member(invoice_id: int) -> Invoice:
     invoice = db.session.get(Invoice, invoice_id) or abort_with(404, _("This invoice does not exist."))
-    if not (_user().has_role(Role.ADMIN) or organisations.membership(_user(), invoice.licence.organisation)):
+    if not (
+        signed_in_user().has_role(Role.ADMIN)
+        or organisations.membership(signed_in_user(), invoice.licence.organisation)
+    ):
         abort_with(403, _("This invoice belongs to another organisation."))
     return invoice
 
@@ -215,7 +213,7 @@ def mark_paid(invoice_id):
     form = MarkPaidForm()
     if not form.validate_on_submit() or form.cents() is None:
         abort_with(400, _("Please enter the date and the amount received."))
-    _step(services.mark_invoice_paid, _user(), invoice, form.paid_on.data, form.cents())
+    _step(services.mark_invoice_paid, signed_in_user(), invoice, form.paid_on.data, form.cents())
     flash(_("Invoice %(number)s is paid; the licence is active.", number=invoice.number), "success")
     return redirect(url_for("payments.admin_payments"))
 
@@ -228,7 +226,7 @@ def change_tier(licence_id):
     form.tier.choices = [SelectChoice(str(t.id)) for t in db.session.scalars(select(LicenceTier))]
     if not form.validate_on_submit():
         abort_with(400, _("Unknown tier."))
-    _step(services.grant_tier, _user(), licence_, db.session.get(LicenceTier, int(form.tier.data)))
+    _step(services.grant_tier, signed_in_user(), licence_, db.session.get(LicenceTier, int(form.tier.data)))
     flash(_("The tier has been changed."), "success")
     return redirect(url_for("payments.admin_payments"))
 
@@ -237,7 +235,7 @@ def change_tier(licence_id):
 @requires(Role.ADMIN)
 def cancel_licence(licence_id):
     licence_ = db.session.get(Licence, licence_id) or abort_with(404, _("This licence does not exist."))
-    _step(services.cancel, _user(), licence_)
+    _step(services.cancel, signed_in_user(), licence_)
     flash(_("The licence has been cancelled."), "success")
     return redirect(url_for("payments.admin_payments"))
 

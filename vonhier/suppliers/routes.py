@@ -3,7 +3,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from .. import spreadsheet
 from ..catalogue import services as catalogue
@@ -11,7 +10,7 @@ from ..certification.certificates import effective_status
 from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
-from ..permissions import requires
+from ..permissions import requires, signed_in_user
 from ..web import render_form
 from . import search as supplier_search
 from . import services
@@ -25,13 +24,9 @@ def _labels():
     return {"delivery_labels": services.DELIVERY_LABELS, "status_of": effective_status}
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _query():
     """The search from the URL, or 400 with the reason."""
-    retailer = services.retailer_of(_user())
+    retailer = services.retailer_of(signed_in_user())
     sites = services.retailer_sites(retailer)
     categories = catalogue.categories()
     return retailer, sites, categories, parse_search(request.args, categories, retailer, sites)
@@ -46,7 +41,7 @@ def _search_args() -> dict:
 @requires("retailer")
 def search():
     retailer, sites, categories, query = _query()
-    results = supplier_search.search(_user(), query)
+    results = supplier_search.search(signed_in_user(), query)
     return render_template(
         "suppliers/search.html",
         retailer=retailer,
@@ -56,7 +51,7 @@ def search():
         results=results,
         args=_search_args(),
         criteria=request.args.getlist("criteria"),
-        shortlisted=services.shortlisted_ids(_user()),
+        shortlisted=services.shortlisted_ids(signed_in_user()),
     )
 
 
@@ -64,7 +59,7 @@ def search():
 @requires("retailer")
 def export():
     _, _, _, query = _query()
-    body = supplier_search.export_csv(_user(), query, str(get_locale()))
+    body = supplier_search.export_csv(signed_in_user(), query, str(get_locale()))
     return spreadsheet.download(body, "von-hier-suppliers.csv")
 
 
@@ -75,7 +70,7 @@ def supplier(organisation_id):
 
 
 def _supplier_page(organisation_id, form):
-    organisation = services.get_supplier(_user(), organisation_id)
+    organisation = services.get_supplier(signed_in_user(), organisation_id)
     return render_form(
         "suppliers/supplier.html",
         form,
@@ -83,8 +78,8 @@ def _supplier_page(organisation_id, form):
         profile=services.profile_of(organisation.id),
         products=services.certified_products(organisation),
         certificates=services.certificates_of(organisation),
-        shortlisted=organisation.id in services.shortlisted_ids(_user()),
-        retailer=services.retailer_of(_user()),
+        shortlisted=organisation.id in services.shortlisted_ids(signed_in_user()),
+        retailer=services.retailer_of(signed_in_user()),
     )
 
 
@@ -95,7 +90,7 @@ def inquire(organisation_id):
     if not form.validate_on_submit():
         return _supplier_page(organisation_id, form)
     try:
-        thread = services.start_inquiry(_user(), organisation_id, form.subject.data, form.body.data)
+        thread = services.start_inquiry(signed_in_user(), organisation_id, form.subject.data, form.body.data)
     except services.InquiryError as error:
         db.session.rollback()
         form.body.errors = [str(error)]
@@ -108,7 +103,7 @@ def inquire(organisation_id):
 @bp.post("/suppliers/<int:organisation_id>/shortlist")
 @requires("retailer")
 def shortlist_add(organisation_id):
-    services.add_to_shortlist(_user(), organisation_id)
+    services.add_to_shortlist(signed_in_user(), organisation_id)
     db.session.commit()
     flash(_("Added to your shortlist."), "success")
     return redirect(_back(url_for("suppliers.supplier", organisation_id=organisation_id)))
@@ -117,7 +112,7 @@ def shortlist_add(organisation_id):
 @bp.post("/suppliers/<int:organisation_id>/shortlist/remove")
 @requires("retailer")
 def shortlist_remove(organisation_id):
-    services.remove_from_shortlist(_user(), organisation_id)
+    services.remove_from_shortlist(signed_in_user(), organisation_id)
     db.session.commit()
     flash(_("Removed from your shortlist."), "success")
     return redirect(_back(url_for("suppliers.shortlist")))
@@ -134,8 +129,8 @@ def _back(default: str) -> str:
 def shortlist():
     return render_template(
         "suppliers/shortlist.html",
-        retailer=services.retailer_of(_user()),
-        entries=services.shortlist(_user()),
+        retailer=services.retailer_of(signed_in_user()),
+        entries=services.shortlist(signed_in_user()),
     )
 
 
@@ -145,22 +140,22 @@ def shortlist():
 @bp.get("/inquiries/")
 @requires("member")
 def threads():
-    organisation = organisations.current(_user())
+    organisation = organisations.current(signed_in_user())
     return render_template(
         "suppliers/threads.html",
         organisation=organisation,
-        threads=services.threads_of(_user(), organisation),
+        threads=services.threads_of(signed_in_user(), organisation),
     )
 
 
 @bp.route("/inquiries/<int:thread_id>", methods=["GET", "POST"])
 @requires("member")
 def thread(thread_id):
-    thread = services.get_thread(_user(), thread_id)
+    thread = services.get_thread(signed_in_user(), thread_id)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            services.reply(_user(), thread, form.body.data)
+            services.reply(signed_in_user(), thread, form.body.data)
         except services.InquiryError as error:
             db.session.rollback()
             form.body.errors = [str(error)]
@@ -169,7 +164,7 @@ def thread(thread_id):
             flash(_("Your reply has been sent."), "success")
             return redirect(url_for("suppliers.thread", thread_id=thread.id, _anchor="reply"))
     else:
-        services.mark_read(_user(), thread)
+        services.mark_read(signed_in_user(), thread)
         db.session.commit()
     return render_form("suppliers/thread.html", form, thread=thread)
 
@@ -180,14 +175,14 @@ def thread(thread_id):
 @bp.route("/suppliers/settings", methods=["GET", "POST"])
 @requires("member")
 def settings():
-    organisation = organisations.current(_user())
+    organisation = organisations.current(signed_in_user())
     if not services.may_edit_profile(organisation):
         abort_with(403, _("Delivery settings are for producers and processors."))
     profile = services.profile_of(organisation.id)
     form = SupplierProfileForm(obj=profile)
     if form.validate_on_submit():
         services.save_profile(
-            _user(), organisation, {n: getattr(form, n).data for n in services.PROFILE_FIELDS}
+            signed_in_user(), organisation, {n: getattr(form, n).data for n in services.PROFILE_FIELDS}
         )
         db.session.commit()
         flash(_("Your delivery settings have been saved."), "success")
