@@ -31,6 +31,18 @@ MESSAGES = {
 }
 
 
+class RuleError(Exception):
+    """A rule of the platform said no. `messages` are sentences in the visitor's language (usually one),
+    `field` the form field they belong to ("" for the whole request). Every service refuses with one
+    of these (a subclass names the feature). A view that shows the refusal on its own page catches it;
+    any other is answered here: 409 with the sentences, nothing of the request kept (JSON under /api)."""
+
+    def __init__(self, message: str | list[str], field: str = ""):
+        self.messages = [message] if isinstance(message, str) else list(message)
+        self.field = field
+        super().__init__("; ".join(self.messages))
+
+
 def wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
@@ -69,6 +81,11 @@ def register(app: Flask) -> None:
         if code == 405 and error.valid_methods:
             return (*response, {"Allow": ", ".join(error.valid_methods)})
         return response
+
+    @app.errorhandler(RuleError)
+    def rule_error(error: RuleError):
+        db.session.rollback()
+        return render_error(409, str(error))
 
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):

@@ -1,12 +1,24 @@
 """Small helpers shared by the page views of every feature."""
 
-from flask import render_template, request
+from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from .errors import abort_with
+from .extensions import db
 from .organisations import services as organisations
 from .permissions import signed_in_user
+
+
+def run(action, *args, success: str | None = None):
+    """Run a service step and commit it: the one way a view changes data through a service. A refusal
+    (`errors.RuleError`) goes on to errors.py (409 with the reason, nothing committed) unless the view
+    catches it to show it on its own page; `success` is flashed once the change is committed."""
+    result = action(*args)
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return result
 
 
 def render_form(template: str, form: FlaskForm, **context):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import mail
 from ..clock import utcnow
-from ..errors import render_error, wants_json
+from ..errors import RuleError, render_error, wants_json
 from ..extensions import db
 from ..security import safe_next
 from .models import User
@@ -55,7 +55,7 @@ COMMON_PASSWORDS = {
 }
 
 
-class TokenError(Exception):
+class TokenError(RuleError):
     """A link token that is tampered with, expired or already used; str() is a translated message."""
 
 

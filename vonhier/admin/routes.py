@@ -10,7 +10,7 @@ from ..extensions import db
 from ..forms import Form
 from ..organisations import services as organisations
 from ..permissions import Role, requires, signed_in_user
-from ..web import page_number
+from ..web import page_number, run
 from . import services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -46,13 +46,11 @@ def _user_page(user):
 def _apply(user_id, action, message):
     user = services.get_user(user_id)
     try:
-        action(user)
+        run(action, user, success=message)
     except services.AdminRuleError as error:
         db.session.rollback()
         flash(str(error), "error")
         return _user_page(services.get_user(user_id)), 409
-    db.session.commit()
-    flash(message, "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
 

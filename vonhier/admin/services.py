@@ -5,13 +5,14 @@ from sqlalchemy import func, or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
 from ..accounts.models import User, UserRole
+from ..errors import RuleError
 from ..extensions import db
 from ..outbox import services as outbox
 from ..permissions import Role
 from .models import AdminAction
 
 
-class AdminRuleError(Exception):
+class AdminRuleError(RuleError):
     """An admin action the rules refuse; str() is a translated message."""
 
 

@@ -16,6 +16,7 @@ from .. import mail, media
 from ..accounts.services import external_url
 from ..clock import utcnow
 from ..database import Conflict, german
+from ..errors import RuleError
 from ..extensions import db
 from ..geo import gazetteer
 from ..geo.services import haversine_km, in_default_region
@@ -51,13 +52,8 @@ version_recorded = Namespace().signal("product-version-recorded")
 status_changed = Namespace().signal("product-status-changed")
 
 
-class CatalogueError(Exception):
+class CatalogueError(RuleError):
     """Data that breaks a catalogue rule; `messages` are translated and name the row they concern."""
-
-    def __init__(self, messages: list[str], field: str = ""):
-        super().__init__("; ".join(messages))
-        self.messages = messages
-        self.field = field  # the form field the problem belongs to, where there is one
 
 
 # --- sites ------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ applicant's and the certifier's access to an application; `WorkflowError`, how e
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import Forbidden, NotFound
 
-from ..errors import abort_with
+from ..errors import RuleError, abort_with
 from ..extensions import db
 from ..organisations.models import Organisation, OrgKind
 from ..organisations.services import membership
@@ -12,7 +12,7 @@ from ..permissions import SYSTEM, Role
 from .models import Application
 
 
-class WorkflowError(Exception):
+class WorkflowError(RuleError):
     """A step the rules do not allow now (HTTP 409); str() is a translated message."""
 
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 from .. import media
+from ..errors import RuleError
 from ..extensions import db
 from . import rules
 from .models import Application, ApplicationStatus, Evidence
@@ -22,7 +23,7 @@ SIGNATURES = {
 }
 
 
-class EvidenceRejected(ValueError):
+class EvidenceRejected(RuleError, ValueError):
     """str() is a translated reason to show next to the upload field."""
 
 

@@ -18,7 +18,7 @@ from ..organisations import services as organisations
 from ..organisations.models import Organisation
 from ..payments import services as payments
 from ..permissions import Role, login_required, requires, signed_in_user
-from ..web import page_number, render_form
+from ..web import page_number, render_form, run
 from . import access, audit, certificates, criteria, evidence, rules, workflow
 from .forms import (
     ApplicationForm,
@@ -34,17 +34,6 @@ from .models import Application, ApplicationStatus, Certificate, CriteriaCatalog
 
 bp = Blueprint("certification", __name__)
 PAGE_SIZE = 50
-
-
-def _workflow(action, *args):
-    """Run a workflow step; refusals become 409 with the reason, nothing is committed."""
-    try:
-        result = action(*args)
-    except (access.WorkflowError, evidence.EvidenceRejected) as error:
-        db.session.rollback()
-        abort_with(409, str(error))
-    db.session.commit()
-    return result
 
 
 # --- producers ------------------------------------------------------------------------------------
@@ -81,9 +70,7 @@ def new_application():
     form = ApplicationForm()
     form.products.choices = [SelectChoice(p.id, p.name(str(get_locale()))) for p in products]
     if form.validate_on_submit():
-        application = _workflow(
-            workflow.create_application, signed_in_user(), organisation.id, form.products.data
-        )
+        application = run(workflow.create_application, signed_in_user(), organisation.id, form.products.data)
         flash(_("The application has been created. Add your evidence, then submit it."), "success")
         return redirect(url_for("certification.application", application_id=application.id))
     current = criteria.current_catalogue()
@@ -200,9 +187,9 @@ def act(application_id, action):
         form = ReasonForm()
         if not form.validate_on_submit():
             return _application_page(application, refused_action=action, reason_form=form)
-        _workflow(step, signed_in_user(), application, form.reason.data or "")
+        run(step, signed_in_user(), application, form.reason.data or "")
     else:
-        _workflow(step, signed_in_user(), application)
+        run(step, signed_in_user(), application)
     flash(
         _("Done: the application is now “%(status)s”.", status=workflow.status_label(application.status)),
         "success",
@@ -218,9 +205,7 @@ def add_comment(application_id):
     if not form.validate_on_submit():
         return _application_page(application, comment_form=form)
     product_id = int(form.product.data) if form.product.data else None
-    _workflow(
-        workflow.comment, signed_in_user(), application, form.criterion.data, form.text.data, product_id
-    )
+    run(workflow.comment, signed_in_user(), application, form.criterion.data, form.text.data, product_id)
     return redirect(url_for("certification.application", application_id=application.id))
 
 
@@ -232,7 +217,7 @@ def add_audit(application_id):
     if not form.validate_on_submit():
         return _application_page(application, audit_form=form)
     data = {k: form.data[k] for k in ("audit_date", "mode", "auditor", "findings", "follow_up_until")}
-    _workflow(workflow.record_audit, signed_in_user(), application, data)
+    run(workflow.record_audit, signed_in_user(), application, data)
     flash(_("The audit has been recorded."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
 
@@ -288,15 +273,13 @@ def certificate_action(certificate_id, action):
         form = SuspendForm()
         if not form.validate_on_submit():
             return _certificate_page(certificate, suspend_form=form)
-        _workflow(
-            certificates.suspend, signed_in_user(), certificate, form.reason.data, form.remedy_until.data
-        )
+        run(certificates.suspend, signed_in_user(), certificate, form.reason.data, form.remedy_until.data)
     else:
         form = ReasonForm()
         if not form.validate_on_submit():
             return _certificate_page(certificate, refused_action=action, reason_form=form)
         step = certificates.reinstate if action == "reinstate" else certificates.revoke
-        _workflow(step, signed_in_user(), certificate, form.reason.data or "")
+        run(step, signed_in_user(), certificate, form.reason.data or "")
     flash(
         _("The certificate is now “%(status)s”.", status=certificates.certificate_label(certificate.status)),
         "success",
@@ -308,7 +291,7 @@ def certificate_action(certificate_id, action):
 @requires("member")
 def renew(certificate_id):
     certificate = db.session.get(Certificate, certificate_id) or abort_with(404, _("Unknown certificate."))
-    application = _workflow(certificates.start_renewal, signed_in_user(), certificate)
+    application = run(certificates.start_renewal, signed_in_user(), certificate)
     flash(_("A renewal application has been started."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
 
@@ -384,7 +367,7 @@ def _catalogue(catalogue_id):
 @bp.post("/certification/catalogues/<int:catalogue_id>/draft")
 @requires(Role.ADMIN)
 def new_draft(catalogue_id):
-    draft = _workflow(criteria.new_draft, signed_in_user(), _catalogue(catalogue_id))
+    draft = run(criteria.new_draft, signed_in_user(), _catalogue(catalogue_id))
     return redirect(url_for("certification.edit_catalogue", catalogue_id=draft.id))
 
 
@@ -439,7 +422,7 @@ def edit_catalogue(catalogue_id):
                 problems=problems,
             ), 400
         if request.form.get("publish"):
-            _workflow(criteria.publish, signed_in_user(), catalogue_)
+            run(criteria.publish, signed_in_user(), catalogue_)
             flash(
                 _(
                     "Version %(n)d has been published. New applications are checked against it.",
@@ -464,7 +447,7 @@ def edit_catalogue(catalogue_id):
 @requires(Role.ADMIN)
 def publish(catalogue_id):
     catalogue_ = _catalogue(catalogue_id)
-    _workflow(criteria.publish, signed_in_user(), catalogue_)
+    run(criteria.publish, signed_in_user(), catalogue_)
     flash(
         _("Version %(n)d has been published. New applications are checked against it.", n=catalogue_.version),
         "success",

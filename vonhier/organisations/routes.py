@@ -14,7 +14,7 @@ from ..extensions import db
 from ..forms import Form, IntegerField
 from ..permissions import MemberRole, Role, login_required, signed_in_user
 from ..security import safe_next
-from ..web import page_number, render_form
+from ..web import page_number, render_form, run
 from . import services
 from .forms import InviteForm, OrganisationForm
 from .models import OrgKind
@@ -160,12 +160,10 @@ def _member_action(organisation_id, action, success_message):
     user = signed_in_user()
     organisation = services.get_for_member(user, organisation_id, owner_only=True)
     try:
-        action(user, organisation)
+        run(action, user, organisation, success=success_message)
     except services.MembershipError as error:
         flash(str(error), "error")
         return _members_page(user, organisation, InviteForm(formdata=None), status=409)
-    db.session.commit()
-    flash(success_message, "success")
     return redirect(url_for("organisations.members", organisation_id=organisation.id))
 
 

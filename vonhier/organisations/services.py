@@ -11,6 +11,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..clock import utcnow
 from ..database import german
+from ..errors import RuleError
 from ..extensions import db
 from ..permissions import SYSTEM, MemberRole, Role
 from .models import Invitation, Membership, Organisation, OrgKind
@@ -43,7 +44,7 @@ PROFILE_FIELDS = (
 profile_saved = Namespace().signal("organisation-profile-saved")
 
 
-class MembershipError(Exception):
+class MembershipError(RuleError):
     """A membership change that the rules refuse; str() is a translated message."""
 
 

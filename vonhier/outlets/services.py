@@ -14,6 +14,7 @@ from .. import clock, labels, media
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus
 from ..database import german, german_key
+from ..errors import RuleError
 from ..extensions import db
 from ..organisations.services import require_member
 from ..provenance.models import ProductCode
@@ -25,13 +26,8 @@ from .models import HOURS_OPTIONAL, Outlet, OutletImage, OutletKind
 MAX_IMAGES = 6
 
 
-class OutletError(Exception):
+class OutletError(RuleError):
     """Data that breaks an outlet rule; `messages` are translated, `field` names the form field."""
-
-    def __init__(self, messages: list[str], field: str = ""):
-        super().__init__("; ".join(messages))
-        self.messages = messages
-        self.field = field
 
 
 def outlets_of(organisation_id: int, include_archived: bool = False) -> list[Outlet]:

@@ -17,6 +17,7 @@ from ..extensions import csrf, db
 from ..forms import Form, IntegerField
 from ..organisations import services as organisations
 from ..permissions import Role, requires, signed_in_user
+from ..web import run
 from . import invoice_pdf, services
 from .models import CheckoutSession, Invoice, Licence, LicenceTier, Payment, WebhookEvent
 
@@ -54,16 +55,6 @@ class TierFeeForm(Form):
     fee_cents = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
 
 
-def _step(action, *args):
-    try:
-        result = action(*args)
-    except services.PaymentError as error:
-        db.session.rollback()
-        abort_with(409, str(error))
-    db.session.commit()
-    return result
-
-
 @bp.get("/licence/")
 @requires("member")
 def licence():
@@ -88,7 +79,7 @@ def accept():
     organisation = organisations.current(signed_in_user())
     if not TermsForm().validate_on_submit():
         abort_with(400, _("Please confirm that you accept the licence terms."))
-    _step(services.accept_terms, signed_in_user(), organisation.id)
+    run(services.accept_terms, signed_in_user(), organisation.id)
     flash(_("Thank you: the licence terms are accepted."), "success")
     return redirect(url_for("payments.licence"))
 
@@ -104,7 +95,7 @@ def _pending_licence():
 @bp.post("/licence/invoice")
 @requires("member")
 def create_invoice():
-    invoice = _step(services.create_invoice, signed_in_user(), _pending_licence())
+    invoice = run(services.create_invoice, signed_in_user(), _pending_licence())
     return redirect(url_for("payments.invoice", invoice_id=invoice.id))
 
 
@@ -113,7 +104,7 @@ def create_invoice():
 def checkout():
     if not services.stripe_enabled():
         abort_with(404, _("Online payment is not set up; please pay by invoice."))
-    _checkout, url = _step(services.start_checkout, signed_in_user(), _pending_licence())
+    _checkout, url = run(services.start_checkout, signed_in_user(), _pending_licence())
     return redirect(url, code=303)
 
 
@@ -213,7 +204,7 @@ def mark_paid(invoice_id):
     form = MarkPaidForm()
     if not form.validate_on_submit() or form.cents() is None:
         abort_with(400, _("Please enter the date and the amount received."))
-    _step(services.mark_invoice_paid, signed_in_user(), invoice, form.paid_on.data, form.cents())
+    run(services.mark_invoice_paid, signed_in_user(), invoice, form.paid_on.data, form.cents())
     flash(_("Invoice %(number)s is paid; the licence is active.", number=invoice.number), "success")
     return redirect(url_for("payments.admin_payments"))
 
@@ -226,7 +217,7 @@ def change_tier(licence_id):
     form.tier.choices = [SelectChoice(str(t.id)) for t in db.session.scalars(select(LicenceTier))]
     if not form.validate_on_submit():
         abort_with(400, _("Unknown tier."))
-    _step(services.grant_tier, signed_in_user(), licence_, db.session.get(LicenceTier, int(form.tier.data)))
+    run(services.grant_tier, signed_in_user(), licence_, db.session.get(LicenceTier, int(form.tier.data)))
     flash(_("The tier has been changed."), "success")
     return redirect(url_for("payments.admin_payments"))
 
@@ -235,7 +226,7 @@ def change_tier(licence_id):
 @requires(Role.ADMIN)
 def cancel_licence(licence_id):
     licence_ = db.session.get(Licence, licence_id) or abort_with(404, _("This licence does not exist."))
-    _step(services.cancel, signed_in_user(), licence_)
+    run(services.cancel, signed_in_user(), licence_)
     flash(_("The licence has been cancelled."), "success")
     return redirect(url_for("payments.admin_payments"))
 

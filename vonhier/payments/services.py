@@ -15,6 +15,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from ..accounts.services import external_url
 from ..clock import utcnow
 from ..database import Conflict, flush_or_conflict, unique_constraint
+from ..errors import RuleError
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import membership
@@ -41,7 +42,7 @@ HANDLED_EVENTS = {
 }
 
 
-class PaymentError(Exception):
+class PaymentError(RuleError):
     """A licence or payment step that cannot be done now; str() is a translated message."""
 
 

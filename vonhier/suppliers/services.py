@@ -19,6 +19,7 @@ from ..catalogue.models import Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
 from ..database import flush_or_conflict, german, unique_constraint
+from ..errors import RuleError
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation, OrgKind
@@ -37,7 +38,7 @@ SUBJECT_MAX = 200
 MESSAGE_MAX = 5000
 
 
-class InquiryError(Exception):
+class InquiryError(RuleError):
     """An inquiry the rules refuse; str() is a translated message."""
 
 
