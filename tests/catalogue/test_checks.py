@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from tests import factories
 from vonhier.catalogue import services
 from vonhier.catalogue.models import OriginKind, StageKind
@@ -44,11 +46,9 @@ def test_every_problem_is_reported_at_once_in_order(app, login_as):
     ]
     stages = [{"kind": "processing", "site_id": 999_999}, {"kind": "packing", "site_id": site.id}]
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        try:
+        with pytest.raises(services.CatalogueError) as refused:
             services.save_product(SYSTEM, org, None, services.ProductInput(fields, rows, stages))
-        except services.CatalogueError as error:
-            messages = error.messages
-        assert messages == [
+        assert refused.value.messages == [
             "At most 120 characters, not 121.",
             "Ingredient 4: At most 120 characters, not 150.",
             "The GTIN 4006381333932 has a wrong check digit.",
@@ -73,11 +73,9 @@ def test_clashes_and_a_missing_ingredient_are_reported_in_order(app, login_as):
         services.save_product(
             SYSTEM, org, None, services.ProductInput(dict(fields), [ingredient("Honig", "100")])
         )
-        try:
+        with pytest.raises(services.CatalogueError) as refused:
             services.save_product(SYSTEM, org, None, services.ProductInput(dict(fields), []))
-        except services.CatalogueError as error:
-            messages = error.messages
-        assert messages == [
+        assert refused.value.messages == [
             "The GTIN 04006381333931 is already used by another product.",
             "The article number R-1 is already used.",
             "Please enter at least one ingredient.",
