@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
-    Index,
     Numeric,
     SmallInteger,
     String,
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..clock import utcnow
 from ..database import AppendOnly, enum_type
 from ..extensions import db
+from ..geo.models import LocationMixin
 
 
 class SiteKind(enum.StrEnum):
@@ -109,25 +109,13 @@ class Category(db.Model):
         return self.name_en if locale == "en" else self.name_de
 
 
-class Site(db.Model):
+class Site(LocationMixin, db.Model):
     __tablename__ = "sites"
-    __table_args__ = (
-        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
-        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
-        # The bounding-box prefilter of radius searches (geo.services.within_radius).
-        Index("ix_sites_latitude_longitude", "latitude", "longitude"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[SiteKind] = mapped_column(enum_type(SiteKind, "site_kind"))
-    street: Mapped[str] = mapped_column(String(120), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    town: Mapped[str] = mapped_column(String(80))
-    country: Mapped[str] = mapped_column(String(2), default="DE")
-    latitude: Mapped[float]
-    longitude: Mapped[float]
     # Computed from the coordinates against the default region whenever they change.
     in_region: Mapped[bool] = mapped_column(default=False)
     eu_approval_number: Mapped[str] = mapped_column(String(30), default="")

@@ -3,12 +3,13 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import enum_type
 from ..extensions import db
+from ..geo.models import LocationMixin
 from ..permissions import MemberRole
 
 
@@ -26,31 +27,25 @@ class SizeClass(enum.StrEnum):
     MEDIUM = "medium"
 
 
-class Organisation(db.Model):
+class Organisation(LocationMixin, db.Model):
     __tablename__ = "organisations"
-    __table_args__ = (
-        CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="latitude_range"),
-        CheckConstraint("longitude IS NULL OR (longitude BETWEEN -180 AND 180)", name="longitude_range"),
-        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_pair"),
-        CheckConstraint(
-            "founding_year IS NULL OR (founding_year BETWEEN 1000 AND 2100)", name="founding_year"
-        ),
-        # The bounding-box prefilter of radius searches (geo.services.within_radius).
-        Index("ix_organisations_latitude_longitude", "latitude", "longitude"),
-    )
+    coordinates_optional = True  # the pin is optional: the address alone is enough
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            *cls.location_constraints(),
+            CheckConstraint(
+                "founding_year IS NULL OR (founding_year BETWEEN 1000 AND 2100)", name="founding_year"
+            ),
+        )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     legal_name: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(120), index=True)
-    street: Mapped[str] = mapped_column(String(120))
-    postcode: Mapped[str] = mapped_column(String(10))
-    town: Mapped[str] = mapped_column(String(80))
     state: Mapped[str] = mapped_column(String(40), default="")
     # Landkreis or Berlin Bezirk: how people in the region find businesses near them.
     district: Mapped[str] = mapped_column(String(80), default="", index=True)
-    country: Mapped[str] = mapped_column(String(2), default="DE")
-    latitude: Mapped[float | None]
-    longitude: Mapped[float | None]
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     website: Mapped[str] = mapped_column(String(255), default="")

@@ -3,12 +3,13 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, SmallInteger, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Column, ForeignKey, SmallInteger, String, Table, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import enum_type, german
 from ..extensions import db
+from ..geo.models import LocationMixin
 
 
 class OutletKind(enum.StrEnum):
@@ -45,29 +46,23 @@ def _by_product_name():
     return german(Product.name_de)
 
 
-class Outlet(db.Model):
+class Outlet(LocationMixin, db.Model):
     __tablename__ = "outlets"
-    __table_args__ = (
-        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
-        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
-        CheckConstraint(
-            "delivery_radius_km IS NULL OR delivery_radius_km BETWEEN 1 AND 200", name="delivery_radius"
-        ),
-        # The finder's radius search narrows by this box before the exact distance.
-        Index("ix_outlets_latitude_longitude", "latitude", "longitude"),
-    )
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            *cls.location_constraints(),
+            CheckConstraint(
+                "delivery_radius_km IS NULL OR delivery_radius_km BETWEEN 1 AND 200", name="delivery_radius"
+            ),
+        )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     kind: Mapped[OutletKind] = mapped_column(enum_type(OutletKind, "outlet_kind"))
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
-    street: Mapped[str] = mapped_column(String(120), default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    town: Mapped[str] = mapped_column(String(80))
-    country: Mapped[str] = mapped_column(String(2), default="DE")
-    latitude: Mapped[float]
-    longitude: Mapped[float]
     # Both computed from the coordinates whenever they change: region membership, and the German
     # state (ISO code such as BB) whose public holidays `PH` in the opening hours means.
     in_region: Mapped[bool] = mapped_column(default=False)
