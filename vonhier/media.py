@@ -11,6 +11,9 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .errors import RuleError
+from .extensions import db
+
 bp = Blueprint("media", __name__)
 
 MAX_PIXELS = 40_000_000  # ~ a 7,700 x 5,200 photo; anything larger is treated as a decompression bomb
@@ -51,6 +54,31 @@ def store_image(upload) -> str:
     ) as error:
         raise ImageRejected(str(_l("This file is not a readable image."))) from error
     return name
+
+
+def save_with_image(form, save, attach):
+    """Save a form's record with the image uploaded on its `image` field: the one flow of the forms
+    with a photo (products, outlets). The image is checked and stored first; a refused image is an
+    error on that field and nothing is saved (None). Then `save()` returns the record and
+    `attach(record, name)` adds the image; a refusal (`RuleError`) of either is rolled back and
+    raised for the view to show on the form, with what was typed. Otherwise the change is committed
+    and the record returned. A file whose record was not committed goes with the request (`written`)."""
+    name = None
+    if getattr(form.image.data, "filename", ""):
+        try:
+            name = store_image(form.image.data)
+        except ImageRejected as error:
+            form.image.errors = [str(error)]
+            return None
+    try:
+        record = save()
+        if name:
+            attach(record, name)
+    except RuleError:
+        db.session.rollback()  # nothing of a refused record is kept
+        raise
+    db.session.commit()
+    return record
 
 
 def written(path: Path) -> None:

@@ -1,9 +1,11 @@
 """Products: ingredients and origins, computed figures, versions, supplier confirmation, permissions."""
 
 import io
+import os
 import re
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from tests import factories
@@ -180,6 +182,22 @@ def test_non_image_photo_is_refused(app, client, dairy):
     assert response.status_code == 400
     assert "kein lesbares Bild" in response.get_data(as_text=True)
     assert product_count(app) == 0
+
+
+def test_a_refused_product_comes_back_as_typed_without_its_photo(app, client, dairy):
+    """Does a product the rules refuse come back on the form as typed, and leave no photo behind?"""
+    assert client.post("/catalogue/products/new", data=form(dairy, gtin="4006381333931")).status_code == 302
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(photo, "JPEG")
+    photo.seek(0)
+    before = set(os.listdir(app.config["UPLOAD_DIR"]))
+    data = {**form(dairy, gtin="4006381333931", reference="B-7"), "image": (photo, "kaese.jpg")}
+    response = client.post("/catalogue/products/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "bereits von einem anderen Produkt" in html and 'value="B-7"' in html
+    assert product_count(app) == 1
+    assert set(os.listdir(app.config["UPLOAD_DIR"])) == before
 
 
 def test_every_change_creates_a_version(app, client, dairy):

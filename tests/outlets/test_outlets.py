@@ -2,6 +2,7 @@
 photos, and the public page with its opening hours under a controlled clock."""
 
 import io
+import os
 import re
 from datetime import datetime
 
@@ -300,6 +301,37 @@ def test_photo_upload_and_removal(app, client, login_as):
     assert client.post(f"/outlets/{outlet_id}/images/{image.id}/delete").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(OutletImage)) == 0
+
+
+def test_a_refused_outlet_comes_back_as_typed_without_its_photo(app, client, login_as):
+    """Does an outlet the rules refuse come back on the form as typed, and leave no photo behind?"""
+    foreign = cheese(app, factories.user_with_role(app, "owner"))
+    login_as("owner")
+    before = set(os.listdir(app.config["UPLOAD_DIR"]))
+    data = {**OUTLET, "name": "Am Teich", "product_ids": [str(foreign)], "image": (_jpeg(), "laden.jpg")}
+    response = client.post("/outlets/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert 'value="Am Teich"' in response.get_data(as_text=True)
+    assert outlet_count(app) == 0
+    assert set(os.listdir(app.config["UPLOAD_DIR"])) == before
+
+
+def test_a_photo_over_the_limit_is_refused_and_not_kept(app, client, login_as):
+    owner = login_as("owner")
+    outlet_id = create(app, owner.id, owner.organisation.id)
+    edit = f"/outlets/{outlet_id}/edit"
+    for _ in range(6):
+        data = {**OUTLET, "image": (_jpeg(), "laden.jpg")}
+        assert client.post(edit, data=data, content_type="multipart/form-data").status_code == 302
+    before = set(os.listdir(app.config["UPLOAD_DIR"]))
+    data = {**OUTLET, "name": "Anders", "image": (_jpeg(), "laden.jpg")}
+    response = client.post(edit, data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Höchstens 6 Fotos je Verkaufsstelle." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Outlet, outlet_id).name == "Hofladen Prenzlau"
+        assert db.session.scalar(select(func.count()).select_from(OutletImage)) == 6
+    assert set(os.listdir(app.config["UPLOAD_DIR"])) == before
 
 
 def test_public_page_open_now_and_products(app, client, login_as, at_berlin_time):

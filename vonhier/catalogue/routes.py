@@ -197,23 +197,17 @@ def _save_product(organisation_id, product):
     form = _product_form(organisation_id, product)
     problems = []
     if not request.form.get("more") and form.validate_on_submit():
-        image = None
-        if form.image.data and getattr(form.image.data, "filename", ""):
-            try:
-                image = media.store_image(form.image.data)
-            except media.ImageRejected as error:
-                form.image.errors = [str(error)]
-        if not form.image.errors:
-            data = services.ProductInput(form.product_fields(), form.ingredient_rows(), form.stage_rows())
-            try:
-                saved = services.save_product(signed_in_user(), organisation_id, product, data)
-            except services.CatalogueError as error:
-                problems = error.messages
-                media.delete_image(image)
-            else:
-                if image:
-                    services.add_image(saved, image)
-                db.session.commit()
+        data = services.ProductInput(form.product_fields(), form.ingredient_rows(), form.stage_rows())
+        try:
+            saved = media.save_with_image(
+                form,
+                lambda: services.save_product(signed_in_user(), organisation_id, product, data),
+                services.add_image,
+            )
+        except services.CatalogueError as error:
+            problems = error.messages
+        else:
+            if saved:
                 flash(_("The product has been saved."), "success")
                 return redirect(url_for("catalogue.product", product_id=saved.id))
     status = 400 if request.method == "POST" and not request.form.get("more") else 200

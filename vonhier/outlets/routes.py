@@ -86,24 +86,18 @@ def _form(organisation_id, outlet):
 def _save(organisation_id, outlet):
     form = _form(organisation_id, outlet)
     if form.validate_on_submit():
-        image = None
-        if form.image.data and getattr(form.image.data, "filename", ""):
-            try:
-                image = media.store_image(form.image.data)
-            except media.ImageRejected as error:
-                form.image.errors = [str(error)]
-        if not form.image.errors:
-            try:
-                saved = services.save_outlet(signed_in_user(), organisation_id, outlet, form.outlet_data())
-                if image:
-                    services.add_image(signed_in_user(), saved, image)
-            except services.OutletError as error:
-                db.session.rollback()  # nothing of a refused outlet is kept
-                media.delete_image(image)
-                field = getattr(form, error.field, None) or form.name
-                field.errors = [*field.errors, *error.messages]
-            else:
-                db.session.commit()
+        user = signed_in_user()
+        try:
+            saved = media.save_with_image(
+                form,
+                lambda: services.save_outlet(user, organisation_id, outlet, form.outlet_data()),
+                lambda record, image: services.add_image(user, record, image),
+            )
+        except services.OutletError as error:
+            field = getattr(form, error.field, None) or form.name
+            field.errors = [*field.errors, *error.messages]
+        else:
+            if saved:
                 flash(_("The outlet “%(name)s” has been saved.", name=saved.name), "success")
                 if warning := catalogue.location_warning(saved):
                     flash(warning, "warning")
