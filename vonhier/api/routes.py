@@ -124,7 +124,7 @@ def _not_found():
     abort_with(404, _("There is no such public entry."))
 
 
-def _listing(endpoint: str, page: services.Page, items: list[dict]) -> dict:
+def _listing(endpoint: str, page: services.ResultPage, items: list[dict]) -> dict:
     """A page of a list, with links to itself and its neighbours (same filters)."""
     kept = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "per_page")]
     base = current_app.config["BASE_URL"] + url_for(endpoint)

@@ -29,17 +29,19 @@ from ..provenance import services as provenance
 
 
 @dataclass
-class Page:
+class ResultPage:
+    """One page of a listing's results, and how many there are in all."""
+
     items: list
     total: int
     page: int
     per_page: int
 
 
-def _paginate(statement, page: int, per_page: int) -> Page:
+def _paginate(statement, page: int, per_page: int) -> ResultPage:
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return Page(list(items), total or 0, page, per_page)
+    return ResultPage(list(items), total or 0, page, per_page)
 
 
 def categories() -> list[Category]:
@@ -91,7 +93,7 @@ def products_statement(
     return statement
 
 
-def products(page: int, per_page: int, **filters) -> Page:
+def products(page: int, per_page: int, **filters) -> ResultPage:
     return _paginate(products_statement(**filters), page, per_page)
 
 
@@ -141,7 +143,7 @@ def organisations_statement(kind: str | None = None, district: str = ""):
     return statement
 
 
-def organisations(page: int, per_page: int, **filters) -> Page:
+def organisations(page: int, per_page: int, **filters) -> ResultPage:
     return _paginate(organisations_statement(**filters), page, per_page)
 
 
@@ -203,7 +205,7 @@ def licensed_among(organisation_ids) -> set[int]:
     )
 
 
-def outlets(page: int, per_page: int, **filters) -> Page:
+def outlets(page: int, per_page: int, **filters) -> ResultPage:
     return _paginate(outlets_statement(**filters), page, per_page)
 
 
@@ -266,7 +268,7 @@ def certificates_statement(status: CertificateStatus | None = None, organisation
     return statement
 
 
-def certificates(page: int, per_page: int, **filters) -> Page:
+def certificates(page: int, per_page: int, **filters) -> ResultPage:
     return _paginate(certificates_statement(**filters), page, per_page)
 
 

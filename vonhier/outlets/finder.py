@@ -41,7 +41,9 @@ PARAMETERS = {"q", "where", "lat", "lon", "radius", "kind", "category", "criteri
 
 
 @dataclass
-class Query:
+class OutletQuery:
+    """What a shopper asked the finder for (`parse` reads it from the address)."""
+
     text: str = ""
     where: str = ""
     lat: float | None = None
@@ -83,14 +85,14 @@ def _category_slugs() -> set[str]:
     return set(db.session.scalars(select(Category.slug)))
 
 
-def parse(args: MultiDict, strict: bool = False) -> Query:
+def parse(args: MultiDict, strict: bool = False) -> OutletQuery:
     """The query from URL parameters; `Refused` (400) for anything it cannot use. With `strict` (the
     API), unknown parameter names are refused too; the page ignores them (links shared by apps carry
     some). The page's form sends an empty category for "all"."""
     given = Arguments(
         args, PARAMETERS if strict else None, optional={"category"}, unknown=_unknown_parameters
     )
-    query = Query()
+    query = OutletQuery()
     longest = search.MAX_QUERY_LENGTH
     message = _l("Please search with at most %(n)d characters.", n=longest)
     query.text = given.text("q", longest, message, strip=True)
@@ -148,7 +150,7 @@ class Centre:
     lon: float
 
 
-def centre(query: Query) -> Centre | None:
+def centre(query: OutletQuery) -> Centre | None:
     """Where to measure from: the shopper's position, else a postcode's or place's centre."""
     if query.lat is not None:
         return Centre(str(_l("your position")), query.lat, query.lon)
@@ -166,7 +168,9 @@ def centre(query: Query) -> Centre | None:
 
 
 @dataclass
-class Hit:
+class OutletHit:
+    """An outlet found, its distance from the centre and whether it is open now."""
+
     outlet: Outlet
     km: float | None
     status: hours.Status | None
@@ -174,10 +178,10 @@ class Hit:
 
 @dataclass
 class Result:
-    query: Query
+    query: OutletQuery
     centre: Centre | None
     total: int
-    hits: list[Hit] = field(default_factory=list)  # this page
+    hits: list[OutletHit] = field(default_factory=list)  # this page
     points: list[dict] = field(default_factory=list)  # for the map: id, name, kind, lat, lon, km
 
     @property
@@ -185,12 +189,12 @@ class Result:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def _category_id(query: Query):
+def _category_id(query: OutletQuery):
     # Compared as an id: a join to categories per product row cost more than the rest of the check.
     return select(Category.id).where(Category.slug == query.category).scalar_subquery()
 
 
-def _sells(query: Query):
+def _sells(query: OutletQuery):
     """Outlets that sell an active product matching the category and the criteria."""
     conditions = [Product.status == ProductStatus.ACTIVE]
     if query.category:
@@ -201,7 +205,7 @@ def _sells(query: Query):
     )
 
 
-def _text(query: Query, candidates):
+def _text(query: OutletQuery, candidates):
     """The `candidates` (a SELECT of outlets) whose own text, organisation or a product they sell
     matches every word of the text. They are fixed first (a materialized CTE: the radius and the
     filters narrow them to a few hundred) and their documents checked one by one, so that neither
@@ -217,7 +221,7 @@ def _text(query: Query, candidates):
     )
 
 
-def search_outlets(query: Query, now: datetime | None = None, locale: str = "de") -> Result:
+def search_outlets(query: OutletQuery, now: datetime | None = None, locale: str = "de") -> Result:
     """The outlets for `query`, nearest first (by town without a place), `PAGE_SIZE` per page."""
     now = now or clock.berlin_now()
     where = centre(query)
@@ -246,11 +250,11 @@ def search_outlets(query: Query, now: datetime | None = None, locale: str = "de"
         status = (
             hours.status(outlet.opening_hours, outlet.state, now, locale) if outlet.opening_hours else None
         )
-        result.hits.append(Hit(outlet, _km(row.km), status))
+        result.hits.append(OutletHit(outlet, _km(row.km), status))
     return result
 
 
-def _statement(query: Query, where):
+def _statement(query: OutletQuery, where):
     """The outlets' rows that match `query`, with their distance from `where` (None without a place)."""
     statement = select(
         Outlet.id,

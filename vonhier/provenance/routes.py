@@ -453,7 +453,7 @@ def _sheet_errors(layout: sheets.Layout | None, size: float | None, url: str) ->
     return errors
 
 
-def _sheet_product(product_id: int, lot: str | None) -> services.Page:
+def _sheet_product(product_id: int, lot: str | None) -> services.ProvenancePage:
     """An active product with its public code; archived and unknown products have no labels to print."""
     code = db.session.scalar(select(ProductCode.code).where(ProductCode.product_id == product_id))
     page = services.find(code=code, lot=lot) if code is not None else None

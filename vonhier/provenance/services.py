@@ -151,7 +151,9 @@ def examples(limit: int = 4) -> list[dict]:
 
 
 @dataclass
-class Page:
+class ProvenancePage:
+    """What a product's public provenance page shows for a scanned code (`find`, then `load_page`)."""
+
     product: Product
     code: str
     version: ProductVersion | None
@@ -210,7 +212,7 @@ def _current_version_id():
     )
 
 
-def find(gtin: str | None = None, code: str | None = None, lot: str | None = None) -> Page | None:
+def find(gtin: str | None = None, code: str | None = None, lot: str | None = None) -> ProvenancePage | None:
     """The product with this GTIN (14 digits) or short code, with its current data version, its first
     photo, its producer and, when a lot is asked for, that batch (None if nobody entered it)."""
     statement = (
@@ -234,10 +236,12 @@ def find(gtin: str | None = None, code: str | None = None, lot: str | None = Non
     if row is None:
         return None
     product, found_code, version, image, batch = row
-    return Page(product=product, code=found_code, version=version, image=image, lot=lot, batch=batch)
+    return ProvenancePage(
+        product=product, code=found_code, version=version, image=image, lot=lot, batch=batch
+    )
 
 
-def load_page(page: Page, licensed: bool | None = None) -> Page:
+def load_page(page: ProvenancePage, licensed: bool | None = None) -> ProvenancePage:
     """Add the certificate, the criteria and the licence (unless known) to a found product."""
     link = db.session.scalar(
         select(CertificateProduct)
@@ -286,7 +290,7 @@ def where_to_buy(product_id: int) -> list[Outlet]:
     ).all()
 
 
-def processing_places(page: Page) -> list[dict]:
+def processing_places(page: ProvenancePage) -> list[dict]:
     seen, places = set(), []
     for stage in page.data.get("stages", []):
         if stage["kind"] in ("processing", "packing") and stage["site"]["town"] not in seen:
@@ -295,11 +299,11 @@ def processing_places(page: Page) -> list[dict]:
     return places
 
 
-def main_ingredient(page: Page) -> dict | None:
+def main_ingredient(page: ProvenancePage) -> dict | None:
     return next((i for i in page.data.get("ingredients", []) if i["is_main"]), None)
 
 
-def json_ld(page: Page, locale: str, image_url: str | None, certificate_url: str | None) -> dict:
+def json_ld(page: ProvenancePage, locale: str, image_url: str | None, certificate_url: str | None) -> dict:
     """schema.org Product with its producer and certification, for search engines and apps."""
     product, organisation = page.product, page.product.organisation
     data = {

@@ -64,7 +64,9 @@ class SupplierQuery:
 
 
 @dataclass
-class Hit:
+class SupplierHit:
+    """A product a retailer found, with its producer and what the retailer may order."""
+
     product: Product
     organisation: Organisation
     distance_km: float | None
@@ -75,7 +77,7 @@ class Hit:
 
 @dataclass
 class Results:
-    hits: list[Hit] = field(default_factory=list)
+    hits: list[SupplierHit] = field(default_factory=list)
     has_next: bool = False
 
 
@@ -361,7 +363,7 @@ def _few(query: SupplierQuery, today: date, beyond: float):
     return statement
 
 
-def _hits(page: list[tuple], today: date) -> list[Hit]:
+def _hits(page: list[tuple], today: date) -> list[SupplierHit]:
     """Hits for rows (…, product id, km), in their order: each product with its supplier, the supplier's
     settings and the product's newest active certificate, in one query (a round trip costs more than
     the joins)."""
@@ -398,7 +400,7 @@ def _hits(page: list[tuple], today: date) -> list[Hit]:
         product, certificate, profile = found[row[-2]]
         km = row[-1]
         delivery = profile.options_for(km) if profile else []
-        hits.append(Hit(product, product.organisation, km, certificate, profile, delivery))
+        hits.append(SupplierHit(product, product.organisation, km, certificate, profile, delivery))
     return hits
 
 
