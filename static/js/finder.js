@@ -22,11 +22,7 @@
   if (!box || typeof L === "undefined" || typeof L.markerClusterGroup === "undefined") { return; }
   var points = JSON.parse(box.dataset.points);
   box.hidden = false;
-  var map = L.map(box, {scrollWheelZoom: false});
-  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 19,
-    attribution: "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"
-  }).addTo(map);
+  var map = VonHierMap.create(box, {scrollWheelZoom: false});
   var cluster = L.markerClusterGroup();
   var bounds = [];
   points.forEach(function (point) {
@@ -39,7 +35,7 @@
   map.addLayer(cluster);
   if (box.dataset.lat) {
     var centre = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
-    L.circleMarker(centre, {radius: 6, color: "#a32020"}).addTo(map);
+    L.circleMarker(centre, {radius: 6, color: VonHierMap.colour("red")}).addTo(map);
     bounds.push(centre);
   }
   map.fitBounds(bounds, {padding: [24, 24], maxZoom: 13});

@@ -15,12 +15,8 @@
 
   var start = [52.45, 13.4];  // between Berlin and Potsdam: the middle of the region
   var hasPoint = latInput.value && lonInput.value;
-  var map = L.map(box).setView(hasPoint ? [parseFloat(latInput.value), parseFloat(lonInput.value)] : start,
-                               hasPoint ? 13 : 8);
-  L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 19,
-    attribution: "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"
-  }).addTo(map);
+  var map = VonHierMap.create(box).setView(
+    hasPoint ? [parseFloat(latInput.value), parseFloat(lonInput.value)] : start, hasPoint ? 13 : 8);
   var marker = null;
 
   function place(lat, lon, zoom) {
