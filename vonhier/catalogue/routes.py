@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import media, spreadsheet
 from ..errors import abort_with
 from ..extensions import db
+from ..geo.places import LocationError, candidate_places, location_warning
 from ..permissions import login_required, requires, signed_in_user
 from ..web import current_organisation, render_form
 from . import csv_io, services
@@ -78,7 +79,7 @@ def _save_site(site):
     if form.validate_on_submit():
         try:
             site = services.save_site(signed_in_user(), organisation_id, site, form.site_data())
-        except services.CatalogueError as error:
+        except LocationError as error:
             # Without coordinates the town was looked up; with them, the coordinates are at fault.
             field = form.latitude if form.latitude.data is not None else form.town
             field.errors = [*field.errors, *error.messages]
@@ -89,7 +90,7 @@ def _save_site(site):
                 _("The site “%(name)s” has been saved. It lies %(where)s.", name=site.name, where=where),
                 "success",
             )
-            if warning := services.location_warning(site):
+            if warning := location_warning(site):
                 flash(warning, "warning")
             return redirect(url_for("catalogue.sites"))
     return _site_form_page(form, site)
@@ -117,7 +118,7 @@ def places():
     query = request.args.get("q", "").strip()
     if not 2 <= len(query) <= 80:
         return {"error": {"status": 400, "message": _("Please enter 2 to 80 characters.")}}, 400
-    found = services.candidate_places(query, country=request.args.get("country", "DE")[:2])
+    found = candidate_places(query, country=request.args.get("country", "DE")[:2])
     return {"places": [{"label": p.label, "lat": p.latitude, "lon": p.longitude} for p in found]}
 
 
