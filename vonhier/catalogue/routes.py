@@ -24,6 +24,7 @@ from ..web import current_organisation, render_form
 from . import csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import Batch, ProductStatus
+from .signals import product_page
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -205,7 +206,7 @@ def _save_product(organisation_id, product):
             except media.ImageRejected as error:
                 form.image.errors = [str(error)]
         if not form.image.errors:
-            data = services.ProductInput(form.product_fields(), form.ingredient_rows(), form.stage_rows())
+            data = form.product_input()
             try:
                 saved = services.save_product(signed_in_user(), organisation_id, product, data)
             except services.CatalogueError as error:
@@ -227,8 +228,10 @@ def _save_product(organisation_id, product):
 @login_required
 def product(product_id):
     product = services.get_product_for_member(signed_in_user(), product_id)
+    version = product.current_version
+    panels = [panel for _, panel in product_page.send(product, version=version) if panel] if version else []
     return render_template(
-        "catalogue/product.html", product=product, version=product.current_version, archive_form=ArchiveForm()
+        "catalogue/product.html", product=product, version=version, panels=panels, archive_form=ArchiveForm()
     )
 
 
