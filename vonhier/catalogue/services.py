@@ -13,7 +13,7 @@ from ..errors import RuleError
 from ..extensions import db
 from ..geo.places import resolve_location
 from ..organisations.models import Organisation
-from ..organisations.services import require_member
+from ..organisations.services import require_member, row_for_member
 from ..permissions import SYSTEM, MemberRole
 from . import snapshot
 from .models import (
@@ -52,11 +52,7 @@ def sites_of(organisation_id: int, include_archived: bool = False) -> list[Site]
 
 
 def get_site_for_member(user, site_id: int) -> Site:
-    site = db.session.get(Site, site_id)
-    if site is None:
-        raise NotFound()
-    require_member(user, site.organisation_id)
-    return site
+    return row_for_member(user, Site, site_id)
 
 
 def save_site(user, organisation_id: int, site: Site | None, data: dict) -> Site:
@@ -124,11 +120,7 @@ def products_of(organisation_id: int, status: ProductStatus | None = ProductStat
 
 
 def get_product_for_member(user, product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
-    if product is None:
-        raise NotFound()
-    require_member(user, product.organisation_id)
-    return product
+    return row_for_member(user, Product, product_id)
 
 
 def save_product(user, organisation_id: int, product: Product | None, data: ProductInput) -> Product:

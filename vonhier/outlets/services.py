@@ -17,7 +17,7 @@ from ..database import german, german_key
 from ..errors import RuleError
 from ..extensions import db
 from ..geo.places import LocationError, resolve_location
-from ..organisations.services import require_member
+from ..organisations.services import require_member, row_for_member
 from ..provenance.models import ProductCode
 from ..provenance.services import public_url
 from ..search import services as search
@@ -44,11 +44,7 @@ def outlets_of(organisation_id: int, include_archived: bool = False) -> list[Out
 
 def get_for_member(user, outlet_id: int) -> Outlet:
     """The outlet if `user` works for its organisation: 404 if there is none, 403 if it is not theirs."""
-    outlet = db.session.get(Outlet, outlet_id)
-    if outlet is None:
-        raise NotFound()
-    require_member(user, outlet.organisation_id)
-    return outlet
+    return row_for_member(user, Outlet, outlet_id)
 
 
 def get_public(outlet_id: int) -> Outlet:
