@@ -107,6 +107,7 @@ def product(app, owner_id, organisation_id, ingredients, stages=(), **fields):
     from decimal import Decimal
 
     from vonhier.catalogue import services
+    from vonhier.catalogue.product_input import ProductInput
 
     values = {"name_de": "Ziegenkäse", "category": "dairy-cheese", "gmo_free": True, **fields}
     rows = [
@@ -127,9 +128,7 @@ def product(app, owner_id, organisation_id, ingredients, stages=(), **fields):
             db.session.get(User, owner_id),
             organisation_id,
             None,
-            services.ProductInput(
-                values, rows, [{"kind": kind, "site_id": site_id} for kind, site_id in stages]
-            ),
+            ProductInput(values, rows, [{"kind": kind, "site_id": site_id} for kind, site_id in stages]),
         )
         db.session.commit()
         return saved.id

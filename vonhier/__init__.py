@@ -50,7 +50,6 @@ def register_template_context(app: Flask) -> None:
     from flask_login import current_user
 
     from . import labels
-    from .certification.criteria import product_precheck
     from .organisations import services as organisations
     from .outlets import services as outlets
 
@@ -60,7 +59,6 @@ def register_template_context(app: Flask) -> None:
         format_datetime=format_datetime,
         format_decimal=format_decimal,
         format_currency=format_currency,
-        product_precheck=product_precheck,
         outlets_of=outlets.outlets_of,
     )
     app.context_processor(labels.template_context)

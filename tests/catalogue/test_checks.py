@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
-from vonhier.catalogue import services
+from vonhier.catalogue import product_input, services
 from vonhier.catalogue.models import OriginKind, StageKind
 from vonhier.extensions import db
 from vonhier.permissions import SYSTEM
@@ -47,7 +47,7 @@ def test_every_problem_is_reported_at_once_in_order(app, login_as):
     stages = [{"kind": "processing", "site_id": 999_999}, {"kind": "packing", "site_id": site.id}]
     with app.test_request_context(headers={"Accept-Language": "en"}):
         with pytest.raises(services.CatalogueError) as refused:
-            services.save_product(SYSTEM, org, None, services.ProductInput(fields, rows, stages))
+            services.save_product(SYSTEM, org, None, product_input.ProductInput(fields, rows, stages))
         assert refused.value.messages == [
             "At most 120 characters, not 121.",
             "Ingredient 4: At most 120 characters, not 150.",
@@ -71,10 +71,10 @@ def test_clashes_and_a_missing_ingredient_are_reported_in_order(app, login_as):
     fields = {"name_de": "Honig", "category": "honey", "gtin": "4006381333931", "reference": "R-1"}
     with app.test_request_context(headers={"Accept-Language": "en"}):
         services.save_product(
-            SYSTEM, org, None, services.ProductInput(dict(fields), [ingredient("Honig", "100")])
+            SYSTEM, org, None, product_input.ProductInput(dict(fields), [ingredient("Honig", "100")])
         )
         with pytest.raises(services.CatalogueError) as refused:
-            services.save_product(SYSTEM, org, None, services.ProductInput(dict(fields), []))
+            services.save_product(SYSTEM, org, None, product_input.ProductInput(dict(fields), []))
         assert refused.value.messages == [
             "The GTIN 04006381333931 is already used by another product.",
             "The article number R-1 is already used.",
@@ -89,14 +89,14 @@ def test_normalise_types_and_resolves_and_check_changes_nothing(app, login_as):
     site = factories.site(app, org, name="Hof", town="Angermünde", latitude=53.0167, longitude=13.9994)
     fields = {"name_de": "Apfelmus", "category": "preserves", "gtin": "4006381333931", "species": "goat"}
     rows = [ingredient("Äpfel", "100", origin_kind=None, origin_site_id=site.id)]
-    given = services.ProductInput(fields, rows, [{"kind": StageKind.PACKING, "site_id": site.id}])
+    given = product_input.ProductInput(fields, rows, [{"kind": StageKind.PACKING, "site_id": site.id}])
     before = repr(given)
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        normalised = services.normalise(org, given)
+        normalised = product_input.normalise(org, given)
         assert repr(given) == before  # the source's own data stays as it was
         assert normalised.fields["gtin"] == "04006381333931"
         assert (
-            normalised.category.slug == "preserves" and normalised.fields["species"] is None
+            normalised.fields["category"].slug == "preserves" and normalised.fields["species"] is None
         )  # not an animal
         (apples,) = normalised.ingredients
         assert (
@@ -104,6 +104,6 @@ def test_normalise_types_and_resolves_and_check_changes_nothing(app, login_as):
         )
         assert normalised.stages[0].site.id == site.id
         after_normalising = repr(normalised)
-        assert services.check_product(org, None, normalised) == []
+        assert product_input.check_product(org, None, normalised) == []
         assert repr(normalised) == after_normalising
         db.session.rollback()

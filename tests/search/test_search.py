@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tests import factories
 from vonhier.catalogue import services as catalogue
 from vonhier.catalogue.models import Product
+from vonhier.catalogue.product_input import ProductInput
 from vonhier.extensions import db
 from vonhier.organisations import services as organisations
 from vonhier.organisations.models import Organisation
@@ -284,9 +285,7 @@ def test_changing_the_category_updates_the_index(app, world):
             }
         ]
         owner = product.organisation.memberships[0].user
-        catalogue.save_product(
-            owner, product.organisation_id, product, catalogue.ProductInput(fields, ingredients, [])
-        )
+        catalogue.save_product(owner, product.organisation_id, product, ProductInput(fields, ingredients, []))
         db.session.commit()
         # The version, too, names the new category (record_version used to read a stale relationship).
         assert db.session.get(Product, world.juice).current_version.data["product"]["category"] == "preserves"

@@ -10,6 +10,7 @@ import pytest
 from tests import factories
 from vonhier.catalogue import services as catalogue
 from vonhier.catalogue.models import Product
+from vonhier.catalogue.product_input import ProductInput
 from vonhier.certification.criteria import current_catalogue
 from vonhier.certification.models import Application, ApplicationItem, ApplicationStatus, CertificateStatus
 from vonhier.certification.workflow import issue_certificate
@@ -46,9 +47,7 @@ def product(app, organisation_id, site_id, name, category="dairy-cheese", **fiel
         for _ in range(1)
     ]
     with app.app_context():
-        saved = catalogue.save_product(
-            SYSTEM, organisation_id, None, catalogue.ProductInput(values, rows, [])
-        )
+        saved = catalogue.save_product(SYSTEM, organisation_id, None, ProductInput(values, rows, []))
         db.session.commit()
         return saved.id
 

@@ -20,23 +20,9 @@ from ..accounts.models import User
 from ..extensions import db
 from . import services
 from .models import OriginKind, Product, Site, Species, StageKind, Unit
+from .product_input import PRODUCT_FIELDS, ProductInput, check_product, normalise
 
-PRODUCT_COLUMNS = (
-    "reference",
-    "name_de",
-    "name_en",
-    "category",
-    "description_de",
-    "description_en",
-    "package_size",
-    "package_unit",
-    "gtin",
-    "organic_control_body",
-    "gmo_free",
-    "species",
-    "husbandry_level",
-    "stages",
-)
+PRODUCT_COLUMNS = (*PRODUCT_FIELDS, "stages")
 INGREDIENT_COLUMNS = ("ingredient", "share", "is_main", "is_value_determining", "is_water_or_salt", "origin")
 COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS
 # An ingredient's model attributes under the names of the file's columns (product fields keep theirs).
@@ -204,7 +190,7 @@ class _Cells:
             return None
 
 
-def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[services.ProductInput, list[str]]:
+def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[ProductInput, list[str]]:
     cells = _Cells()
     line, first = rows[0]
     fields = _product_fields(line, first, cells)
@@ -218,7 +204,7 @@ def _product_input(rows: list[tuple[int, dict]], sites: SiteNames) -> tuple[serv
     def where(column: str, ingredient: int | None, message: str) -> str:
         return _at(rows[ingredient or 0][0], MODEL_TO_CSV.get(column, column), message)
 
-    return services.ProductInput(fields, ingredients, stages, where), cells.problems
+    return ProductInput(fields, ingredients, stages, where), cells.problems
 
 
 def _product_fields(line: int, first: dict, cells: _Cells) -> dict:
@@ -292,9 +278,7 @@ def _grouped(rows):
     return groups
 
 
-def check(
-    user, organisation_id: int, raw: bytes
-) -> tuple[Report, list[tuple[Product | None, services.ProductInput]]]:
+def check(user, organisation_id: int, raw: bytes) -> tuple[Report, list[tuple[Product | None, ProductInput]]]:
     """Parse and check every product of the file without saving anything."""
     rows = read_rows(raw)
     sites = SiteNames(organisation_id)
@@ -303,9 +287,9 @@ def check(
     for reference, group in _grouped(rows).items():
         data, problems = _product_input(group, sites)
         product = existing.get(data.fields["reference"]) if data.fields["reference"] else None
-        normalised = services.normalise(organisation_id, data)
+        normalised = normalise(organisation_id, data)
         # All problems at once, so that a file can be fixed in one round.
-        problems += services.check_product(organisation_id, product, normalised)
+        problems += check_product(organisation_id, product, normalised)
         if gtin := normalised.fields.get("gtin"):
             if gtin in gtins:
                 problems.append(

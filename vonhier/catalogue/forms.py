@@ -29,6 +29,7 @@ from ..clock import utcnow
 from ..forms import CoordinatesPair, DecimalField, FloatField, Form, IntegerField, control_body_code_field
 from ..organisations.forms import COUNTRY_CHOICES
 from .models import Ingredient, Product, Species, StageKind, Unit
+from .product_input import ProductInput
 
 EMPTY_ROWS = 3
 
@@ -248,6 +249,10 @@ class ProductForm(Form):
             for row in self.stages
             if not row.is_blank()
         ]
+
+    def product_input(self) -> ProductInput:
+        """What the member entered, as every source hands a product to the catalogue's rules."""
+        return ProductInput(self.product_fields(), self.ingredient_rows(), self.stage_rows())
 
     def product_fields(self) -> dict:
         return {

@@ -18,11 +18,13 @@ from wtforms.fields.choices import SelectChoice
 from .. import media, spreadsheet
 from ..errors import abort_with
 from ..extensions import db
+from ..geo.places import LocationError, candidate_places, location_warning
 from ..permissions import login_required, requires, signed_in_user
 from ..web import current_organisation, render_form
 from . import csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import Batch, ProductStatus
+from .signals import product_page
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -78,7 +80,7 @@ def _save_site(site):
     if form.validate_on_submit():
         try:
             site = services.save_site(signed_in_user(), organisation_id, site, form.site_data())
-        except services.CatalogueError as error:
+        except LocationError as error:
             # Without coordinates the town was looked up; with them, the coordinates are at fault.
             field = form.latitude if form.latitude.data is not None else form.town
             field.errors = [*field.errors, *error.messages]
@@ -89,7 +91,7 @@ def _save_site(site):
                 _("The site “%(name)s” has been saved. It lies %(where)s.", name=site.name, where=where),
                 "success",
             )
-            if warning := services.location_warning(site):
+            if warning := location_warning(site):
                 flash(warning, "warning")
             return redirect(url_for("catalogue.sites"))
     return _site_form_page(form, site)
@@ -117,7 +119,7 @@ def places():
     query = request.args.get("q", "").strip()
     if not 2 <= len(query) <= 80:
         return {"error": {"status": 400, "message": _("Please enter 2 to 80 characters.")}}, 400
-    found = services.candidate_places(query, country=request.args.get("country", "DE")[:2])
+    found = candidate_places(query, country=request.args.get("country", "DE")[:2])
     return {"places": [{"label": p.label, "lat": p.latitude, "lon": p.longitude} for p in found]}
 
 
@@ -197,7 +199,7 @@ def _save_product(organisation_id, product):
     form = _product_form(organisation_id, product)
     problems = []
     if not request.form.get("more") and form.validate_on_submit():
-        data = services.ProductInput(form.product_fields(), form.ingredient_rows(), form.stage_rows())
+        data = form.product_input()
         try:
             saved = media.save_with_image(
                 form,
@@ -220,8 +222,10 @@ def _save_product(organisation_id, product):
 @login_required
 def product(product_id):
     product = services.get_product_for_member(signed_in_user(), product_id)
+    version = product.current_version
+    panels = [panel for _, panel in product_page.send(product, version=version) if panel] if version else []
     return render_template(
-        "catalogue/product.html", product=product, version=product.current_version, archive_form=ArchiveForm()
+        "catalogue/product.html", product=product, version=version, panels=panels, archive_form=ArchiveForm()
     )
 
 

@@ -13,7 +13,7 @@ from .. import mail
 from ..accounts.models import User
 from ..accounts.services import external_url
 from ..catalogue.models import Product, ProductVersion
-from ..catalogue.services import version_recorded
+from ..catalogue.signals import version_recorded
 from ..clock import utcnow
 from ..database import german
 from ..extensions import db

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
 
-from ..catalogue.models import ProductVersion
 from ..clock import utcnow
 from ..extensions import db
 from ..permissions import Role
@@ -60,12 +59,6 @@ def criteria_of(catalogue: CriteriaCatalogue) -> list[rules.Criterion]:
 
 def precheck(snapshot: dict, catalogue: CriteriaCatalogue, evidence: set[str] | None = None):
     return rules.evaluate(snapshot, criteria_of(catalogue), evidence)
-
-
-def product_precheck(version: ProductVersion) -> tuple[CriteriaCatalogue, list]:
-    """The pre-check shown on a product's page: its current data against the current catalogue."""
-    catalogue = current_catalogue()
-    return catalogue, precheck(version.data, catalogue)
 
 
 def _require_admin(user) -> None:

@@ -4,14 +4,16 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fro
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from .. import hygiene
+from ..catalogue import preview
 from ..catalogue import services as catalogue
-from ..catalogue.forms import ProductForm
 from ..catalogue.models import ProductStatus
+from ..catalogue.signals import product_page
 from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
@@ -296,7 +298,19 @@ def renew(certificate_id):
     return redirect(url_for("certification.application", application_id=application.id))
 
 
-# --- the live pre-check while editing a product ---------------------------------------------------
+# --- the pre-check on a product's page and, live, while editing it --------------------------------
+
+
+@product_page.connect
+def _precheck_panel(product, version):
+    """The product page's pre-check panel: the current data against the current catalogue. Rendered here
+    and handed to the catalogue's page through its signal, since the catalogue must not import us."""
+    current = criteria.current_catalogue()
+    results = criteria.precheck(version.data, current)
+    html = render_template(
+        "certification/_product_precheck.html", product=product, criteria=current, results=results
+    )
+    return Markup(html)  # noqa: S704 (the output of an autoescaping template, not raw input)
 
 
 @bp.post("/certification/precheck")
@@ -308,23 +322,8 @@ def precheck_preview():
     if product_id := hygiene.row_id(request.form.get("product_id")):
         product = catalogue.get_product_for_member(signed_in_user(), product_id)
         organisation_id = product.organisation_id
-    form = ProductForm()
-    form.category.choices = [SelectChoice(c.slug) for c in catalogue.categories()]
-    form.set_site_choices(*catalogue.origin_choices(organisation_id))
-    problems, results, data = [], [], None
-    if form.validate():
-        try:
-            data = catalogue.preview_snapshot(
-                organisation_id,
-                product,
-                catalogue.ProductInput(form.product_fields(), form.ingredient_rows(), form.stage_rows()),
-            )
-        except catalogue.CatalogueError as error:
-            problems = error.messages
-        else:
-            results = criteria.precheck(data, criteria.current_catalogue())
-    else:
-        problems = [str(e) for field_errors in form.errors.values() for e in _flatten(field_errors)]
+    data, problems = preview.posted_product(organisation_id, product)
+    results = criteria.precheck(data, criteria.current_catalogue()) if data is not None else []
     db.session.rollback()
     return render_template(
         "certification/_precheck.html",
@@ -333,17 +332,6 @@ def precheck_preview():
         data=data,
         catalogue=criteria.current_catalogue(),
     )
-
-
-def _flatten(errors):
-    for error in errors:
-        if isinstance(error, dict):
-            for nested in error.values():
-                yield from _flatten(nested)
-        elif isinstance(error, list):
-            yield from _flatten(error)
-        else:
-            yield error
 
 
 # --- criteria catalogues (admins) -----------------------------------------------------------------

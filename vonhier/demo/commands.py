@@ -12,6 +12,7 @@ from ..accounts.models import User, UserRole
 from ..accounts.services import hash_password
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, OriginKind, Product, Species, StageKind, SupplierLink, Unit
+from ..catalogue.product_input import PRODUCT_FIELDS, ProductInput
 from ..certification import certificates, criteria, evidence, rules, workflow
 from ..clock import utcnow
 from ..extensions import db
@@ -179,21 +180,7 @@ def load_catalogue(organisation_ids: dict[str, int]) -> None:
         )
         site_ids[entry["key"]] = site.id
     for entry in catalogue_data.PRODUCTS:
-        fields = {
-            k: entry[k]
-            for k in (
-                "reference",
-                "name_de",
-                "name_en",
-                "category",
-                "description_de",
-                "description_en",
-                "gtin",
-                "organic_control_body",
-                "gmo_free",
-                "husbandry_level",
-            )
-        }
+        fields = {k: entry[k] for k in PRODUCT_FIELDS}
         fields["package_size"] = Decimal(entry["package_size"]) if entry["package_size"] else None
         fields["package_unit"] = Unit(entry["package_unit"]) if entry["package_unit"] else None
         fields["species"] = Species(entry["species"]) if entry["species"] else None
@@ -215,7 +202,7 @@ def load_catalogue(organisation_ids: dict[str, int]) -> None:
             SYSTEM,
             organisation_ids[entry["organisation"]],
             None,
-            catalogue.ProductInput(fields, ingredients, stages),
+            ProductInput(fields, ingredients, stages),
         )
         for batch in entry["batches"]:
             catalogue.save_batch(

@@ -8,10 +8,10 @@ from wtforms.validators import DataRequired
 
 from .. import media
 from ..accounts.services import TokenError
-from ..catalogue.services import CatalogueError
 from ..errors import abort_with
 from ..extensions import db
 from ..forms import Form, IntegerField
+from ..geo.places import LocationError
 from ..permissions import MemberRole, Role, login_required, signed_in_user
 from ..security import safe_next
 from ..web import page_number, render_form, run
@@ -75,7 +75,7 @@ def _pin_checked(form, save, *args):
     serve (a logo written already goes with the uncommitted request: `media.written`)."""
     try:
         return save(*args) or True
-    except CatalogueError as error:
+    except LocationError as error:
         form.latitude.errors = [*form.latitude.errors, *error.messages]
         return False
 

@@ -13,6 +13,7 @@ from ..clock import utcnow
 from ..database import german
 from ..errors import RuleError
 from ..extensions import db
+from ..geo.places import resolve_location
 from ..permissions import SYSTEM, MemberRole, Role
 from .models import Invitation, Membership, Organisation, OrgKind
 
@@ -61,6 +62,16 @@ def require_member(user, organisation_id: int) -> None:
         raise Forbidden()
 
 
+def row_for_member(user, model, row_id: int):
+    """The `model` row (a site, product, outlet: anything with an `organisation_id`) if `user` works for
+    its organisation: 404 if there is none, 403 if it is not theirs."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise NotFound()
+    require_member(user, row.organisation_id)
+    return row
+
+
 def get(organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
@@ -87,11 +98,9 @@ def _check_kinds(user: User, organisation: Organisation | None, kinds) -> None:
 
 
 def _check_pin(data: dict) -> None:
-    """An organisation's pin follows the sites' rules: on land we serve (CatalogueError otherwise).
+    """An organisation's pin follows the sites' rules: on land we serve (LocationError otherwise).
     Without a pin the organisation has no coordinates, as before: the address alone is enough."""
     if data.get("latitude") is not None and data.get("longitude") is not None:
-        from ..catalogue.services import resolve_location  # the catalogue builds on this module
-
         resolve_location({**data, "latitude": float(data["latitude"]), "longitude": float(data["longitude"])})
 
 

@@ -11,6 +11,7 @@ from ..arguments import Refused
 from ..catalogue import services as catalogue
 from ..errors import abort_with
 from ..extensions import db
+from ..geo.places import location_warning
 from ..permissions import login_required, requires, signed_in_user
 from ..web import current_organisation
 from . import finder as finding
@@ -99,7 +100,7 @@ def _save(organisation_id, outlet):
         else:
             if saved:
                 flash(_("The outlet “%(name)s” has been saved.", name=saved.name), "success")
-                if warning := catalogue.location_warning(saved):
+                if warning := location_warning(saved):
                     flash(warning, "warning")
                 return redirect(url_for("outlets.manage"))
     status = 400 if request.method == "POST" else 200

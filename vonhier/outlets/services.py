@@ -16,7 +16,8 @@ from ..catalogue.models import Category, Product, ProductStatus
 from ..database import german, german_key
 from ..errors import RuleError
 from ..extensions import db
-from ..organisations.services import require_member
+from ..geo.places import LocationError, resolve_location
+from ..organisations.services import require_member, row_for_member
 from ..provenance.models import ProductCode
 from ..provenance.services import public_url
 from ..search import services as search
@@ -43,11 +44,7 @@ def outlets_of(organisation_id: int, include_archived: bool = False) -> list[Out
 
 def get_for_member(user, outlet_id: int) -> Outlet:
     """The outlet if `user` works for its organisation: 404 if there is none, 403 if it is not theirs."""
-    outlet = db.session.get(Outlet, outlet_id)
-    if outlet is None:
-        raise NotFound()
-    require_member(user, outlet.organisation_id)
-    return outlet
+    return row_for_member(user, Outlet, outlet_id)
 
 
 def get_public(outlet_id: int) -> Outlet:
@@ -72,7 +69,7 @@ def product_choices(organisation_id: int) -> list[Product]:
 
 
 def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -> Outlet:
-    """Create or update an outlet. Location rules are the sites' (`catalogue.resolve_location`);
+    """Create or update an outlet. Location rules are the sites' (`geo.places.resolve_location`);
     opening hours must parse; products must be the organisation's own; categories must exist."""
     require_member(user, organisation_id)
     kind = OutletKind(data["kind"])
@@ -81,8 +78,8 @@ def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -
     products = _own_products(organisation_id, set(data.get("product_ids") or ()))
     categories = _categories(set(data.get("category_ids") or ()))
     try:
-        location = catalogue.resolve_location(data)
-    except catalogue.CatalogueError as error:
+        location = resolve_location(data)
+    except LocationError as error:
         raise OutletError(
             error.messages, "latitude" if data.get("latitude") is not None else "town"
         ) from None

@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion, Site
-from ..catalogue.services import version_recorded
+from ..catalogue.signals import version_recorded
 from ..certification import rules
 from ..certification.certificates import effective_status
 from ..certification.criteria import criteria_of

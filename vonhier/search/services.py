@@ -70,8 +70,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import BadRequest
 
-from ..catalogue import services as catalogue
 from ..catalogue.models import Product, ProductStatus
+from ..catalogue.signals import status_changed, version_recorded
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
@@ -256,12 +256,12 @@ def _all_organisations():
     return ((o.id, organisation_texts(o)) for o in organisations_)
 
 
-@catalogue.version_recorded.connect
+@version_recorded.connect
 def _product_saved(product, **_) -> None:
     index_product(product)
 
 
-@catalogue.status_changed.connect
+@status_changed.connect
 def _product_status_changed(product, **_) -> None:
     index_product(product)
 
