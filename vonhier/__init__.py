@@ -1,5 +1,6 @@
 """VON HIER: the platform behind the regional product label for Berlin and Brandenburg."""
 
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -49,7 +50,8 @@ def register_template_context(app: Flask) -> None:
     from flask_babel import format_currency, format_date, format_datetime, format_decimal
     from flask_login import current_user
 
-    from . import labels
+    from . import display_names
+    from .catalogue.names import change_text
     from .certification.criteria import product_precheck
     from .organisations import services as organisations
     from .outlets import services as outlets
@@ -62,8 +64,21 @@ def register_template_context(app: Flask) -> None:
         format_currency=format_currency,
         product_precheck=product_precheck,
         outlets_of=outlets.outlets_of,
+        change_text=change_text,
     )
-    app.context_processor(labels.template_context)
+    # Each feature names its own codes for display; importing its `names` registers them.
+    for feature in (
+        "admin",
+        "catalogue",
+        "certification",
+        "organisations",
+        "outbox",
+        "outlets",
+        "payments",
+        "suppliers",
+    ):
+        import_module(f"{__name__}.{feature}.names")
+    display_names.register(app)
 
     @app.context_processor
     def current_organisation():

@@ -30,6 +30,7 @@ from .models import (
     CertificateProduct,
     CertificateStatus,
 )
+from .names import CERTIFICATE_STATUS
 from .workflow import create_application, require_reason
 
 
@@ -132,8 +133,6 @@ def _change_certificate(
 
 
 def certificate_label(status) -> str:
-    from ..labels import CERTIFICATE_STATUS
-
     return str(CERTIFICATE_STATUS[CertificateStatus(status)])
 
 

@@ -37,6 +37,7 @@ from .models import (
     CertificateStatus,
     CriterionComment,
 )
+from .names import APPLICATION_STATUS
 
 S = ApplicationStatus
 
@@ -89,8 +90,6 @@ def _move(actor, application: Application, action: str, reason: str = "", data=N
 
 
 def status_label(status) -> str:
-    from ..labels import APPLICATION_STATUS
-
     return str(APPLICATION_STATUS[ApplicationStatus(status)])
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
-from .. import clock, labels, media
+from .. import clock, media
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus
 from ..database import german, german_key
@@ -22,6 +22,7 @@ from ..provenance.services import public_url
 from ..search import services as search
 from . import hours
 from .models import HOURS_OPTIONAL, Outlet, OutletImage, OutletKind
+from .names import OUTLET_KIND
 
 MAX_IMAGES = 6
 
@@ -174,7 +175,7 @@ def outlet_texts(outlet: Outlet) -> dict:
         "name": outlet.name,
         "place": [outlet.town, outlet.street],
         "description": outlet.description,
-        "kind": _both_languages(labels.OUTLET_KIND[outlet.kind]),
+        "kind": _both_languages(OUTLET_KIND[outlet.kind]),
         "categories": [name for c in outlet.categories for name in (c.name_de, c.name_en)],
     }
 

@@ -21,7 +21,7 @@ bp = Blueprint("suppliers", __name__)
 
 @bp.context_processor
 def _labels():
-    return {"delivery_labels": services.DELIVERY_LABELS, "status_of": effective_status}
+    return {"status_of": effective_status}
 
 
 def _query():

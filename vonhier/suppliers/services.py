@@ -28,11 +28,6 @@ from ..permissions import SYSTEM
 from .models import InquiryMessage, InquiryRead, InquiryThread, ShortlistEntry, SupplierProfile
 
 DELIVERY_OPTIONS = ("pickup", "own", "partner")
-DELIVERY_LABELS = {
-    "pickup": _l("Pick-up"),
-    "own": _l("Own delivery"),
-    "partner": _l("Logistics partner"),
-}
 SUPPLIER_KINDS = (OrgKind.PRODUCER, OrgKind.PROCESSOR)
 SUBJECT_MAX = 200
 MESSAGE_MAX = 5000
