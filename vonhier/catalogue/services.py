@@ -12,8 +12,7 @@ from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .. import mail, media
-from ..accounts.services import external_url
+from .. import media
 from ..clock import utcnow
 from ..database import Conflict, german
 from ..errors import RuleError
@@ -22,7 +21,9 @@ from ..geo import gazetteer
 from ..geo.services import haversine_km, in_default_region
 from ..organisations.models import Organisation
 from ..organisations.services import require_member
+from ..outbox import mail
 from ..permissions import SYSTEM, MemberRole
+from ..web import external_url
 from . import snapshot
 from .models import (
     Batch,

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from .. import mail
 from ..clock import utcnow
 from ..extensions import db
+from . import mail
 from .models import MailStatus, OutboxMail
 
 # Far longer than one SMTP conversation (MAIL_TIMEOUT, 10 s, per connection), so a lease never ends

@@ -11,8 +11,8 @@ from ..arguments import Refused
 from ..catalogue import services as catalogue
 from ..errors import abort_with
 from ..extensions import db
+from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
-from ..web import current_organisation
 from . import finder as finding
 from . import services
 from .forms import ArchiveForm, OutletForm

@@ -27,8 +27,8 @@ from ..database import german_key
 from ..errors import abort_with
 from ..extensions import db, limiter
 from ..organisations.models import Organisation
+from ..organisations.services import current_organisation
 from ..permissions import requires
-from ..web import current_organisation
 from . import chart, gs1, hotpath, pages, qr, scans, services, sheets
 from .models import ProductCode
 

@@ -19,7 +19,6 @@ from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from .. import spreadsheet
-from ..accounts.services import external_url
 from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
@@ -31,6 +30,7 @@ from ..payments import services as payments
 from ..payments.models import Licence
 from ..permissions import SYSTEM
 from ..search import services as text_search
+from ..web import external_url
 from .models import SupplierProfile
 from .names import DELIVERY
 from .services import retailer_of
