@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    register_jobs(app)
 
     from . import errors, hygiene, media, security
 
@@ -151,3 +152,14 @@ def register_commands(app: Flask) -> None:
 
     for group in (demo, region, certification, payments, qr, search, work):
         app.cli.add_command(group)
+
+
+def register_jobs(app: Flask) -> None:
+    """What each round of `flask work` does, in order."""
+    from .outbox.worker import deliver_due
+    from .provenance import pages, scans
+    from .worker import add_job
+
+    add_job(app, "mails sent", deliver_due)
+    add_job(app, "scans moved", scans.move)
+    add_job(app, "pages rendered again", pages.render_stale)

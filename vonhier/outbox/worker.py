@@ -1,5 +1,5 @@
-"""Mail delivery, a job of the background worker (`vonhier/worker.py`): claims due mails, sends them,
-records the outcome. It owns its transactions.
+"""Mail delivery, a job of the background worker (`vonhier/worker.py`; `create_app` adds it): claims
+due mails, sends them, records the outcome. It owns its transactions.
 
 Several workers may run at once. A claim pushes `next_attempt_at` forward by LEASE in a
 compare-and-set UPDATE (on PostgreSQL after `SELECT … FOR UPDATE SKIP LOCKED`, so workers pass each
