@@ -55,7 +55,6 @@ def register_template_context(app: Flask) -> None:
     from .catalogue.names import change_text
     from .certification.criteria import product_precheck
     from .organisations import services as organisations
-    from .outlets import services as outlets
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -64,7 +63,6 @@ def register_template_context(app: Flask) -> None:
         format_decimal=format_decimal,
         format_currency=format_currency,
         product_precheck=product_precheck,
-        outlets_of=outlets.outlets_of,
         change_text=change_text,
     )
     # Each feature names its own codes for display; importing its `names` registers them.

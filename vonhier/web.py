@@ -17,6 +17,17 @@ def run(action, *args, success: str | None = None):
     return result
 
 
+def contributions(signal, sender) -> dict:
+    """The template values that features building on this page's feature add to it: each receiver of
+    `signal` returns a dict. The page's feature sends the signal instead of importing them (arrows
+    point down: outlets add their list to an organisation's profile, provenance its links to an
+    outlet's page)."""
+    values = {}
+    for _receiver, part in signal.send(sender):
+        values.update(part)
+    return values
+
+
 def render_form(template: str, form: FlaskForm, **context):
     """Render a page with a form; a submitted form with errors answers 400 so clients see the failure."""
     status = 400 if request.method == "POST" and form.errors else 200

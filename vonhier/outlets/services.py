@@ -1,7 +1,6 @@
 """Outlet rules: who may change an outlet, what it needs by kind, where it is, what it sells, and its
 opening hours as shoppers see them (open now, the week ahead)."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import force_locale
@@ -17,8 +16,6 @@ from ..database import german, german_key
 from ..errors import RuleError
 from ..extensions import db
 from ..organisations.services import require_member
-from ..provenance.models import ProductCode
-from ..provenance.services import public_url
 from ..search import services as search
 from . import hours
 from .models import HOURS_OPTIONAL, Outlet, OutletImage, OutletKind
@@ -216,25 +213,6 @@ def remove_image(user, outlet: Outlet, image_id: int) -> None:
 
 
 # --- what shoppers see ---------------------------------------------------------------------------------
-
-
-@dataclass
-class OfferedProduct:
-    product: Product
-    url: str | None  # the public provenance page, where the product has one
-
-
-def offered_products(outlet: Outlet) -> list[OfferedProduct]:
-    """The outlet's active products, each with its public page's address if it has a code."""
-    active = [p for p in outlet.products if p.status == ProductStatus.ACTIVE]
-    codes = dict(
-        db.session.execute(
-            select(ProductCode.product_id, ProductCode.code).where(
-                ProductCode.product_id.in_([p.id for p in active])
-            )
-        ).all()
-    )
-    return [OfferedProduct(p, public_url(p.gtin, codes[p.id]) if p.id in codes else None) for p in active]
 
 
 def opening_status(outlet: Outlet, now: datetime | None = None, locale: str = "de") -> hours.Status | None:
