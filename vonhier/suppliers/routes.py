@@ -20,7 +20,7 @@ bp = Blueprint("suppliers", __name__)
 
 
 @bp.context_processor
-def _labels():
+def _template_helpers():
     return {"status_of": effective_status}
 
 
