@@ -1,5 +1,6 @@
 """VON HIER: the platform behind the regional product label for Berlin and Brandenburg."""
 
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    register_jobs(app)
 
     from . import errors, hygiene, media, security
 
@@ -49,9 +51,9 @@ def register_template_context(app: Flask) -> None:
     from flask_babel import format_currency, format_date, format_datetime, format_decimal
     from flask_login import current_user
 
-    from . import labels
+    from . import display_names
+    from .catalogue.names import change_text
     from .organisations import services as organisations
-    from .outlets import services as outlets
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -59,9 +61,21 @@ def register_template_context(app: Flask) -> None:
         format_datetime=format_datetime,
         format_decimal=format_decimal,
         format_currency=format_currency,
-        outlets_of=outlets.outlets_of,
+        change_text=change_text,
     )
-    app.context_processor(labels.template_context)
+    # Each feature names its own codes for display; importing its `names` registers them.
+    for feature in (
+        "admin",
+        "catalogue",
+        "certification",
+        "organisations",
+        "outbox",
+        "outlets",
+        "payments",
+        "suppliers",
+    ):
+        import_module(f"{__name__}.{feature}.names")
+    display_names.register(app)
 
     @app.context_processor
     def current_organisation():
@@ -134,3 +148,14 @@ def register_commands(app: Flask) -> None:
 
     for group in (demo, region, certification, payments, qr, search, work):
         app.cli.add_command(group)
+
+
+def register_jobs(app: Flask) -> None:
+    """What each round of `flask work` does, in order."""
+    from .outbox.worker import deliver_due
+    from .provenance import pages, scans
+    from .worker import add_job
+
+    add_job(app, "mails sent", deliver_due)
+    add_job(app, "scans moved", scans.move)
+    add_job(app, "pages rendered again", pages.render_stale)

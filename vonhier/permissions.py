@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
+from .display_names import add
 from .errors import abort_with
 from .extensions import login_manager
 
@@ -21,6 +22,10 @@ class Role(enum.StrEnum):
 class MemberRole(enum.StrEnum):
     OWNER = "owner"
     STAFF = "staff"
+
+
+add("role", {Role.ADMIN: _l("Admin"), Role.CERTIFIER: _l("Certifier")})
+add("member_role", {MemberRole.OWNER: _l("Owner"), MemberRole.STAFF: _l("Staff")})
 
 
 def signed_in_user():

@@ -1,13 +1,9 @@
-"""Small helpers shared by the page views of every feature."""
+"""Small helpers shared by the page views of every feature, and the absolute links that mails carry."""
 
-from flask import flash, render_template, request
-from flask_babel import gettext as _
+from flask import current_app, flash, has_request_context, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from .errors import abort_with
 from .extensions import db
-from .organisations import services as organisations
-from .permissions import signed_in_user
 
 
 def run(action, *args, success: str | None = None):
@@ -19,6 +15,17 @@ def run(action, *args, success: str | None = None):
     if success:
         flash(success, "success")
     return result
+
+
+def contributions(signal, sender) -> dict:
+    """The template values that features building on this page's feature add to it: each receiver of
+    `signal` returns a dict. The page's feature sends the signal instead of importing them (arrows
+    point down: outlets add their list to an organisation's profile, provenance its links to an
+    outlet's page)."""
+    values = {}
+    for _receiver, part in signal.send(sender):
+        values.update(part)
+    return values
 
 
 def render_form(template: str, form: FlaskForm, **context):
@@ -36,9 +43,9 @@ def page_number() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
-def current_organisation():
-    """The organisation the signed-in user works for now; 403 saying what to do if there is none."""
-    organisation = organisations.current(signed_in_user())
-    if organisation is None:
-        abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
-    return organisation
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for mails, built from BASE_URL rather than from the request's Host header."""
+    if has_request_context():
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    with current_app.test_request_context():  # CLI jobs (reminders) write mails too
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)

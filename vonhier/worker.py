@@ -3,32 +3,29 @@
 Each round runs every job once, in order; a job owns its transactions and returns how many things it
 did. A job that fails is logged and tried again next round, and the others still run: a database or
 Redis away for a moment must not end the worker. Several workers may run at once (each job is safe
-for that). Adding a job is one line in JOBS.
+for that). The features' jobs are added by `create_app` (`add_job`); this module knows none of them.
 """
 
 import signal
 import threading
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .extensions import db
-from .outbox.worker import deliver_due
-from .provenance import pages, scans
 
-# What each round does, named by what its count means.
-JOBS = {
-    "mails sent": deliver_due,
-    "scans moved": scans.move,
-    "pages rendered again": pages.render_stale,
-}
+
+def add_job(app: Flask, name: str, job) -> None:
+    """Run `job` (no arguments; returns how many things it did) in every round, after those added
+    before; `name` says what its count means ("mails sent")."""
+    app.extensions.setdefault("worker_jobs", {})[name] = job
 
 
 def run_once() -> dict[str, int]:
     """Every job once; what each did (None where it failed)."""
     done = {}
-    for name, job in JOBS.items():
+    for name, job in current_app.extensions.get("worker_jobs", {}).items():
         try:
             done[name] = job()
         except Exception:  # noqa: BLE001 (logged; the job runs again next round)

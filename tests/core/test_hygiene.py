@@ -136,7 +136,7 @@ def test_integer_fields_refuse_what_the_database_cannot_hold(app, client, login_
 
 def test_mail_subjects_are_one_line_whatever_was_stored(app, mailbox):
     """A name stored before the input rules held may carry a CR/LF: the subject folds it, not fails."""
-    from vonhier import mail
+    from vonhier.outbox import mail
 
     with app.test_request_context():
         mail.send(

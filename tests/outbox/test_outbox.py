@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import Inbox, _free_port
-from vonhier import mail
 from vonhier.accounts import services as accounts
 from vonhier.clock import utcnow
 from vonhier.extensions import db
-from vonhier.outbox import worker
+from vonhier.outbox import mail, worker
 from vonhier.outbox.models import MailStatus, OutboxMail
 
 

@@ -12,11 +12,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import mail
 from ..clock import utcnow
 from ..errors import RuleError, render_error, wants_json
 from ..extensions import db
+from ..outbox import mail
 from ..security import safe_next
+from ..web import external_url
 from .models import User
 
 # argon2id with RFC 9106's low-memory profile (64 MiB, t=3, p=4): above OWASP's 19 MiB / t=2 minimum.
@@ -314,14 +315,6 @@ def confirm_email_change(token: str) -> User:
 
 
 # --- Flask-Login wiring -----------------------------------------------------------------------------
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for mails, built from BASE_URL rather than from the request's Host header."""
-    if has_request_context():
-        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-    with current_app.test_request_context():  # CLI jobs (reminders) write mails too
-        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def load_user(login_id: str) -> User | None:

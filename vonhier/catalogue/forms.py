@@ -24,11 +24,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import hygiene, labels
+from .. import hygiene
 from ..clock import utcnow
 from ..forms import CoordinatesPair, DecimalField, FloatField, Form, IntegerField, control_body_code_field
 from ..organisations.forms import COUNTRY_CHOICES
 from .models import Ingredient, Product, Species, StageKind, Unit
+from .names import HUSBANDRY, SITE_KIND, SPECIES, STAGE_KIND, UNIT
 from .product_input import ProductInput
 
 EMPTY_ROWS = 3
@@ -50,7 +51,7 @@ class SiteForm(CoordinatesPair, Form):
         validators=[DataRequired(), Length(max=120)],
         description=_l("E.g. “Main farm”, “Cheese dairy”, “Farm shop”."),
     )
-    kind = SelectField(_l("Kind of site"), choices=_choices(labels.SITE_KIND))
+    kind = SelectField(_l("Kind of site"), choices=_choices(SITE_KIND))
     street = StringField(_l("Street and number"), validators=[Optional(), Length(max=120)])
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
     town = StringField(_l("Town or village"), validators=[DataRequired(), Length(max=80)])
@@ -123,7 +124,7 @@ class StageForm(Form):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("Step"), choices=_choices(labels.STAGE_KIND, blank="–"))
+    kind = SelectField(_l("Step"), choices=_choices(STAGE_KIND, blank="–"))
     site = SelectField(_l("Site"), choices=[], validate_choice=False)
 
     def is_blank(self) -> bool:
@@ -150,7 +151,7 @@ class ProductForm(Form):
     package_size = DecimalField(
         _l("Package size"), places=3, validators=[Optional(), NumberRange(min=0.001, max=1_000_000)]
     )
-    package_unit = SelectField(_l("Unit"), choices=_choices(labels.UNIT, blank="–"))
+    package_unit = SelectField(_l("Unit"), choices=_choices(UNIT, blank="–"))
     gtin = StringField(
         _l("GTIN (EAN barcode number)"),
         validators=[Optional(), Length(max=20)],
@@ -160,12 +161,12 @@ class ProductForm(Form):
     gmo_free = BooleanField(_l("Declared GMO-free (“Ohne Gentechnik”)"))
     species = SelectField(
         _l("Animal species"),
-        choices=_choices(labels.SPECIES, blank="–"),
+        choices=_choices(SPECIES, blank="–"),
         description=_l("For animal products only."),
     )
     husbandry_level = SelectField(
         _l("Husbandry level (Haltungsform)"),
-        choices=[SelectChoice("", "–"), *(SelectChoice(str(n), labels.HUSBANDRY[n]) for n in range(1, 6))],
+        choices=[SelectChoice("", "–"), *(SelectChoice(str(n), HUSBANDRY[n]) for n in range(1, 6))],
         description=_l("For animal products only."),
     )
     ingredients = FieldList(FormField(IngredientForm), min_entries=1, max_entries=40)

@@ -19,8 +19,9 @@ from .. import media, spreadsheet
 from ..errors import abort_with
 from ..extensions import db
 from ..geo.places import LocationError, candidate_places, location_warning
+from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
-from ..web import current_organisation, render_form
+from ..web import render_form
 from . import csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import Batch, ProductStatus

@@ -5,8 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .. import mail, media
-from ..accounts.services import external_url
+from .. import media
 from ..clock import utcnow
 from ..database import Conflict, german
 from ..errors import RuleError
@@ -14,7 +13,9 @@ from ..extensions import db
 from ..geo.places import resolve_location
 from ..organisations.models import Organisation
 from ..organisations.services import require_member, row_for_member
+from ..outbox import mail
 from ..permissions import SYSTEM, MemberRole
+from ..web import external_url
 from . import snapshot
 from .models import (
     Batch,

@@ -9,17 +9,17 @@ from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
-from .. import mail
 from ..accounts.models import User
-from ..accounts.services import external_url
 from ..catalogue.models import Product, ProductVersion
 from ..catalogue.signals import version_recorded
 from ..clock import utcnow
 from ..database import german
 from ..extensions import db
 from ..organisations.models import Organisation
+from ..outbox import mail
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
+from ..web import external_url
 from .access import WorkflowError, require_certifier
 from .audit import record
 from .criteria import precheck
@@ -30,6 +30,7 @@ from .models import (
     CertificateProduct,
     CertificateStatus,
 )
+from .names import CERTIFICATE_STATUS
 from .workflow import create_application, require_reason
 
 
@@ -132,8 +133,6 @@ def _change_certificate(
 
 
 def certificate_label(status) -> str:
-    from ..labels import CERTIFICATE_STATUS
-
     return str(CERTIFICATE_STATUS[CertificateStatus(status)])
 
 

@@ -13,10 +13,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .. import labels
 from ..clock import utcnow
 from ..forms import Form, IntegerField
 from . import rules
+from .names import AUDIT_MODE
 
 
 class ApplicationForm(Form):
@@ -58,9 +58,7 @@ class CommentForm(Form):
 
 class AuditForm(Form):
     audit_date = DateField(_l("Date of the audit"), validators=[InputRequired()])
-    mode = SelectField(
-        _l("Kind of audit"), choices=[SelectChoice(k.value, v) for k, v in labels.AUDIT_MODE.items()]
-    )
+    mode = SelectField(_l("Kind of audit"), choices=[SelectChoice(k.value, v) for k, v in AUDIT_MODE.items()])
     auditor = StringField(_l("Auditor"), validators=[DataRequired(), Length(max=120)])
     findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=4000)])
     follow_up_until = DateField(_l("Follow-up deadline"), validators=[Optional()])

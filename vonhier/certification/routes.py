@@ -122,7 +122,6 @@ def _application_page(application, refused_action=None, **refused_form):
         refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
         refused_action=refused_action,
         history=audit.history("application", application.id),
-        evidence_labels=rules.EVIDENCE_KINDS,
         certificate=db.session.scalar(
             select(Certificate).where(Certificate.application_id == application.id)
         ),

@@ -24,9 +24,10 @@ from numbers import Real
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from .. import labels
 from ..catalogue.models import LIVESTOCK
+from ..catalogue.names import SPECIES
 from ..catalogue.snapshot import figures as compute_figures
+from ..display_names import add
 
 
 class RuleType(enum.StrEnum):
@@ -55,14 +56,17 @@ class Outcome(enum.StrEnum):
 
 
 # Document kinds a producer uploads as evidence; criteria name the kinds they require.
-EVIDENCE_KINDS = {
-    "feed_gmo_free": _l("Proof of GMO-free feed"),
-    "husbandry_certificate": _l("Husbandry certificate"),
-    "organic_certificate": _l("Organic certificate"),
-    "supplier_declaration": _l("Supplier declaration"),
-    "transport_records": _l("Transport records"),
-    "recipe": _l("Recipe or formulation sheet"),
-}
+EVIDENCE_KINDS = add(
+    "evidence_kind",
+    {
+        "feed_gmo_free": _l("Proof of GMO-free feed"),
+        "husbandry_certificate": _l("Husbandry certificate"),
+        "organic_certificate": _l("Organic certificate"),
+        "supplier_declaration": _l("Supplier declaration"),
+        "transport_records": _l("Transport records"),
+        "recipe": _l("Recipe or formulation sheet"),
+    },
+)
 # Without it the "Ohne Gentechnik" declaration of an animal product says nothing about the feed.
 FEED_EVIDENCE = "feed_gmo_free"
 
@@ -222,7 +226,7 @@ def _husbandry_min(criterion, snapshot, figures):
             return Outcome.NOT_APPLICABLE, numbers, str(_l("Applies only to animal products"))
         return Outcome.FAILED, numbers, str(_l("Animal species missing"))
     if species not in LIVESTOCK:
-        label = labels.SPECIES.get(species, species)  # StrEnum keys match the stored string
+        label = SPECIES.get(species, species)  # StrEnum keys match the stored string
         message = _l("Husbandry levels do not apply to this species (%(species)s)", species=str(label))
         return Outcome.NOT_APPLICABLE, numbers, str(message)
     if level is None:

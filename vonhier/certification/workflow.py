@@ -9,17 +9,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from werkzeug.exceptions import Forbidden
 
-from .. import mail
 from ..accounts.models import User, UserRole
-from ..accounts.services import external_url
 from ..catalogue.models import Product
 from ..clock import utcnow
 from ..database import Conflict, flush_or_conflict, unique_constraint
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import membership
+from ..outbox import mail
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
+from ..web import external_url
 from . import rules
 from .access import WorkflowError, require_applicant, require_certifier_for
 from .audit import record
@@ -37,6 +37,7 @@ from .models import (
     CertificateStatus,
     CriterionComment,
 )
+from .names import APPLICATION_STATUS
 
 S = ApplicationStatus
 
@@ -89,8 +90,6 @@ def _move(actor, application: Application, action: str, reason: str = "", data=N
 
 
 def status_label(status) -> str:
-    from ..labels import APPLICATION_STATUS
-
     return str(APPLICATION_STATUS[ApplicationStatus(status)])
 
 

@@ -15,11 +15,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from .. import labels
 from ..accounts.forms import email_field
 from ..clock import utcnow
 from ..forms import CoordinatesPair, FloatField, Form, IntegerField, control_body_code_field
 from .models import OrgKind, SizeClass
+from .names import ORG_KIND, SIZE_CLASS
 from .services import PROFILE_FIELDS
 
 STATE_CHOICES = [
@@ -78,7 +78,7 @@ class OrganisationForm(CoordinatesPair, Form):
     )
     kinds = CheckboxesField(
         _l("What does your organisation do?"),
-        choices=[SelectChoice(k.value, label) for k, label in labels.KIND.items()],
+        choices=[SelectChoice(k.value, label) for k, label in ORG_KIND.items()],
         validators=[DataRequired(message=_l("Please choose at least one."))],
     )
     street = StringField(_l("Street and number"), validators=[DataRequired(), Length(max=120)])
@@ -125,7 +125,7 @@ class OrganisationForm(CoordinatesPair, Form):
     founding_year = IntegerField(_l("Founded in"), validators=[Optional(), NumberRange(1000, utcnow().year)])
     size_class = SelectField(
         _l("Size"),
-        choices=[SelectChoice(k.value, label) for k, label in labels.SIZE.items()],
+        choices=[SelectChoice(k.value, label) for k, label in SIZE_CLASS.items()],
         default=SizeClass.MICRO.value,
         description=_l("Used for the licence fee; very small producers pay least."),
     )

@@ -2,19 +2,21 @@
 
 from blinker import Namespace
 from flask import current_app, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .. import mail
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..clock import utcnow
 from ..database import german
-from ..errors import RuleError
+from ..errors import RuleError, abort_with
 from ..extensions import db
 from ..geo.places import resolve_location
-from ..permissions import SYSTEM, MemberRole, Role
+from ..outbox import mail
+from ..permissions import SYSTEM, MemberRole, Role, signed_in_user
+from ..web import external_url
 from .models import Invitation, Membership, Organisation, OrgKind
 
 CURRENT_ORG_KEY = "org_id"
@@ -156,6 +158,14 @@ def current(user: User) -> Organisation | None:
     return chosen.organisation
 
 
+def current_organisation():
+    """The organisation the signed-in user works for now; 403 saying what to do if there is none."""
+    organisation = current(signed_in_user())
+    if organisation is None:
+        abort_with(403, _("Please register your business first, or ask its owner for an invitation."))
+    return organisation
+
+
 def switch(user: User, organisation_id: int) -> Organisation:
     organisation = get_for_member(user, organisation_id)
     session[CURRENT_ORG_KEY] = organisation.id
@@ -190,7 +200,7 @@ def invite(owner: User, organisation: Organisation, email: str) -> Invitation:
         locale=invitee.locale if invitee else owner.locale,
         organisation=organisation,
         owner=owner,
-        link=accounts.external_url(
+        link=external_url(
             "organisations.accept_invitation",
             token=accounts.make_token("invite", {"invitation": invitation.id}),
         ),

@@ -1,5 +1,5 @@
-"""Mail delivery, a job of the background worker (`vonhier/worker.py`): claims due mails, sends them,
-records the outcome. It owns its transactions.
+"""Mail delivery, a job of the background worker (`vonhier/worker.py`; `create_app` adds it): claims
+due mails, sends them, records the outcome. It owns its transactions.
 
 Several workers may run at once. A claim pushes `next_attempt_at` forward by LEASE in a
 compare-and-set UPDATE (on PostgreSQL after `SELECT … FOR UPDATE SKIP LOCKED`, so workers pass each
@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from .. import mail
 from ..clock import utcnow
 from ..extensions import db
+from . import mail
 from .models import MailStatus, OutboxMail
 
 # Far longer than one SMTP conversation (MAIL_TIMEOUT, 10 s, per connection), so a lease never ends

@@ -6,10 +6,10 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from .. import labels
 from ..forms import CoordinatesPair, FloatField, Form, IntegerField
 from ..organisations.forms import COUNTRY_CHOICES, CheckboxesField
 from . import hours
+from .names import OUTLET_KIND
 
 
 def _strip(value):
@@ -24,7 +24,7 @@ class OutletForm(CoordinatesPair, Form):
         description=_l("E.g. “Farm shop Templin”, “Stand at Kollwitzplatz market”, “Milk vending hut”."),
     )
     kind = SelectField(
-        _l("Kind of outlet"), choices=[SelectChoice(k.value, v) for k, v in labels.OUTLET_KIND.items()]
+        _l("Kind of outlet"), choices=[SelectChoice(k.value, v) for k, v in OUTLET_KIND.items()]
     )
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=2000)], filters=[_strip]

@@ -1,7 +1,6 @@
 """Outlet rules: who may change an outlet, what it needs by kind, where it is, what it sells, and its
 opening hours as shoppers see them (open now, the week ahead)."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import force_locale
@@ -10,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
-from .. import clock, labels, media
+from .. import clock, media
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus
 from ..database import german, german_key
@@ -18,11 +17,10 @@ from ..errors import RuleError
 from ..extensions import db
 from ..geo.places import LocationError, resolve_location
 from ..organisations.services import require_member, row_for_member
-from ..provenance.models import ProductCode
-from ..provenance.services import public_url
 from ..search import services as search
 from . import hours
 from .models import HOURS_OPTIONAL, Outlet, OutletImage, OutletKind
+from .names import OUTLET_KIND
 
 MAX_IMAGES = 6
 
@@ -171,7 +169,7 @@ def outlet_texts(outlet: Outlet) -> dict:
         "name": outlet.name,
         "place": [outlet.town, outlet.street],
         "description": outlet.description,
-        "kind": _both_languages(labels.OUTLET_KIND[outlet.kind]),
+        "kind": _both_languages(OUTLET_KIND[outlet.kind]),
         "categories": [name for c in outlet.categories for name in (c.name_de, c.name_en)],
     }
 
@@ -212,25 +210,6 @@ def remove_image(user, outlet: Outlet, image_id: int) -> None:
 
 
 # --- what shoppers see ---------------------------------------------------------------------------------
-
-
-@dataclass
-class OfferedProduct:
-    product: Product
-    url: str | None  # the public provenance page, where the product has one
-
-
-def offered_products(outlet: Outlet) -> list[OfferedProduct]:
-    """The outlet's active products, each with its public page's address if it has a code."""
-    active = [p for p in outlet.products if p.status == ProductStatus.ACTIVE]
-    codes = dict(
-        db.session.execute(
-            select(ProductCode.product_id, ProductCode.code).where(
-                ProductCode.product_id.in_([p.id for p in active])
-            )
-        ).all()
-    )
-    return [OfferedProduct(p, public_url(p.gtin, codes[p.id]) if p.id in codes else None) for p in active]
 
 
 def opening_status(outlet: Outlet, now: datetime | None = None, locale: str = "de") -> hours.Status | None:

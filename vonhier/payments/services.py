@@ -12,7 +12,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden, NotFound
 
-from ..accounts.services import external_url
 from ..clock import utcnow
 from ..database import Conflict, flush_or_conflict, unique_constraint
 from ..errors import RuleError
@@ -20,6 +19,7 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import membership
 from ..permissions import SYSTEM, MemberRole, Role
+from ..web import external_url
 from .models import (
     ONE_OPEN_INVOICE,
     CheckoutSession,

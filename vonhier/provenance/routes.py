@@ -27,8 +27,9 @@ from ..database import german_key
 from ..errors import abort_with
 from ..extensions import db, limiter
 from ..organisations.models import Organisation
+from ..organisations.services import current_organisation
+from ..outlets.routes import page_shown as outlet_page_shown
 from ..permissions import requires
-from ..web import current_organisation
 from . import chart, gs1, hotpath, pages, qr, scans, services, sheets
 from .models import ProductCode
 
@@ -42,6 +43,12 @@ LINK_TYPES = ("gs1:pip", "gs1:certificationInfo", "gs1:defaultLink")
 # The JSON-LD context of GS1 linksets (GS1 resolver standard 1.2), sent with every linkset.
 LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
 CORS_METHODS = "GET, HEAD, OPTIONS"
+
+
+@outlet_page_shown.connect
+def _on_outlet_page(outlet, **_) -> dict:
+    """An outlet's page lists what it sells, linked to the products' pages here."""
+    return {"offered": services.offered_products(outlet)}
 
 
 @bp.route("/01/<path:rest>", methods=["GET", "OPTIONS"], provide_automatic_options=False)

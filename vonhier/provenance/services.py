@@ -78,6 +78,25 @@ def public_url(gtin: str | None, code: str, lot: str | None = None) -> str:
 
 
 @dataclass
+class OfferedProduct:
+    product: Product
+    url: str | None  # the public provenance page, where the product has one
+
+
+def offered_products(outlet: Outlet) -> list[OfferedProduct]:
+    """The outlet's active products, each with its public page's address if it has a code."""
+    active = [p for p in outlet.products if p.status == ProductStatus.ACTIVE]
+    codes = dict(
+        db.session.execute(
+            select(ProductCode.product_id, ProductCode.code).where(
+                ProductCode.product_id.in_([p.id for p in active])
+            )
+        ).all()
+    )
+    return [OfferedProduct(p, public_url(p.gtin, codes[p.id]) if p.id in codes else None) for p in active]
+
+
+@dataclass
 class CodeRow:
     product_id: int
     lot: str | None

@@ -20,8 +20,8 @@ bp = Blueprint("suppliers", __name__)
 
 
 @bp.context_processor
-def _labels():
-    return {"delivery_labels": services.DELIVERY_LABELS, "status_of": effective_status}
+def _template_helpers():
+    return {"status_of": effective_status}
 
 
 def _query():

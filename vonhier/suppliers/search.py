@@ -19,7 +19,6 @@ from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from .. import spreadsheet
-from ..accounts.services import external_url
 from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
@@ -31,8 +30,10 @@ from ..payments import services as payments
 from ..payments.models import Licence
 from ..permissions import SYSTEM
 from ..search import services as text_search
+from ..web import external_url
 from .models import SupplierProfile
-from .services import DELIVERY_LABELS, retailer_of
+from .names import DELIVERY
+from .services import retailer_of
 
 CRITERIA = ("organic", "gmo_free")
 MAX_RADIUS_KM = 300
@@ -456,7 +457,7 @@ def export_csv(user, query: SupplierQuery, locale: str = "de") -> str:
                 organisation.town,
                 organisation.district,
                 None if hit.distance_km is None else format_decimal(hit.distance_km, "0.0", locale=locale),
-                ", ".join(str(DELIVERY_LABELS[d]) for d in hit.delivery),
+                ", ".join(str(DELIVERY[d]) for d in hit.delivery),
                 profile.delivery_radius_km if profile else None,
                 profile.capacity_notes if profile else None,
                 profile.min_order_note if profile else None,

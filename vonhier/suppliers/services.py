@@ -13,8 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .. import mail
-from ..accounts.services import external_url
 from ..catalogue.models import Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
@@ -23,16 +21,13 @@ from ..errors import RuleError
 from ..extensions import db
 from ..organisations import services as organisations
 from ..organisations.models import Organisation, OrgKind
+from ..outbox import mail
 from ..payments import services as payments
 from ..permissions import SYSTEM
+from ..web import external_url
 from .models import InquiryMessage, InquiryRead, InquiryThread, ShortlistEntry, SupplierProfile
 
 DELIVERY_OPTIONS = ("pickup", "own", "partner")
-DELIVERY_LABELS = {
-    "pickup": _l("Pick-up"),
-    "own": _l("Own delivery"),
-    "partner": _l("Logistics partner"),
-}
 SUPPLIER_KINDS = (OrgKind.PRODUCER, OrgKind.PROCESSOR)
 SUBJECT_MAX = 200
 MESSAGE_MAX = 5000

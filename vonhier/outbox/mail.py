@@ -9,8 +9,8 @@ from email.utils import formatdate, make_msgid
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from . import hygiene
-from .outbox import services as outbox
+from .. import hygiene
+from . import services as outbox
 
 LOG_MARKER = "=== MAIL NOT SENT (no MAIL_SERVER configured) ==="
 
