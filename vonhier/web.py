@@ -1,5 +1,8 @@
 """Small helpers shared by the page views of every feature."""
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -34,6 +37,24 @@ def page_number() -> int:
     """The `page` query argument, clamped to 1…MAX_PAGE (nonsense means the first page)."""
     page = request.args.get("page", 1, type=int)
     return min(max(page, 1), MAX_PAGE)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a long list: its rows, its number (from 1) and whether a next page exists."""
+
+    rows: Sequence
+    number: int
+    has_next: bool
+
+
+def listing(fetch: Callable[[int, int], Sequence], size: int, number: int | None = None) -> Listing:
+    """Page `number` (the `page` argument if not given) of a list of `size` rows a page. `fetch(limit,
+    offset)` is a service's query; it is asked for one row more than the page shows, which says whether
+    there is a next page without counting them all. Templates show it with `_macros.pager`."""
+    number = page_number() if number is None else number
+    rows = fetch(size + 1, (number - 1) * size)
+    return Listing(rows[:size], number, len(rows) > size)
 
 
 def current_organisation():

@@ -9,6 +9,7 @@ from werkzeug.exceptions import Forbidden
 
 from ..catalogue.models import ProductVersion
 from ..clock import utcnow
+from ..errors import abort_with
 from ..extensions import db
 from ..permissions import Role
 from . import rules
@@ -66,6 +67,18 @@ def product_precheck(version: ProductVersion) -> tuple[CriteriaCatalogue, list]:
     """The pre-check shown on a product's page: its current data against the current catalogue."""
     catalogue = current_catalogue()
     return catalogue, precheck(version.data, catalogue)
+
+
+def catalogues() -> list[CriteriaCatalogue]:
+    """Every catalogue version, each code's newest first (the admins' list)."""
+    return db.session.scalars(
+        select(CriteriaCatalogue).order_by(CriteriaCatalogue.code, CriteriaCatalogue.version.desc())
+    ).all()
+
+
+def get_catalogue(catalogue_id: int) -> CriteriaCatalogue:
+    """A catalogue version by id; 404 if there is none."""
+    return db.session.get(CriteriaCatalogue, catalogue_id) or abort_with(404, str(_l("Unknown catalogue.")))
 
 
 def _require_admin(user) -> None:
