@@ -1,5 +1,8 @@
 """Small helpers shared by the page views of every feature, and the absolute links that mails carry."""
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 from flask import current_app, flash, has_request_context, render_template, request, url_for
 from flask_wtf import FlaskForm
 
@@ -49,3 +52,21 @@ def external_url(endpoint: str, **values) -> str:
         return current_app.config["BASE_URL"] + url_for(endpoint, **values)
     with current_app.test_request_context():  # CLI jobs (reminders) write mails too
         return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a long list: its rows, its number (from 1) and whether a next page exists."""
+
+    rows: Sequence
+    number: int
+    has_next: bool
+
+
+def listing(fetch: Callable[[int, int], Sequence], size: int, number: int | None = None) -> Listing:
+    """Page `number` (the `page` argument if not given) of a list of `size` rows a page. `fetch(limit,
+    offset)` is a service's query; it is asked for one row more than the page shows, which says whether
+    there is a next page without counting them all. Templates show it with `_macros.pager`."""
+    number = page_number() if number is None else number
+    rows = fetch(size + 1, (number - 1) * size)
+    return Listing(rows[:size], number, len(rows) > size)

@@ -1,5 +1,7 @@
 """The admin area: find users and organisations, (de)activate users, grant roles, read the log."""
 
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectField
@@ -10,7 +12,7 @@ from ..extensions import db
 from ..forms import Form
 from ..organisations import services as organisations
 from ..permissions import Role, requires, signed_in_user
-from ..web import page_number, run
+from ..web import listing, run
 from . import services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -90,8 +92,5 @@ def log():
 @bp.get("/mails")
 @requires(Role.ADMIN)
 def mails():
-    page = page_number()
-    rows = services.recent_mails(signed_in_user(), MAILS_PER_PAGE + 1, (page - 1) * MAILS_PER_PAGE)
-    return render_template(
-        "admin/mails.html", mails=rows[:MAILS_PER_PAGE], has_next=len(rows) > MAILS_PER_PAGE, page=page
-    )
+    mails = listing(partial(services.recent_mails, signed_in_user()), MAILS_PER_PAGE)
+    return render_template("admin/mails.html", mails=mails)

@@ -14,8 +14,10 @@ from ..catalogue.models import Product, ProductVersion
 from ..catalogue.signals import version_recorded
 from ..clock import utcnow
 from ..database import german
+from ..errors import abort_with
 from ..extensions import db
 from ..organisations.models import Organisation
+from ..organisations.services import require_member
 from ..outbox import mail
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
@@ -90,6 +92,38 @@ def get_certificate_for_certifier(user, certificate_id: int) -> Certificate:
         raise NotFound()
     _require_on_certificate(user, certificate)
     return certificate
+
+
+def get_certificate_for_member(user, certificate_id: int) -> Certificate:
+    """The certificate if `user` is a member of its holder (who may renew it); else 404/403."""
+    certificate = db.session.get(Certificate, certificate_id) or abort_with(
+        404, str(_l("Unknown certificate."))
+    )
+    require_member(user, certificate.organisation_id)
+    return certificate
+
+
+def certificates_of(organisation_id: int) -> list[Certificate]:
+    """The certificates an organisation holds or held, newest first."""
+    return db.session.scalars(
+        select(Certificate)
+        .where(Certificate.organisation_id == organisation_id)
+        .order_by(Certificate.id.desc())
+    ).all()
+
+
+def certificates_handled_by(body_id: int) -> list[Certificate]:
+    """The certificates a certification body issued, the soonest to end first."""
+    return db.session.scalars(
+        select(Certificate)
+        .where(Certificate.certification_body_id == body_id)
+        .order_by(Certificate.valid_until)
+    ).all()
+
+
+def certificate_of(application: Application) -> Certificate | None:
+    """The certificate an approved application led to (None before the approval)."""
+    return db.session.scalar(select(Certificate).where(Certificate.application_id == application.id))
 
 
 def _require_on_certificate(user, certificate: Certificate) -> None:

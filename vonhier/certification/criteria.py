@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
 
 from ..clock import utcnow
+from ..errors import abort_with
 from ..extensions import db
 from ..permissions import Role
 from . import rules
@@ -59,6 +60,18 @@ def criteria_of(catalogue: CriteriaCatalogue) -> list[rules.Criterion]:
 
 def precheck(snapshot: dict, catalogue: CriteriaCatalogue, evidence: set[str] | None = None):
     return rules.evaluate(snapshot, criteria_of(catalogue), evidence)
+
+
+def catalogues() -> list[CriteriaCatalogue]:
+    """Every catalogue version, each code's newest first (the admins' list)."""
+    return db.session.scalars(
+        select(CriteriaCatalogue).order_by(CriteriaCatalogue.code, CriteriaCatalogue.version.desc())
+    ).all()
+
+
+def get_catalogue(catalogue_id: int) -> CriteriaCatalogue:
+    """A catalogue version by id; 404 if there is none."""
+    return db.session.get(CriteriaCatalogue, catalogue_id) or abort_with(404, str(_l("Unknown catalogue.")))
 
 
 def _require_admin(user) -> None:

@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 from .. import media
-from ..errors import RuleError
+from ..errors import RuleError, abort_with
 from ..extensions import db
 from . import rules
+from .access import get_application
 from .models import Application, ApplicationStatus, Evidence
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -31,6 +32,15 @@ def folder() -> Path:
     path = Path(current_app.config["UPLOAD_DIR"]) / "evidence"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def get_evidence(user, evidence_id: int) -> Evidence:
+    """An evidence document for whoever may see its application (`access.get_application`); else 404/403."""
+    document = db.session.get(Evidence, evidence_id) or abort_with(
+        404, str(_l("This document does not exist."))
+    )
+    get_application(user, document.application_id)
+    return document
 
 
 def _media_type(content: bytes) -> tuple[str, str]:

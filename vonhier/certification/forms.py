@@ -99,6 +99,17 @@ class CriterionForm(Form):
         super().__init__(*args, **kwargs)
         self.evidence.choices = [SelectChoice(k, label) for k, label in rules.EVIDENCE_KINDS.items()]
 
+    @classmethod
+    def of(cls, criterion) -> "CriterionForm":
+        """The form of one criterion on its catalogue's page (prefixed by its id: the page has one each)."""
+        texts = ("title_de", "title_en", "explanation_de", "explanation_en")
+        data = {
+            **criterion.params,
+            "evidence": criterion.evidence,
+            **{t: getattr(criterion, t) for t in texts},
+        }
+        return cls(prefix=f"c{criterion.id}", data=data)
+
     def texts(self) -> dict:
         return {
             name: (getattr(self, name).data or "").strip()

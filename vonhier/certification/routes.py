@@ -1,11 +1,12 @@
 """Certification pages: applications, the certifier's queue, certificates, catalogues, the public register."""
 
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
@@ -17,10 +18,9 @@ from ..catalogue.signals import product_page
 from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
-from ..organisations.models import Organisation
 from ..payments import services as payments
 from ..permissions import Role, login_required, requires, signed_in_user
-from ..web import page_number, render_form, run
+from ..web import listing, render_form, run
 from . import access, audit, certificates, criteria, evidence, rules, workflow
 from .forms import (
     ApplicationForm,
@@ -32,7 +32,6 @@ from .forms import (
     SuspendForm,
     ValidityForm,
 )
-from .models import Application, ApplicationStatus, Certificate, CriteriaCatalogue, Evidence
 
 bp = Blueprint("certification", __name__)
 PAGE_SIZE = 50
@@ -45,21 +44,11 @@ PAGE_SIZE = 50
 @requires("member")
 def index():
     organisation = organisations.current(signed_in_user())
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.organisation_id == organisation.id)
-        .order_by(Application.id.desc())
-    ).all()
-    held = db.session.scalars(
-        select(Certificate)
-        .where(Certificate.organisation_id == organisation.id)
-        .order_by(Certificate.id.desc())
-    ).all()
     return render_template(
         "certification/index.html",
         organisation=organisation,
-        applications=applications,
-        certificates=held,
+        applications=workflow.applications_of(organisation.id),
+        certificates=certificates.certificates_of(organisation.id),
         status_of=certificates.effective_status,
     )
 
@@ -102,11 +91,6 @@ def _application_page(application, refused_action=None, **refused_form):
     """The application's page; a form refused by a POST comes in `refused_form` (under its name in the
     page, with `refused_action` for the reason of an action) and is shown with its errors and what was
     typed, answering 400."""
-    provided = workflow.evidence_kinds(application)
-    results = {}
-    for item in application.items:
-        data = (item.product_version or item.product.current_version).data
-        results[item.product_id] = criteria.precheck(data, application.catalogue, provided)
     forms = {
         "evidence_form": EvidenceForm(),
         "reason_form": ReasonForm(),
@@ -117,14 +101,12 @@ def _application_page(application, refused_action=None, **refused_form):
     page = render_template(
         "certification/application.html",
         application=application,
-        results=results,
+        results=workflow.item_results(application),
         is_member=organisations.membership(signed_in_user(), application.organisation) is not None,
         refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
         refused_action=refused_action,
         history=audit.history("application", application.id),
-        certificate=db.session.scalar(
-            select(Certificate).where(Certificate.application_id == application.id)
-        ),
+        certificate=certificates.certificate_of(application),
         **forms,
     )
     return page, 400 if refused_form else 200
@@ -155,8 +137,7 @@ def upload_evidence(application_id):
 @bp.get("/certification/evidence/<int:evidence_id>")
 @login_required
 def download_evidence(evidence_id):
-    document = db.session.get(Evidence, evidence_id) or abort_with(404, _("This document does not exist."))
-    access.get_application(signed_in_user(), document.application_id)
+    document = evidence.get_evidence(signed_in_user(), evidence_id)
     return send_from_directory(
         evidence.folder(),
         document.filename,
@@ -230,29 +211,11 @@ def add_audit(application_id):
 @requires(Role.CERTIFIER)
 def queue():
     body = access.certifier_body(signed_in_user())
-    waiting = db.session.scalars(
-        select(Application)
-        .where(Application.status == ApplicationStatus.SUBMITTED)
-        .order_by(Application.submitted_at)
-    ).all()
-    mine = db.session.scalars(
-        select(Application)
-        .where(
-            Application.certification_body_id == body.id,
-            Application.status.in_([ApplicationStatus.IN_REVIEW, ApplicationStatus.CHANGES_REQUESTED]),
-        )
-        .order_by(Application.submitted_at)
-    ).all()
-    handled = db.session.scalars(
-        select(Certificate)
-        .where(Certificate.certification_body_id == body.id)
-        .order_by(Certificate.valid_until)
-    ).all()
     return render_template(
         "certification/queue.html",
-        waiting=waiting,
-        mine=mine,
-        certificates=handled,
+        waiting=workflow.waiting_applications(),
+        mine=workflow.applications_in_review(body.id),
+        certificates=certificates.certificates_handled_by(body.id),
         status_of=certificates.effective_status,
         body=body,
         refusal_of=lambda subject: access.certifier_refusal(
@@ -291,7 +254,7 @@ def certificate_action(certificate_id, action):
 @bp.post("/certification/certificates/<int:certificate_id>/renew")
 @requires("member")
 def renew(certificate_id):
-    certificate = db.session.get(Certificate, certificate_id) or abort_with(404, _("Unknown certificate."))
+    certificate = certificates.get_certificate_for_member(signed_in_user(), certificate_id)
     application = run(certificates.start_renewal, signed_in_user(), certificate)
     flash(_("A renewal application has been started."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
@@ -339,101 +302,79 @@ def precheck_preview():
 @bp.get("/certification/catalogues")
 @requires(Role.ADMIN)
 def catalogues():
-    return render_template(
-        "certification/catalogues.html",
-        catalogues=db.session.scalars(
-            select(CriteriaCatalogue).order_by(CriteriaCatalogue.code, CriteriaCatalogue.version.desc())
-        ).all(),
-    )
-
-
-def _catalogue(catalogue_id):
-    return db.session.get(CriteriaCatalogue, catalogue_id) or abort_with(404, _("Unknown catalogue."))
+    return render_template("certification/catalogues.html", catalogues=criteria.catalogues())
 
 
 @bp.post("/certification/catalogues/<int:catalogue_id>/draft")
 @requires(Role.ADMIN)
 def new_draft(catalogue_id):
-    draft = run(criteria.new_draft, signed_in_user(), _catalogue(catalogue_id))
+    draft = run(criteria.new_draft, signed_in_user(), criteria.get_catalogue(catalogue_id))
     return redirect(url_for("certification.edit_catalogue", catalogue_id=draft.id))
 
 
 @bp.route("/certification/catalogues/<int:catalogue_id>", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def edit_catalogue(catalogue_id):
-    catalogue_ = _catalogue(catalogue_id)
-    forms = {
-        c.id: CriterionForm(
-            prefix=f"c{c.id}",
-            data={
-                **c.params,
-                "evidence": c.evidence,
-                "title_de": c.title_de,
-                "title_en": c.title_en,
-                "explanation_de": c.explanation_de,
-                "explanation_en": c.explanation_en,
-            },
-        )
-        for c in catalogue_.criteria
-    }
+    catalogue_ = criteria.get_catalogue(catalogue_id)
+    forms = {c.id: CriterionForm.of(c) for c in catalogue_.criteria}
     validity = ValidityForm(prefix="v", obj=catalogue_)
-    problems = []
-    if request.method == "POST":
-        for criterion in catalogue_.criteria:
-            form = forms[criterion.id]
-            form.validate()
-            try:
-                criteria.update_criterion(
-                    signed_in_user(),
-                    criterion,
-                    form.params_for(criterion.rule_type),
-                    form.evidence.data,
-                    form.texts(),
-                )
-            except access.WorkflowError as error:
-                problems.append(f"{criterion.code}: {error}")
-        if validity.validate():
-            try:
-                criteria.set_validity(signed_in_user(), catalogue_, validity.validity_months.data)
-            except access.WorkflowError as error:
-                problems.append(str(error))
-        else:
-            problems.append(" ".join(str(e) for e in validity.validity_months.errors))
-        if problems:
-            db.session.rollback()
-            return render_template(
-                "certification/catalogue.html",
-                catalogue=catalogue_,
-                forms=forms,
-                validity=validity,
-                problems=problems,
-            ), 400
-        if request.form.get("publish"):
-            run(criteria.publish, signed_in_user(), catalogue_)
-            flash(
-                _(
-                    "Version %(n)d has been published. New applications are checked against it.",
-                    n=catalogue_.version,
-                ),
-                "success",
-            )
-            return redirect(url_for("certification.catalogues"))
-        db.session.commit()
-        flash(_("The draft has been saved."), "success")
-        return redirect(url_for("certification.edit_catalogue", catalogue_id=catalogue_.id))
-    return render_template(
+    if request.method == "GET":
+        return _catalogue_page(catalogue_, forms, validity)
+    if problems := _save_draft(catalogue_, forms, validity):
+        db.session.rollback()
+        return _catalogue_page(catalogue_, forms, validity, problems)
+    if request.form.get("publish"):
+        return _publish(catalogue_)
+    db.session.commit()
+    flash(_("The draft has been saved."), "success")
+    return redirect(url_for("certification.edit_catalogue", catalogue_id=catalogue_.id))
+
+
+def _catalogue_page(catalogue_, forms, validity, problems=()):
+    """The draft's page; after a refused save (`problems`) with what was typed, answering 400."""
+    page = render_template(
         "certification/catalogue.html",
         catalogue=catalogue_,
         forms=forms,
         validity=validity,
         problems=problems,
     )
+    return page, 400 if problems else 200
+
+
+def _save_draft(catalogue_, forms, validity) -> list[str]:
+    """Apply every criterion's form and the validity to the draft; the problems, each with its criterion's
+    code (none when all of it was taken)."""
+    problems = []
+    for criterion in catalogue_.criteria:
+        form = forms[criterion.id]
+        form.validate()
+        try:
+            criteria.update_criterion(
+                signed_in_user(),
+                criterion,
+                form.params_for(criterion.rule_type),
+                form.evidence.data,
+                form.texts(),
+            )
+        except access.WorkflowError as error:
+            problems.append(f"{criterion.code}: {error}")
+    if not validity.validate():
+        return [*problems, " ".join(str(e) for e in validity.validity_months.errors)]
+    try:
+        criteria.set_validity(signed_in_user(), catalogue_, validity.validity_months.data)
+    except access.WorkflowError as error:
+        problems.append(str(error))
+    return problems
 
 
 @bp.post("/certification/catalogues/<int:catalogue_id>/publish")
 @requires(Role.ADMIN)
 def publish(catalogue_id):
-    catalogue_ = _catalogue(catalogue_id)
+    return _publish(criteria.get_catalogue(catalogue_id))
+
+
+def _publish(catalogue_):
     run(criteria.publish, signed_in_user(), catalogue_)
     flash(
         _("Version %(n)d has been published. New applications are checked against it.", n=catalogue_.version),
@@ -452,26 +393,14 @@ def register():
     district = request.args.get("district", "")[:80]
     categories = catalogue.categories()
     category_id = next((c.id for c in categories if c.slug == category), None)
-    page = page_number()
-    entries = certificates.register(
-        query, category_id, district, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-    )
-    districts = db.session.scalars(
-        select(Organisation.district)
-        .where(Organisation.district != "")
-        .distinct()
-        .order_by(Organisation.district)
-    ).all()
     return render_template(
         "certification/register.html",
-        entries=entries[:PAGE_SIZE],
-        has_next=len(entries) > PAGE_SIZE,
-        page=page,
+        entries=listing(partial(certificates.register, query, category_id, district), PAGE_SIZE),
         query=query,
         category=category,
         district=district,
         categories=categories,
-        districts=districts,
+        districts=organisations.districts(),
         status_of=certificates.effective_status,
     )
 

@@ -177,6 +177,51 @@ def evidence_kinds(application: Application) -> set[str]:
     return {e.kind for e in application.evidence}
 
 
+def item_results(application: Application) -> dict[int, list[rules.Result]]:
+    """Each product's pre-check against the application's catalogue and evidence, by product id: the
+    data frozen at submission, before it the product's current data."""
+    provided = evidence_kinds(application)
+    return {
+        item.product_id: precheck(
+            (item.product_version or item.product.current_version).data, application.catalogue, provided
+        )
+        for item in application.items
+    }
+
+
+# --- the lists on the producer's and the certifier's pages ----------------------------------------
+
+
+def applications_of(organisation_id: int) -> list[Application]:
+    """The organisation's applications, newest first."""
+    return db.session.scalars(
+        select(Application)
+        .where(Application.organisation_id == organisation_id)
+        .order_by(Application.id.desc())
+    ).all()
+
+
+def waiting_applications() -> list[Application]:
+    """Submitted applications no certifier has taken yet, the longest waiting first."""
+    return db.session.scalars(
+        select(Application)
+        .where(Application.status == ApplicationStatus.SUBMITTED)
+        .order_by(Application.submitted_at)
+    ).all()
+
+
+def applications_in_review(body_id: int) -> list[Application]:
+    """The applications a certification body has taken and not decided yet, the longest waiting first."""
+    return db.session.scalars(
+        select(Application)
+        .where(
+            Application.certification_body_id == body_id,
+            Application.status.in_([ApplicationStatus.IN_REVIEW, ApplicationStatus.CHANGES_REQUESTED]),
+        )
+        .order_by(Application.submitted_at)
+    ).all()
+
+
 def submit(user, application: Application) -> None:
     """Freeze the current data version of every product together with the evidence, and submit."""
     require_applicant(user, application)

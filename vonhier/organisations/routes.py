@@ -15,7 +15,7 @@ from ..forms import Form, IntegerField
 from ..geo.places import LocationError
 from ..permissions import MemberRole, Role, login_required, signed_in_user
 from ..security import safe_next
-from ..web import contributions, page_number, render_form, run
+from ..web import contributions, listing, render_form, run
 from . import services
 from .forms import InviteForm, OrganisationForm
 from .models import OrgKind
@@ -37,13 +37,11 @@ def directory():
     kind = request.args.get("kind", "")
     if kind and kind not in set(OrgKind):
         kind = ""
-    page = page_number()
-    organisations = services.search(query, kind or None, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "organisations/directory.html",
-        organisations=organisations[:PAGE_SIZE],
-        has_next=len(organisations) > PAGE_SIZE,
-        page=page,
+        organisations=listing(
+            lambda limit, offset: services.search(query, kind or None, limit, offset), PAGE_SIZE
+        ),
         query=query,
         kind=kind,
         kinds=list(OrgKind),

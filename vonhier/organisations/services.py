@@ -150,6 +150,16 @@ def search(query: str = "", kind=None, limit: int = 50, offset: int = 0):
 # --- the organisation a user currently acts for ------------------------------------------------------
 
 
+def districts() -> list[str]:
+    """The districts organisations are in, for the filters of public lists."""
+    return db.session.scalars(
+        select(Organisation.district)
+        .where(Organisation.district != "")
+        .distinct()
+        .order_by(Organisation.district)
+    ).all()
+
+
 def current(user: User) -> Organisation | None:
     if not user or not user.is_authenticated or not user.memberships:  # no user at all outside requests
         return None

@@ -6,20 +6,20 @@ from decimal import Decimal, InvalidOperation
 import stripe
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ..arguments import Arguments
 from ..errors import abort_with
 from ..extensions import csrf, db
 from ..forms import Form, IntegerField
 from ..organisations import services as organisations
 from ..permissions import Role, requires, signed_in_user
-from ..web import run
-from . import invoice_pdf, services
-from .models import CheckoutSession, Invoice, Licence, LicenceTier, Payment, WebhookEvent
+from ..web import MAX_PAGE, listing, run
+from . import invoice_pdf, overview, services
 
 bp = Blueprint("payments", __name__)
 
@@ -44,6 +44,10 @@ class MarkPaidForm(Form):
             return None
         return int(value * 100) if value.is_finite() and 0 <= value <= 100_000 else None
 
+    def validate_amount(self, field):
+        if self.cents() is None:
+            raise ValidationError(_l("Please enter the date and the amount received."))
+
 
 class TierForm(Form):
     tier = SelectField(choices=[])
@@ -53,6 +57,14 @@ class TierFeeForm(Form):
     name_de = StringField(validators=[DataRequired(), Length(max=120)])
     name_en = StringField(validators=[DataRequired(), Length(max=120)])
     fee_cents = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
+
+
+def _checked(form: Form, refusal: str) -> Form:
+    """A form of the licence or the admins' payments page once it holds what the step needs; else 400
+    with `refusal` (these are small forms of a button or a row each, with no room for errors by field)."""
+    if not form.validate_on_submit():
+        abort_with(400, refusal)
+    return form
 
 
 @bp.get("/licence/")
@@ -77,10 +89,13 @@ def licence():
 @requires("member")
 def accept():
     organisation = organisations.current(signed_in_user())
-    if not TermsForm().validate_on_submit():
-        abort_with(400, _("Please confirm that you accept the licence terms."))
-    run(services.accept_terms, signed_in_user(), organisation.id)
-    flash(_("Thank you: the licence terms are accepted."), "success")
+    _checked(TermsForm(), _("Please confirm that you accept the licence terms."))
+    run(
+        services.accept_terms,
+        signed_in_user(),
+        organisation.id,
+        success=_("Thank you: the licence terms are accepted."),
+    )
     return redirect(url_for("payments.licence"))
 
 
@@ -112,11 +127,7 @@ def checkout():
 @requires("member")
 def checkout_success():
     session_id = request.args.get("session_id", "")[:255]
-    checkout = db.session.scalar(
-        select(CheckoutSession).where(CheckoutSession.stripe_session_id == session_id)
-    )
-    if checkout is None or organisations.membership(signed_in_user(), checkout.licence.organisation) is None:
-        abort_with(404, _("This payment is unknown."))
+    checkout = services.checkout_for_member(signed_in_user(), session_id)
     try:
         services.fulfil_checkout(session_id)
         db.session.commit()
@@ -129,26 +140,18 @@ def checkout_success():
     return redirect(url_for("payments.licence"))
 
 
-def _invoice_for_member(invoice_id: int) -> Invoice:
-    invoice = db.session.get(Invoice, invoice_id) or abort_with(404, _("This invoice does not exist."))
-    if not (
-        signed_in_user().has_role(Role.ADMIN)
-        or organisations.membership(signed_in_user(), invoice.licence.organisation)
-    ):
-        abort_with(403, _("This invoice belongs to another organisation."))
-    return invoice
-
-
 @bp.get("/licence/invoices/<int:invoice_id>")
 @requires("member", Role.ADMIN)
 def invoice(invoice_id):
-    return render_template("payments/invoice.html", invoice=_invoice_for_member(invoice_id))
+    return render_template(
+        "payments/invoice.html", invoice=services.get_invoice_for_member(signed_in_user(), invoice_id)
+    )
 
 
 @bp.get("/licence/invoices/<int:invoice_id>.pdf")
 @requires("member", Role.ADMIN)
 def invoice_pdf_view(invoice_id):
-    invoice = _invoice_for_member(invoice_id)
+    invoice = services.get_invoice_for_member(signed_in_user(), invoice_id)
     return Response(
         invoice_pdf.render(invoice),
         mimetype="application/pdf",
@@ -181,17 +184,30 @@ def stripe_webhook():
 # --- admins ----------------------------------------------------------------------------------------------
 
 
+# The admins' page shows each list a page at a time, each with its own page argument `<list>_page`.
+ADMIN_LISTS = {
+    "invoices": overview.open_invoices,
+    "licences": overview.licences,
+    "payments": overview.payments,
+    "checkouts": overview.checkouts,
+    "events": overview.webhook_events,
+}
+ADMIN_PAGE_SIZE = 50
+NO_SUCH_PAGE = _l("There is no such page.")
+
+
 @bp.get("/admin/payments")
 @requires(Role.ADMIN)
 def admin_payments():
+    given = Arguments(request.args)
+    pages = {
+        f"{name}_page": given.whole(f"{name}_page", 1, 1, MAX_PAGE, NO_SUCH_PAGE) for name in ADMIN_LISTS
+    }
     return render_template(
         "payments/admin.html",
-        licences=db.session.scalars(select(Licence).order_by(Licence.year.desc(), Licence.id.desc())).all(),
-        invoices=db.session.scalars(select(Invoice).order_by(Invoice.id.desc())).all(),
-        payments=db.session.scalars(select(Payment).order_by(Payment.id.desc())).all(),
-        checkouts=db.session.scalars(select(CheckoutSession).order_by(CheckoutSession.id.desc())).all(),
-        events=db.session.scalars(select(WebhookEvent).order_by(WebhookEvent.id.desc()).limit(200)).all(),
-        tiers=db.session.scalars(select(LicenceTier).order_by(LicenceTier.fee_cents)).all(),
+        **{name: listing(rows, ADMIN_PAGE_SIZE, pages[f"{name}_page"]) for name, rows in ADMIN_LISTS.items()},
+        pages={name: number for name, number in pages.items() if number > 1},  # kept in the pagers' links
+        tiers=overview.tiers(),
         mark_form=MarkPaidForm(formdata=None, paid_on=date.today()),
         state=services.state,
     )
@@ -200,45 +216,43 @@ def admin_payments():
 @bp.post("/admin/invoices/<int:invoice_id>/paid")
 @requires(Role.ADMIN)
 def mark_paid(invoice_id):
-    invoice = db.session.get(Invoice, invoice_id) or abort_with(404, _("This invoice does not exist."))
-    form = MarkPaidForm()
-    if not form.validate_on_submit() or form.cents() is None:
-        abort_with(400, _("Please enter the date and the amount received."))
-    run(services.mark_invoice_paid, signed_in_user(), invoice, form.paid_on.data, form.cents())
-    flash(_("Invoice %(number)s is paid; the licence is active.", number=invoice.number), "success")
+    invoice = services.get_invoice(invoice_id)
+    form = _checked(MarkPaidForm(), _("Please enter the date and the amount received."))
+    run(
+        services.mark_invoice_paid,
+        signed_in_user(),
+        invoice,
+        form.paid_on.data,
+        form.cents(),
+        success=_("Invoice %(number)s is paid; the licence is active.", number=invoice.number),
+    )
     return redirect(url_for("payments.admin_payments"))
 
 
 @bp.post("/admin/licences/<int:licence_id>/tier")
 @requires(Role.ADMIN)
 def change_tier(licence_id):
-    licence_ = db.session.get(Licence, licence_id) or abort_with(404, _("This licence does not exist."))
+    licence_ = services.get_licence(licence_id)
     form = TierForm()
-    form.tier.choices = [SelectChoice(str(t.id)) for t in db.session.scalars(select(LicenceTier))]
-    if not form.validate_on_submit():
-        abort_with(400, _("Unknown tier."))
-    run(services.grant_tier, signed_in_user(), licence_, db.session.get(LicenceTier, int(form.tier.data)))
-    flash(_("The tier has been changed."), "success")
+    form.tier.choices = [SelectChoice(str(t.id)) for t in overview.tiers()]
+    tier = services.get_tier(int(_checked(form, _("Unknown tier.")).tier.data))
+    run(services.grant_tier, signed_in_user(), licence_, tier, success=_("The tier has been changed."))
     return redirect(url_for("payments.admin_payments"))
 
 
 @bp.post("/admin/licences/<int:licence_id>/cancel")
 @requires(Role.ADMIN)
 def cancel_licence(licence_id):
-    licence_ = db.session.get(Licence, licence_id) or abort_with(404, _("This licence does not exist."))
-    run(services.cancel, signed_in_user(), licence_)
-    flash(_("The licence has been cancelled."), "success")
+    licence_ = services.get_licence(licence_id)
+    run(services.cancel, signed_in_user(), licence_, success=_("The licence has been cancelled."))
     return redirect(url_for("payments.admin_payments"))
 
 
 @bp.post("/admin/tiers/<int:tier_id>")
 @requires(Role.ADMIN)
 def edit_tier(tier_id):
-    tier = db.session.get(LicenceTier, tier_id) or abort_with(404, _("Unknown tier."))
-    form = TierFeeForm()
-    if not form.validate_on_submit():
-        abort_with(400, _("Please enter names and a fee of 0 or more cents."))
-    tier.name_de, tier.name_en, tier.fee_cents = form.name_de.data, form.name_en.data, form.fee_cents.data
-    db.session.commit()
-    flash(_("The tier has been saved."), "success")
+    tier = services.get_tier(tier_id)
+    form = _checked(TierFeeForm(), _("Please enter names and a fee of 0 or more cents."))
+    names_and_fee = (form.name_de.data, form.name_en.data, form.fee_cents.data)
+    run(services.edit_tier, signed_in_user(), tier, *names_and_fee, success=_("The tier has been saved."))
     return redirect(url_for("payments.admin_payments"))

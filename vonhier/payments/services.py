@@ -14,7 +14,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from ..clock import utcnow
 from ..database import Conflict, flush_or_conflict, unique_constraint
-from ..errors import RuleError
+from ..errors import RuleError, abort_with
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import membership
@@ -80,6 +80,14 @@ def licensed_organisations():
     return select(Licence.organisation_id).where(
         Licence.year == this_year(), Licence.status == LicenceStatus.ACTIVE
     )
+
+
+def get_licence(licence_id: int) -> Licence:
+    return db.session.get(Licence, licence_id) or abort_with(404, str(_l("This licence does not exist.")))
+
+
+def get_tier(tier_id: int) -> LicenceTier:
+    return db.session.get(LicenceTier, tier_id) or abort_with(404, str(_l("Unknown tier.")))
 
 
 def tier_for(organisation: Organisation) -> LicenceTier:
@@ -149,6 +157,13 @@ def cancel(admin, licence: Licence) -> None:
         raise PaymentError(str(_l("This licence is already cancelled.")))
     licence.status = LicenceStatus.CANCELLED
     _cancel_open_invoices(licence)
+
+
+def edit_tier(admin, tier: LicenceTier, name_de: str, name_en: str, fee_cents: int) -> None:
+    """Admins name the tiers and set their fees; invoices already written keep the fee they name."""
+    if not admin.has_role(Role.ADMIN):
+        raise Forbidden()
+    tier.name_de, tier.name_en, tier.fee_cents = name_de, name_en, fee_cents
 
 
 def _cancel_open_invoices(licence: Licence) -> None:
@@ -273,6 +288,18 @@ def create_invoice(user, licence: Licence) -> Invoice:
     return invoice
 
 
+def get_invoice(invoice_id: int) -> Invoice:
+    return db.session.get(Invoice, invoice_id) or abort_with(404, str(_l("This invoice does not exist.")))
+
+
+def get_invoice_for_member(user, invoice_id: int) -> Invoice:
+    """The invoice for a member of the organisation it is addressed to, or an admin; else 404/403."""
+    invoice = get_invoice(invoice_id)
+    if not (user.has_role(Role.ADMIN) or membership(user, invoice.licence.organisation)):
+        abort_with(403, str(_l("This invoice belongs to another organisation.")))
+    return invoice
+
+
 def _open_invoice_url(licence_id: int) -> str | None:
     invoice_id = db.session.scalar(
         select(Invoice.id).where(Invoice.licence_id == licence_id, Invoice.status == InvoiceStatus.OPEN)
@@ -382,6 +409,17 @@ def start_checkout(user, licence: Licence) -> tuple[CheckoutSession, str]:
     db.session.add(checkout)
     db.session.flush()
     return checkout, session.url
+
+
+def checkout_for_member(user, session_id: str) -> CheckoutSession:
+    """The Checkout session `session_id` for a member of the organisation that opened it; 404 for anyone
+    else (the id comes back in the success link; it must not tell others' payments apart)."""
+    checkout = db.session.scalar(
+        select(CheckoutSession).where(CheckoutSession.stripe_session_id == session_id)
+    )
+    if checkout is None or membership(user, checkout.licence.organisation) is None:
+        abort_with(404, str(_l("This payment is unknown.")))
+    return checkout
 
 
 def fulfil_checkout(session_id: str) -> CheckoutSession | None:

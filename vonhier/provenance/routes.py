@@ -16,13 +16,12 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.http import is_resource_modified
 
 from .. import clock, spreadsheet
 from ..arguments import MAX_INTEGER, Arguments
 from ..catalogue import services as catalogue
-from ..catalogue.models import Batch, Product, ProductStatus
+from ..catalogue.models import Product, ProductStatus
 from ..database import german_key
 from ..errors import abort_with
 from ..extensions import db, limiter
@@ -31,7 +30,6 @@ from ..organisations.services import current_organisation
 from ..outlets.routes import page_shown as outlet_page_shown
 from ..permissions import requires
 from . import chart, gs1, hotpath, pages, qr, scans, services, sheets
-from .models import ProductCode
 
 bp = Blueprint("provenance", __name__)
 
@@ -377,13 +375,6 @@ def label_sheet(product_id):
     page = services.load_page(_sheet_product(product_id, lot))
     if lot is not None and page.batch is None:
         abort_with(404, _("This product has no batch %(lot)s.", lot=lot[: hotpath.MAX_LOT]))
-    # The newest batches to choose from; any older one can still be asked for by its lot number.
-    lots = db.session.scalars(
-        select(Batch.lot)
-        .where(Batch.product_id == product_id)
-        .order_by(Batch.produced_on.desc(), Batch.lot)
-        .limit(500)
-    ).all()
     url = page.url
     layout = sheets.LAYOUTS.get(given.value("layout", sheets.DEFAULT_LAYOUT))
     # A long lot makes a denser code: by default it is printed larger; a size typed in is kept or refused.
@@ -394,7 +385,7 @@ def label_sheet(product_id):
         return render_template(
             "provenance/sheet.html",
             page=page,
-            lots=lots,
+            lots=services.recent_lots(product_id),
             lot=lot,
             layouts=[
                 (
@@ -462,8 +453,7 @@ def _sheet_errors(layout: sheets.Layout | None, size: float | None, url: str) ->
 
 def _sheet_product(product_id: int, lot: str | None) -> services.ProvenancePage:
     """An active product with its public code; archived and unknown products have no labels to print."""
-    code = db.session.scalar(select(ProductCode.code).where(ProductCode.product_id == product_id))
-    page = services.find(code=code, lot=lot) if code is not None else None
+    page = services.find_product(product_id, lot)
     if page is None:
         abort_with(404, _("There is no product with the number %(id)d.", id=product_id))
     if page.product.status != ProductStatus.ACTIVE:

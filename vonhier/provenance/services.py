@@ -260,6 +260,23 @@ def find(gtin: str | None = None, code: str | None = None, lot: str | None = Non
     )
 
 
+def find_product(product_id: int, lot: str | None = None) -> ProvenancePage | None:
+    """`find` by the product's id (through its public code); None for a product without one."""
+    code = db.session.scalar(select(ProductCode.code).where(ProductCode.product_id == product_id))
+    return find(code=code, lot=lot) if code is not None else None
+
+
+def recent_lots(product_id: int, limit: int = 500) -> list[str]:
+    """The lots of the product's newest batches, for the label sheet's choice (any older one can still
+    be asked for by its lot number)."""
+    return db.session.scalars(
+        select(Batch.lot)
+        .where(Batch.product_id == product_id)
+        .order_by(Batch.produced_on.desc(), Batch.lot)
+        .limit(limit)
+    ).all()
+
+
 def load_page(page: ProvenancePage, licensed: bool | None = None) -> ProvenancePage:
     """Add the certificate, the criteria and the licence (unless known) to a found product."""
     link = db.session.scalar(
