@@ -188,7 +188,7 @@ def build(app, products: int, organisations: int) -> dict:
     from vonhier.organisations.models import Organisation, OrganisationKind
     from vonhier.payments import services as payments
     from vonhier.payments.models import Licence, LicenceStatus, LicenceTier
-    from vonhier.provenance import gs1, pages
+    from vonhier.provenance import gs1, revisions
     from vonhier.provenance import services as provenance
     from vonhier.provenance.models import ProductCode
 
@@ -457,7 +457,7 @@ def build(app, products: int, organisations: int) -> dict:
     insert_all(ApplicationItem, item_rows)
     insert_all(CertificateProduct, link_rows)
     # Rows written past the session: their page states are made here, as the flush listener would.
-    pages.raise_revisions(session.connection())
+    revisions.raise_revisions(session.connection())
     session.commit()
     db.session.commit()
     db.session.execute(text("ANALYZE"))  # fresh statistics, as a live database would have

@@ -209,6 +209,18 @@ def test_bad_input_is_a_400_with_a_clear_message(client, query, message):
     assert message in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "lang, message", [("de", "„lat“ muss eine Zahl sein."), ("en", "“lat” must be a number.")]
+)
+def test_a_refused_argument_shows_the_form_with_what_was_typed(client, lang, message):
+    response = client.get(f"/outlets/?where=Eberswalde&q=Honig&lat=abc&lon=13&kind=farm_shop&lang={lang}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'<p class="flash flash-error" role="alert">{message}</p>' in page
+    assert 'id="where" name="where" value="Eberswalde"' in page and 'value="Honig"' in page
+    assert 'id="lat" value="abc"' in page and 'value="farm_shop" checked' in page
+
+
 def test_the_page_keeps_the_whole_query_in_its_links(app, client, network):
     owner = factories.user(app, email="markt@example.org")
     org = factories.organisation(app, owner_id=owner.id, display_name="Markt GbR")

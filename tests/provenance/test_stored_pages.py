@@ -18,7 +18,7 @@ from vonhier.organisations.models import Organisation
 from vonhier.outlets import services as outlets
 from vonhier.payments.models import Licence, LicenceStatus
 from vonhier.permissions import SYSTEM
-from vonhier.provenance import pages
+from vonhier.provenance import pages, revisions
 from vonhier.provenance.models import PageState, RenderedPage
 
 
@@ -240,9 +240,9 @@ def test_a_revision_raised_while_a_certificate_is_named_keeps_the_newest_certifi
         try:
             first.begin()
             first.execute(link.insert().values(**row))
-            pages.raise_revisions(first, ids)  # holds the page state's lock until it commits
+            revisions.raise_revisions(first, ids)  # holds the page state's lock until it commits
             second.begin()
-            waiting = threading.Thread(target=pages.raise_revisions, args=(second, ids))
+            waiting = threading.Thread(target=revisions.raise_revisions, args=(second, ids))
             waiting.start()
             waiting.join(0.5)
             assert waiting.is_alive()  # waiting for the first transaction's lock

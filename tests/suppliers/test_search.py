@@ -144,6 +144,27 @@ def test_bad_input_is_a_clear_400(network):
             assert message in response.get_data(as_text=True), url
 
 
+@pytest.mark.parametrize(
+    "lang, radius, message",
+    [
+        ("de", "abc", "Der Radius muss eine ganze Zahl von 1 bis 300 Kilometern sein."),
+        ("en", "99999999999", "The radius must be a whole number of kilometres from 1 to 300."),
+    ],
+)
+def test_a_refused_argument_shows_the_search_form_with_what_was_typed(network, lang, radius, message):
+    typed = f"q=K%C3%A4se&category=dairy-cheese&criteria=organic&delivery=own&husbandry=3&radius={radius}"
+    for url in (f"/suppliers/?{typed}&lang={lang}", f"/suppliers/export.csv?{typed}&lang={lang}"):
+        response = network.client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and response.mimetype == "text/html", url
+        assert f'<p class="flash flash-error" role="alert">{message}</p>' in page
+        assert 'role="search"' in page and 'class="supplier-hit"' not in page
+        assert 'id="radius" name="radius" type="number"' in page and f'value="{radius}"' in page
+        assert 'value="Käse"' in page and '<option value="dairy-cheese" selected>' in page
+        assert 'value="organic" checked' in page and 'value="own" checked' in page
+        assert '<option value="3" selected>' in page
+
+
 def test_a_site_of_another_organisation_is_refused(network):
     response = network.client.get(f"/suppliers/?site={network.other_site.id}&radius=50")
     assert response.status_code == 400

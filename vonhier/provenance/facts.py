@@ -2,7 +2,7 @@
 
 A scan's facts (`pages.scan_facts`) are one row read over the product's `page_states` row and what
 its revision covers, and its stored rendering. Every change to those goes through
-`pages.raise_revisions`, `pages.store` or `pages.render_stale`, which name the products with
+`revisions.raise_revisions`, `pages.store` or `pages.render_stale`, which name the products with
 `changed` in the changing transaction. Each process keeps the rows it read (`KeptFacts`) and, before
 every scan, learns what changed since its last one:
 

@@ -58,7 +58,7 @@ class PageState(db.Model):
     """What a scan checks of a product's page, besides the date: one narrow row per product.
 
     `revision` grows in the transaction of every change to what the page shows (the flush listener in
-    `provenance/pages.py`); `certificate_id` is the product's newest certificate, whose status a scan
+    `provenance/revisions.py`); `certificate_id` is the product's newest certificate, whose status a scan
     reads live. Created with the product.
     """
 

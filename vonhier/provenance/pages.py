@@ -8,7 +8,7 @@ of the stored rendering. Each process keeps the rows it read until the database 
 per-process cache keyed by their ETag; the database sends one only when the cache misses it.
 
 A change to anything the page shows raises the revision in the same transaction, whatever code made
-it: `_raise_revisions` listens to every flush (SQL run past the session must call `raise_revisions`).
+it (`revisions.py`, imported here so that its flush listener is connected wherever pages are read).
 A stored page of an older release (a deploy) is still sent while what it shows of the certificate,
 the licence and the batch is true; one of an older revision never is (the next scan renders it).
 `render_stale` (the worker, `flask qr render` after a deploy) renders both kinds again off the request
@@ -22,25 +22,25 @@ from collections import OrderedDict, namedtuple
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
-from itertools import chain
 from types import SimpleNamespace
 
 from flask import current_app, render_template, url_for
 from flask_babel import refresh
-from sqlalchemy import and_, bindparam, delete, event, func, inspect, literal, or_, select, true, union
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, delete, or_, select
 
-from ..catalogue.models import Batch, Category, Product, ProductImage, ProductVersion, Site
+from ..catalogue.models import Batch, Product
 from ..certification.certificates import effective_status
-from ..certification.models import Certificate, CertificateProduct, CertificateStatus
+from ..certification.models import Certificate, CertificateStatus
 from ..clock import utcnow
 from ..database import upsert
 from ..extensions import db
-from ..organisations.models import Organisation
-from ..outlets.models import Outlet, outlet_products
 from ..payments import services as payments
 from ..payments.models import Licence
-from . import facts, services
+from . import (
+    facts,
+    revisions,  # noqa: F401 (connects the listener that raises revisions, see above)
+    services,
+)
 from .models import PageState, ProductCode, RenderedPage
 
 # --- what a scan reads ----------------------------------------------------------------------------------
@@ -437,87 +437,3 @@ def render_stale(limit: int = 20) -> int:
         store(found, language, body, fresh(found).last_modified)
     db.session.commit()
     return len(rows)
-
-
-# --- the revision: raised by every change to what a page shows -----------------------------------------
-
-
-def _newest_certificate():
-    return (
-        select(func.max(CertificateProduct.certificate_id))
-        .where(CertificateProduct.product_id == Product.id)
-        .scalar_subquery()
-    )
-
-
-def raise_revisions(connection, product_ids=None) -> None:
-    """Raise the revision of these products' pages (a subquery of ids; all products without) and point
-    each at its newest certificate; creates the rows of new products. One statement."""
-    products = select(Product.id, literal(1), _newest_certificate()).where(
-        Product.id.in_(product_ids) if product_ids is not None else true()
-    )
-    statement = upsert(connection, PageState).from_select(
-        ["product_id", "revision", "certificate_id"], products
-    )
-    newest = statement.excluded.certificate_id
-    if connection.dialect.name == "postgresql":
-        # The newest certificate was read before this statement waited for the row's lock: a transaction
-        # that named a newer one and committed meanwhile must not be undone. Certificates are never taken
-        # off a product and a newer one has a higher id, so the higher id is the newer (GREATEST skips a
-        # NULL). SQLite lets one writer at a time read and write, so it has no such window.
-        newest = func.greatest(PageState.certificate_id, newest)
-    changed = connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["product_id"],
-            set_={"revision": PageState.revision + 1, "certificate_id": newest},
-        ).returning(PageState.product_id)
-    )
-    facts.changed(connection, changed.scalars())
-
-
-def _changed(session: Session):
-    yield from session.new
-    yield from session.deleted
-    yield from (obj for obj in session.dirty if session.is_modified(obj))
-
-
-# Each model a page shows, and the products whose pages show a row of it (queries of their ids).
-_PRODUCTS_OF = {
-    Organisation: lambda ids: [  # a producer, or a certification body
-        select(Product.id).where(Product.organisation_id.in_(ids)),
-        select(CertificateProduct.product_id)
-        .join(Certificate, Certificate.id == CertificateProduct.certificate_id)
-        .where(Certificate.certification_body_id.in_(ids)),
-    ],
-    Certificate: lambda ids: [
-        select(CertificateProduct.product_id).where(CertificateProduct.certificate_id.in_(ids))
-    ],
-    Outlet: lambda ids: [select(outlet_products.c.product_id).where(outlet_products.c.outlet_id.in_(ids))],
-    Site: lambda ids: [select(Batch.product_id).where(Batch.origin_site_id.in_(ids))],
-    Category: lambda ids: [select(Product.id).where(Product.category_id.in_(ids))],
-}
-_OF_PRODUCT = (ProductVersion, ProductImage, Batch, CertificateProduct)
-
-
-@event.listens_for(Session, "after_flush")
-def _raise_revisions(session: Session, flush_context) -> None:
-    """Whatever code changed what a page shows, the product's revision follows in the same transaction."""
-    products: set[int] = set()
-    changed: dict[type, set[int]] = {}
-    for obj in _changed(session):
-        if isinstance(obj, Product):
-            products.add(obj.id)
-        elif isinstance(obj, _OF_PRODUCT):
-            products.add(obj.product_id)
-        elif isinstance(obj, Licence):
-            changed.setdefault(Organisation, set()).add(obj.organisation_id)
-        elif type(obj) in _PRODUCTS_OF:
-            changed.setdefault(type(obj), set()).add(obj.id)
-        if isinstance(obj, Outlet):  # products taken off it are no longer in outlet_products
-            history = inspect(obj).attrs.products.history
-            products |= {product.id for product in chain(history.added, history.deleted)}
-    queries = [query for kind, ids in changed.items() for query in _PRODUCTS_OF[kind](ids)]
-    if products:
-        queries.append(select(Product.id).where(Product.id.in_(products)))
-    if queries:
-        raise_revisions(session.connection(), union(*queries) if len(queries) > 1 else queries[0])

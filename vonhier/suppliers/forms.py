@@ -66,12 +66,18 @@ def parse_search(
 
 
 def _origin(site_id: int | None, retailer: Organisation, sites: list[Site]) -> Origin | None:
-    """Where distances are measured from: the chosen site, else the first site, else the address."""
+    """Where distances are measured from: the chosen site, else `default_origin`."""
     if site_id is not None:
         site = next((s for s in sites if s.id == site_id), None)
         if site is None:
             raise Refused(SITE_MESSAGE)
         return Origin(site.latitude, site.longitude, site.id, site.label)
+    return default_origin(retailer, sites)
+
+
+def default_origin(retailer: Organisation, sites: list[Site]) -> Origin | None:
+    """Where distances are measured from without a chosen site: the first site, else the address
+    (None: the retailer cannot search by distance)."""
     if sites:
         return Origin(sites[0].latitude, sites[0].longitude, sites[0].id, sites[0].label)
     if retailer.latitude is not None and retailer.longitude is not None:

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import spreadsheet
+from ..arguments import Refused
 from ..catalogue import services as catalogue
 from ..certification.certificates import effective_status
 from ..errors import abort_with
@@ -14,7 +15,7 @@ from ..permissions import requires, signed_in_user
 from ..web import render_form
 from . import search as supplier_search
 from . import services
-from .forms import KNOWN_ARGS, InquiryForm, ReplyForm, SupplierProfileForm, parse_search
+from .forms import KNOWN_ARGS, InquiryForm, ReplyForm, SupplierProfileForm, default_origin, parse_search
 
 bp = Blueprint("suppliers", __name__)
 
@@ -24,12 +25,10 @@ def _template_helpers():
     return {"status_of": effective_status}
 
 
-def _query():
-    """The search from the URL, or 400 with the reason."""
+def _retailer():
+    """The signed-in retailer, its sites and the categories: what the search and its form need."""
     retailer = services.retailer_of(signed_in_user())
-    sites = services.retailer_sites(retailer)
-    categories = catalogue.categories()
-    return retailer, sites, categories, parse_search(request.args, categories, retailer, sites)
+    return retailer, services.retailer_sites(retailer), catalogue.categories()
 
 
 def _search_args() -> dict:
@@ -40,25 +39,39 @@ def _search_args() -> dict:
 @bp.get("/suppliers/")
 @requires("retailer")
 def search():
-    retailer, sites, categories, query = _query()
-    results = supplier_search.search(signed_in_user(), query)
+    """The search form, filled in from the URL, and its results; a refused argument shows the form
+    again with what was typed and the reason in place of the results (400), as the consumer finder
+    does."""
+    retailer, sites, categories = _retailer()
+    query, results, refusal = None, None, None
+    try:
+        query = parse_search(request.args, categories, retailer, sites)
+    except Refused as refused:
+        refusal = refused.description
+    else:
+        results = supplier_search.search(signed_in_user(), query)
     return render_template(
         "suppliers/search.html",
         retailer=retailer,
         sites=sites,
+        measurable=default_origin(retailer, sites) is not None,
         categories=categories,
         query=query,
         results=results,
+        refusal=refusal,
         args=_search_args(),
-        criteria=request.args.getlist("criteria"),
         shortlisted=services.shortlisted_ids(signed_in_user()),
-    )
+    ), (400 if refusal else 200)
 
 
 @bp.get("/suppliers/export.csv")
 @requires("retailer")
 def export():
-    _, _, _, query = _query()
+    retailer, sites, categories = _retailer()
+    try:
+        query = parse_search(request.args, categories, retailer, sites)
+    except Refused:
+        return search()  # the export is a link from the search page: it says why, with the form
     body = supplier_search.export_csv(signed_in_user(), query, str(get_locale()))
     return spreadsheet.download(body, "von-hier-suppliers.csv")
 
