@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app, flash, has_request_context, render_template, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from .extensions import db
 
@@ -20,15 +21,13 @@ def run(action, *args, success: str | None = None):
     return result
 
 
-def contributions(signal, sender) -> dict:
-    """The template values that features building on this page's feature add to it: each receiver of
-    `signal` returns a dict. The page's feature sends the signal instead of importing them (arrows
-    point down: outlets add their list to an organisation's profile, provenance its links to an
-    outlet's page)."""
-    values = {}
-    for _receiver, part in signal.send(sender):
-        values.update(part)
-    return values
+def panels(signal, sender, **values) -> list[Markup]:
+    """What features building on this page's feature add to it: each receiver of `signal` renders its
+    own piece with its own template (or returns None). The page's feature sends the signal instead of
+    importing them, so arrows point down: certification adds its pre-check to a product's page, outlets
+    their list to an organisation's profile, provenance its product links to an outlet's page."""
+    # The receivers' output comes from autoescaping templates, never from raw input.
+    return [Markup(html) for _receiver, html in signal.send(sender, **values) if html]  # noqa: S704
 
 
 def render_form(template: str, form: FlaskForm, **context):

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..geo.places import LocationError, candidate_places, location_warning
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
-from ..web import render_form
+from ..web import panels, render_form
 from . import csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import Batch, ProductStatus
@@ -224,9 +224,12 @@ def _save_product(organisation_id, product):
 def product(product_id):
     product = services.get_product_for_member(signed_in_user(), product_id)
     version = product.current_version
-    panels = [panel for _, panel in product_page.send(product, version=version) if panel] if version else []
     return render_template(
-        "catalogue/product.html", product=product, version=version, panels=panels, archive_form=ArchiveForm()
+        "catalogue/product.html",
+        product=product,
+        version=version,
+        panels=panels(product_page, product, version=version) if version else [],
+        archive_form=ArchiveForm(),
     )
 
 

@@ -1,6 +1,5 @@
 """Organisation pages: the public directory and profiles, and management for members."""
 
-from blinker import Namespace
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,16 +14,15 @@ from ..forms import Form, IntegerField
 from ..geo.places import LocationError
 from ..permissions import MemberRole, Role, login_required, signed_in_user
 from ..security import safe_next
-from ..web import contributions, listing, render_form, run
+from ..web import listing, panels, render_form, run
 from . import services
 from .forms import InviteForm, OrganisationForm
 from .models import OrgKind
+from .signals import profile_shown
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
 PAGE_SIZE = 24
-# Sent with the organisation when its public profile is shown; receivers return what they add to it.
-profile_shown = Namespace().signal("organisation-profile-shown")
 
 
 class SwitchForm(Form):
@@ -56,7 +54,7 @@ def profile(organisation_id):
         organisation=organisation,
         is_member=current_user.is_authenticated
         and services.membership(signed_in_user(), organisation) is not None,
-        **contributions(profile_shown, organisation),
+        panels=panels(profile_shown, organisation),
     )
 
 

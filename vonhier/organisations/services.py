@@ -1,6 +1,5 @@
 """Organisation rules: who may see and change an organisation, memberships, invitations, ownership."""
 
-from blinker import Namespace
 from flask import current_app, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +17,7 @@ from ..outbox import mail
 from ..permissions import SYSTEM, MemberRole, Role, signed_in_user
 from ..web import external_url
 from .models import Invitation, Membership, Organisation, OrgKind
+from .signals import profile_saved
 
 CURRENT_ORG_KEY = "org_id"
 
@@ -41,10 +41,6 @@ PROFILE_FIELDS = (
     "size_class",
     "control_body_code",
 )
-
-
-# Sent with (organisation) after its profile was created or changed; the search index listens.
-profile_saved = Namespace().signal("organisation-profile-saved")
 
 
 class MembershipError(RuleError):

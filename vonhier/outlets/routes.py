@@ -1,7 +1,6 @@
 """Outlet pages: members list, create, edit and archive their organisation's outlets; anyone sees an
 outlet's public page with its opening hours."""
 
-from blinker import Namespace
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,22 +12,24 @@ from ..catalogue import services as catalogue
 from ..errors import abort_with
 from ..extensions import db
 from ..geo.places import location_warning
-from ..organisations.routes import profile_shown
 from ..organisations.services import current_organisation
+from ..organisations.signals import profile_shown
 from ..permissions import login_required, requires, signed_in_user
-from ..web import contributions
+from ..web import panels
 from . import finder as finding
 from . import services
 from .forms import ArchiveForm, OutletForm
+from .signals import page_shown
 
 bp = Blueprint("outlets", __name__, url_prefix="/outlets")
-# Sent with the outlet when its public page is shown; receivers return what they add to it.
-page_shown = Namespace().signal("outlet-page-shown")
 
 
 @profile_shown.connect
-def _on_profile(organisation, **_) -> dict:
-    return {"outlets": services.outlets_of(organisation.id)}
+def _outlets_panel(organisation, **_) -> str | None:
+    """An organisation's profile lists its public outlets."""
+    if outlets := services.outlets_of(organisation.id):
+        return render_template("outlets/_organisation_outlets.html", outlets=outlets)
+    return None
 
 
 @bp.get("/")
@@ -157,7 +158,7 @@ def page(outlet_id):
         outlet=outlet,
         status=services.opening_status(outlet, now, locale),
         week=services.opening_week(outlet, now, locale),
-        **contributions(page_shown, outlet),
+        panels=panels(page_shown, outlet),
         now=now,
         locale=locale,
     )

@@ -27,7 +27,7 @@ from ..errors import abort_with
 from ..extensions import db, limiter
 from ..organisations.models import Organisation
 from ..organisations.services import current_organisation
-from ..outlets.routes import page_shown as outlet_page_shown
+from ..outlets.signals import page_shown as outlet_page_shown
 from ..permissions import requires
 from . import chart, gs1, hotpath, pages, qr, scans, services, sheets
 
@@ -44,9 +44,11 @@ CORS_METHODS = "GET, HEAD, OPTIONS"
 
 
 @outlet_page_shown.connect
-def _on_outlet_page(outlet, **_) -> dict:
+def _offered_panel(outlet, **_) -> str | None:
     """An outlet's page lists what it sells, linked to the products' pages here."""
-    return {"offered": services.offered_products(outlet)}
+    if offered := services.offered_products(outlet):
+        return render_template("provenance/_outlet_offers.html", offered=offered)
+    return None
 
 
 @bp.route("/01/<path:rest>", methods=["GET", "OPTIONS"], provide_automatic_options=False)

@@ -73,8 +73,8 @@ from werkzeug.exceptions import BadRequest
 from ..catalogue.models import Product, ProductStatus
 from ..catalogue.signals import status_changed, version_recorded
 from ..extensions import db
-from ..organisations import services as organisations
 from ..organisations.models import Organisation
+from ..organisations.signals import profile_saved
 from .models import SearchDocument
 
 MAX_QUERY_LENGTH = 200
@@ -266,7 +266,7 @@ def _product_status_changed(product, **_) -> None:
     index_product(product)
 
 
-@organisations.profile_saved.connect
+@profile_saved.connect
 def _organisation_saved(organisation, **_) -> None:
     index("organisation", organisation.id, organisation_texts(organisation))
     products = db.session.scalars(
