@@ -105,9 +105,7 @@ def deliver(app, now) -> int:
         return worker.deliver_due(now)
 
 
-def test_a_failing_then_recovering_server_gets_every_mail_exactly_once(
-    app, make_app, flaky_server, hang_up
-):
+def test_a_failing_then_recovering_server_gets_every_mail_exactly_once(app, make_app, flaky_server, hang_up):
     """Do mails survive a server that hangs up, then refuses (4xx and 5xx), then accepts?"""
     users = [factories.user(app) for _ in range(3)]
     request_resets(app, users)
@@ -152,7 +150,15 @@ def test_a_mail_that_keeps_failing_is_given_up_after_the_last_attempt(app, make_
 
 def test_the_backoff_doubles_up_to_an_hour():
     assert [worker.retry_delay(n).total_seconds() for n in range(1, 10)] == [
-        30, 60, 120, 240, 480, 960, 1920, 3600, 3600
+        30,
+        60,
+        120,
+        240,
+        480,
+        960,
+        1920,
+        3600,
+        3600,
     ]
 
 
