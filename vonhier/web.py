@@ -4,9 +4,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask import current_app, flash, has_request_context, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from .arguments import Arguments
 from .extensions import db
 
 
@@ -39,10 +41,13 @@ def render_form(template: str, form: FlaskForm, **context):
 MAX_PAGE = 10_000
 
 
-def page_number() -> int:
-    """The `page` query argument, clamped to 1…MAX_PAGE (nonsense means the first page)."""
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), MAX_PAGE)
+NO_SUCH_PAGE = _l("There is no such page.")
+
+
+def page_number(name: str = "page") -> int:
+    """The page of a long list asked for by the query argument `name` (1 when not given); anything but
+    1…MAX_PAGE is refused with a sentence (`arguments.Refused`, 400)."""
+    return Arguments(request.args).whole(name, 1, 1, MAX_PAGE, NO_SUCH_PAGE)
 
 
 def external_url(endpoint: str, **values) -> str:

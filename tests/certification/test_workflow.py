@@ -504,8 +504,10 @@ def test_register_filters(app, scene):
     assert "Landeier" not in client.get("/certified?category=honey").get_data(as_text=True)
     assert "Landeier" in client.get("/certified?district=Uckermark").get_data(as_text=True)
     assert "Landeier" not in client.get("/certified?district=Prignitz").get_data(as_text=True)
-    for query in ("?page=-5", "?category=nonsense", "?q=" + "x" * 5000, "?q=%25"):
+    for query in ("?category=nonsense", "?q=" + "x" * 5000, "?q=%25"):
         assert client.get("/certified" + query).status_code == 200
+    response = client.get("/certified?page=-5")
+    assert response.status_code == 400 and "Diese Seite gibt es nicht." in response.get_data(as_text=True)
     assert client.get("/certificates/VH-0000-999999").status_code == 404
 
 

@@ -318,10 +318,10 @@ def test_directory_search_and_bad_parameters(app, client):
     assert "Mühle Gülpe" in html and "Käserei Ost" not in html
     html = client.get("/organisations/?kind=processor").get_data(as_text=True)
     assert "Käserei Ost" in html and "Mühle Gülpe" not in html
+    for query in ("?page=-1", "?page=abc", "?page=0", "?page=99999999999999999999", "?page=10001"):
+        response = client.get("/organisations/" + query)
+        assert response.status_code == 400 and "Diese Seite gibt es nicht." in response.get_data(as_text=True)
     for query in (
-        "?page=-1",
-        "?page=abc",
-        "?page=99999999999999999999",
         "?kind=nonsense",
         "?q=" + "x" * 10_000,
         "?q=%27%3B+DROP+TABLE+users",

@@ -12,13 +12,12 @@ from wtforms import BooleanField, DateField, SelectField, StringField, Validatio
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..arguments import Arguments
 from ..errors import abort_with
 from ..extensions import csrf, db
 from ..forms import Form, IntegerField
 from ..organisations import services as organisations
 from ..permissions import Role, requires, signed_in_user
-from ..web import MAX_PAGE, listing, run
+from ..web import listing, page_number, run
 from . import invoice_pdf, overview, services
 
 bp = Blueprint("payments", __name__)
@@ -193,16 +192,12 @@ ADMIN_LISTS = {
     "events": overview.webhook_events,
 }
 ADMIN_PAGE_SIZE = 50
-NO_SUCH_PAGE = _l("There is no such page.")
 
 
 @bp.get("/admin/payments")
 @requires(Role.ADMIN)
 def admin_payments():
-    given = Arguments(request.args)
-    pages = {
-        f"{name}_page": given.whole(f"{name}_page", 1, 1, MAX_PAGE, NO_SUCH_PAGE) for name in ADMIN_LISTS
-    }
+    pages = {f"{name}_page": page_number(f"{name}_page") for name in ADMIN_LISTS}
     return render_template(
         "payments/admin.html",
         **{name: listing(rows, ADMIN_PAGE_SIZE, pages[f"{name}_page"]) for name, rows in ADMIN_LISTS.items()},

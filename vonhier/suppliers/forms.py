@@ -9,11 +9,11 @@ from ..arguments import MAX_INTEGER, Arguments, Refused
 from ..catalogue.models import Category, Site
 from ..forms import Form, IntegerField
 from ..organisations.models import Organisation
+from ..web import MAX_PAGE, NO_SUCH_PAGE
 from .search import CRITERIA, MAX_RADIUS_KM, Origin, SupplierQuery
 from .services import DELIVERY_OPTIONS, MESSAGE_MAX, SUBJECT_MAX
 
 TEXT_MAX = 100
-MAX_PAGE = 10_000
 KNOWN_ARGS = {"category", "criteria", "husbandry", "delivery", "q", "site", "radius", "page"}
 
 
@@ -61,7 +61,7 @@ def parse_search(
         raise Refused(
             _l("Your organisation has neither a site nor address coordinates to measure distances from.")
         )
-    query.page = given.whole("page", 1, 1, MAX_PAGE, _l("There is no such page."))
+    query.page = given.whole("page", 1, 1, MAX_PAGE, NO_SUCH_PAGE)
     return query
 
 
