@@ -8,8 +8,9 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, g, has_request_context, send_from_directory
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.exceptions import NotFound
 
 from .errors import RuleError
 from .extensions import db
@@ -79,6 +80,24 @@ def save_with_image(form, save, attach):
         raise
     db.session.commit()
     return record
+
+
+class ImageRow:
+    """The columns of every photo row (a product's, an outlet's): the stored file's random name and the
+    photo's place in its record's order. The model adds its id, its record's key and the relationship."""
+
+    filename: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+def remove_image(images: list, image_id: int) -> None:
+    """Take photo `image_id` out of a record's `images` (the row goes with the flush, by the
+    relationship's delete-orphan) and delete its file; 404 if it is not one of them."""
+    image = next((i for i in images if i.id == image_id), None)
+    if image is None:
+        raise NotFound()
+    images.remove(image)
+    delete_image(image.filename)
 
 
 def written(path: Path) -> None:

@@ -19,6 +19,7 @@ from ..clock import utcnow
 from ..database import AppendOnly, enum_type
 from ..extensions import db
 from ..geo.models import LocationMixin
+from ..media import ImageRow
 
 
 class SiteKind(enum.StrEnum):
@@ -238,13 +239,11 @@ class SupplyStage(db.Model):
     site: Mapped[Site] = relationship(lazy="joined")
 
 
-class ProductImage(db.Model):
+class ProductImage(ImageRow, db.Model):
     __tablename__ = "product_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(64))
-    position: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="images")
 

@@ -220,11 +220,7 @@ def add_image(product: Product, filename: str) -> None:
 
 def remove_image(user, product: Product, image_id: int) -> None:
     require_member(user, product.organisation_id)
-    image = next((i for i in product.images if i.id == image_id), None)
-    if image is None:
-        raise NotFound()
-    product.images.remove(image)
-    media.delete_image(image.filename)
+    media.remove_image(product.images, image_id)
 
 
 def set_product_archived(user, product: Product, archived: bool) -> None:

@@ -10,6 +10,7 @@ from ..clock import utcnow
 from ..database import enum_type, german
 from ..extensions import db
 from ..geo.models import LocationMixin
+from ..media import ImageRow
 
 
 class OutletKind(enum.StrEnum):
@@ -90,12 +91,10 @@ class Outlet(LocationMixin, db.Model):
     )
 
 
-class OutletImage(db.Model):
+class OutletImage(ImageRow, db.Model):
     __tablename__ = "outlet_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(64))
-    position: Mapped[int] = mapped_column(default=0)
 
     outlet: Mapped[Outlet] = relationship(back_populates="images")

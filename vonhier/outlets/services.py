@@ -202,11 +202,7 @@ def add_image(user, outlet: Outlet, filename: str) -> None:
 
 def remove_image(user, outlet: Outlet, image_id: int) -> None:
     require_member(user, outlet.organisation_id)
-    image = next((i for i in outlet.images if i.id == image_id), None)
-    if image is None:
-        raise NotFound()
-    outlet.images.remove(image)
-    media.delete_image(image.filename)
+    media.remove_image(outlet.images, image_id)
 
 
 # --- what shoppers see ---------------------------------------------------------------------------------
