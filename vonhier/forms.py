@@ -1,5 +1,7 @@
 """Form pieces that several features share."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField as _DecimalField
@@ -46,6 +48,15 @@ class _HygienicNumber:
         self.data = None
         if valuelist and valuelist[0].strip():
             self.data = self.convert(hygiene.number(valuelist[0]))
+
+    def _value(self):
+        """What the input shows: what was typed, else the number without trailing zeros ("250", not
+        "250.000", which a German reader takes for two hundred and fifty thousand)."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format(Decimal(str(self.data)).normalize(), "f")
 
 
 class DecimalField(_HygienicNumber, _DecimalField):

@@ -146,3 +146,22 @@ def test_mail_subjects_are_one_line_whatever_was_stored(app, mailbox):
     message = mailbox.last("a@example.org")
     assert message["Subject"] == "Anfrage von Bioladen  Bcc: x@example.org"
     assert message["Bcc"] is None
+
+
+def test_number_fields_show_stored_numbers_without_trailing_zeros(app):
+    """A package size stored as 250.000 is shown as 250 (a German reader takes "250.000" for 250,000);
+    what was typed is shown as typed."""
+    from vonhier.forms import DecimalField, FloatField, Form
+
+    class Sizes(Form):
+        size = DecimalField(places=3)
+        share = DecimalField(places=2)
+        km = FloatField()
+
+    with app.test_request_context():
+        form = Sizes(formdata=None, data={"size": Decimal("250.000"), "share": Decimal("98.30"), "km": 12.0})
+        assert (form.size._value(), form.share._value(), form.km._value()) == ("250", "98.3", "12")
+        assert Sizes(formdata=None)._fields["size"]._value() == ""
+    with app.test_request_context(method="POST", data={"size": "1,50", "share": "x", "km": "3.0"}):
+        form = Sizes(meta={"csrf": False})
+        assert (form.size._value(), form.share._value(), form.km._value()) == ("1,50", "x", "3.0")

@@ -115,11 +115,11 @@ def test_only_retailers_search(app, client, network, login_as):
 
 
 BAD_INPUT = [
-    ("radius=0", "Der Radius"),
-    ("radius=-5", "Der Radius"),
-    ("radius=100000", "Der Radius"),
-    ("radius=1e3", "Der Radius"),
-    ("radius=zehn", "Der Radius"),
+    ("radius=0", "Der Umkreis"),
+    ("radius=-5", "Der Umkreis"),
+    ("radius=100000", "Der Umkreis"),
+    ("radius=1e3", "Der Umkreis"),
+    ("radius=zehn", "Der Umkreis"),
     ("category=kaese", "Unbekannte Kategorie"),
     ("category=%27%20OR%201%3D1--", "Unbekannte Kategorie"),
     ("criteria=vegan", "Unbekanntes Kriterium"),
@@ -147,7 +147,7 @@ def test_bad_input_is_a_clear_400(network):
 @pytest.mark.parametrize(
     "lang, radius, message",
     [
-        ("de", "abc", "Der Radius muss eine ganze Zahl von 1 bis 300 Kilometern sein."),
+        ("de", "abc", "Der Umkreis muss eine ganze Zahl von 1 bis 300 Kilometern sein."),
         ("en", "99999999999", "The radius must be a whole number of kilometres from 1 to 300."),
     ],
 )

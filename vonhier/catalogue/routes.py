@@ -24,7 +24,7 @@ from ..permissions import login_required, requires, signed_in_user
 from ..web import panels, render_form
 from . import csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
-from .models import Batch, ProductStatus
+from .models import ProductStatus
 from .signals import product_page
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -295,9 +295,8 @@ def create_batch(product_id):
 @bp.route("/batches/<int:batch_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_batch(batch_id):
-    batch = db.session.get(Batch, batch_id) or abort_with(404, _("This batch does not exist."))
-    product = services.get_product_for_member(signed_in_user(), batch.product_id)
-    return _save_batch(product, batch)
+    batch = services.get_batch_for_member(signed_in_user(), batch_id)
+    return _save_batch(batch.product, batch)
 
 
 def _save_batch(product, batch):

@@ -8,7 +8,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from .. import media
 from ..clock import utcnow
 from ..database import Conflict, german
-from ..errors import RuleError
+from ..errors import RuleError, abort_with
 from ..extensions import db
 from ..geo.places import resolve_location
 from ..organisations.models import Organisation
@@ -305,6 +305,13 @@ def decide_supplier_request(user, link_id: int, confirm: bool) -> SupplierLink:
 
 
 # --- batches ----------------------------------------------------------------------------------------------
+
+
+def get_batch_for_member(user, batch_id: int) -> Batch:
+    """A batch by id for a member of its product's organisation (404 if there is none, else 403)."""
+    batch = db.session.get(Batch, batch_id) or abort_with(404, str(_l("This batch does not exist.")))
+    get_product_for_member(user, batch.product_id)
+    return batch
 
 
 def save_batch(user, product: Product, batch: Batch | None, data: dict) -> Batch:
