@@ -210,7 +210,15 @@ def test_bad_input_is_a_400_with_a_clear_message(client, query, message):
 
 
 @pytest.mark.parametrize(
-    "lang, message", [("de", "„lat“ muss eine Zahl sein."), ("en", "“lat” must be a number.")]
+    "lang, message",
+    [
+        (
+            "de",
+            "Ihr Standort ließ sich nicht lesen (lat und lon müssen Zahlen sein). "
+            "Suchen Sie nach Ort oder Postleitzahl.",
+        ),
+        ("en", "Your position could not be read (lat and lon must be numbers). Search by place or postcode."),
+    ],
 )
 def test_a_refused_argument_shows_the_form_with_what_was_typed(client, lang, message):
     response = client.get(f"/outlets/?where=Eberswalde&q=Honig&lat=abc&lon=13&kind=farm_shop&lang={lang}")
@@ -218,7 +226,9 @@ def test_a_refused_argument_shows_the_form_with_what_was_typed(client, lang, mes
     assert response.status_code == 400
     assert f'<p class="flash flash-error" role="alert">{message}</p>' in page
     assert 'id="where" name="where" value="Eberswalde"' in page and 'value="Honig"' in page
-    assert 'id="lat" value="abc"' in page and 'value="farm_shop" checked' in page
+    assert 'value="farm_shop" checked' in page
+    # The unreadable position is not sent again, so the next search by place goes through.
+    assert 'id="lat" value=""' in page and 'id="lon" value=""' in page and "Forget it" not in page
 
 
 def test_the_page_keeps_the_whole_query_in_its_links(app, client, network):

@@ -72,8 +72,10 @@ class OutletQuery:
         return {k: v for k, v in values.items() if v not in ("", None, []) and not (k == "page" and v == 1)}
 
 
-def _not_a_number(name: str) -> str:
-    return _l("“%(name)s” must be a number.", name=name)
+# The position comes from the browser (hidden fields), never typed: the sentence says what to do instead.
+UNREADABLE_POSITION = _l(
+    "Your position could not be read (lat and lon must be numbers). Search by place or postcode."
+)
 
 
 def _unknown_parameters(names: list[str], _allowed) -> str:
@@ -133,11 +135,11 @@ def parse(args: MultiDict, strict: bool = False) -> OutletQuery:
 
 def _position(given: Arguments) -> tuple[float | None, float | None]:
     """The shopper's position, rounded to about a metre; both coordinates or neither."""
-    lat, lon = given.number("lat", _not_a_number("lat")), given.number("lon", _not_a_number("lon"))
+    lat, lon = given.number("lat", UNREADABLE_POSITION), given.number("lon", UNREADABLE_POSITION)
     if lat is None and lon is None:
         return None, None
     if lat is None or lon is None:
-        raise Refused(_not_a_number("lat" if lat is None else "lon"))
+        raise Refused(UNREADABLE_POSITION)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise Refused(_l("These coordinates do not exist (latitude −90 to 90, longitude −180 to 180)."))
     return round(lat, 5), round(lon, 5)
