@@ -14,7 +14,7 @@ import pytest
 from tests import factories
 from tests.suppliers.conftest import certify, product, profile, signed_in, supplier
 from vonhier.catalogue.models import Ingredient, Product
-from vonhier.clock import utcnow
+from vonhier.clock import berlin_now
 from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
 from vonhier.provenance import scans
@@ -49,7 +49,7 @@ def hostile(app):
             for ingredient in db.session.scalars(db.select(Ingredient).filter_by(product_id=product_id)):
                 ingredient.name = text
         db.session.commit()
-        today = utcnow().date()
+        today = berlin_now().date()  # scan days are days in Berlin
         lots = zip(product_ids, HOSTILE, strict=True)
         with db.engine.begin() as connection:
             scans.write(Counter({(product_id, lot, today, "de"): 1 for product_id, lot in lots}), connection)
