@@ -14,10 +14,9 @@ from ..catalogue.models import Product, ProductVersion
 from ..catalogue.signals import version_recorded
 from ..clock import utcnow
 from ..database import german
-from ..errors import abort_with
 from ..extensions import db
 from ..organisations.models import Organisation
-from ..organisations.services import require_member
+from ..organisations.services import row_for_member
 from ..outbox import mail
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
@@ -96,11 +95,7 @@ def get_certificate_for_certifier(user, certificate_id: int) -> Certificate:
 
 def get_certificate_for_member(user, certificate_id: int) -> Certificate:
     """The certificate if `user` is a member of its holder (who may renew it); else 404/403."""
-    certificate = db.session.get(Certificate, certificate_id) or abort_with(
-        404, str(_l("Unknown certificate."))
-    )
-    require_member(user, certificate.organisation_id)
-    return certificate
+    return row_for_member(user, Certificate, certificate_id, str(_l("Unknown certificate.")))
 
 
 def certificates_of(organisation_id: int) -> list[Certificate]:

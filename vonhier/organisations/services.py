@@ -60,11 +60,13 @@ def require_member(user, organisation_id: int) -> None:
         raise Forbidden()
 
 
-def row_for_member(user, model, row_id: int):
-    """The `model` row (a site, product, outlet: anything with an `organisation_id`) if `user` works for
-    its organisation: 404 if there is none, 403 if it is not theirs."""
+def row_for_member(user, model, row_id: int, missing: str | None = None):
+    """The `model` row (a site, product, outlet, certificate: anything with an `organisation_id`) if
+    `user` works for its organisation: 404 (saying `missing`) if there is none, 403 if it is not theirs."""
     row = db.session.get(model, row_id)
     if row is None:
+        if missing:
+            abort_with(404, missing)
         raise NotFound()
     require_member(user, row.organisation_id)
     return row
