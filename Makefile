@@ -16,12 +16,16 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when the dependency list changes, so a second `make run` starts in seconds.
+# setuptools warns on every editable install that a folder named like the package may shadow it; here
+# that folder IS the package, so the notice (a 6-line box on a newcomer's first run) is silenced.
+PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(BIN)/pip install --quiet
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $(VENV)/.installed $@
 
 compile-translations: $(VENV)/.installed
@@ -50,7 +54,9 @@ run: $(VENV)/.installed compile-translations vendor
 	$(FLASK) demo load --if-empty
 	@# The background worker (mails, stale pages; scans when REDIS_URL is set) runs beside the development
 	@# server and stops with it; both use the same BASE_URL (the worker renders pages with their links).
-	export BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)}; \
+	@# Berlin time in the log, as on the pages (the request lines carry no zone of their own).
+	@echo "Times in this log are Berlin time (TZ=$${TZ:-Europe/Berlin})."
+	export TZ=$${TZ:-Europe/Berlin} BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)}; \
 	$(FLASK) work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
