@@ -125,11 +125,11 @@ def _application_page(application, refused_action=None, refused=None, **refused_
         is_member=is_member,
         may_submit=may_submit,
         refused=refused,
-        obstacles=[]
-        if refused or not may_submit
-        else readiness.submission_obstacles(
+        obstacles=readiness.submission_obstacles(
             signed_in_user(), application, workflow.evidence_kinds(application)
-        ),
+        )
+        if may_submit
+        else [],
         refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
         refused_action=refused_action,
         history=audit.history("application", application.id),
