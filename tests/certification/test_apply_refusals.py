@@ -11,7 +11,7 @@ from vonhier.accounts.models import User
 from vonhier.catalogue import services as catalogue
 from vonhier.catalogue.models import Product
 from vonhier.certification import access, workflow
-from vonhier.certification.models import Application
+from vonhier.certification.models import Application, Certificate
 from vonhier.extensions import db
 from vonhier.permissions import SYSTEM
 
@@ -136,3 +136,18 @@ def test_submitting_twice_says_why_on_the_application_page(app, scene):
     html = response.get_data(as_text=True)
     assert "Dieser Schritt ist nicht möglich" in html and "Konflikt" not in html
     assert status(app, application_id) == "submitted"
+
+
+def test_a_refused_renewal_is_shown_on_the_certification_page(app, scene):
+    application_id = create(scene)
+    bring_to(scene, application_id, "approved")
+    with app.app_context():
+        certificate_id = db.session.scalar(
+            select(Certificate.id).where(Certificate.application_id == application_id)
+        )
+    unconfirm(app, scene.owner.id)
+    response = scene.producer_client.post(f"/certification/certificates/{certificate_id}/renew")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse" in html and 'href="/account"' in html
+    assert applications(app) == 1

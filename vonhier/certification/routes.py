@@ -42,14 +42,22 @@ PAGE_SIZE = 50
 @bp.get("/certification/")
 @requires("member")
 def index():
+    return _index_page()
+
+
+def _index_page(refused=None):
+    """The organisation's certificates and applications; after a refused renewal (`refused`, a
+    WorkflowError) with its reason and links, answering 409."""
     organisation = organisations.current(signed_in_user())
-    return render_template(
+    page = render_template(
         "certification/index.html",
         organisation=organisation,
         applications=workflow.applications_of(organisation.id),
         certificates=certificates.certificates_of(organisation.id),
         status_of=certificates.effective_status,
+        refused=refused,
     )
+    return page, 409 if refused else 200
 
 
 @bp.route("/certification/applications/new", methods=["GET", "POST"])
@@ -288,7 +296,11 @@ def certificate_action(certificate_id, action):
 @requires("member")
 def renew(certificate_id):
     certificate = certificates.get_certificate_for_member(signed_in_user(), certificate_id)
-    application = run(certificates.start_renewal, signed_in_user(), certificate)
+    try:
+        application = run(certificates.start_renewal, signed_in_user(), certificate)
+    except access.WorkflowError as error:
+        db.session.rollback()
+        return _index_page(refused=error)
     flash(_("A renewal application has been started."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
 
