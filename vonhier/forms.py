@@ -30,6 +30,34 @@ class Form(FlaskForm):
         return valid
 
 
+def named_errors(form, rows: dict | None = None) -> list[str]:
+    """Every error of `form` as a sentence that names its field ("Category: This field is required."),
+    for a list of messages away from the fields (a live check beside the form). A field of a row in a
+    row list (a FieldList of FormFields) is named with its row: `rows` gives the row's name by the
+    list's field name, with %(n)d for its number ("Ingredient %(n)d"). Read from the fields themselves:
+    a form's own `validate` may add errors to a row after its row list collected theirs."""
+    problems = []
+    for field in form:
+        if isinstance(field, FieldList):
+            for number, entry in enumerate(field.entries, start=1):
+                row = (rows or {}).get(field.name)
+                row_name = str(row % {"n": number}) if row else f"{field.label.text} {number}"
+                for problem in named_errors(entry.form) if isinstance(entry, FormField) else _named(entry):
+                    problems.append(str(_l("%(row)s, %(problem)s", row=row_name, problem=problem)))
+        elif isinstance(field, FormField):
+            problems += named_errors(field.form)
+        else:
+            problems += _named(field)
+    return list(dict.fromkeys(problems))
+
+
+def _named(field) -> list[str]:
+    label = str(field.label.text) if field.label and field.label.text else ""
+    if not label:
+        return [str(e) for e in field.errors]
+    return [str(_l("%(field)s: %(message)s", field=label, message=e)) for e in field.errors]
+
+
 def _text_fields(form):
     """The fields of `form` itself; sub-forms (FormField) are Forms and check their own."""
     for field in form:

@@ -238,6 +238,7 @@ def test_certifier_cannot_certify_its_own_certification_body(app, scene):
         colleague.id,
         scene.body.id,
         [("Honig", 100, product_site.id, False)],
+        stages=[("packing", product_site.id)],
         name_de="Honig",
         category="honey",
         species="bees",
@@ -523,7 +524,11 @@ def test_products_failing_a_criterion_cannot_be_approved(app, scene):
         catalogue.record_version(SYSTEM, product)
         db.session.commit()
     application_id = create(scene)
-    bring_to(scene, application_id, "in_review")
+    # Members cannot submit it (test_apply_refusals.py); an application from before that rule can.
+    with app.app_context():
+        workflow.submit(SYSTEM, db.session.get(Application, application_id))
+        db.session.commit()
+    assert act(scene.certifier_client, application_id, "take").status_code == 302
     response = act(scene.certifier_client, application_id, "approve")
     assert response.status_code == 409
     assert "Landeier" in response.get_data(as_text=True)

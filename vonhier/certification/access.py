@@ -1,6 +1,9 @@
 """Who may act in certification: certifiers and their bodies, the one rule on conflicts of interest, the
 applicant's and the certifier's access to an application; `WorkflowError`, how every step says no."""
 
+from dataclasses import dataclass
+
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -12,8 +15,28 @@ from ..permissions import SYSTEM, Role
 from .models import Application
 
 
+@dataclass(frozen=True)
+class Help:
+    """Where to go to remove the reason of a refusal: a page (endpoint and its values, made a link when
+    shown, so that a refusal outside a request can name it too) and its translated text."""
+
+    label: str
+    endpoint: str
+    values: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def href(self) -> str:
+        return url_for(self.endpoint, **dict(self.values))
+
+
 class WorkflowError(RuleError):
-    """A step the rules do not allow now (HTTP 409); str() is a translated message."""
+    """A step the rules do not allow now (HTTP 409); str() is a translated message. `links` are the
+    pages that let the member remove the reason (the licence, the product, the account), shown beside
+    the reason on the page the member came from."""
+
+    def __init__(self, message: str | list[str], field: str = "", links: tuple[Help, ...] = ()):
+        super().__init__(message, field)
+        self.links = links
 
 
 def certification_body_of(user) -> Organisation | None:

@@ -20,7 +20,7 @@ from ..organisations import services as organisations
 from ..payments import services as payments
 from ..permissions import Role, login_required, requires, signed_in_user
 from ..web import listing, render_form, run
-from . import access, audit, certificates, criteria, evidence, rules, workflow
+from . import access, audit, certificates, criteria, evidence, readiness, rules, workflow
 from .forms import (
     ApplicationForm,
     AuditForm,
@@ -42,14 +42,22 @@ PAGE_SIZE = 50
 @bp.get("/certification/")
 @requires("member")
 def index():
+    return _index_page()
+
+
+def _index_page(refused=None):
+    """The organisation's certificates and applications; after a refused renewal (`refused`, a
+    WorkflowError) with its reason and links, answering 409."""
     organisation = organisations.current(signed_in_user())
-    return render_template(
+    page = render_template(
         "certification/index.html",
         organisation=organisation,
         applications=workflow.applications_of(organisation.id),
         certificates=certificates.certificates_of(organisation.id),
         status_of=certificates.effective_status,
+        refused=refused,
     )
+    return page, 409 if refused else 200
 
 
 @bp.route("/certification/applications/new", methods=["GET", "POST"])
@@ -59,13 +67,31 @@ def new_application():
     products = catalogue.products_of(organisation.id, ProductStatus.ACTIVE)
     form = ApplicationForm()
     form.products.choices = [SelectChoice(p.id, p.name(str(get_locale()))) for p in products]
+    refused = None
     if form.validate_on_submit():
-        application = run(workflow.create_application, signed_in_user(), organisation.id, form.products.data)
-        flash(_("The application has been created. Add your evidence, then submit it."), "success")
-        return redirect(url_for("certification.application", application_id=application.id))
+        try:
+            application = run(
+                workflow.create_application, signed_in_user(), organisation.id, form.products.data
+            )
+        except access.WorkflowError as error:
+            db.session.rollback()
+            refused = error
+        else:
+            flash(_("The application has been created. Add your evidence, then submit it."), "success")
+            return redirect(url_for("certification.application", application_id=application.id))
     current = criteria.current_catalogue()
-    checks = {p.id: rules.summary(criteria.precheck(p.current_version.data, current)) for p in products}
-    return render_form("certification/new.html", form, products=products, checks=checks, catalogue=current)
+    results = {p.id: criteria.precheck(p.current_version.data, current) for p in products}
+    page, status = render_form(
+        "certification/new.html",
+        form,
+        products=products,
+        checks={i: rules.summary(r) for i, r in results.items()},
+        open_results={i: readiness.open_results(r) for i, r in results.items()},
+        catalogue=current,
+        obstacles=readiness.obstacles(signed_in_user(), organisation.id),
+        refused=refused,
+    )
+    return page, 400 if refused else status
 
 
 @bp.get("/certification/applications/<int:application_id>")
@@ -86,10 +112,13 @@ def _comment_form(application) -> CommentForm:
     return form
 
 
-def _application_page(application, refused_action=None, **refused_form):
+def _application_page(application, refused_action=None, refused=None, **refused_form):
     """The application's page; a form refused by a POST comes in `refused_form` (under its name in the
     page, with `refused_action` for the reason of an action) and is shown with its errors and what was
-    typed, answering 400."""
+    typed, answering 400; a member's step the rules refused (`refused`, a WorkflowError) with its
+    reason and links, answering 409."""
+    is_member = organisations.membership(signed_in_user(), application.organisation) is not None
+    may_submit = is_member and application.status in ("draft", "changes_requested")
     forms = {
         "evidence_form": EvidenceForm(),
         "reason_form": ReasonForm(),
@@ -101,14 +130,21 @@ def _application_page(application, refused_action=None, **refused_form):
         "certification/application.html",
         application=application,
         results=workflow.item_results(application),
-        is_member=organisations.membership(signed_in_user(), application.organisation) is not None,
+        is_member=is_member,
+        may_submit=may_submit,
+        refused=refused,
+        obstacles=readiness.submission_obstacles(
+            signed_in_user(), application, workflow.evidence_kinds(application)
+        )
+        if may_submit
+        else [],
         refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
         refused_action=refused_action,
         history=audit.history("application", application.id),
         certificate=certificates.certificate_of(application),
         **forms,
     )
-    return page, 400 if refused_form else 200
+    return page, 400 if refused_form else 409 if refused else 200
 
 
 @bp.post("/certification/applications/<int:application_id>/evidence")
@@ -169,6 +205,12 @@ def act(application_id, action):
         if not form.validate_on_submit():
             return _application_page(application, refused_action=action, reason_form=form)
         run(step, signed_in_user(), application, form.reason.data or "")
+    elif role == "member":
+        try:
+            run(step, signed_in_user(), application)
+        except access.WorkflowError as error:
+            db.session.rollback()
+            return _application_page(application, refused=error)
     else:
         run(step, signed_in_user(), application)
     flash(
@@ -254,7 +296,11 @@ def certificate_action(certificate_id, action):
 @requires("member")
 def renew(certificate_id):
     certificate = certificates.get_certificate_for_member(signed_in_user(), certificate_id)
-    application = run(certificates.start_renewal, signed_in_user(), certificate)
+    try:
+        application = run(certificates.start_renewal, signed_in_user(), certificate)
+    except access.WorkflowError as error:
+        db.session.rollback()
+        return _index_page(refused=error)
     flash(_("A renewal application has been started."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
 

@@ -17,10 +17,9 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import membership
 from ..outbox import mail
-from ..payments import services as payments
 from ..permissions import SYSTEM, Role
 from ..web import external_url
-from . import rules
+from . import readiness, rules
 from .access import WorkflowError, require_applicant, require_certifier_for
 from .audit import record
 from .criteria import DEFAULT_CODE, current_catalogue, precheck
@@ -54,9 +53,8 @@ TRANSITIONS = {
 }
 
 
-def _move(actor, application: Application, action: str, reason: str = "", data=None) -> None:
-    allowed, target = TRANSITIONS[action]
-    if application.status not in allowed:
+def _require_state(application: Application, action: str) -> None:
+    if application.status not in TRANSITIONS[action][0]:
         raise WorkflowError(
             str(
                 _l(
@@ -65,6 +63,11 @@ def _move(actor, application: Application, action: str, reason: str = "", data=N
                 )
             )
         )
+
+
+def _move(actor, application: Application, action: str, reason: str = "", data=None) -> None:
+    _require_state(application, action)
+    target = TRANSITIONS[action][1]
     before = application.status
     # Compare-and-set in the database: of two requests deciding at once, only one finds the old state.
     moved = db.session.execute(
@@ -132,6 +135,7 @@ def create_application(user, organisation_id: int, product_ids: list[int]) -> Ap
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or (user is not SYSTEM and membership(user, organisation) is None):
         raise Forbidden()
+    readiness.require(readiness.confirmation_missing(user))
     products = db.session.scalars(
         select(Product).where(Product.id.in_(product_ids), Product.organisation_id == organisation_id)
     ).all()
@@ -225,15 +229,13 @@ def applications_in_review(body_id: int) -> list[Application]:
 def submit(user, application: Application) -> None:
     """Freeze the current data version of every product together with the evidence, and submit."""
     require_applicant(user, application)
-    if not payments.is_current(application.organisation_id):
-        raise WorkflowError(
-            str(
-                _l(
-                    "An application needs a current label licence. Please accept the licence "
-                    "terms and pay the fee (or ask for the zero-fee tier) first."
-                )
-            )
-        )
+    readiness.require(readiness.confirmation_missing(user))
+    _require_state(application, "resubmit" if application.status == S.CHANGES_REQUESTED else "submit")
+    readiness.require(readiness.licence_missing(application.organisation_id))
+    # The demo's history (SYSTEM) holds rejected applications of products that fail: a rejection on
+    # record needs a submission. Members cannot submit a product the certifier could only reject.
+    if user is not SYSTEM:
+        readiness.require(readiness.criteria_failing(application, evidence_kinds(application)))
     for item in application.items:
         item.product_version = item.product.current_version
     frozen = {
