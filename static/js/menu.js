@@ -4,24 +4,32 @@
   "use strict";
 
   var menus = document.querySelectorAll(".site-header details");
+  var siteMenu = document.querySelector(".site-menu");
   var wide = window.matchMedia("(min-width: 75rem)");
+  // Browsers without ::details-content cannot show a closed <details>' content: on wide screens the
+  // main menu is kept open instead (its button is hidden there), outside the group of menus of which
+  // only one is open at a time.
+  var showsClosedContent = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+  if (!showsClosedContent) { siteMenu.removeAttribute("name"); }
+
+  function inRow(menu) { return menu === siteMenu && wide.matches; }
 
   function close(except) {
-    menus.forEach(function (menu) { if (menu !== except) { menu.open = false; } });
+    menus.forEach(function (menu) { if (menu !== except && !inRow(menu)) { menu.open = false; } });
   }
 
-  // Browsers without ::details-content cannot show a closed <details>' content: on wide screens the
-  // main menu is opened instead (its button is hidden there).
-  var showsClosedContent = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
   function fitToWidth() {
-    if (!showsClosedContent) { document.querySelector(".site-menu").open = wide.matches; }
+    if (!showsClosedContent) { siteMenu.open = wide.matches; }
   }
 
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () { if (menu.open && !inRow(menu)) { close(menu); } });
+  });
   // Escape closes an open menu and gives the focus back to its button.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
     menus.forEach(function (menu) {
-      if (menu.open && !(wide.matches && menu.classList.contains("site-menu"))) {
+      if (menu.open && !inRow(menu)) {
         menu.open = false;
         menu.querySelector("summary").focus();
       }
@@ -29,12 +37,11 @@
   });
   // A click elsewhere on the page closes it, as does following one of its links.
   document.addEventListener("click", function (event) {
-    var inside = event.target.closest(".site-header details");
-    if (!inside || event.target.closest("a")) { close(null); }
+    if (!event.target.closest(".site-header details") || event.target.closest("a")) { close(null); }
   });
   // A page restored from the back/forward cache comes back with its menus closed.
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted) { close(null); fitToWidth(); }
+    if (event.persisted) { close(null); }
   });
   if (wide.addEventListener) { wide.addEventListener("change", fitToWidth); }
   fitToWidth();

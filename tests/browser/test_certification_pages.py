@@ -7,7 +7,7 @@ from sqlalchemy import select
 from vonhier.certification.models import Application, Certificate, CertificateStatus
 from vonhier.extensions import db
 
-from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in, sign_out
+from .conftest import WIDTHS, assert_fits, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
