@@ -146,6 +146,19 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     click_and_wait(page, "main button[type=submit]")
 
 
+def sign_out(page) -> None:
+    """Sign out with the button in the header's account menu."""
+    page.locator(".account-menu > summary").click()
+    click_and_wait(page, ".account-menu button[type=submit]")
+
+
+def open_menu(page) -> None:
+    """Open the header's menu where it sits behind its button (phones); wide screens show it anyway."""
+    button = page.locator(".site-menu > summary")
+    if button.is_visible() and page.locator(".site-menu[open]").count() == 0:
+        button.click()
+
+
 def click_and_wait(page, target) -> None:
     """Click what opens another page, and wait for that page. `wait_for_load_state()` after a click
     can answer for the page still shown when the next one is slow to come, as on a loaded machine."""

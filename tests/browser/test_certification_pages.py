@@ -7,7 +7,7 @@ from sqlalchemy import select
 from vonhier.certification.models import Application, Certificate, CertificateStatus
 from vonhier.extensions import db
 
-from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,7 @@ def test_certifier_and_producer_pages(decided, live_server, page_at, device):
         assert page.goto(live_server + path).status == 200, path
         assert_fits(page)
         screenshot(page, f"certification-{name}-{device}")
-    page.goto(f"{live_server}/login")
-    click_and_wait(page, "text=Abmelden")
+    sign_out(page)
     sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
     assert page.goto(f"{live_server}/certification/").status == 200
     assert_fits(page)

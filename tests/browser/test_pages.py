@@ -68,6 +68,7 @@ def test_register_sign_in_and_switch_language_in_the_browser(app, live_server, p
     page.wait_for_url(f"{live_server}/")
     page.goto(live_server + "/account")
 
+    page.locator(".account-menu > summary").click()
     click_and_wait(page, ".lang-switch a[lang=en]")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("main h1").inner_text() == "My account"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,7 @@ def test_licence_terms_invoice_and_admin(demo, live_server, page_at, device):
     assert "Verwendungszweck" in page.inner_text("main")
     assert_fits(page)
     screenshot(page, f"invoice-{device}")
-    page.goto(f"{live_server}/login")
-    click_and_wait(page, "text=Abmelden")
+    sign_out(page)
     sign_in(page, live_server, "admin@vonhier.example", "Sanddorn-Kiefer-7")
     page.goto(f"{live_server}/admin/payments")
     assert_fits(page)

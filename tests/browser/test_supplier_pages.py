@@ -3,7 +3,7 @@ sends an inquiry; the producer sees it under Inquiries."""
 
 import pytest
 
-from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in
+from .conftest import WIDTHS, assert_fits, click_and_wait, open_menu, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 def test_retailer_finds_dairies_and_sends_an_inquiry(demo, live_server, page_at, device):
     page = page_at(WIDTHS[device])
     sign_in(page, live_server, "handel@vonhier.example", "Wochenmarkt-Spree-3")
+    open_menu(page)
     click_and_wait(page, "header >> text=Lieferanten finden")
     assert_fits(page)
     page.select_option("#category", "dairy-cheese")
