@@ -69,7 +69,7 @@ class CertificateDecisionForm(Form):
     """The one decision panel of a certificate; which actions it offers depends on the status."""
 
     action = RadioField(
-        _l("Decision"),
+        _l("What do you decide?"),
         choices=[
             SelectChoice("suspend", _l("Suspend")),
             SelectChoice("reinstate", _l("Reinstate")),

@@ -135,6 +135,11 @@ def _decide(application, form: DecisionForm):
         )
     if form.decision.data == "approve":
         return redirect(url_for("certification.approval", application_id=application.id, note=reason), 303)
+    return done(application)
+
+
+def done(application):
+    """After a step: say where the application stands now, back on its page."""
     flash(
         _("Done: the application is now “%(status)s”.", status=workflow.status_label(application.status)),
         "success",

@@ -111,11 +111,7 @@ def act(application_id, action):
     get = access.get_application_for_certifier if role == "certifier" else access.get_application
     application = get(signed_in_user(), application_id)
     run(step, signed_in_user(), application)
-    flash(
-        _("Done: the application is now “%(status)s”.", status=workflow.status_label(application.status)),
-        "success",
-    )
-    return redirect(url_for("certification.application", application_id=application.id))
+    return review_pages.done(application)
 
 
 # --- certifiers -----------------------------------------------------------------------------------
