@@ -11,7 +11,16 @@ from werkzeug.exceptions import Forbidden
 
 from tests import factories
 from vonhier.accounts.models import User
-from vonhier.certification import access, audit, certificates, criteria, review, routes, workflow
+from vonhier.certification import (
+    access,
+    audit,
+    certificates,
+    criteria,
+    review,
+    review_pages,
+    routes,
+    workflow,
+)
 from vonhier.certification.models import Application, Certificate, Evidence
 from vonhier.extensions import db
 from vonhier.organisations.models import Membership
@@ -39,8 +48,8 @@ NOT_CERTIFIER_STEPS = {
 }
 # Routes taking the step's name in the URL, with the certifiers' steps among them.
 ACTIONS = {
-    "certification.act": {name for name, (_, role) in routes.ACTIONS.items() if role == "certifier"},
-    "certification.act_with_reason": {"request_changes", "reject"},
+    "certification.act": {name for name, (_, role) in routes.ACTIONS.items() if role == "certifier"}
+    | set(review_pages.DECISIONS),
     "certification.certificate_action": set(certificates.STEPS),
 }
 # One form body that every certifier form accepts (WTForms ignores the fields it does not know):

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import RuleError
@@ -180,10 +181,8 @@ def approve(application_id):
     return redirect(url_for("certification.certificate", number=certificate.number))
 
 
-@bp.post("/certification/applications/<int:application_id>/<any(request_changes, reject):action>")
-@login_required
-def act_with_reason(application_id, action):
-    """A decision sent to its own address (as before the panel): the same as the panel's."""
+def decision_by_address(application_id: int, action: str):
+    """A decision sent to its own address (`routes.act`, as before the panel): the same as the panel's."""
     application = access.get_application_for_certifier(signed_in_user(), application_id)
     return _decide(application, DecisionForm(data={"decision": action}))
 
@@ -297,10 +296,12 @@ def certificate_decide(certificate_id):
     return _decide_certificate(certificate, CertificateDecisionForm())
 
 
-@bp.post("/certification/certificates/<int:certificate_id>/<any(suspend, reinstate, revoke):action>")
+@bp.post("/certification/certificates/<int:certificate_id>/<action>")
 @login_required
 def certificate_action(certificate_id, action):
     """A decision sent to its own address (as before the panel): the same as the panel's."""
+    if action not in CERTIFICATE_STEPS:
+        raise NotFound()
     certificate = certificates.get_certificate_for_certifier(signed_in_user(), certificate_id)
     return _decide_certificate(certificate, CertificateDecisionForm(data={"action": action}))
 

@@ -5,6 +5,7 @@ from functools import partial
 from flask import flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from .. import hygiene
@@ -103,10 +104,14 @@ ACTIONS = {
 }
 
 
-@bp.post("/certification/applications/<int:application_id>/<any(submit, withdraw, take):action>")
+@bp.post("/certification/applications/<int:application_id>/<action>")
 @login_required
 def act(application_id, action):
-    """A step without a reason; the decisions with one are the certifier's panel (review_pages.py)."""
+    """A step without a reason; a decision with one goes the way of the certifier's panel (review_pages)."""
+    if action in review_pages.DECISIONS:
+        return review_pages.decision_by_address(application_id, action)
+    if action not in ACTIONS:
+        raise NotFound()
     step, role = ACTIONS[action]
     get = access.get_application_for_certifier if role == "certifier" else access.get_application
     application = get(signed_in_user(), application_id)
