@@ -262,6 +262,9 @@ def _world(app):
         approved = workflow.create_application(user("owner"), org.id, [ids[0]])
         workflow.submit(user("owner"), approved)
         workflow.take(user("certifier"), approved)
+        seen = [c.code for c in approved.catalogue.criteria]  # the evidence gate: an audit saw it all
+        audit = {"audit_date": date(2026, 1, 2), "mode": "on_site", "auditor": "P", "criteria": seen}
+        workflow.record_audit(user("certifier"), approved, audit)
         workflow.approve(user("certifier"), approved)
         draft = workflow.create_application(user("owner"), org.id, [ids[1]])
         evidence.add(user("owner"), draft, next(iter(rules_kinds())), "Kontrolle.pdf", b"%PDF-1.4\n%%EOF\n")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     func,
+    inspect,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -63,7 +64,11 @@ def _enforce_string_length(column: Column, table) -> None:
 
 
 class AppendOnly:
-    """Mixin for records that may be added but never changed or deleted through the application."""
+    """Mixin for records that may be added but never changed or deleted through the application.
+    `mutable` names the columns of a record's later annotations (a certifier's check of a document),
+    which may change; everything else a record says stays as it was added."""
+
+    mutable: frozenset[str] = frozenset()
 
 
 @event.listens_for(Session, "before_flush")
@@ -72,8 +77,13 @@ def _refuse_changes_to_append_only_records(session: Session, flush_context, inst
         if isinstance(obj, AppendOnly):
             raise PermissionError(f"{type(obj).__name__} records are append-only")
     for obj in session.dirty:
-        if isinstance(obj, AppendOnly) and session.is_modified(obj, include_collections=False):
+        if isinstance(obj, AppendOnly) and _changed_columns(obj) - obj.mutable:
             raise PermissionError(f"{type(obj).__name__} records are append-only")
+
+
+def _changed_columns(obj) -> set[str]:
+    state = inspect(obj)
+    return {c.key for c in state.mapper.column_attrs if state.attrs[c.key].history.has_changes()}
 
 
 class Conflict(Exception):

@@ -1,10 +1,11 @@
 """Language choice: `?lang=` in the address (public pages link their switch that way, without a
-cookie), else a signed-in user's preference, else the `lang` cookie, else Accept-Language."""
+cookie), else a signed-in user's preference, else the `lang` cookie, else Accept-Language; numbers
+that pages write in the reader's way (`file_size`)."""
 
 from functools import lru_cache
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -38,7 +39,18 @@ def _best_match(accept_language: str | None, languages: tuple[str, ...]) -> str 
     return parse_accept_header(accept_language, LanguageAccept).best_match(languages)
 
 
+def file_size(size: int) -> str:
+    """A file's size as a reader writes it, in the page's language: 407 B, 1,2 kB, 3,4 MB (never "0 kB")."""
+    if size < 1024:
+        return f"{format_decimal(size, '#,##0')} B"
+    if size < 1024 * 1024:
+        return f"{format_decimal(size / 1024, '#,##0.#')} kB"
+    return f"{format_decimal(size / 1024 / 1024, '#,##0.#')} MB"
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(file_size)
+
     @app.context_processor
     def inject_locale():
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}

@@ -42,6 +42,7 @@ def scene(app):
         app, kinds=("certification_body",), staff_ids=[certifier.id], display_name="Prüfstelle Mark"
     )
     return SimpleNamespace(
+        app=app,
         owner=owner,
         org=org,
         farm=farm,

@@ -18,7 +18,15 @@ def test_chain_is_intact_after_a_workflow(app, scene):
     assert result.exit_code == 0 and "OK" in result.output
     with app.app_context():
         records = db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
-        assert [r.action for r in records][:5] == ["create", "submit", "take", "approve", "issue"]
+        assert [r.action for r in records][:7] == [
+            "create",
+            "submit",
+            "take",
+            "check_evidence",
+            "check_evidence",
+            "approve",
+            "issue",
+        ]
         assert records[0].prev_hash == audit.GENESIS
         assert all(
             later.prev_hash == earlier.hash for earlier, later in zip(records, records[1:], strict=False)

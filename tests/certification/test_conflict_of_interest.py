@@ -11,14 +11,23 @@ from werkzeug.exceptions import Forbidden
 
 from tests import factories
 from vonhier.accounts.models import User
-from vonhier.certification import access, audit, certificates, criteria, routes, workflow
+from vonhier.certification import (
+    access,
+    audit,
+    certificates,
+    criteria,
+    review,
+    review_pages,
+    routes,
+    workflow,
+)
 from vonhier.certification.models import Application, Certificate, Evidence
 from vonhier.extensions import db
 from vonhier.organisations.models import Membership
 from vonhier.permissions import MemberRole
 
 from .conftest import signed_in
-from .test_workflow import PDF, act, upload
+from .test_workflow import PDF, act, check_documents, upload
 
 REASON = (
     "Sie sind Mitglied von Hof Sonnenwiese und dürfen daher als Prüfer/in nicht über "
@@ -39,8 +48,9 @@ NOT_CERTIFIER_STEPS = {
 }
 # Routes taking the step's name in the URL, with the certifiers' steps among them.
 ACTIONS = {
-    "certification.act": {name for name, (_, _, role) in routes.ACTIONS.items() if role == "certifier"},
-    "certification.certificate_action": routes.CERTIFICATE_ACTIONS,
+    "certification.act": {name for name, (_, role) in routes.ACTIONS.items() if role == "certifier"}
+    | set(review_pages.DECISIONS),
+    "certification.certificate_action": set(certificates.STEPS),
 }
 # One form body that every certifier form accepts (WTForms ignores the fields it does not know):
 # the refusal must come from the conflict, not from invalid input.
@@ -54,6 +64,8 @@ FORGED = {
     "mode": "on_site",
     "auditor": "Paul Prüfer",
     "findings": "Alles bestens",
+    "decision": "request_changes",
+    "checked": "1",
 }
 
 
@@ -102,9 +114,12 @@ def world(request, app, scene):
     _steps(fair, in_review, "take")
     certified = []
     for name in ("Landeier Klasse A", "Landeier Klasse B"):
-        application_id = _application(scene, _product(app, scene, name))
+        application_id = _application(scene, _product(app, scene, name), with_evidence=True)
+        assert upload(scene.producer_client, application_id, kind="feed_gmo_free").status_code == 302
         _steps(scene.producer_client, application_id, "submit")
-        _steps(fair, application_id, "take", "approve")
+        _steps(fair, application_id, "take")
+        check_documents(app, fair, application_id)
+        _steps(fair, application_id, "approve")
         with app.app_context():
             certified.append(
                 db.session.scalar(select(Certificate.id).where(Certificate.application_id == application_id))
@@ -140,7 +155,11 @@ def _everything(app) -> dict:
 
 def _certifier_urls(app, world):
     """Every certifier POST route of the blueprint, filled in with every object of the world."""
-    values = {"application_id": world.applications, "certificate_id": world.certificates}
+    values = {
+        "application_id": world.applications,
+        "certificate_id": world.certificates,
+        "evidence_id": world.evidence,
+    }
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("certification.") or "POST" not in rule.methods:
             continue
@@ -176,7 +195,7 @@ SUBJECTS = {"application": Application, "certificate": Certificate}
 def _certifier_steps() -> dict:
     """Every service function whose acting user is a certifier, by name: new ones are covered as well."""
     steps = {}
-    for module in (access, audit, certificates, criteria, workflow):
+    for module in (access, audit, certificates, criteria, review, workflow):
         for name, function in vars(module).items():
             if inspect.isfunction(function) and not name.startswith("_"):
                 parameters = list(inspect.signature(function).parameters)
@@ -191,6 +210,7 @@ STEP_ARGUMENTS = {
     "criterion_code": "VH-T1",
     "text_": "Passt schon",
     "product_id": None,
+    "colleague_id": 1,
     "data": {"audit_date": date.today(), "mode": "on_site", "auditor": "P", "findings": ""},
 }
 
@@ -240,13 +260,22 @@ def test_pages_offer_no_decisions_to_a_conflicted_certifier_and_say_why(app, wor
         number = db.session.get(Certificate, active).number
     page = world.conflicted.get(f"/certificates/{number}").get_data(as_text=True)
     assert REASON in page
-    assert "/suspend" not in page and "/revoke" not in page
+    assert "/decide" not in page and 'value="suspend"' not in page and 'value="revoke"' not in page
     fair_page = world.fair.get(f"/certificates/{number}").get_data(as_text=True)
-    assert "/suspend" in fair_page and REASON not in fair_page
+    assert 'value="suspend"' in fair_page and "/decide" in fair_page and REASON not in fair_page
     for application_id in (submitted, in_review):
         page = world.conflicted.get(f"/certification/applications/{application_id}").get_data(as_text=True)
         assert REASON in page
-        for step in ("take", "approve", "reject", "request_changes", "comments", "audits"):
+        for step in (
+            "take",
+            "approve",
+            "reject",
+            "request_changes",
+            "comments",
+            "audits",
+            "decide",
+            "assign",
+        ):
             assert f"/{application_id}/{step}" not in page
     assert f"/{submitted}/take" in world.fair.get(f"/certification/applications/{submitted}").get_data(
         as_text=True
@@ -293,7 +322,9 @@ def test_evidence_downloads(app, world):
     downloads = [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("certification.") and "evidence_id" in rule.arguments
+        if rule.endpoint.startswith("certification.")
+        and "evidence_id" in rule.arguments
+        and "GET" in rule.methods
     ]
     assert downloads
     for rule in downloads:

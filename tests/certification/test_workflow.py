@@ -52,6 +52,28 @@ def act(client, application_id, action, reason=""):
     return client.post(f"/certification/applications/{application_id}/{action}", data={"reason": reason})
 
 
+def check_documents(app, client, application_id, checked="1"):
+    """The certifier marks every document of the application as checked (the evidence gate)."""
+    with app.app_context():
+        ids = db.session.scalars(select(Evidence.id).where(Evidence.application_id == application_id)).all()
+    for evidence_id in ids:
+        response = client.post(f"/certification/evidence/{evidence_id}/check", data={"checked": checked})
+        assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+
+
+def audit_everything(app, scene, application_id):
+    """The certifier records an on-site audit that saw the evidence of every criterion (the other way
+    through the evidence gate)."""
+    with app.app_context():
+        from vonhier.accounts.models import User
+
+        application = db.session.get(Application, application_id)
+        codes = [c.code for c in application.catalogue.criteria]
+        data = {"audit_date": date.today(), "mode": "on_site", "auditor": "Paul Prüfer", "criteria": codes}
+        workflow.record_audit(db.session.get(User, scene.certifier.id), application, data)
+        db.session.commit()
+
+
 def status(app, application_id):
     with app.app_context():
         return db.session.get(Application, application_id).status.value
@@ -91,6 +113,7 @@ def test_apply_request_changes_resubmit_approve_register(app, scene, mailbox):
     with app.app_context():
         application = db.session.get(Application, application_id)
         assert application.items[0].product_version.number == 2
+    check_documents(app, scene.certifier_client, application_id)
     assert act(scene.certifier_client, application_id, "approve").status_code == 302
     assert status(app, application_id) == "approved"
 
@@ -140,11 +163,17 @@ def bring_to(scene, application_id, state):
         "submitted": [(producer, "submit")],
         "in_review": [(producer, "submit"), (certifier, "take")],
         "changes_requested": [(producer, "submit"), (certifier, "take"), (certifier, "request_changes")],
-        "approved": [(producer, "submit"), (certifier, "take"), (certifier, "approve")],
+        "approved": [(producer, "submit"), (certifier, "take"), (certifier, "check"), (certifier, "approve")],
         "rejected": [(producer, "submit"), (certifier, "take"), (certifier, "reject")],
         "withdrawn": [(producer, "withdraw")],
     }[state]
+    if state == "approved":  # the documents the approval's evidence gate asks for
+        for kind in ("husbandry_certificate", "feed_gmo_free"):
+            assert upload(producer, application_id, kind=kind).status_code == 302
     for client, action in steps:
+        if action == "check":
+            check_documents(scene.app, client, application_id)
+            continue
         assert act(client, application_id, action, "Grund").status_code == 302, (state, action)
 
 
@@ -200,8 +229,15 @@ def test_submitting_needs_a_current_licence(app, scene):
 def test_reject_and_request_changes_need_a_reason(app, scene):
     application_id = create(scene)
     bring_to(scene, application_id, "in_review")
-    assert act(scene.certifier_client, application_id, "reject").status_code == 409
-    assert act(scene.certifier_client, application_id, "request_changes", "   ").status_code == 409
+    for action, reason in (("reject", ""), ("request_changes", "   ")):
+        response = act(scene.certifier_client, application_id, action, reason)
+        # On the application's page, next to the reason field of the decision panel, not a bare 400.
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and "Bitte geben Sie eine Begründung an." in page
+        assert 'id="reason-error"' in page and "Landeier" in page
+        assert re.search(
+            rf'<input checked id="decision-\d" name="decision" required type="radio" value="{action}">', page
+        )
     assert status(app, application_id) == "in_review"
 
 
@@ -381,10 +417,8 @@ def test_suspend_reinstate_revoke_and_the_register_shows_it(app, scene, mailbox)
         ).status_code
         == 302
     )
-    assert (
-        client.post(f"/certification/certificates/{certificate_id}/revoke", data={"reason": ""}).status_code
-        == 409
-    )
+    empty = client.post(f"/certification/certificates/{certificate_id}/revoke", data={"reason": ""})
+    assert empty.status_code == 400 and 'id="reason-error"' in empty.get_data(as_text=True)
     assert (
         client.post(
             f"/certification/certificates/{certificate_id}/revoke", data={"reason": "Betrug"}
@@ -548,6 +582,7 @@ def test_two_decisions_at_the_same_moment_issue_one_certificate(app, scene):
         db.session.commit()
     application_id = create(scene)
     bring_to(scene, application_id, "in_review")
+    audit_everything(app, scene, application_id)
     with app.app_context():  # request B: its own session, which read the state before A decided
         late = db.session.get(Application, application_id)
         late_certifier = db.session.get(User, colleague.id)
@@ -622,7 +657,7 @@ def test_certificate_decisions_need_sound_input(app, scene):
         client.post(
             f"/certification/certificates/{certificate_id}/reinstate", data={"reason": ""}
         ).status_code
-        == 409
+        == 400
     )
 
 
@@ -768,7 +803,8 @@ def test_a_refused_reason_or_comment_comes_back_on_the_page_with_its_real_proble
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and CONTROL in page and "zu lang" not in page
     assert "Bitte\x00 Nachweis</textarea>" in page  # what was typed, in the action's own form
-    assert f'action="/certification/applications/{application_id}/request_changes"' in page
+    assert f'action="/certification/applications/{application_id}/decide"' in page  # the decision panel
+    assert 'checked id="decision-0" name="decision" required type="radio" value="request_changes"' in page
     long = act(client, application_id, "approve", "x" * 2001).get_data(as_text=True)
     assert "x" * 2001 + "</textarea>" in long and "2000" in long
     response = client.post(

@@ -21,6 +21,7 @@ from ..outbox import mail
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
 from ..web import external_url
+from . import notices
 from .access import WorkflowError, require_certifier
 from .audit import record
 from .criteria import precheck
@@ -129,21 +130,11 @@ def _change_certificate(
     actor,
     certificate: Certificate,
     action: str,
-    allowed: set,
     target: CertificateStatus,
     reason: str,
     remedy_until: date | None = None,
 ) -> None:
-    current = effective_status(certificate)
-    if current not in allowed:
-        raise WorkflowError(
-            str(
-                _l(
-                    "This step is not possible for a certificate that is “%(status)s”.",
-                    status=certificate_label(current),
-                )
-            )
-        )
+    current = require_step(certificate, action)
     certificate.status = target
     certificate.status_reason = reason
     certificate.remedy_until = remedy_until
@@ -166,20 +157,48 @@ def certificate_label(status) -> str:
 
 
 ACTIVE_LIKE = {CertificateStatus.ACTIVE, CertificateStatus.REVIEW_NEEDED}
+# The states each decision on a certificate starts from.
+STEPS = {
+    "suspend": ACTIVE_LIKE,
+    "reinstate": {CertificateStatus.SUSPENDED, CertificateStatus.REVIEW_NEEDED},
+    "revoke": ACTIVE_LIKE | {CertificateStatus.SUSPENDED},
+}
+
+
+def require_step(certificate: Certificate, action: str) -> CertificateStatus:
+    """The certificate's status now, if `action` may start from it; else refused, naming the status."""
+    current = effective_status(certificate)
+    if current not in STEPS[action]:
+        raise WorkflowError(
+            str(
+                _l(
+                    "This step is not possible for a certificate that is “%(status)s”.",
+                    status=certificate_label(current),
+                )
+            ),
+            field="action",
+        )
+    return current
+
+
+def steps_for(status: CertificateStatus) -> list[str]:
+    """The decisions possible on a certificate that is `status` now (none once revoked or expired)."""
+    return [step for step, states in STEPS.items() if status in states]
 
 
 def suspend(certifier, certificate: Certificate, reason: str, remedy_until: date) -> None:
     _require_on_certificate(certifier, certificate)
     require_reason(reason)
     if remedy_until <= utcnow().date():
-        raise WorkflowError(str(_l("The deadline for the remedy must lie in the future.")))
+        raise WorkflowError(
+            str(_l("The deadline for the remedy must lie in the future.")), field="remedy_until"
+        )
     if remedy_until > certificate.valid_until:
         raise WorkflowError(
-            str(_l("The deadline for the remedy must lie within the certificate's validity."))
+            str(_l("The deadline for the remedy must lie within the certificate's validity.")),
+            field="remedy_until",
         )
-    _change_certificate(
-        certifier, certificate, "suspend", ACTIVE_LIKE, CertificateStatus.SUSPENDED, reason, remedy_until
-    )
+    _change_certificate(certifier, certificate, "suspend", CertificateStatus.SUSPENDED, reason, remedy_until)
 
 
 def reinstate(certifier, certificate: Certificate, reason: str) -> None:
@@ -189,7 +208,6 @@ def reinstate(certifier, certificate: Certificate, reason: str) -> None:
         certifier,
         certificate,
         "reinstate",
-        {CertificateStatus.SUSPENDED, CertificateStatus.REVIEW_NEEDED},
         CertificateStatus.ACTIVE,
         reason,
     )
@@ -202,7 +220,6 @@ def revoke(certifier, certificate: Certificate, reason: str) -> None:
         certifier,
         certificate,
         "revoke",
-        ACTIVE_LIKE | {CertificateStatus.SUSPENDED},
         CertificateStatus.REVOKED,
         reason,
     )
@@ -253,6 +270,9 @@ def _certifiers_of(body_id: int) -> list[User]:
     return [m.user for m in body.memberships if m.user.has_role(Role.CERTIFIER)] if body else []
 
 
+REMINDER_DAYS = (30, 60)  # nearest first
+
+
 def remind(today: date | None = None) -> dict:
     """Daily job: reminders 60 and 30 days before expiry (once each), marking expired certificates,
     and recomputing products' certified_until."""
@@ -274,25 +294,13 @@ def remind(today: date | None = None) -> dict:
             counts["expired"] += 1
             continue
         days_left = (certificate.valid_until - today).days
-        for threshold in (60, 30):
-            action = f"reminder_{threshold}"
-            if days_left <= threshold and not _has_record(certificate, action):
-                record(SYSTEM, "certificate", certificate.id, action)
-                for member in certificate.organisation.memberships:
-                    mail.send(
-                        member.user.email,
-                        _l(
-                            "Your VON HIER certificate ends on %(date)s",
-                            date=certificate.valid_until.isoformat(),
-                        ),
-                        "certificate_reminder",
-                        locale=member.user.locale,
-                        certificate=certificate,
-                        days=days_left,
-                        link=external_url("certification.index"),
-                    )
-                counts["reminded"] += 1
-                break
+        # The nearest threshold reached, once: a certificate first seen 25 days before its end gets
+        # the 30-day reminder only, not a 60-day one today and a 30-day one tomorrow.
+        threshold = next((t for t in REMINDER_DAYS if days_left <= t), None)
+        if threshold is not None and not _has_record(certificate, f"reminder_{threshold}"):
+            record(SYSTEM, "certificate", certificate.id, f"reminder_{threshold}")
+            notices.certificate_ends(certificate, days_left)
+            counts["reminded"] += 1
     return counts
 
 

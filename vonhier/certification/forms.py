@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -41,13 +42,67 @@ class EvidenceForm(Form):
         self.kind.choices = [SelectChoice(k, label) for k, label in rules.EVIDENCE_KINDS.items()]
 
 
-class ReasonForm(Form):
+class DecisionForm(Form):
+    """The one decision panel of an application: request changes, approve (then a summary to confirm)
+    or reject; a reason where the rules need one (`workflow.require_reason`)."""
+
+    decision = RadioField(
+        _l("What do you decide?"),
+        choices=[
+            SelectChoice("request_changes", _l("Request changes")),
+            SelectChoice("approve", _l("Approve (a summary follows to confirm)")),
+            SelectChoice("reject", _l("Reject")),
+        ],
+        validators=[DataRequired(message=_l("Please choose a decision."))],
+    )
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.decision.data in ("request_changes", "reject") and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, _l("Please give a reason.")]
+            return False
+        return valid
 
-class SuspendForm(Form):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
-    remedy_until = DateField(_l("Deadline for the remedy"), validators=[InputRequired()])
+
+class CertificateDecisionForm(Form):
+    """The one decision panel of a certificate; which actions it offers depends on the status."""
+
+    action = RadioField(
+        _l("What do you decide?"),
+        choices=[
+            SelectChoice("suspend", _l("Suspend")),
+            SelectChoice("reinstate", _l("Reinstate")),
+            SelectChoice("revoke", _l("Revoke for good")),
+        ],
+        validators=[DataRequired(message=_l("Please choose a decision."))],
+    )
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    remedy_until = DateField(_l("Deadline for the remedy (when suspending)"), validators=[Optional()])
+
+    def offer(self, actions: list[str]) -> "CertificateDecisionForm":
+        self.action.choices = [c for c in self.action.choices if c.value in actions]
+        return self
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.action.data and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, _l("Please give a reason.")]
+            valid = False
+        if self.action.data == "suspend" and not self.remedy_until.data and not self.remedy_until.errors:
+            self.remedy_until.errors = [_l("Please give the deadline for the remedy.")]
+            valid = False
+        return valid
+
+
+class AssignForm(Form):
+    colleague = SelectField(_l("Assign to"), choices=[], coerce=int)
+
+
+class CheckForm(Form):
+    """A document marked checked (or the check taken back)."""
+
+    checked = SelectField(choices=[SelectChoice("1", "1"), SelectChoice("0", "0")])
 
 
 class CommentForm(Form):
@@ -62,6 +117,13 @@ class AuditForm(Form):
     auditor = StringField(_l("Auditor"), validators=[DataRequired(), Length(max=120)])
     findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=4000)])
     follow_up_until = DateField(_l("Follow-up deadline"), validators=[Optional()])
+    criteria = SelectMultipleField(
+        _l("Criteria whose evidence the audit saw"),
+        choices=[],
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validate_choice=False,  # the service names an unknown one (workflow.record_audit)
+    )
 
     def validate_audit_date(self, field):
         if field.data and field.data > utcnow().date():

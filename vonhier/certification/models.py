@@ -199,8 +199,15 @@ class Evidence(AppendOnly, db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The certifier's check of the document (the evidence gate of an approval, workflow.py); a check
+    # can be taken back while the application is in review, so these two may change.
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    checked_at: Mapped[datetime | None]
+
+    mutable = frozenset({"checked_by_id", "checked_at"})
 
     application: Mapped[Application] = relationship(back_populates="evidence")
+    checked_by: Mapped["User | None"] = relationship(foreign_keys=[checked_by_id])  # noqa: F821
 
 
 class CriterionComment(AppendOnly, db.Model):
@@ -227,6 +234,8 @@ class Audit(AppendOnly, db.Model):
     auditor: Mapped[str] = mapped_column(String(120))
     findings: Mapped[str] = mapped_column(String(4000), default="")
     follow_up_until: Mapped[date | None]
+    # The codes of the criteria whose evidence the audit saw (the evidence gate of an approval).
+    criteria: Mapped[list] = mapped_column(JSON, default=list)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,10 +2,9 @@
 
 from functools import partial
 
-from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
@@ -17,22 +16,17 @@ from ..catalogue.signals import product_page
 from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
-from ..payments import services as payments
 from ..permissions import Role, login_required, requires, signed_in_user
 from ..web import listing, render_form, run
-from . import access, audit, certificates, criteria, evidence, readiness, rules, workflow
+from . import access, certificates, criteria, evidence, readiness, review_pages, rules, workflow
+from .blueprint import bp
 from .forms import (
     ApplicationForm,
-    AuditForm,
-    CommentForm,
     CriterionForm,
     EvidenceForm,
-    ReasonForm,
-    SuspendForm,
     ValidityForm,
 )
 
-bp = Blueprint("certification", __name__)
 PAGE_SIZE = 50
 
 
@@ -94,59 +88,6 @@ def new_application():
     return page, 400 if refused else status
 
 
-@bp.get("/certification/applications/<int:application_id>")
-@login_required
-def application(application_id):
-    return _application_page(access.get_application(signed_in_user(), application_id))
-
-
-def _comment_form(application) -> CommentForm:
-    form = CommentForm()
-    form.criterion.choices = [
-        SelectChoice(c.code, f"{c.code} {c.title(str(get_locale()))}") for c in application.catalogue.criteria
-    ]
-    form.product.choices = [
-        SelectChoice("", "–"),
-        *(SelectChoice(str(i.product_id), i.product.name_de) for i in application.items),
-    ]
-    return form
-
-
-def _application_page(application, refused_action=None, refused=None, **refused_form):
-    """The application's page; a form refused by a POST comes in `refused_form` (under its name in the
-    page, with `refused_action` for the reason of an action) and is shown with its errors and what was
-    typed, answering 400; a member's step the rules refused (`refused`, a WorkflowError) with its
-    reason and links, answering 409."""
-    is_member = organisations.membership(signed_in_user(), application.organisation) is not None
-    may_submit = is_member and application.status in ("draft", "changes_requested")
-    forms = {
-        "evidence_form": EvidenceForm(),
-        "reason_form": ReasonForm(),
-        "comment_form": _comment_form(application),
-        "audit_form": AuditForm(),
-        **refused_form,
-    }
-    page = render_template(
-        "certification/application.html",
-        application=application,
-        results=workflow.item_results(application),
-        is_member=is_member,
-        may_submit=may_submit,
-        refused=refused,
-        obstacles=readiness.submission_obstacles(
-            signed_in_user(), application, workflow.evidence_kinds(application)
-        )
-        if may_submit
-        else [],
-        refusal=_as_certifier(application.organisation, application.certification_body_id)[1],
-        refused_action=refused_action,
-        history=audit.history("application", application.id),
-        certificate=certificates.certificate_of(application),
-        **forms,
-    )
-    return page, 400 if refused_form else 409 if refused else 200
-
-
 @bp.post("/certification/applications/<int:application_id>/evidence")
 @login_required
 def upload_evidence(application_id):
@@ -155,7 +96,7 @@ def upload_evidence(application_id):
         abort_with(403, _("Only the applicant adds evidence."))
     form = EvidenceForm()
     if not form.validate_on_submit():
-        return _application_page(application, evidence_form=form)
+        return review_pages.application_page(application, evidence_form=form)
     with form.file.data.stream as upload:
         content = upload.read(evidence.MAX_BYTES + 1)
     try:
@@ -163,7 +104,7 @@ def upload_evidence(application_id):
     except evidence.EvidenceRejected as error:
         db.session.rollback()
         form.file.errors.append(str(error))
-        return _application_page(application, evidence_form=form)
+        return review_pages.application_page(application, evidence_form=form)
     db.session.commit()
     flash(_("The document has been added."), "success")
     return redirect(url_for("certification.application", application_id=application.id))
@@ -183,66 +124,32 @@ def download_evidence(evidence_id):
 
 
 ACTIONS = {
-    "submit": (workflow.submit, False, "member"),
-    "withdraw": (workflow.withdraw, False, "member"),
-    "take": (workflow.take, False, "certifier"),
-    "request_changes": (workflow.request_changes, True, "certifier"),
-    "reject": (workflow.reject, True, "certifier"),
-    "approve": (workflow.approve, True, "certifier"),
+    "submit": (workflow.submit, "member"),
+    "withdraw": (workflow.withdraw, "member"),
+    "take": (workflow.take, "certifier"),
 }
 
 
 @bp.post("/certification/applications/<int:application_id>/<action>")
 @login_required
 def act(application_id, action):
+    """A step without a reason; a decision with one goes the way of the certifier's panel (review_pages)."""
+    if action in review_pages.DECISIONS:
+        return review_pages.decision_by_address(application_id, action)
     if action not in ACTIONS:
         raise NotFound()
-    step, needs_reason, role = ACTIONS[action]
+    step, role = ACTIONS[action]
     get = access.get_application_for_certifier if role == "certifier" else access.get_application
     application = get(signed_in_user(), application_id)
-    if needs_reason:
-        form = ReasonForm()
-        if not form.validate_on_submit():
-            return _application_page(application, refused_action=action, reason_form=form)
-        run(step, signed_in_user(), application, form.reason.data or "")
-    elif role == "member":
+    if role == "member":
         try:
             run(step, signed_in_user(), application)
         except access.WorkflowError as error:
             db.session.rollback()
-            return _application_page(application, refused=error)
+            return review_pages.application_page(application, refused=error)
     else:
         run(step, signed_in_user(), application)
-    flash(
-        _("Done: the application is now “%(status)s”.", status=workflow.status_label(application.status)),
-        "success",
-    )
-    return redirect(url_for("certification.application", application_id=application.id))
-
-
-@bp.post("/certification/applications/<int:application_id>/comments")
-@requires(Role.CERTIFIER)
-def add_comment(application_id):
-    application = access.get_application_for_certifier(signed_in_user(), application_id)
-    form = _comment_form(application)
-    if not form.validate_on_submit():
-        return _application_page(application, comment_form=form)
-    product_id = int(form.product.data) if form.product.data else None
-    run(workflow.comment, signed_in_user(), application, form.criterion.data, form.text.data, product_id)
-    return redirect(url_for("certification.application", application_id=application.id))
-
-
-@bp.post("/certification/applications/<int:application_id>/audits")
-@requires(Role.CERTIFIER)
-def add_audit(application_id):
-    application = access.get_application_for_certifier(signed_in_user(), application_id)
-    form = AuditForm()
-    if not form.validate_on_submit():
-        return _application_page(application, audit_form=form)
-    data = {k: form.data[k] for k in ("audit_date", "mode", "auditor", "findings", "follow_up_until")}
-    run(workflow.record_audit, signed_in_user(), application, data)
-    flash(_("The audit has been recorded."), "success")
-    return redirect(url_for("certification.application", application_id=application.id))
+    return review_pages.done(application)
 
 
 # --- certifiers -----------------------------------------------------------------------------------
@@ -263,33 +170,6 @@ def queue():
             signed_in_user(), subject.organisation, subject.certification_body_id
         ),
     )
-
-
-CERTIFICATE_ACTIONS = {"suspend", "reinstate", "revoke"}
-
-
-@bp.post("/certification/certificates/<int:certificate_id>/<action>")
-@login_required
-def certificate_action(certificate_id, action):
-    if action not in CERTIFICATE_ACTIONS:
-        raise NotFound()
-    certificate = certificates.get_certificate_for_certifier(signed_in_user(), certificate_id)
-    if action == "suspend":
-        form = SuspendForm()
-        if not form.validate_on_submit():
-            return _certificate_page(certificate, suspend_form=form)
-        run(certificates.suspend, signed_in_user(), certificate, form.reason.data, form.remedy_until.data)
-    else:
-        form = ReasonForm()
-        if not form.validate_on_submit():
-            return _certificate_page(certificate, refused_action=action, reason_form=form)
-        step = certificates.reinstate if action == "reinstate" else certificates.revoke
-        run(step, signed_in_user(), certificate, form.reason.data or "")
-    flash(
-        _("The certificate is now “%(status)s”.", status=certificates.certificate_label(certificate.status)),
-        "success",
-    )
-    return redirect(url_for("certification.certificate", number=certificate.number))
 
 
 @bp.post("/certification/certificates/<int:certificate_id>/renew")
@@ -447,34 +327,3 @@ def register():
         districts=organisations.districts(),
         status_of=certificates.effective_status,
     )
-
-
-@bp.get("/certificates/<number>")
-def certificate(number):
-    return _certificate_page(certificates.get_certificate(number[:20]))
-
-
-def _certificate_page(certificate, refused_action=None, **refused_form):
-    """The certificate's page; a refused form as in `_application_page`."""
-    may_decide, refusal = _as_certifier(certificate.organisation, certificate.certification_body_id)
-    page = render_template(
-        "certification/certificate.html",
-        licensed=payments.is_current(certificate.organisation_id),
-        certificate=certificate,
-        status=certificates.effective_status(certificate),
-        history=audit.history("certificate", certificate.id),
-        may_decide=may_decide,
-        refusal=refusal,
-        refused_action=refused_action,
-        **{"suspend_form": SuspendForm(), "reason_form": ReasonForm(), **refused_form},
-    )
-    return page, 400 if refused_form else 200
-
-
-def _as_certifier(organisation, handled_by) -> tuple[bool, str | None]:
-    """Whether the visitor may act here as a certifier, and if they are a certifier who may not, why
-    (the page then offers no decisions and says so)."""
-    if not current_user.is_authenticated or access.certification_body_of(signed_in_user()) is None:
-        return False, None
-    refusal = access.certifier_refusal(signed_in_user(), organisation, handled_by)
-    return refusal is None, refusal

@@ -1,7 +1,7 @@
 """The application workflow: creating, submitting and withdrawing applications, the certifier's review
 (taking, comments, audits) and decisions, and issuing the certificate an approval decides."""
 
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 
 from flask import url_for
@@ -9,17 +9,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from werkzeug.exceptions import Forbidden
 
-from ..accounts.models import User, UserRole
 from ..catalogue.models import Product
 from ..clock import utcnow
 from ..database import Conflict, flush_or_conflict, unique_constraint
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import membership
-from ..outbox import mail
-from ..permissions import SYSTEM, Role
-from ..web import external_url
-from . import readiness, rules
+from ..permissions import SYSTEM
+from . import notices, readiness, review, rules
 from .access import WorkflowError, require_applicant, require_certifier_for
 from .audit import record
 from .criteria import DEFAULT_CODE, current_catalogue, precheck
@@ -36,7 +33,6 @@ from .models import (
     CertificateStatus,
     CriterionComment,
 )
-from .names import APPLICATION_STATUS
 
 S = ApplicationStatus
 
@@ -61,11 +57,14 @@ def _require_state(application: Application, action: str) -> None:
                     "This step is not possible while the application is “%(status)s”.",
                     status=status_label(application.status),
                 )
-            )
+            ),
+            field="decision",
         )
 
 
-def _move(actor, application: Application, action: str, reason: str = "", data=None) -> None:
+def _move(
+    actor, application: Application, action: str, reason: str = "", data=None, notify: bool = True
+) -> None:
     _require_state(application, action)
     target = TRANSITIONS[action][1]
     before = application.status
@@ -89,46 +88,11 @@ def _move(actor, application: Application, action: str, reason: str = "", data=N
         {ONE_OPEN_APPLICATION: _l("A product of this application is in another open application.")},
     )
     record(actor, "application", application.id, action, before.value, target.value, reason, data)
-    _notify(application, reason)
+    if notify:
+        notices.application_changed(application, action, reason)
 
 
-def status_label(status) -> str:
-    return str(APPLICATION_STATUS[ApplicationStatus(status)])
-
-
-def _notify(application: Application, reason: str) -> None:
-    people = {m.user for m in application.organisation.memberships}
-    if application.certifier:
-        people.add(application.certifier)
-    elif application.status == S.SUBMITTED:
-        # Nobody has taken it yet: every certifier hears of a new application in the queue.
-        people |= set(
-            db.session.scalars(select(User).join(User.roles).where(UserRole.role == Role.CERTIFIER))
-        )
-    for person in people:
-        mail.send(
-            person.email,
-            _l(
-                "Your VON HIER application %(number)d: %(status)s",
-                number=application.id,
-                status=_StatusInLocale(application.status),
-            ),
-            "application_status",
-            locale=person.locale,
-            application=application,
-            reason=reason,
-            link=external_url("certification.application", application_id=application.id),
-        )
-
-
-class _StatusInLocale:
-    """Renders a status label lazily, in whatever language the mail is being written in."""
-
-    def __init__(self, status):
-        self.status = status
-
-    def __str__(self):
-        return status_label(self.status)
+status_label = notices.status_label
 
 
 def create_application(user, organisation_id: int, product_ids: list[int]) -> Application:
@@ -298,8 +262,14 @@ def approve(certifier, application: Application, reason: str = "", today: date |
             )
         )
     application.decided_at = utcnow()
-    _move(certifier, application, "approve", reason, data=_frozen(application))
-    return issue_certificate(certifier, application, today or utcnow().date())
+    _move(certifier, application, "approve", reason, data=_frozen(application), notify=False)
+    # After the compare-and-set, which holds the application's row until commit: a document's check
+    # taken back at the same moment (review.check_document holds the row too) either committed before
+    # and is read here, or waits and then finds the application approved.
+    review.require_evidence(application)
+    certificate = issue_certificate(certifier, application, today or utcnow().date())
+    notices.application_changed(application, "approve", reason, certificate)
+    return certificate
 
 
 def _frozen(application: Application) -> list:
@@ -308,7 +278,7 @@ def _frozen(application: Application) -> list:
 
 def require_reason(reason: str) -> None:
     if not reason.strip():
-        raise WorkflowError(str(_l("Please give a reason.")))
+        raise WorkflowError(str(_l("Please give a reason.")), field="reason")
 
 
 def comment(
@@ -334,6 +304,9 @@ def record_audit(certifier, application: Application, data: dict) -> Audit:
     require_certifier_for(certifier, application)
     if application.status not in (S.IN_REVIEW, S.CHANGES_REQUESTED):
         raise WorkflowError(str(_l("Audits are recorded while the application is in review.")))
+    codes = {c.code for c in application.catalogue.criteria}
+    if not set(data.get("criteria") or ()) <= codes:
+        raise WorkflowError(str(_l("Unknown criterion.")), field="criteria")
     audit = Audit(application_id=application.id, recorded_by_id=certifier.id, **data)
     db.session.add(audit)
     db.session.flush()
@@ -354,8 +327,7 @@ def _next_number(year: int) -> str:
 
 def issue_certificate(actor, application: Application, today: date) -> Certificate:
     catalogue = application.catalogue
-    # Months as days keeps the arithmetic simple and never ends a certificate early.
-    valid_until = today + timedelta(days=round(catalogue.validity_months * 365 / 12))
+    today, valid_until = review.validity(application, today)
     certificate = Certificate(
         number=_next_number(today.year),
         application_id=application.id,
