@@ -52,6 +52,7 @@ def test_malformed_hours_in_the_browser_are_explained_and_nothing_saved(app, dem
     page = page_at(WIDTHS["phone"])
     sign_in(page, live_server, "erzeuger@vonhier.example", "Ziegenmilch-Oder-9")
     page.goto(f"{live_server}/outlets/{shop}/edit")
+    page.check("input[name=hours_mode][value=text]")  # the expert's text mode
     page.fill("#opening_hours", "Mo-Fr 09:00-18:00; Sa 08:00-1300")
     page.fill("#name", "Neuer Name")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:

@@ -2,13 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import CoordinatesPair, FloatField, Form, IntegerField
 from ..organisations.forms import COUNTRY_CHOICES, CheckboxesField
 from . import hours
+from .hours_form import WeekFields
 from .names import OUTLET_KIND
 
 
@@ -16,7 +17,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class OutletForm(CoordinatesPair, Form):
+class OutletForm(WeekFields, CoordinatesPair, Form):
     name = StringField(
         _l("Name of the outlet"),
         validators=[DataRequired(), Length(max=120)],
@@ -35,14 +36,31 @@ class OutletForm(CoordinatesPair, Form):
     country = SelectField(_l("Country"), choices=COUNTRY_CHOICES, default="DE")
     latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
     longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
-    opening_hours = StringField(
-        _l("Opening hours"),
+    hours_mode = RadioField(
+        _l("Enter the opening hours"),
+        choices=[
+            SelectChoice("grid", _l("by weekday")),
+            SelectChoice("text", _l("as text (OpenStreetMap format)")),
+        ],
+        default="grid",
+    )
+    opening_hours = TextAreaField(
+        _l("Opening hours as text"),
         validators=[Optional(), Length(max=hours.MAX_LENGTH)],
         filters=[_strip],
+        render_kw={"rows": 2, "spellcheck": "false", "autocapitalize": "off"},
         description=_l(
             "In the OpenStreetMap format: Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off. "
             "A market: We,Sa 08:00-13:00. A vending machine: 24/7. "
             "PH means the public holidays of Berlin or Brandenburg, wherever the outlet lies."
+        ),
+    )
+    hours_note = StringField(
+        _l("Seasonal note"),
+        validators=[Optional(), Length(max=200)],
+        filters=[_strip],
+        description=_l(
+            "Shown beside the opening hours, e.g. “From November to March only Fridays and Saturdays.”"
         ),
     )
     website = URLField(
@@ -74,7 +92,7 @@ class OutletForm(CoordinatesPair, Form):
 
     def validate_opening_hours(self, field):
         # The full check runs in the service too; here it gives the message next to the field.
-        if field.data:
+        if field.data and self.hours_mode.data == "text":
             try:
                 field.data = hours.check(field.data)
             except hours.HoursError as error:
@@ -86,7 +104,7 @@ class OutletForm(CoordinatesPair, Form):
             raise ValidationError(_l("Please enter a full address starting with https://."))
 
     def outlet_data(self) -> dict:
-        skip = {"csrf_token", "image"}
+        skip = {"csrf_token", "image", "hours_mode", "holidays_closed", *self.DAY_FIELDS}
         return {f.name: f.data for f in self if f.name not in skip}
 
 

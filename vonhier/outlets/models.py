@@ -69,6 +69,9 @@ class Outlet(LocationMixin, db.Model):
     in_region: Mapped[bool] = mapped_column(default=False)
     state: Mapped[str] = mapped_column(String(2), default="")
     opening_hours: Mapped[str] = mapped_column(String(255), default="")
+    # A line shown beside the hours ("From November only Fridays"): kept out of the expression, which
+    # stays plain OpenStreetMap for the grid, the finder and the open data.
+    hours_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     delivery_radius_km: Mapped[int | None] = mapped_column(SmallInteger)
     accepts_cash: Mapped[bool] = mapped_column(default=True)

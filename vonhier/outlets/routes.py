@@ -92,6 +92,8 @@ def _form(organisation_id, outlet):
         form.kind.data = outlet.kind.value
         form.product_ids.data = [p.id for p in outlet.products]
         form.category_ids.data = [c.id for c in outlet.categories]
+    if request.method == "GET":
+        form.show_hours(outlet.opening_hours if outlet else "")
     return form
 
 

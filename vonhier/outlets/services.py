@@ -85,7 +85,17 @@ def save_outlet(user, organisation_id: int, outlet: Outlet | None, data: dict) -
     if outlet is None:
         outlet = Outlet(organisation_id=organisation_id)
         db.session.add(outlet)
-    for key in ("name", "description", "street", "postcode", "town", "country", "website", "accessibility"):
+    for key in (
+        "name",
+        "description",
+        "street",
+        "postcode",
+        "town",
+        "country",
+        "website",
+        "accessibility",
+        "hours_note",
+    ):
         if key in data:
             setattr(outlet, key, data[key] or "")
     for key in ("accepts_cash", "accepts_card", "accepts_mobile"):
