@@ -179,12 +179,16 @@ class Step:
     link_text: str
 
 
-def _licence_step(organisation: Organisation) -> Step | None:
+def _step(key: str, found, text, link: str, link_text) -> list[Step]:
+    """The step `key` if `found` holds anything (a list, a count), else none."""
+    return [Step(key, str(text), link, str(link_text))] if found else []
+
+
+def _licence_step(organisation: Organisation) -> list[Step]:
     if payments.is_current(organisation.id):
-        return None
+        return []
     year = payments.this_year()
-    licence = payments.licence_for(organisation.id)
-    if payments.state(licence) == "pending_payment":
+    if payments.state(payments.licence_for(organisation.id)) == "pending_payment":
         text = _l("The licence for %(year)d is not paid yet: pay the invoice, then you can apply.", year=year)
     else:
         text = _l(
@@ -192,41 +196,39 @@ def _licence_step(organisation: Organisation) -> Step | None:
             name=organisation.display_name,
             year=year,
         )
-    return Step("licence", str(text), url_for("payments.licence"), str(_l("Licence")))
+    return _step("licence", True, text, url_for("payments.licence"), _l("Licence"))
 
 
 def _product_steps(rows: list[ProductRow]) -> list[Step]:
-    steps = []
     failing = [r for r in rows if r.outcome == rules.Outcome.FAILED]
-    if failing:
-        link = url_for("catalogue.product", product_id=failing[0].product.id) if len(failing) == 1 else None
-        steps.append(
-            Step(
-                "failing",
-                ngettext(
-                    "%(num)d product does not meet every criterion: change its data or its recipe.",
-                    "%(num)d products do not meet every criterion: change their data or their recipes.",
-                    len(failing),
-                ),
-                link or url_for("catalogue.products"),
-                str(_l("Show the product") if link else _l("Show the products")),
-            )
-        )
     missing = [r for r in rows if r.outcome == rules.Outcome.EVIDENCE_MISSING]
-    if missing:
-        steps.append(
-            Step(
-                "evidence",
-                ngettext(
-                    "Evidence is missing for %(num)d product: upload the documents with an application.",
-                    "Evidence is missing for %(num)d products: upload the documents with an application.",
-                    len(missing),
-                ),
-                url_for("certification.index"),
-                str(_l("Certification")),
-            )
-        )
-    return steps
+    one = len(failing) == 1
+    return [
+        *_step(
+            "failing",
+            failing,
+            ngettext(
+                "%(num)d product does not meet every criterion: change its data or its recipe.",
+                "%(num)d products do not meet every criterion: change their data or their recipes.",
+                len(failing),
+            ),
+            url_for("catalogue.product", product_id=failing[0].product.id)
+            if one
+            else url_for("catalogue.products"),
+            _l("Show the product") if one else _l("Show the products"),
+        ),
+        *_step(
+            "evidence",
+            missing,
+            ngettext(
+                "Evidence is missing for %(num)d product: upload the documents with an application.",
+                "Evidence is missing for %(num)d products: upload the documents with an application.",
+                len(missing),
+            ),
+            url_for("certification.index"),
+            _l("Certification"),
+        ),
+    ]
 
 
 def _changes_requested(organisation_id: int) -> list[Application]:
@@ -246,9 +248,10 @@ def expiring_certificates(organisation_id: int | None, today: date, body_id: int
     statement = (
         select(Certificate)
         .options(joinedload(Certificate.organisation).lazyload(Organisation.kind_rows))
-        .where(Certificate.status.in_(IN_FORCE))
-    ).where(
-        Certificate.valid_until.between(today, today + timedelta(days=EXPIRING_DAYS)),
+        .where(
+            Certificate.status.in_(IN_FORCE),
+            Certificate.valid_until.between(today, today + timedelta(days=EXPIRING_DAYS)),
+        )
     )
     if organisation_id is not None:
         statement = statement.where(Certificate.organisation_id == organisation_id)
@@ -258,66 +261,62 @@ def expiring_certificates(organisation_id: int | None, today: date, body_id: int
 
 
 def _application_steps(organisation_id: int, today: date) -> list[Step]:
-    steps = []
-    if waiting := _changes_requested(organisation_id):
-        steps.append(
-            Step(
-                "changes",
-                ngettext(
-                    "The certifier asks for changes to %(num)d application: make them, then submit again.",
-                    "The certifier asks for changes to %(num)d applications: make them, then submit again.",
-                    len(waiting),
-                ),
-                url_for("certification.application", application_id=waiting[0].id),
-                str(_l("Application #%(id)d", id=waiting[0].id)),
-            )
-        )
-    if ending := expiring_certificates(organisation_id, today):
-        steps.append(
-            Step(
-                "expiring",
-                ngettext(
-                    "%(num)d certificate ends within 60 days: start its renewal in time.",
-                    "%(num)d certificates end within 60 days: start their renewal in time.",
-                    len(ending),
-                ),
-                url_for("certification.index"),
-                str(_l("Certification")),
-            )
-        )
-    return steps
+    waiting = _changes_requested(organisation_id)
+    ending = expiring_certificates(organisation_id, today)
+    first = waiting[0].id if waiting else 0
+    return [
+        *_step(
+            "changes",
+            waiting,
+            ngettext(
+                "The certifier asks for changes to %(num)d application: make them, then submit again.",
+                "The certifier asks for changes to %(num)d applications: make them, then submit again.",
+                len(waiting),
+            ),
+            url_for("certification.application", application_id=first),
+            _l("Application #%(id)d", id=first),
+        ),
+        *_step(
+            "expiring",
+            ending,
+            ngettext(
+                "%(num)d certificate ends within 60 days: start its renewal in time.",
+                "%(num)d certificates end within 60 days: start their renewal in time.",
+                len(ending),
+            ),
+            url_for("certification.index"),
+            _l("Certification"),
+        ),
+    ]
 
 
 def _contact_steps(user, organisation: Organisation) -> list[Step]:
-    steps = []
     pending = [r for r in catalogue.supplier_requests(organisation.id) if r.status == "pending"]
-    if pending:
-        steps.append(
-            Step(
-                "suppliers",
-                ngettext(
-                    "%(num)d organisation names you as a supplier and waits for your answer.",
-                    "%(num)d organisations name you as a supplier and wait for your answer.",
-                    len(pending),
-                ),
-                url_for("catalogue.supplier_requests"),
-                str(_l("Supplier confirmations")),
-            )
-        )
-    if unread := suppliers.unread_count(user, organisation):
-        steps.append(
-            Step(
-                "inquiries",
-                ngettext(
-                    "%(num)d inquiry holds messages you have not read.",
-                    "%(num)d inquiries hold messages you have not read.",
-                    unread,
-                ),
-                url_for("suppliers.threads"),
-                str(_l("Inquiries")),
-            )
-        )
-    return steps
+    unread = suppliers.unread_count(user, organisation)
+    return [
+        *_step(
+            "suppliers",
+            pending,
+            ngettext(
+                "%(num)d organisation names you as a supplier and waits for your answer.",
+                "%(num)d organisations name you as a supplier and wait for your answer.",
+                len(pending),
+            ),
+            url_for("catalogue.supplier_requests"),
+            _l("Supplier confirmations"),
+        ),
+        *_step(
+            "inquiries",
+            unread,
+            ngettext(
+                "%(num)d inquiry holds messages you have not read.",
+                "%(num)d inquiries hold messages you have not read.",
+                unread,
+            ),
+            url_for("suppliers.threads"),
+            _l("Inquiries"),
+        ),
+    ]
 
 
 def next_steps(
@@ -327,26 +326,14 @@ def next_steps(
     criterion or missing evidence, applications waiting for changes, certificates ending within 60 days,
     supplier requests to answer, unread inquiries. `rows` are the organisation's `product_rows`."""
     today = today or clock.utcnow().date()
-    steps = []
-    if not user.is_confirmed:
-        steps.append(
-            Step(
-                "confirm",
-                str(
-                    _l(
-                        "Please confirm your e-mail address with the link we sent to %(email)s: applying "
-                        "and paying need a confirmed address.",
-                        email=user.email,
-                    )
-                ),
-                url_for("accounts.account"),
-                str(_l("My account")),
-            )
-        )
-    if licence := _licence_step(organisation):
-        steps.append(licence)
+    confirm = _l(
+        "Please confirm your e-mail address with the link we sent to %(email)s: applying and paying "
+        "need a confirmed address.",
+        email=user.email,
+    )
     return [
-        *steps,
+        *_step("confirm", not user.is_confirmed, confirm, url_for("accounts.account"), _l("My account")),
+        *_licence_step(organisation),
         *_product_steps(rows),
         *_application_steps(organisation.id, today),
         *_contact_steps(user, organisation),
