@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from .payments.routes import bp as payments
     from .provenance.routes import bp as provenance
     from .suppliers.routes import bp as suppliers
+    from .workspace.routes import bp as workspace
 
     blueprints = (
         core,
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         payments,
         provenance,
         suppliers,
+        workspace,
         admin,
         media,
         api,

@@ -32,6 +32,17 @@ def panels(signal, sender, **values) -> list[Markup]:
     return [Markup(html) for _receiver, html in signal.send(sender, **values) if html]  # noqa: S704
 
 
+def cells(signal, sender, **values) -> dict[int, list[Markup]]:
+    """What features building on a list's feature add to each of its rows (`panels` for a table): every
+    receiver of `signal` returns {row id: HTML}; the pieces by row id, in the receivers' order. The
+    catalogue's product list shows certification and labels this way without importing them."""
+    found: dict[int, list[Markup]] = {}
+    for _receiver, pieces in signal.send(sender, **values):
+        for row_id, html in (pieces or {}).items():
+            found.setdefault(row_id, []).append(Markup(html))  # noqa: S704 (rendered by templates)
+    return found
+
+
 def render_form(template: str, form: FlaskForm, **context):
     """Render a page with a form; a submitted form with errors answers 400 so clients see the failure."""
     status = 400 if request.method == "POST" and form.errors else 200

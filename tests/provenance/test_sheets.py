@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 
 from tests import factories
 from vonhier.catalogue.models import Batch, Product, ProductStatus
-from vonhier.certification.models import Certificate, CertificateStatus
 from vonhier.extensions import db
 from vonhier.provenance import qr, sheets
 from vonhier.provenance.models import ProductCode
@@ -73,7 +72,7 @@ def labels_url(product_id, **args) -> str:
 
 
 def test_3x8_sheet_every_label_carries_a_code_to_the_product(app, certified):
-    client = app.test_client()
+    client = certified.scene.producer_client
     response = client.get(labels_url(certified.product_id, layout="70x37", size="20"))
     sheet = sheet_of(response, "70x37")
     url = BASE + certified.path
@@ -84,12 +83,12 @@ def test_3x8_sheet_every_label_carries_a_code_to_the_product(app, certified):
     assert sheet.text.count(f"Zertifikat {certified.number}") == 24
     assert sheet.text.count("localhost/01/04012345678901") == 24
     assert "http://" not in sheet.text
-    # Download, shared caches for five minutes, revalidation by ETag.
+    # Download, kept by the browser (not by shared caches: members only) for five minutes, ETag.
     assert (
         response.headers["Content-Disposition"]
         == f"attachment; filename=vonhier-labels-{certified.product_id}.pdf"
     )
-    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Cache-Control"] == "private, max-age=300"
     etag = response.headers["ETag"]
     again = client.get(
         labels_url(certified.product_id, layout="70x37", size="20"), headers={"If-None-Match": etag}
@@ -102,7 +101,7 @@ def test_3x8_sheet_every_label_carries_a_code_to_the_product(app, certified):
 
 
 def test_2x5_sheet_for_a_batch_leads_to_the_batch(app, certified):
-    response = app.test_client().get(
+    response = certified.scene.producer_client.get(
         labels_url(certified.product_id, layout="105x57", size="30,5", lot="L-2611%2F07")
     )
     sheet = sheet_of(response, "105x57")
@@ -117,7 +116,7 @@ def test_2x5_sheet_for_a_batch_leads_to_the_batch(app, certified):
 
 @pytest.mark.parametrize("layout_key", list(sheets.LAYOUTS))
 def test_smallest_and_largest_codes_decode_on_every_sheet(app, certified, layout_key):
-    client = app.test_client()
+    client = certified.scene.producer_client
     url = BASE + certified.lot_path
     with app.app_context():
         largest = sheets.max_size(sheets.LAYOUTS[layout_key], url)
@@ -158,7 +157,7 @@ def test_certificate_number_is_left_out_without_a_valid_certificate(app, certifi
         species="chicken",
         husbandry_level=4,
     )
-    client = app.test_client()
+    client = certified.scene.producer_client
     sheet = sheet_of(client.get(labels_url(uncertified, layout="70x36")), "70x36")
     assert sheet.text.count("Waldhonig") == 24 and "Zertifikat" not in sheet.text
     assert "VON HIER" not in sheet.text
@@ -186,18 +185,18 @@ def test_names_are_printed_as_written_and_unknown_letters_as_question_marks(app,
             .values(name_de="Łódźer „Spezial“ – Eier 鸡蛋 " + "sehr lange Bezeichnung " * 4)
         )
         db.session.commit()
-    response = app.test_client().get(labels_url(certified.product_id))
+    response = certified.scene.producer_client.get(labels_url(certified.product_id))
     sheet = sheet_of(response, sheets.DEFAULT_LAYOUT)
     assert sheet.text.count("Łódźer „Spezial“ – Eier") == 24 and sheet.text.count("?? sehr") == 24
     assert sheet.labels_with(BASE + certified.path) == sheet.all_labels()
 
 
 def test_english_labels_and_form(app, certified):
-    client = app.test_client()
-    english = {"Accept-Language": "en"}
-    sheet = sheet_of(client.get(labels_url(certified.product_id), headers=english), sheets.DEFAULT_LAYOUT)
+    client = certified.scene.producer_client
+    english = {"lang": "en"}  # the signed-in producer's account speaks German: the page's switch
+    sheet = sheet_of(client.get(labels_url(certified.product_id, lang="en")), sheets.DEFAULT_LAYOUT)
     assert sheet.text.count(f"Certificate {certified.number}") == 24
-    form = client.get(f"/labels/{certified.product_id}", headers=english)
+    form = client.get(f"/labels/{certified.product_id}", query_string=english)
     assert form.status_code == 200
     html = form.get_data(as_text=True)
     assert "Print labels" in html and "Landeier" in html and "Avery Zweckform 3474" in html
@@ -207,7 +206,7 @@ def test_english_labels_and_form(app, certified):
 
 
 def test_form_offers_sheets_sizes_and_batches(app, certified):
-    response = app.test_client().get(f"/labels/{certified.product_id}")
+    response = certified.scene.producer_client.get(f"/labels/{certified.product_id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Landeier" in html and "Etiketten drucken" in html
@@ -240,7 +239,7 @@ BAD_CHOICES = [
 
 def test_bad_choices_answer_400_with_the_form_and_a_message(app, certified):
     """26 requests: within the limit of 30 a minute."""
-    client = app.test_client()
+    client = certified.scene.producer_client
     for args, message in BAD_CHOICES:
         for output in ("pdf", "html"):
             response = client.get(f"/labels/{certified.product_id}", query_string={**args, "format": output})
@@ -251,15 +250,15 @@ def test_bad_choices_answer_400_with_the_form_and_a_message(app, certified):
 
 
 def test_bad_choices_in_english(app, certified):
-    response = app.test_client().get(
-        f"/labels/{certified.product_id}?format=pdf&size=40", headers={"Accept-Language": "en"}
+    response = certified.scene.producer_client.get(
+        f"/labels/{certified.product_id}?format=pdf&size=40&lang=en"
     )
     assert response.status_code == 400
     assert "On labels of 70 × 37 mm the code can be at most" in response.get_data(as_text=True)
 
 
 def test_unknown_format_lot_and_product_answer_4xx(app, certified):
-    client = app.test_client()
+    client = certified.scene.producer_client
     response = client.get(f"/labels/{certified.product_id}?format=png")
     assert response.status_code == 400 and "Unbekanntes Format" in response.get_data(as_text=True)
     response = client.get(labels_url(certified.product_id, lot="L-9999"))
@@ -277,7 +276,7 @@ def test_archived_product_has_no_labels(app, certified):
             update(Product).where(Product.id == certified.product_id).values(status=ProductStatus.ARCHIVED)
         )
         db.session.commit()
-    client = app.test_client()
+    client = certified.scene.producer_client
     for url in (f"/labels/{certified.product_id}", labels_url(certified.product_id)):
         response = client.get(url)
         assert response.status_code == 404
@@ -285,7 +284,7 @@ def test_archived_product_has_no_labels(app, certified):
 
 
 def test_sheets_are_rate_limited(app, certified):
-    client = app.test_client()
+    client = certified.scene.producer_client
     statuses = [client.get(f"/labels/{certified.product_id}").status_code for _ in range(31)]
     assert statuses[:30] == [200] * 30 and statuses[30] == 429
 
@@ -337,21 +336,33 @@ def test_a_3x8_sheet_stays_small(app):
     assert len(data) < 60_000  # one rectangle per run of dark modules, compressed
 
 
-@pytest.mark.parametrize(
-    ("status", "offered"),
-    [
-        (CertificateStatus.ACTIVE, True),
-        (CertificateStatus.SUSPENDED, False),
-        (CertificateStatus.REVOKED, False),
-    ],
-)
-def test_the_home_page_offers_labels_only_where_the_certificate_is_printed(app, certified, status, offered):
-    with app.app_context():
-        db.session.get(Certificate, certified.certificate_id).status = status
-        db.session.commit()
+def test_the_home_page_offers_no_label_sheets(app, certified):
+    """Label sheets are the producer's (see test_sheets_are_for_members_and_admins): the showcase links
+    the products' public pages only."""
     html = app.test_client().get("/").get_data(as_text=True)
-    assert certified.path in html  # the product is one of the examples either way
-    assert (f'href="/labels/{certified.product_id}"' in html) is offered
+    assert certified.path in html
+    assert "/labels/" not in html
+
+
+def test_sheets_are_for_members_and_admins(app, certified):
+    url = labels_url(certified.product_id)
+    anonymous = app.test_client().get(url)
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/login?next=/labels/")
+    assert certified.scene.producer_client.get(url).status_code == 200
+    # A member of another organisation (a certifier too) is refused with a sentence, in both languages.
+    other = app.test_client()
+    user = factories.user_with_role(app, "owner")
+    other.post("/login", data={"email": user.email, "password": user.password})
+    refused = other.get(f"/labels/{certified.product_id}")
+    assert refused.status_code == 403
+    assert "Etiketten für Landeier druckt Hof Sonnenwiese" in refused.get_data(as_text=True)
+    english = other.get(f"/labels/{certified.product_id}?lang=en")
+    assert "Labels of Landeier are printed by Hof Sonnenwiese" in english.get_data(as_text=True)
+    assert certified.scene.certifier_client.get(url).status_code == 403
+    admin = app.test_client()
+    staff = factories.user_with_role(app, "admin")
+    admin.post("/login", data={"email": staff.email, "password": staff.password})
+    assert admin.get(url).status_code == 200
 
 
 # --- module size: every dot of a printed code at least qr.MIN_MODULE (0.4 mm) -------------------------------
@@ -417,7 +428,7 @@ def test_a_40_character_lot_on_the_smallest_labels(app, certified):
     url = f"{BASE}/p/{certified.code}/{quote(ASCII_LOT, safe='')}"
     smallest = sheets.min_size(url)
     assert 15 / qr.modules(url) < qr.MIN_MODULE <= smallest / qr.modules(url)
-    client = app.test_client()
+    client = certified.scene.producer_client
     args = {"layout": "70x36", "lot": ASCII_LOT}
     wanted = f"{smallest:g}".replace(".", ",")
     for output in ("pdf", "html"):
@@ -431,8 +442,7 @@ def test_a_40_character_lot_on_the_smallest_labels(app, certified):
         assert 'name="size" value="15"' in html  # what was typed stays in the form
     english = client.get(
         f"/labels/{certified.product_id}",
-        query_string={**args, "size": "15", "format": "pdf"},
-        headers={"Accept-Language": "en"},
+        query_string={**args, "size": "15", "format": "pdf", "lang": "en"},
     ).get_data(as_text=True)
     assert f"For this address the code must be at least {smallest:g} mm wide" in english
     form = client.get(f"/labels/{certified.product_id}", query_string=args).get_data(as_text=True)
@@ -448,7 +458,7 @@ def test_a_40_character_lot_on_the_smallest_labels(app, certified):
 def test_a_lot_too_wide_for_small_labels_names_the_labels_it_fits(app, certified):
     add_batch(app, certified.product_id, WIDEST_LOT)
     url = f"{BASE}/p/{certified.code}/{quote(WIDEST_LOT, safe='')}"
-    client = app.test_client()
+    client = certified.scene.producer_client
     for layout_key in ("70x37", "70x36"):
         layout = sheets.LAYOUTS[layout_key]
         for output in ("pdf", "html"):
@@ -467,8 +477,7 @@ def test_a_lot_too_wide_for_small_labels_names_the_labels_it_fits(app, certified
             assert f'value="{layout_key}" checked' in html
     english = client.get(
         f"/labels/{certified.product_id}",
-        query_string={"layout": "70x36", "lot": WIDEST_LOT},
-        headers={"Accept-Language": "en"},
+        query_string={"layout": "70x36", "lot": WIDEST_LOT, "lang": "en"},
     ).get_data(as_text=True)
     assert (
         "more than labels of 70 × 36 mm hold" in english and "Please choose labels of 105 × 57 mm." in english

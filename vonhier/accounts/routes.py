@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..extensions import db, limiter
 from ..i18n import LANG_COOKIE
-from ..permissions import login_required, signed_in_user
+from ..permissions import Role, login_required, signed_in_user
 from ..security import safe_next
 from ..web import render_form
 from . import forms, services
@@ -66,14 +66,14 @@ def login():
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(form.next.data) or url_for("core.home"))
+        return redirect(safe_next(form.next.data) or _start_page(current_user))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None and user.is_active:
             services.sign_in(user, remember=form.remember.data)
             db.session.commit()
             flash(_("You are signed in."), "success")
-            return redirect(safe_next(form.next.data) or url_for("core.home"))
+            return redirect(safe_next(form.next.data) or _start_page(user))
         db.session.commit()  # a rehash on a deactivated account is still worth keeping
         message = (
             _("This account has been deactivated. Please contact the VON HIER office.")
@@ -82,6 +82,16 @@ def login():
         )
         form.password.errors.append(message)
     return render_form("accounts/login.html", form)
+
+
+def _start_page(user) -> str:
+    """Where a sign-in without a `next` lands: certifiers on their review page, members of a business on
+    its start page, everyone else on the home page (the pages are the workspace feature's)."""
+    if user.has_role(Role.CERTIFIER) and user.memberships:
+        return url_for("workspace.review_start")
+    if user.memberships:
+        return url_for("workspace.business")
+    return url_for("core.home")
 
 
 @bp.post("/logout")

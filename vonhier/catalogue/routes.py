@@ -21,11 +21,11 @@ from ..extensions import db
 from ..geo.places import LocationError, candidate_places, location_warning
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
-from ..web import panels, render_form
+from ..web import cells, panels, render_form
 from . import csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import ProductStatus
-from .signals import product_page
+from .signals import product_head, product_page, products_listed
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -132,13 +132,15 @@ def places():
 def products():
     organisation = current_organisation()
     archived = request.args.get("archived") == "1"
+    products = services.products_of(
+        organisation.id, ProductStatus.ARCHIVED if archived else ProductStatus.ACTIVE
+    )
     return render_template(
         "catalogue/products.html",
         organisation=organisation,
         archived=archived,
-        products=services.products_of(
-            organisation.id, ProductStatus.ARCHIVED if archived else ProductStatus.ACTIVE
-        ),
+        products=products,
+        status=cells(products_listed, organisation, products=products) if products else {},
     )
 
 
@@ -229,6 +231,7 @@ def product(product_id):
         product=product,
         version=version,
         panels=panels(product_page, product, version=version) if version else [],
+        head=panels(product_head, product),
         archive_form=ArchiveForm(),
     )
 

@@ -15,3 +15,9 @@ status_changed = _signals.signal("product-status-changed")
 # its pre-check this way: the page shows it, but the catalogue neither imports certification nor lets
 # its template run certification's queries.
 product_page = _signals.signal("product-page")
+# Sent with (product) when a member opens a product's page; a receiver returns an HTML piece shown under
+# the product's name (its certificate, QR code and labels, from the workspace feature) or "".
+product_head = _signals.signal("product-head")
+# Sent with (organisation, products=[Product]) when a member lists products; a receiver returns
+# {product id: HTML} for the list's status column (shown through `web.cells`).
+products_listed = _signals.signal("products-listed")

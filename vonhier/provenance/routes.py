@@ -28,7 +28,7 @@ from ..extensions import db, limiter
 from ..organisations.models import Organisation
 from ..organisations.services import current_organisation
 from ..outlets.signals import page_shown as outlet_page_shown
-from ..permissions import requires
+from ..permissions import login_required, requires, signed_in_user
 from . import chart, gs1, hotpath, pages, qr, scans, services, sheets
 
 bp = Blueprint("provenance", __name__)
@@ -364,13 +364,15 @@ def scans_csv():
 # --- print sheets ---
 
 SHEET_SIZE = re.compile(r"\d{1,3}(?:[.,]\d)?")
-SHEETS_CACHE = "public, max-age=300"
+SHEETS_CACHE = "private, max-age=300"  # for the organisation's members only: no shared caches
 
 
 @bp.get("/labels/<int:product_id>")
 @limiter.limit("30 per minute")
+@login_required
 def label_sheet(product_id):
-    """The print form for a product's label sheet and, with `format=pdf`, the sheet itself."""
+    """The print form for a product's label sheet and, with `format=pdf`, the sheet itself: for members
+    of the product's organisation and admins (a sheet is a stack of labels, not a public page)."""
     given = Arguments(request.args)
     output = given.choice("format", ("html", "pdf"), _("Unknown format. Use “pdf” for the label sheet."))
     lot = given.value("lot") or None
@@ -458,6 +460,7 @@ def _sheet_product(product_id: int, lot: str | None) -> services.ProvenancePage:
     page = services.find_product(product_id, lot)
     if page is None:
         abort_with(404, _("There is no product with the number %(id)d.", id=product_id))
+    services.require_label_printer(signed_in_user(), page.product)
     if page.product.status != ProductStatus.ACTIVE:
         abort_with(404, _("This product is no longer offered; no labels can be printed for it."))
     return page

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
@@ -21,10 +22,12 @@ from ..certification.certificates import effective_status
 from ..certification.criteria import criteria_of
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..database import german
+from ..errors import abort_with
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..outlets.models import Outlet, outlet_products
 from ..payments import services as payments
+from ..permissions import Role
 from . import gs1
 from .models import ProductCode
 
@@ -160,10 +163,28 @@ def examples(limit: int = 4) -> list[dict]:
             "product": product,
             "path": public_path(product.gtin, code),
             "status": status,
-            "printable": status in PRINTED_CERTIFICATES,
         }
         for product, code, status in [*valid, *withdrawn]
     ]
+
+
+def require_label_printer(user, product: Product) -> None:
+    """Label sheets are printed by the product's organisation and by admins; 403 for anyone else."""
+    if user.has_role(Role.ADMIN) or any(
+        m.organisation_id == product.organisation_id for m in user.memberships
+    ):
+        return
+    abort_with(
+        403,
+        str(
+            _l(
+                "Labels of %(product)s are printed by %(organisation)s. Please sign in with an account "
+                "of that business.",
+                product=product.name_de,
+                organisation=product.organisation.display_name,
+            )
+        ),
+    )
 
 
 # --- the provenance page ------------------------------------------------------------------------------
