@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from vonhier.catalogue.models import Product
-from vonhier.demo import data
+from vonhier.demo import files
 from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
 from vonhier.outlets.models import Outlet
@@ -25,7 +25,7 @@ def test_demo_load_creates_a_regional_network(app, client):
         # Rough box around Berlin and Brandenburg; exact region checks come with the region polygon.
         assert all(51.3 < o.latitude < 53.6 and 11.2 < o.longitude < 14.8 for o in organisations)
     html = client.get("/").get_data(as_text=True)
-    assert any(o["display_name"] in html for o in data.ORGANISATIONS)
+    assert any(o["display_name"] in html for o in files.organisations())
     with app.app_context():  # the load ends with a filled search index
         documents = dict(
             db.session.execute(select(SearchDocument.kind, func.count()).group_by(SearchDocument.kind)).all()
@@ -58,7 +58,7 @@ def test_demo_load_refuses_a_database_with_data(app):
     assert again.exit_code != 0 and "not empty" in again.output
     assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
     with app.app_context():
-        assert len(db.session.scalars(select(Organisation)).all()) == len(data.ORGANISATIONS)
+        assert len(db.session.scalars(select(Organisation)).all()) == len(files.organisations())
 
 
 def test_demo_catalogue_has_both_outcomes_for_the_criteria_check(app):
@@ -82,7 +82,7 @@ def test_demo_catalogue_has_both_outcomes_for_the_criteria_check(app):
         )
         sites = db.session.scalars(select(Site)).all()
         organisations = {s.organisation_id for s in sites}
-        assert len(organisations) == len(data.ORGANISATIONS) - 1  # all but the certification body
+        assert len(organisations) == len(files.organisations()) - 1  # all but the certification body
         assert db.session.scalar(select(func.count()).select_from(Batch)) > 100
         statuses = {link.status for link in db.session.scalars(select(SupplierLink))}
         assert statuses == {"pending", "confirmed", "declined"}

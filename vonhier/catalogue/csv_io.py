@@ -2,16 +2,23 @@
 
 One row per ingredient; the product columns repeat on each row of the product (only the first row's
 values count, later rows may leave them empty). Export → import gives the same catalogue.
+
+Headers come in two languages: the English names (the model's) and German ones. The export and the
+sample are written in the interface's language; the import reads either, in any mix. They are a file
+format, so they are fixed here and not translated through the message catalogue. Cell values (codes
+such as `processing`, `g`, `site:…`) are the same in both.
 """
 
 import csv
 import io
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -27,12 +34,47 @@ INGREDIENT_COLUMNS = ("ingredient", "share", "is_main", "is_value_determining", 
 COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS
 # An ingredient's model attributes under the names of the file's columns (product fields keep theirs).
 MODEL_TO_CSV = {"name": "ingredient", "place_name": "origin"}
+GERMAN_HEADERS = {
+    "reference": "Artikelnummer",
+    "name_de": "Name deutsch",
+    "name_en": "Name englisch",
+    "category": "Kategorie",
+    "description_de": "Beschreibung deutsch",
+    "description_en": "Beschreibung englisch",
+    "package_size": "Packungsgröße",
+    "package_unit": "Einheit",
+    "gtin": "GTIN",
+    "organic_control_body": "Öko-Kontrollstelle",
+    "gmo_free": "Ohne Gentechnik",
+    "species": "Tierart",
+    "husbandry_level": "Haltungsform",
+    "stages": "Lieferkette",
+    "ingredient": "Zutat",
+    "share": "Anteil",
+    "is_main": "Hauptzutat",
+    "is_value_determining": "Wertgebend",
+    "is_water_or_salt": "Wasser oder Salz",
+    "origin": "Herkunft",
+}
+HEADERS = {"en": {c: c for c in COLUMNS}, "de": GERMAN_HEADERS}
+COLUMN_OF_HEADER = {h.casefold(): c for headers in HEADERS.values() for c, h in headers.items()}
 MAX_ROWS = 10_000
 PROGRESS_EVERY = 25
 TRUE, FALSE = (
     {"1", "ja", "j", "yes", "y", "true", "wahr", "x"},
     {"", "0", "nein", "n", "no", "false", "falsch"},
 )
+
+
+# The columns of the file being checked under the headers it gives them, so that a problem names the
+# column as the file does (`_at`).
+_WRITTEN: ContextVar[dict[str, str] | None] = ContextVar("written_headers", default=None)
+
+
+class Rows(list):
+    """The rows of a file as (line, values by column); `written` maps each column to its header there."""
+
+    written: dict[str, str]
 
 
 class ImportRejected(Exception):
@@ -62,6 +104,12 @@ class Report:
         return sum(len(p.lines) for p in self.products)
 
 
+def headers(language: str | None = None) -> list[str]:
+    """The header row in `language` (the interface's by default; English for any other language)."""
+    names = HEADERS.get(language or str(get_locale() or "en")[:2], HEADERS["en"])
+    return [names[c] for c in COLUMNS]
+
+
 # --- reading ------------------------------------------------------------------------------------------------
 
 
@@ -80,25 +128,28 @@ def decode(raw: bytes) -> str:
     )
 
 
-def read_rows(raw: bytes) -> list[tuple[int, dict]]:
+def read_rows(raw: bytes) -> Rows:
     text = decode(raw)
     if "\x00" in text:
         raise ImportRejected(str(_l("This is not a CSV text file.")))
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    written = [h.strip() for h in reader.fieldnames or []]
+    header = [COLUMN_OF_HEADER.get(h.casefold(), h.casefold()) for h in written]
     if missing := [c for c in COLUMNS if c not in header]:
+        named = dict(zip(COLUMNS, headers(), strict=True))
         raise ImportRejected(
             str(
                 _l(
                     "Columns missing: %(columns)s. Download the sample file to see the format.",
-                    columns=", ".join(missing),
+                    columns=", ".join(named[c] for c in missing),
                 )
             )
         )
     reader.fieldnames = header
-    rows = []
+    rows = Rows()
+    rows.written = dict(zip(header, written, strict=True))
     try:
         for row in reader:
             if reader.line_num - 1 > MAX_ROWS:
@@ -173,6 +224,7 @@ class SiteNames:
 
 def _at(line: int, column: str, message) -> str:
     """A problem located in the file, e.g. "Line 4, share: … is not a number"."""
+    column = (_WRITTEN.get() or {}).get(column, column)
     return str(_l("Line %(n)d, %(column)s: %(message)s", n=line, column=column, message=message))
 
 
@@ -281,6 +333,14 @@ def _grouped(rows):
 def check(user, organisation_id: int, raw: bytes) -> tuple[Report, list[tuple[Product | None, ProductInput]]]:
     """Parse and check every product of the file without saving anything."""
     rows = read_rows(raw)
+    written = _WRITTEN.set(rows.written)
+    try:
+        return _check(organisation_id, rows)
+    finally:
+        _WRITTEN.reset(written)
+
+
+def _check(organisation_id: int, rows: Rows) -> tuple[Report, list[tuple[Product | None, ProductInput]]]:
     sites = SiteNames(organisation_id)
     existing = {p.reference: p for p in services.products_of(organisation_id, status=None)}
     reports, inputs, gtins = [], [], {}
@@ -333,6 +393,15 @@ def stored_upload(organisation_id: int, token: str) -> Path:
     return path
 
 
+def import_file(user, organisation_id: int, raw: bytes) -> list[Product]:
+    """Check and save every product of a file at once (flushed, not committed), as `flask demo load`
+    does with its data; ImportRejected naming every problem when the file has any."""
+    report, inputs = check(user, organisation_id, raw)
+    if not report.ok:
+        raise ImportRejected("\n".join(p for r in report.products for p in r.problems) or "no products")
+    return [services.save_product(user, organisation_id, product, data) for product, data in inputs]
+
+
 def run_with_progress(user_id: int, organisation_id: int, path: Path):
     """Import a checked file in one transaction, yielding progress steps for the page."""
     raw = path.read_bytes()
@@ -354,91 +423,3 @@ def run_with_progress(user_id: int, organisation_id: int, path: Path):
     finally:
         path.unlink(missing_ok=True)
     yield {"finished": total}
-
-
-# --- writing ---------------------------------------------------------------------------------------
-
-
-def _yes(value: bool) -> str:
-    return "ja" if value else "nein"
-
-
-def _number(value) -> str:
-    return "" if value is None else f"{Decimal(value).normalize():f}".replace(".", ",")
-
-
-def _site_ref(site: Site, organisation_id: int) -> str:
-    return (
-        site.name
-        if site.organisation_id == organisation_id
-        else f"{site.organisation.display_name} / {site.name}"
-    )
-
-
-def export(organisation_id: int) -> str:
-    return spreadsheet.table(COLUMNS, _export_rows(organisation_id))
-
-
-def _export_rows(organisation_id: int):
-    for product in services.products_of(organisation_id, status=None):
-        stages = "|".join(f"{s.kind.value}={_site_ref(s.site, organisation_id)}" for s in product.stages)
-        head = [
-            product.reference,
-            product.name_de,
-            product.name_en,
-            product.category.slug,
-            product.description_de,
-            product.description_en,
-            _number(product.package_size),
-            product.package_unit.value if product.package_unit else "",
-            product.gtin or "",
-            product.organic_control_body,
-            _yes(product.gmo_free),
-            product.species.value if product.species else "",
-            str(product.husbandry_level or ""),
-            stages,
-        ]
-        for ingredient in product.ingredients:
-            if ingredient.origin_site is not None:
-                prefix = "site" if ingredient.origin_kind == OriginKind.OWN_SITE else "supplier"
-                origin = f"{prefix}:{_site_ref(ingredient.origin_site, organisation_id)}"
-            else:
-                origin = f"place:{ingredient.place_name}"
-            yield [
-                *head,
-                ingredient.name,
-                _number(ingredient.share),
-                _yes(ingredient.is_main),
-                _yes(ingredient.is_value_determining),
-                _yes(ingredient.is_water_or_salt),
-                origin,
-            ]
-
-
-def sample() -> str:
-    head = [
-        "A-0100",
-        "Landbrot",
-        "Country bread",
-        "bakery",
-        "Sauerteigbrot aus Roggen und Weizen",
-        "",
-        "1000",
-        "g",
-        "",
-        "",
-        "ja",
-        "",
-        "",
-        "processing=Backstube|point_of_sale=Hofladen",
-    ]
-    more = ["A-0100", *[""] * (len(head) - 1)]
-    return spreadsheet.table(
-        COLUMNS,
-        [
-            [*head, "Roggenmehl", "55", "ja", "ja", "nein", "supplier:Mühle Musterdorf / Mühle"],
-            [*more, "Weizenmehl", "20", "nein", "nein", "nein", "place:Prenzlau"],
-            [*more, "Wasser", "23", "nein", "nein", "ja", "site:Backstube"],
-            [*more, "Salz", "2", "nein", "nein", "ja", "place:Bad Dürrenberg"],
-        ],
-    )

@@ -22,7 +22,7 @@ from ..geo.places import LocationError, candidate_places, location_warning
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import cells, panels, render_form
-from . import csv_io, services
+from . import csv_export, csv_io, services
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import ProductStatus
 from .signals import product_head, product_page, products_listed
@@ -351,13 +351,16 @@ def decide_supplier_request(link_id):
 @requires("member")
 def export_csv():
     organisation = current_organisation()
-    return spreadsheet.download(csv_io.export(organisation.id), f"vonhier-{organisation.id}-catalogue.csv")
+    return spreadsheet.download(
+        csv_export.export(organisation.id), f"vonhier-{organisation.id}-catalogue.csv"
+    )
 
 
 @bp.get("/sample.csv")
-@login_required
+@requires("member")
 def sample_csv():
-    return spreadsheet.download(csv_io.sample(), "vonhier-catalogue-sample.csv")
+    organisation = current_organisation()
+    return spreadsheet.download(csv_export.sample(organisation.id), "vonhier-catalogue-sample.csv")
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -1,7 +1,9 @@
-"""`flask demo load`: a fictional but realistic Berlin-Brandenburg network to try the platform with."""
+"""`flask demo load`: a fictional but realistic regional network to try the platform with.
+
+The network is data (`data/`, see its README); this module only knows how to create it through the
+features' own rules. Products go through the catalogue's CSV import, as a producer's file would."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import click
 from flask import current_app
@@ -10,28 +12,20 @@ from sqlalchemy import func, select
 
 from ..accounts.models import User, UserRole
 from ..accounts.services import hash_password
+from ..catalogue import csv_io
 from ..catalogue import services as catalogue
-from ..catalogue.models import Category, OriginKind, Product, Species, StageKind, SupplierLink, Unit
-from ..catalogue.product_input import PRODUCT_FIELDS, ProductInput
+from ..catalogue.models import Category, Product, Site, SupplierLink
 from ..certification import certificates, criteria, evidence, review, rules, workflow
 from ..clock import utcnow
 from ..extensions import db
 from ..geo.services import haversine_km
 from ..organisations.models import Membership, Organisation
 from ..outlets import services as outlets
+from ..outlets.models import Outlet
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
 from ..search import services as search
-from . import catalogue_data, data, outlets_data
-
-# Fixed so that the README can name them; they only ever exist in demo databases.
-PASSWORDS = {
-    "admin": "Sanddorn-Kiefer-7",
-    "certifier": "Pruefsiegel-Heide-4",
-    "producer": "Ziegenmilch-Oder-9",
-    "retailer": "Wochenmarkt-Spree-3",
-    "staff": "Feldlerche-Havel-5",
-}
+from . import files
 
 
 def is_empty() -> bool:
@@ -41,18 +35,18 @@ def is_empty() -> bool:
 
 
 def _district(entry: dict) -> str:
-    if entry["town"] != "Berlin":
-        return data.DISTRICTS.get(entry["town"], "")
-    return min(
-        data.BERLIN_DISTRICTS,
-        key=lambda name: haversine_km(entry["lat"], entry["lon"], *data.BERLIN_DISTRICTS[name]),
-    )
+    """The town's district, or in a town divided into districts of its own, the nearest of them."""
+    region = files.toml("region")
+    centres = region["city_districts"].get(entry["town"])
+    if not centres:
+        return region["districts"].get(entry["town"], "")
+    return min(centres, key=lambda name: haversine_km(entry["lat"], entry["lon"], *centres[name]))
 
 
 def load() -> list[tuple[str, str, str]]:
     """Create the demo organisations and accounts; returns (role, email, password) for printing."""
     organisations = {}
-    for entry in data.ORGANISATIONS:
+    for entry in files.organisations():
         values = {k: v for k, v in entry.items() if k not in {"key", "kinds", "lat", "lon"}}
         organisation = Organisation(
             **values, latitude=entry["lat"], longitude=entry["lon"], district=_district(entry)
@@ -60,9 +54,10 @@ def load() -> list[tuple[str, str, str]]:
         organisation.kinds = entry["kinds"]
         db.session.add(organisation)
         organisations[entry["key"]] = organisation
-    hashes = {role: hash_password(password) for role, password in PASSWORDS.items()}
+    passwords = files.accounts()["passwords"]
+    hashes = {role: hash_password(password) for role, password in passwords.items()}
     accounts = []
-    for entry in data.USERS:
+    for entry in files.accounts()["user"]:
         role = entry["role"]
         user = User(
             email=entry["email"],
@@ -73,36 +68,35 @@ def load() -> list[tuple[str, str, str]]:
         )
         if role in (Role.ADMIN, Role.CERTIFIER):
             user.roles.append(UserRole(role=Role(role)))
-        if entry["organisation"]:
+        if entry.get("organisation"):
             db.session.add(
                 Membership(
                     user=user, organisation=organisations[entry["organisation"]], role=entry["membership"]
                 )
             )
         db.session.add(user)
-        accounts.append((role, entry["email"], PASSWORDS[role]))
+        accounts.append((role, entry["email"], passwords[role]))
     db.session.flush()
     load_catalogue({key: org.id for key, org in organisations.items()})
     load_outlets({key: org.id for key, org in organisations.items()})
     load_licences()
-    load_certification(db.session.scalar(select(User).where(User.email == data.CERTIFIER_EMAIL)))
+    load_certification(_user(files.accounts()["certifier"]))
     load_suppliers()
     # Products were indexed as they were saved; organisations were added directly: rebuild in one pass.
     search.reindex()
     return accounts
 
 
-CAPACITY_NOTES = (
-    "Ganzjährig lieferbar, etwa 150 kg pro Woche.",
-    "Saisonal von Mai bis Oktober; größere Mengen nach Absprache.",
-    "Kleine Mengen, wöchentlich frisch; Abholung dienstags und freitags.",
-    "Bis zu 2 Paletten pro Woche über unseren Logistikpartner.",
-)
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def load_suppliers() -> None:
     """Delivery settings for every producer and processor, and one inquiry from the demo retailer."""
     from ..suppliers.models import InquiryMessage, InquiryRead, InquiryThread, SupplierProfile
+
+    story = files.toml("story")
+    notes = story["suppliers"]["capacity_notes"]
 
     suppliers = [
         o
@@ -117,39 +111,27 @@ def load_suppliers() -> None:
                 delivers_own=number % 2 == 0,
                 delivers_partner=number % 4 == 1,
                 delivery_radius_km=(40, 60, 80, 120)[number % 4],
-                capacity_notes=CAPACITY_NOTES[number % len(CAPACITY_NOTES)],
-                min_order_note="" if number % 3 else "Ab 50 € Warenwert",
+                capacity_notes=notes[number % len(notes)],
+                min_order_note="" if number % 3 else story["suppliers"]["min_order_note"],
             )
         )
-    retailer = db.session.scalar(select(User).where(User.email == "handel@vonhier.example"))
-    producer = db.session.scalar(select(User).where(User.email == "erzeuger@vonhier.example"))
+    inquiry = story["inquiry"]
+    retailer, producer = _user(inquiry["retailer"]), _user(inquiry["supplier"])
     if retailer is None or producer is None:
         return
     now = utcnow()
     thread = InquiryThread(
         retailer_id=retailer.memberships[0].organisation_id,
         supplier_id=producer.memberships[0].organisation_id,
-        subject="Anfrage: Eier für unseren Laden",
+        subject=inquiry["subject"],
         created_by_id=retailer.id,
         created_at=now - timedelta(days=2),
         last_message_at=now - timedelta(days=1),
     )
     db.session.add(thread)
     messages = [
-        (
-            retailer,
-            thread.retailer_id,
-            now - timedelta(days=2),
-            "Guten Tag, wir suchen ab nächstem Monat wöchentlich etwa 60 Eier (Haltungsform 4). "
-            "Liefern Sie nach Berlin, oder wäre eine Abholung möglich?",
-        ),
-        (
-            producer,
-            thread.supplier_id,
-            now - timedelta(days=1),
-            "Hallo Herr Hellwig, gern! Wir fahren donnerstags nach Berlin und können Sie mitbeliefern. "
-            "Ich schicke Ihnen unsere Preisliste.",
-        ),
+        (retailer, thread.retailer_id, now - timedelta(days=2), inquiry["question"]),
+        (producer, thread.supplier_id, now - timedelta(days=1), inquiry["answer"]),
     ]
     for author, organisation_id, when, body in messages:
         db.session.add(
@@ -168,60 +150,63 @@ def load_suppliers() -> None:
 
 
 def load_catalogue(organisation_ids: dict[str, int]) -> None:
-    """Sites, products and batches, saved through the catalogue's own rules (as the platform)."""
-    site_ids = {}
-    for entry in catalogue_data.SITES:
-        values = {k: v for k, v in entry.items() if k not in {"key", "organisation", "lat", "lon"}}
-        site = catalogue.save_site(
+    """Sites, products and batches, saved through the catalogue's own rules (as the platform); each
+    organisation's products from its file, through the CSV import a producer uses."""
+    for row in files.table("sites"):
+        values = {k: v for k, v in row.items() if k not in {"organisation", "latitude", "longitude"}}
+        catalogue.save_site(
             SYSTEM,
-            organisation_ids[entry["organisation"]],
+            organisation_ids[row["organisation"]],
             None,
-            {**values, "latitude": entry["lat"], "longitude": entry["lon"]},
+            {**values, "latitude": float(row["latitude"]), "longitude": float(row["longitude"])},
         )
-        site_ids[entry["key"]] = site.id
-    for entry in catalogue_data.PRODUCTS:
-        fields = {k: entry[k] for k in PRODUCT_FIELDS}
-        fields["package_size"] = Decimal(entry["package_size"]) if entry["package_size"] else None
-        fields["package_unit"] = Unit(entry["package_unit"]) if entry["package_unit"] else None
-        fields["species"] = Species(entry["species"]) if entry["species"] else None
-        ingredients = [
-            {
-                "name": row["name"],
-                "share": Decimal(row["share"]),
-                "is_main": row["is_main"],
-                "is_value_determining": row["is_value_determining"],
-                "is_water_or_salt": row["is_water_or_salt"],
-                "origin_kind": OriginKind.PLACE if "place" in row["origin"] else None,
-                "origin_site_id": site_ids.get(row["origin"].get("site")),
-                "place_name": row["origin"].get("place", ""),
-            }
-            for row in entry["ingredients"]
-        ]
-        stages = [{"kind": StageKind(s["kind"]), "site_id": site_ids[s["site"]]} for s in entry["stages"]]
-        product = catalogue.save_product(
-            SYSTEM,
-            organisation_ids[entry["organisation"]],
-            None,
-            ProductInput(fields, ingredients, stages),
-        )
-        for batch in entry["batches"]:
-            catalogue.save_batch(
-                SYSTEM,
-                product,
-                None,
-                {
-                    "lot": batch["lot"],
-                    "produced_on": date.fromisoformat(batch["produced_on"]),
-                    "best_before": date.fromisoformat(batch["best_before"]) if batch["best_before"] else None,
-                    "origin_site_id": site_ids.get(batch["origin_site"]),
-                    "origin_note": batch["origin_note"],
-                },
-            )
+    for key, organisation_id in organisation_ids.items():
+        if (raw := files.products(key)) is not None:
+            csv_io.import_file(SYSTEM, organisation_id, raw)
+    load_batches(organisation_ids)
     # Most suppliers have answered; a few requests are still open and one was declined.
     links = db.session.scalars(select(SupplierLink).order_by(SupplierLink.id)).all()
     for number, link in enumerate(links):
         if number % 7 != 3:
             catalogue.decide_supplier_request(SYSTEM, link.id, confirm=number != 5)
+
+
+def load_batches(organisation_ids: dict[str, int]) -> None:
+    """Batches by product reference; an origin site is named as in the product files."""
+    products, sites = {}, {}
+    for row in files.table("batches"):
+        organisation_id = organisation_ids[row["organisation"]]
+        if organisation_id not in sites:
+            sites[organisation_id] = csv_io.SiteNames(organisation_id)
+            products.update(
+                {(organisation_id, p.reference): p for p in catalogue.products_of(organisation_id, None)}
+            )
+        origin = row["origin_site"]
+        catalogue.save_batch(
+            SYSTEM,
+            products[organisation_id, row["reference"]],
+            None,
+            {
+                "lot": row["lot"],
+                "produced_on": date.fromisoformat(row["produced_on"]),
+                "best_before": date.fromisoformat(row["best_before"]) if row["best_before"] else None,
+                "origin_site_id": sites[organisation_id].resolve(origin) if origin else None,
+                "origin_note": row["origin_note"],
+            },
+        )
+
+
+OUTLET_TEXTS = (
+    "kind",
+    "name",
+    "street",
+    "postcode",
+    "town",
+    "opening_hours",
+    "accessibility",
+    "description",
+    "website",
+)
 
 
 def load_outlets(organisation_ids: dict[str, int]) -> None:
@@ -230,50 +215,26 @@ def load_outlets(organisation_ids: dict[str, int]) -> None:
     products: dict[int, list[Product]] = {}
     for product in db.session.scalars(select(Product).order_by(Product.id)):
         products.setdefault(product.organisation_id, []).append(product)
-    for (
-        org,
-        kind,
-        name,
-        street,
-        postcode,
-        town,
-        lat,
-        lon,
-        hours,
-        pay,
-        offered,
-        extra,
-        access,
-    ) in outlets_data.OUTLETS:
-        organisation_id = organisation_ids[org]
+    for row in files.table("outlets"):
+        organisation_id = organisation_ids[row["organisation"]]
         own = products.get(organisation_id, [])
-        chosen = (
-            own
-            if offered == outlets_data.ALL
-            else [p for p in own if p.category is not None and p.category.slug in offered]
-        )
+        offered = row["products"].split("|")  # "all", or the categories of the products offered
+        chosen = own if offered == ["all"] else [p for p in own if p.category and p.category.slug in offered]
+        payment = row["payment"]  # c: cash, k: card, m: mobile
         outlets.save_outlet(
             SYSTEM,
             organisation_id,
             None,
             {
-                "kind": kind,
-                "name": name,
-                "street": street,
-                "postcode": postcode,
-                "town": town,
-                "latitude": lat,
-                "longitude": lon,
-                "opening_hours": hours,
-                "accepts_cash": "c" in pay,
-                "accepts_card": "k" in pay,
-                "accepts_mobile": "m" in pay,
-                "accessibility": access,
-                "description": outlets_data.DESCRIPTIONS[kind],
-                "website": outlets_data.WEBSITES.get(name, ""),
-                "delivery_radius_km": outlets_data.DELIVERY_KM.get(name),
+                **{k: row[k] for k in OUTLET_TEXTS},
+                "latitude": float(row["latitude"]),
+                "longitude": float(row["longitude"]),
+                "accepts_cash": "c" in payment,
+                "accepts_card": "k" in payment,
+                "accepts_mobile": "m" in payment,
+                "delivery_radius_km": int(row["delivery_radius_km"]) if row["delivery_radius_km"] else None,
                 "product_ids": [p.id for p in chosen],
-                "category_ids": [categories[slug].id for slug in extra],
+                "category_ids": [categories[slug].id for slug in filter(None, row["categories"].split("|"))],
             },
         )
 
@@ -301,9 +262,14 @@ def load_command(if_empty):
         db.session.commit()
     finally:
         current_app.config["MAIL_SUPPRESS"] = False
+    counts = {
+        name: db.session.scalar(select(func.count()).select_from(model))
+        for name, model in (("organisations", Organisation), ("sites", Site), ("products", Product))
+    }
     click.echo(
-        f"Loaded {len(data.ORGANISATIONS)} demo organisations with {len(catalogue_data.SITES)} sites and "
-        f"{len(catalogue_data.PRODUCTS)} products, {len(outlets_data.OUTLETS)} outlets. Demo accounts:"
+        f"Loaded {counts['organisations']} demo organisations with {counts['sites']} sites and "
+        f"{counts['products']} products, {db.session.scalar(select(func.count(Outlet.id)))} outlets. "
+        "Demo accounts:"
     )
     for role, email, password in accounts:
         click.echo(f"  {role:<10} {email:<32} {password}")
@@ -311,7 +277,7 @@ def load_command(if_empty):
 
 def load_licences() -> None:
     """This year's licences, paid by invoice — except for one owner, who can try paying themselves."""
-    unlicensed = db.session.scalar(select(User).where(User.email == data.UNLICENSED_OWNER))
+    unlicensed = _user(files.accounts()["unlicensed_owner"])
     for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id)):
         if organisation.has_kind("certification_body") or not catalogue.products_of(organisation.id):
             continue
@@ -370,15 +336,9 @@ def load_certification(certifier: User) -> None:
             )
             workflow.reject(certifier, application, reasons[:2000])
     # Not the first two (the dairies): retailers trying the supplier search should find certified dairies.
-    certificates.suspend(
-        certifier,
-        granted[2],
-        "Nachweise zur Fütterung fehlen seit der letzten Kontrolle.",
-        today + timedelta(days=30),
-    )
-    certificates.revoke(
-        certifier, granted[3], "Zutaten aus nicht-regionaler Herkunft trotz Zusage verwendet."
-    )
+    decisions = files.toml("story")["certification"]
+    certificates.suspend(certifier, granted[2], decisions["suspended"], today + timedelta(days=30))
+    certificates.revoke(certifier, granted[3], decisions["revoked"])
     certificates.remind(today)  # the certificate issued 400 days ago is now marked expired
 
 
@@ -394,9 +354,7 @@ def _open_application(certifier: User, organisation: Organisation, product, stat
         workflow.take(certifier, application)
     if state == "changes_requested":
         workflow.request_changes(
-            certifier,
-            application,
-            "Bitte den Nachweis der Haltungsform und die Lieferantenerklärung nachreichen.",
+            certifier, application, files.toml("story")["certification"]["changes_requested"]
         )
 
 

@@ -1,0 +1,34 @@
+"""The demo network's data files (`data/`, described in its README) read into plain values."""
+
+import csv
+import tomllib
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+@cache
+def toml(name: str) -> dict:
+    with (DATA / f"{name}.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+def table(name: str) -> list[dict]:
+    """The rows of `data/NAME.csv` (`;`-separated, a header row) as dicts of text."""
+    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file, delimiter=";"))
+
+
+def organisations() -> list[dict]:
+    return toml("organisations")["organisation"]
+
+
+def accounts() -> dict:
+    return toml("accounts")
+
+
+def products(key: str) -> bytes | None:
+    """The product file of the organisation `key`, as a producer would upload it (None: it has none)."""
+    path = DATA / "products" / f"{key}.csv"
+    return path.read_bytes() if path.exists() else None
