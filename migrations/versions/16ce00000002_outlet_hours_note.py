@@ -1,7 +1,7 @@
 """outlets.hours_note: a seasonal note shown beside the opening hours, kept out of the OSM expression
 
-Revision ID: outlet_hours_note
-Revises: 14a033333333
+Revision ID: 16ce00000002
+Revises: 16ce00000001
 Create Date: 2026-12-07 00:16:54.431810
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "outlet_hours_note"
-down_revision = "14a033333333"
+revision = "16ce00000002"
+down_revision = "16ce00000001"
 branch_labels = None
 depends_on = None
 
