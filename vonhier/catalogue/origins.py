@@ -53,6 +53,10 @@ def _pair(site: Site) -> str:
     return f"{site.organisation.display_name} / {site.name}"
 
 
+def _quoted(text: str) -> str:
+    return _("“%(text)s”", text=text)
+
+
 def origin_of(ingredient: Ingredient) -> Origin:
     """The stored origin of an ingredient."""
     if ingredient.origin_kind == OriginKind.PLACE or ingredient.origin_site is None:
@@ -109,7 +113,7 @@ class Origins:
             return meanings[0]
         if not meanings:
             raise OriginError(self._unknown(text))
-        options = ", ".join(f"“{self.text_of(m)}”" for m in meanings)
+        options = ", ".join(_quoted(self._unambiguous(m)) for m in meanings)
         raise OriginError(
             _(
                 "“%(text)s” could mean several things. Please write one of them: %(options)s.",
@@ -138,7 +142,7 @@ class Origins:
                 "We know no site, supplier or place called “%(text)s”. Did you mean %(options)s? "
                 "A place we cannot find on the map can be written as “%(example)s”.",
                 text=text,
-                options=", ".join(f"“{n}”" for n in near),
+                options=", ".join(_quoted(n) for n in near),
                 example=example,
             )
         return _(
@@ -161,6 +165,14 @@ class Origins:
         near += [place.name for place in candidate_places(text, prefix=True)]
         near += countries_starting(text)
         return list(dict.fromkeys(near))[:NEAR_MISSES]
+
+    def _unambiguous(self, origin: Origin) -> str:
+        """How to write one of several meanings of a text so that it means only that."""
+        if origin.site is not None:
+            return origin.site.name if origin.site.id in self.own_ids else _pair(origin.site)
+        if _key(origin.place_name) in self.own or _key(origin.place_name) in self.supplier_names:
+            return _("Place: %(name)s", name=origin.place_name)
+        return origin.place_name
 
     def text_of(self, origin: Origin) -> str:
         """The text that shows `origin` in the form and resolves back to it."""
