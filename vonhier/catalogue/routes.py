@@ -36,6 +36,11 @@ def _origins_limit() -> str:
     return current_app.config["RATELIMIT_ORIGINS"]
 
 
+def _member_key() -> str:
+    """Suggestions are counted per member (colleagues may share an address), else per address."""
+    return f"user:{getattr(signed_in_user(), 'id', None) or request.remote_addr}"
+
+
 @bp.get("/")
 @requires("member")
 def index():
@@ -132,7 +137,7 @@ def places():
 
 @bp.get("/origins")
 @requires("member")
-@limiter.limit(_origins_limit, key_func=lambda: str(signed_in_user().id))
+@limiter.limit(_origins_limit, key_func=_member_key)
 def origins():
     """Suggestions for an ingredient's "Comes from" field while it is typed (JSON, texts only)."""
     query = request.args.get("q", "")
