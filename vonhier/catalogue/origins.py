@@ -166,20 +166,20 @@ class Origins:
         near += countries_starting(text)
         return list(dict.fromkeys(near))[:NEAR_MISSES]
 
+    def _site_text(self, site: Site) -> str:
+        return site.name if site.id in self.own_ids else _pair(site)
+
     def _unambiguous(self, origin: Origin) -> str:
         """How to write one of several meanings of a text so that it means only that."""
         if origin.site is not None:
-            return origin.site.name if origin.site.id in self.own_ids else _pair(origin.site)
+            return self._site_text(origin.site)
         if _key(origin.place_name) in self.own or _key(origin.place_name) in self.supplier_names:
             return _("Place: %(name)s", name=origin.place_name)
         return origin.place_name
 
     def text_of(self, origin: Origin) -> str:
         """The text that shows `origin` in the form and resolves back to it."""
-        if origin.site is not None:
-            plain = origin.site.name if origin.site.id in self.own_ids else _pair(origin.site)
-        else:
-            plain = origin.place_name
+        plain = self._site_text(origin.site) if origin.site is not None else origin.place_name
         try:
             if self.resolve(plain) == origin:
                 return plain
