@@ -78,6 +78,7 @@ def from_environment() -> dict:
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per hour"),
         "RATELIMIT_REGISTER": os.environ.get("RATELIMIT_REGISTER", "10 per hour"),
         "RATELIMIT_API": os.environ.get("RATELIMIT_API", "120 per minute"),
+        "RATELIMIT_ORIGINS": os.environ.get("RATELIMIT_ORIGINS", "120 per minute;1200 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,

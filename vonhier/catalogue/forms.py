@@ -30,9 +30,11 @@ from ..forms import CoordinatesPair, DecimalField, FloatField, Form, IntegerFiel
 from ..organisations.forms import COUNTRY_CHOICES
 from .models import Ingredient, Product, Species, StageKind, Unit
 from .names import HUSBANDRY, SITE_KIND, SPECIES, STAGE_KIND, UNIT
+from .origins import OriginError, Origins, origin_of
 from .product_input import ProductInput
 
 EMPTY_ROWS = 3
+ORIGIN_LENGTH = 250  # "Organisation / Site": two names of up to 120 characters
 
 
 def fits(column) -> Length:
@@ -97,9 +99,17 @@ class IngredientForm(Form):
     is_main = BooleanField(_l("Main ingredient"))
     is_value_determining = BooleanField(_l("Value-determining"))
     is_water_or_salt = BooleanField(_l("Water or salt"))
-    origin = SelectField(_l("Comes from"), choices=[], validate_choice=False)
-    place_name = StringField(
-        _l("Place (if not a registered site)"), validators=[Optional(), fits(Ingredient.place_name)]
+    # Typed: an own site, "Organisation / Site", a town, a postcode or a country (see origins.py);
+    # JavaScript suggests texts that resolve (static/js/origin-search.js).
+    origin = StringField(
+        _l("Comes from"),
+        validators=[Optional(), Length(max=ORIGIN_LENGTH)],
+        render_kw={
+            "class": "origin-search",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "aria-describedby": "origin-hint",
+        },
     )
 
     def is_blank(self) -> bool:
@@ -180,6 +190,7 @@ class ProductForm(Form):
             self.stages.append_entry()
 
     def set_site_choices(self, own_sites, other_sites) -> None:
+        """The sites a stage may name, and those an ingredient's typed origin may name."""
         own = [SelectChoice(f"{s.id}", s.label, optgroup=str(_l("Our sites"))) for s in own_sites]
         others = [
             SelectChoice(
@@ -189,25 +200,26 @@ class ProductForm(Form):
             )
             for s in other_sites
         ]
-        place = SelectChoice("place", _l("Another place (enter below)"))
-        for row in self.ingredients:
-            row.origin.choices = [SelectChoice("", "–"), *own, *others, place]
         for row in self.stages:
             row.site.choices = [SelectChoice("", "–"), *own, *others]
         self._site_ids = {s.id for s in (*own_sites, *other_sites)}
+        self.origins = Origins(own_sites, other_sites)
+
+    def show_origins(self, ingredients) -> None:
+        """Writes the stored origins of `ingredients` into their rows, as text that resolves back."""
+        for row, ingredient in zip(self.ingredients, ingredients, strict=False):
+            row.origin.data = self.origins.text_of(origin_of(ingredient))
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
+        self._resolved = {}
         for row in self.ingredients:
-            if row.is_blank():
+            if row.is_blank() or row.origin.errors:
                 continue
-            origin = row.origin.data
-            if origin == "place":
-                if not (row.place_name.data or "").strip():
-                    row.place_name.errors.append(_l("Please name the place of origin."))
-                    valid = False
-            elif hygiene.row_id(origin) not in self._site_ids:
-                row.origin.errors.append(_l("Please choose where the ingredient comes from."))
+            try:
+                self._resolved[row.name] = self.origins.resolve(row.origin.data)
+            except OriginError as error:
+                row.origin.errors.append(error.messages[0])
                 valid = False
         for row in self.stages:
             if row.is_blank():
@@ -229,7 +241,6 @@ class ProductForm(Form):
         for row in self.ingredients:
             if row.is_blank():
                 continue
-            origin = row.origin.data
             rows.append(
                 {
                     "name": row.ingredient.data.strip(),
@@ -237,9 +248,7 @@ class ProductForm(Form):
                     "is_main": row.is_main.data,
                     "is_value_determining": row.is_value_determining.data,
                     "is_water_or_salt": row.is_water_or_salt.data,
-                    "origin_kind": "place" if origin == "place" else None,
-                    "origin_site_id": hygiene.row_id(origin),
-                    "place_name": (row.place_name.data or "").strip(),
+                    **self._resolved[row.name].row(),
                 }
             )
         return rows

@@ -3,6 +3,7 @@
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -15,19 +16,29 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
-from .. import media, spreadsheet
+from .. import hygiene, media, spreadsheet
 from ..errors import abort_with
-from ..extensions import db
+from ..extensions import db, limiter
 from ..geo.places import LocationError, candidate_places, location_warning
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import cells, panels, render_form
 from . import csv_export, csv_io, services
+from . import origins as origin_search
 from .forms import ArchiveForm, BatchForm, ImportForm, ProductForm, SiteForm
 from .models import ProductStatus
 from .signals import product_head, product_page, products_listed
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+
+def _origins_limit() -> str:
+    return current_app.config["RATELIMIT_ORIGINS"]
+
+
+def _member_key() -> str:
+    """Suggestions are counted per member (colleagues may share an address), else per address."""
+    return f"user:{getattr(signed_in_user(), 'id', None) or request.remote_addr}"
 
 
 @bp.get("/")
@@ -124,6 +135,20 @@ def places():
     return {"places": [{"label": p.label, "lat": p.latitude, "lon": p.longitude} for p in found]}
 
 
+@bp.get("/origins")
+@requires("member")
+@limiter.limit(_origins_limit, key_func=_member_key)
+def origins():
+    """Suggestions for an ingredient's "Comes from" field while it is typed (JSON, texts only)."""
+    query = request.args.get("q", "")
+    problem = hygiene.text_problem(query)
+    if problem is None and not 2 <= len(query.strip()) <= 80:
+        problem = _("Please enter 2 to 80 characters.")
+    if problem:
+        return {"error": {"status": 400, "message": problem}}, 400
+    return {"origins": origin_search.suggest(current_organisation().id, query)}
+
+
 # --- products -----------------------------------------------------------------------------------------
 
 
@@ -157,6 +182,8 @@ def _product_form(organisation_id, product=None):
     elif request.form.get("more"):
         form.add_blank_rows(ingredients=3, stages=1)
     form.set_site_choices(*services.origin_choices(organisation_id))
+    if request.method == "GET" and product:
+        form.show_origins(product.ingredients)
     return form
 
 
@@ -177,8 +204,6 @@ def _fill_product_form(form, product):
                 "is_main": row.is_main,
                 "is_value_determining": row.is_value_determining,
                 "is_water_or_salt": row.is_water_or_salt,
-                "origin": "place" if row.origin_site_id is None else str(row.origin_site_id),
-                "place_name": row.place_name,
             }
         )
     for stage in product.stages:

@@ -172,16 +172,24 @@ def _postcodes() -> dict[str, list[tuple[str, str]]]:
     return towns
 
 
-def postcode(code: str) -> Place | None:
-    """The centre of a German postcode: its town in the gazetteer, or the middle of its towns when it
-    covers several (in Berlin, the city centre: the list names no districts). None if unknown."""
+def postcode_towns(code: str) -> list[Place]:
+    """The towns of a German postcode that the gazetteer knows (several for a rural postcode, one for
+    each of Berlin's: the list names no districts); [] for anything else."""
     code = code.strip()
     if not POSTCODE.match(code):
-        return None
+        return []
     places = []
     for town, state in _postcodes().get(code, []):
         found = [p for p in lookup(town, "DE", limit=5) if p.state == state] or lookup(town, "DE", limit=1)
         places += found[:1]
+    return _unique(places)
+
+
+def postcode(code: str) -> Place | None:
+    """The centre of a German postcode: its town in the gazetteer, or the middle of its towns when it
+    covers several (in Berlin, the city centre: the list names no districts). None if unknown."""
+    code = code.strip()
+    places = postcode_towns(code)
     if not places:
         return None
     name = " / ".join(dict.fromkeys(p.name for p in places))

@@ -3,7 +3,9 @@ we serve (with region and German state computed), the places a name may mean, an
 far from its town. One rule for every feature that puts something on the map."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from babel import Locale
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
@@ -94,3 +96,28 @@ def location_warning(place) -> str | None:
             town=place.town,
         )
     )
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Countries and world regions by folded name, German and English ("Dänemark", "Denmark"), each
+    to its name as written in that language: an origin abroad is named, not put on the map."""
+    names = {}
+    for language in ("en", "de"):  # German last: "Dänemark", not "Denmark", where both fold alike
+        for name in Locale.parse(language).territories.values():
+            names[gazetteer.fold(name)] = name
+    return names
+
+
+def country_named(name: str) -> str | None:
+    """The country or world region called `name` (any case, umlauts or not), as written; else None."""
+    return _countries().get(gazetteer.fold(name))
+
+
+def countries_starting(text: str, limit: int = 5) -> list[str]:
+    """Countries and world regions whose name starts with `text` (folded), shortest first."""
+    key = gazetteer.fold(text)
+    if len(key) < 2:
+        return []
+    found = {name for folded, name in _countries().items() if folded.startswith(key)}
+    return sorted(found, key=lambda n: (len(n), n))[:limit]
