@@ -83,6 +83,9 @@ def _step(action, *args, success: str | None = None):
 
 
 class _Refused(Exception):
+    """A licence step refused (by the rules or for its form): answered with the licence page, the reason
+    above the years and, for an unconfirmed address, the button that sends the link again."""
+
     def __init__(self, error):
         self.error = error
 
@@ -108,6 +111,8 @@ def accept():
     organisation = organisations.current(signed_in_user())
     form = TermsForm()
     if not form.validate_on_submit():
+        if form.year.errors:
+            return _licence_page(services.PaymentError(_("This licence year is unknown."), field="year"), 400)
         refusal = _("Please confirm that you accept the licence terms.")
         return _licence_page(services.PaymentError(refusal, field="accept"), 400)
     _step(
