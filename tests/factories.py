@@ -4,6 +4,7 @@ tests never hold a context (and its `g`) across requests of the test client."""
 import itertools
 from types import SimpleNamespace
 
+from vonhier import clock
 from vonhier.accounts.models import User, UserRole
 from vonhier.accounts.services import hash_password
 from vonhier.clock import utcnow
@@ -143,5 +144,5 @@ def licence(app, organisation_id):
         current = payments.accept_terms(SYSTEM, organisation_id)
         if current.status != "active":
             invoice = payments.create_invoice(SYSTEM, current)
-            payments.mark_invoice_paid(SYSTEM, invoice, utcnow().date(), invoice.gross_cents)
+            payments.mark_invoice_paid(SYSTEM, invoice, clock.berlin_now().date(), invoice.gross_cents)
         db.session.commit()

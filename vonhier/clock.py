@@ -14,3 +14,8 @@ def utcnow() -> datetime:
 def berlin_now() -> datetime:
     """Now in Europe/Berlin (aware); follows `utcnow`, so a test that fixes one fixes both."""
     return utcnow().replace(tzinfo=UTC).astimezone(BERLIN)
+
+
+def as_berlin(moment: datetime) -> datetime:
+    """A stored moment (naive UTC) in Europe/Berlin (aware)."""
+    return moment.replace(tzinfo=UTC).astimezone(BERLIN)

@@ -67,6 +67,8 @@ def from_environment() -> dict:
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "https://api.stripe.com"),
         "STRIPE_MAX_RETRIES": int(os.environ.get("STRIPE_MAX_RETRIES", 2)),
         "LICENCE_TERMS_VERSION": os.environ.get("LICENCE_TERMS_VERSION", "2026-1"),
+        # Month-day from which next year's licence can be accepted and paid as well as this year's.
+        "LICENCE_NEXT_YEAR_FROM": os.environ.get("LICENCE_NEXT_YEAR_FROM", "10-01"),
         # Printed on invoices (a German invoice names the issuer with address and VAT id).
         "INVOICE_ISSUER": os.environ.get(
             "INVOICE_ISSUER", "Mark & Metropole e. V. · Geschäftsstelle VON HIER · Am Markt 1 · 14467 Potsdam"

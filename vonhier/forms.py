@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField as _DecimalField
@@ -102,6 +103,26 @@ class IntegerField(_IntegerField):
         self.data = None
         if valuelist and valuelist[0].strip():
             self.data = hygiene.integer(valuelist[0])  # its ValueError becomes the field's error
+
+
+class EuroField(StringField):
+    """An amount of euros, held as whole cents (`data`), read with `hygiene.euro_cents`: "120,00" and
+    "120.00" alike; shown with the interface language's decimal sign and two decimals."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            self.data = hygiene.euro_cents(valuelist[0])  # its ValueError becomes the field's error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else euros(self.data)
+
+
+def euros(cents: int) -> str:
+    """Cents as the input shows them: "120,00" in German, "120.00" in English, no thousands groups."""
+    return format_decimal(Decimal(cents) / 100, "0.00")
 
 
 def control_body_code_field(label, description=None) -> StringField:

@@ -66,6 +66,34 @@ def number(text: str) -> Decimal:
     return value
 
 
+# An amount of euros as people write it: "120", "120,5", "120,00", "1.200,00" (German) or "120.00",
+# "1,200.00" (English). The decimal sign is followed by one or two digits; thousands are grouped only
+# before a decimal part with the other sign ("1.200" could be either, and is refused). No sign, no
+# exponent, no NaN; below 10 million euros, so the cents fit the database's 32-bit integers.
+_EUROS = re.compile(
+    r"(?P<whole>[0-9]{1,7}|[0-9]{1,3}(?P<group>[.,])[0-9]{3}(?:(?P=group)[0-9]{3})?)"
+    r"(?:(?P<point>[.,])(?P<cents>[0-9]{1,2}))?"
+)
+
+
+def euro_cents(text: str) -> int:
+    """An amount in euros typed by a person, as whole cents (Decimal arithmetic, never a float);
+    ValueError with a translated message for anything else (negative, NaN, too large, 3 decimals)."""
+    text = text.strip().removesuffix("€").removesuffix("EUR").strip()
+    match = _EUROS.fullmatch(text)
+    if match and match["group"] and match["group"] == (match["point"] or match["group"]):
+        match = None  # "1.200" or "1.200.50": grouped, but no decimal part with the other sign
+    if match is None:
+        if text.startswith("-"):
+            raise ValueError(str(_l("The amount cannot be negative.")))
+        if re.fullmatch(r"[0-9]{8,}(?:[.,][0-9]*)?", text):
+            raise ValueError(str(_l("This amount is too large.")))
+        raise ValueError(str(_l("“%(value)s” is not an amount in euros, e.g. 120,00.", value=text[:40])))
+    whole = Decimal(re.sub(r"[.,]", "", match["whole"]))
+    cents = Decimal((match["cents"] or "0").ljust(2, "0"))
+    return int(whole * 100 + cents)
+
+
 # Every id and count the platform stores is a 32-bit integer (PostgreSQL `integer`).
 MAX_INTEGER = 2**31 - 1
 _INTEGER = re.compile(r"[+-]?[0-9]{1,10}")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from vonhier.clock import berlin_now
+
 from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
@@ -15,8 +17,9 @@ def test_licence_terms_invoice_and_admin(demo, live_server, page_at, device):
     assert "keine Lizenz" in page.inner_text("main")
     assert_fits(page)
     screenshot(page, f"licence-terms-{device}")
-    page.check("#accept")
-    click_and_wait(page, "text=Bedingungen akzeptieren")
+    year = berlin_now().year  # this year's panel (from 1 October next year's is shown below it)
+    page.check(f"#accept-{year}")
+    click_and_wait(page, f"text=Bedingungen für {year} akzeptieren")
     click_and_wait(page, "text=Überweisung")
     assert "Verwendungszweck" in page.inner_text("main")
     assert_fits(page)

@@ -1,12 +1,37 @@
 """A Stripe stand-in on 127.0.0.1 and an application whose real `stripe` client talks to it."""
 
+from datetime import datetime
+
 import pytest
 
 from tests import factories
+from vonhier import clock
 
 from .stripe_fake import FakeStripe
 
 WEBHOOK_SECRET = "whsec_vonhier_test_secret"
+
+
+# Mid-year, before the next year's licence is offered: a licence costs the full fee (from 1 October the
+# current year costs the rest of the year only; tests/payments/test_years.py moves the clock there).
+SUMMER = datetime(2026, 6, 15, 10, 0)
+
+
+def ticking_from(moment: datetime):
+    """A clock that starts at `moment` and runs (two steps never share a timestamp)."""
+    started = datetime.now()
+    return lambda: moment + (datetime.now() - started)
+
+
+@pytest.fixture(autouse=True)
+def summer(monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", ticking_from(SUMMER))
+    return SUMMER
+
+
+def today():
+    """The platform's date (Berlin) under the test's clock."""
+    return clock.berlin_now().date()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ the first one made (303), and none fails (5xx). Who wins is decided by the datab
 
 import threading
 from collections import Counter
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -16,8 +15,10 @@ from tests.conftest import _reset_database
 from tests.live import gunicorn
 from vonhier.catalogue.models import ProductVersion, SupplierLink
 from vonhier.certification.models import ApplicationItem, AuditRecord, Certificate
+from vonhier.clock import berlin_now
 from vonhier.extensions import db
 from vonhier.payments import services as payments
+from vonhier.payments import years
 from vonhier.payments.models import Invoice, Licence, Payment
 from vonhier.permissions import SYSTEM
 from vonhier.suppliers.models import ShortlistEntry
@@ -212,7 +213,7 @@ def test_mark_paid(server, _migrated_app, accepted):
     results = at_once(
         admin,
         f"{server}/admin/invoices/{invoice_id}/paid",
-        {"paid_on": date.today().isoformat(), "amount": f"{gross // 100},{gross % 100:02d}"},
+        {"paid_on": berlin_now().date().isoformat(), "amount": f"{gross // 100},{gross % 100:02d}"},
     )
     paid = select(func.count(Payment.id)).where(Payment.licence_id == accepted.licence_id)
     check("mark paid", results, count(_migrated_app, paid), 409)
@@ -223,6 +224,19 @@ def test_accept_terms(server, _migrated_app):
     results = at_once(session_of(server, owner), f"{server}/licence/accept", {"accept": "y"})
     licences = select(func.count(Licence.id)).where(Licence.organisation_id == owner.organisation.id)
     check("accept licence terms", results, count(_migrated_app, licences), 409)
+
+
+def test_accept_terms_of_the_last_year_offered(server, _migrated_app):
+    """Next year's licence from 1 October (else this year's): one per organisation and year, too."""
+    owner = factories.user_with_role(_migrated_app, "owner")
+    with _migrated_app.app_context():
+        year = max(years.offered())
+    data = {"accept": "y", "year": str(year)}
+    results = at_once(session_of(server, owner), f"{server}/licence/accept", data)
+    licences = select(func.count(Licence.id)).where(
+        Licence.organisation_id == owner.organisation.id, Licence.year == year
+    )
+    check(f"accept licence terms for {year}", results, count(_migrated_app, licences), 409)
 
 
 def test_supplier_confirmation(server, producer, mailbox):

@@ -8,7 +8,9 @@ from ..accounts.models import User, UserRole
 from ..errors import RuleError
 from ..extensions import db
 from ..outbox import services as outbox
-from ..permissions import Role
+from ..payments import signals as payment_signals
+from ..payments.models import Invoice, Licence, LicenceTier
+from ..permissions import SYSTEM, Role
 from .models import AdminAction
 
 
@@ -21,12 +23,29 @@ def _require_admin(actor: User) -> None:
         raise Forbidden()
 
 
-def log(actor: User, action: str, target: User, **detail) -> AdminAction:
+# What the log calls the rows admins act on (`AdminAction.target_type`).
+TARGET_TYPES = {User: "user", LicenceTier: "tier", Licence: "licence", Invoice: "invoice"}
+
+
+def log(actor: User, action: str, target, **detail) -> AdminAction:
+    """One entry, in the transaction of the change it records (append-only: never changed later)."""
     entry = AdminAction(
-        actor_id=actor.id, action=action, target_type="user", target_id=target.id, detail=detail
+        actor_id=actor.id,
+        action=action,
+        target_type=TARGET_TYPES[type(target)],
+        target_id=target.id,
+        detail=detail,
     )
     db.session.add(entry)
     return entry
+
+
+@payment_signals.admin_acted.connect
+def _log_payment_action(actor, action: str, target, **detail) -> None:
+    """Admins' changes to payments and tiers (payments sends them; it cannot import the admin log).
+    The platform itself (CLI, demo data) is no admin and is not logged."""
+    if actor is not SYSTEM:
+        log(actor, action, target, **detail)
 
 
 def get_user(user_id: int) -> User:

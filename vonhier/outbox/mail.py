@@ -15,10 +15,14 @@ from . import services as outbox
 LOG_MARKER = "=== MAIL NOT SENT (no MAIL_SERVER configured) ==="
 
 
-def send(to: str, subject, template: str, locale: str = "de", **context) -> EmailMessage | None:
+def send(
+    to: str, subject, template: str, locale: str = "de", attachments=(), **context
+) -> EmailMessage | None:
     """Render `templates/email/<template>.txt` in the recipient's language and queue it.
 
-    Nothing is sent before the caller commits; a rollback drops the mail with the change."""
+    `attachments` are (filename, MIME type, bytes); they are stored in the outbox message with the
+    text, so the worker sends them without application code. Nothing is sent before the caller
+    commits; a rollback drops the mail with the change."""
     with force_locale(locale):
         body = render_template(f"email/{template}.txt", **context)
         # Names in subjects were typed by people; rows older than the input rules may hold a CR/LF.
@@ -33,7 +37,11 @@ def send(to: str, subject, template: str, locale: str = "de", **context) -> Emai
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="vonhier.example")
     message.set_content(body)
-    message["Content-Language"] = locale  # after set_content(), which clears Content-* headers
+    for filename, mimetype, data in attachments:
+        maintype, subtype = mimetype.split("/", 1)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    # After set_content() and add_attachment(), which clear or move Content-* headers.
+    message["Content-Language"] = locale
     outbox.add(message, template)
     return message
 
@@ -49,7 +57,7 @@ def transmit(raw: str) -> None:
             LOG_MARKER,
             message["To"],
             message["Subject"],
-            message.get_content(),
+            message.get_body(preferencelist=("plain",)).get_content(),
         )
         return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP

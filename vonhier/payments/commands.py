@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from . import services
+from . import checkout
 
 
 @click.group("payments")
@@ -16,8 +16,8 @@ def cli():
 @with_appcontext
 def reconcile_command():
     """Re-fetch Checkout Sessions still open and fulfil those that were paid (for missed webhooks)."""
-    if not services.stripe_enabled():
+    if not checkout.stripe_enabled():
         raise click.ClickException("STRIPE_SECRET_KEY is not set.")
-    counts = services.reconcile()
+    counts = checkout.reconcile()
     db.session.commit()
     click.echo(f"{counts['checked']} open sessions checked, {counts['paid']} fulfilled.")

@@ -4,10 +4,17 @@ from flask import current_app
 from fpdf import FPDF
 
 from .. import fonts
+from . import years
 
 
 def _euro(cents: int) -> str:
     return f"{cents / 100:,.2f} EUR".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _period(licence) -> str:
+    """The calendar year, or its rest for a licence taken late in the year (`years.months_charged`)."""
+    first_month = 13 - years.months_charged(licence.year, licence.terms_accepted_at)
+    return f"01.{first_month:02d}.{licence.year} – 31.12.{licence.year}"
 
 
 class _InvoicePDF(FPDF):
@@ -37,7 +44,7 @@ def render(invoice) -> bytes:
     pdf.set_font(fonts.FAMILY, size=11)
     for label, value in (
         ("Rechnungsdatum", invoice.issued_on.strftime("%d.%m.%Y")),
-        ("Leistungszeitraum", f"01.01.{invoice.licence.year} – 31.12.{invoice.licence.year}"),
+        ("Leistungszeitraum", _period(invoice.licence)),
         ("USt-IdNr. des Rechnungsstellers", config["INVOICE_VAT_ID"]),
         ("Verwendungszweck", invoice.payment_reference),
     ):

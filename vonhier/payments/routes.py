@@ -1,51 +1,39 @@
 """Licence pages for owners, the Stripe webhook and success page, and the admins' payments overview."""
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 import stripe
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from wtforms import BooleanField, DateField, SelectField, StringField, ValidationError
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..errors import abort_with
 from ..extensions import csrf, db
-from ..forms import Form, IntegerField
+from ..forms import EuroField, Form, IntegerField, euros
 from ..organisations import services as organisations
 from ..permissions import Role, requires, signed_in_user
 from ..web import listing, page_number, run
-from . import invoice_pdf, overview, services
+from . import checkout, invoice_pdf, overview, services, years
 
 bp = Blueprint("payments", __name__)
 
 
 class TermsForm(Form):
     accept = BooleanField(validators=[DataRequired()])
+    year = IntegerField(validators=[Optional()])  # this year's licence when not given
+
+
+class YearForm(Form):
+    """The licence year a payment button is for (this year's when not given)."""
+
+    year = IntegerField(validators=[Optional()])
 
 
 class MarkPaidForm(Form):
     paid_on = DateField(validators=[InputRequired()])
-    # Text, not a number field: admins type "142,80" as well as "142.80".
-    amount = StringField(validators=[InputRequired(), Length(max=20)])
-
-    def cents(self) -> int | None:
-        try:
-            value = (
-                Decimal(self.amount.data.strip().replace(".", "").replace(",", "."))
-                if "," in self.amount.data
-                else Decimal(self.amount.data.strip())
-            )
-        except InvalidOperation:
-            return None
-        return int(value * 100) if value.is_finite() and 0 <= value <= 100_000 else None
-
-    def validate_amount(self, field):
-        if self.cents() is None:
-            raise ValidationError(_l("Please enter the date and the amount received."))
+    # Text: admins type "142,80" as well as "142.80" (`hygiene.euro_cents`).
+    amount = EuroField(validators=[InputRequired()])
 
 
 class TierForm(Form):
@@ -55,70 +43,112 @@ class TierForm(Form):
 class TierFeeForm(Form):
     name_de = StringField(validators=[DataRequired(), Length(max=120)])
     name_en = StringField(validators=[DataRequired(), Length(max=120)])
-    fee_cents = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
+    fee = EuroField(validators=[InputRequired()])
 
 
 def _checked(form: Form, refusal: str) -> Form:
-    """A form of the licence or the admins' payments page once it holds what the step needs; else 400
-    with `refusal` (these are small forms of a button or a row each, with no room for errors by field)."""
+    """A form of the admins' payments page once it holds what the step needs; else 400 with `refusal`
+    (these are small forms of a button each, with no room for errors by field)."""
     if not form.validate_on_submit():
         abort_with(400, refusal)
     return form
 
 
+def _licence_page(error: services.PaymentError | None = None, status: int = 200):
+    """The licence page: a panel per year that can be taken now, a refusal (if any) above them."""
+    user = signed_in_user()
+    organisation = organisations.current(user)
+    page = render_template(
+        "payments/licence.html",
+        organisation=organisation,
+        offers=services.offers(organisation),
+        form=TermsForm(formdata=None),
+        stripe_enabled=checkout.stripe_enabled(),
+        this_year=services.this_year(),
+        next_year_from=years.next_year_from(services.this_year()),
+        is_owner=organisations.membership(user, organisation).role == "owner",
+        error=error,
+        unconfirmed=not user.is_confirmed,
+    )
+    return page, status
+
+
+def _step(action, *args, success: str | None = None):
+    """Run a licence step; a refusal is shown on the licence page (409) with what helps."""
+    try:
+        return run(action, *args, success=success)
+    except services.PaymentError as error:
+        db.session.rollback()
+        raise _Refused(error) from None
+
+
+class _Refused(Exception):
+    """A licence step refused (by the rules or for its form): answered with the licence page, the reason
+    above the years and, for an unconfirmed address, the button that sends the link again."""
+
+    def __init__(self, error):
+        self.error = error
+
+
+@bp.errorhandler(_Refused)
+def _refused(refused):
+    return _licence_page(refused.error, 409)
+
+
 @bp.get("/licence/")
 @requires("member")
 def licence():
-    organisation = organisations.current(signed_in_user())
-    current = services.licence_for(organisation.id)
-    return render_template(
-        "payments/licence.html",
-        organisation=organisation,
-        licence=current,
-        state=services.state(current),
-        tier=current.tier if current else services.tier_for(organisation),
-        form=TermsForm(),
-        stripe_enabled=services.stripe_enabled(),
-        this_year=services.this_year(),
-        is_owner=organisations.membership(signed_in_user(), organisation).role == "owner",
-    )
+    return _licence_page()
+
+
+def _year(form: Form) -> int:
+    return form.year.data or services.this_year()
 
 
 @bp.post("/licence/accept")
 @requires("member")
 def accept():
     organisation = organisations.current(signed_in_user())
-    _checked(TermsForm(), _("Please confirm that you accept the licence terms."))
-    run(
+    form = TermsForm()
+    if not form.validate_on_submit():
+        if form.year.errors:
+            return _licence_page(services.PaymentError(_("This licence year is unknown."), field="year"), 400)
+        refusal = _("Please confirm that you accept the licence terms.")
+        return _licence_page(services.PaymentError(refusal, field="accept"), 400)
+    _step(
         services.accept_terms,
         signed_in_user(),
         organisation.id,
+        _year(form),
         success=_("Thank you: the licence terms are accepted."),
     )
     return redirect(url_for("payments.licence"))
 
 
 def _pending_licence():
+    form = YearForm()
+    if not form.validate_on_submit():
+        raise _Refused(services.PaymentError(_("This licence year is unknown.")))
     organisation = organisations.current(signed_in_user())
-    current = services.licence_for(organisation.id)
+    current = services.licence_for(organisation.id, _year(form))
     if current is None:
-        abort_with(409, _("Please accept the licence terms first."))
+        raise _Refused(services.PaymentError(_("Please accept the licence terms first.")))
     return current
 
 
 @bp.post("/licence/invoice")
 @requires("member")
 def create_invoice():
-    invoice = run(services.create_invoice, signed_in_user(), _pending_licence())
+    invoice = _step(services.create_invoice, signed_in_user(), _pending_licence())
     return redirect(url_for("payments.invoice", invoice_id=invoice.id))
 
 
-@bp.post("/licence/checkout")
+@bp.post("/licence/checkout", endpoint="checkout")
 @requires("member")
-def checkout():
-    if not services.stripe_enabled():
+def checkout_start():
+    if not checkout.stripe_enabled():
         abort_with(404, _("Online payment is not set up; please pay by invoice."))
-    _checkout, url = run(services.start_checkout, signed_in_user(), _pending_licence())
+    _checkout, url = _step(checkout.start_checkout, signed_in_user(), _pending_licence())
     return redirect(url, code=303)
 
 
@@ -126,13 +156,13 @@ def checkout():
 @requires("member")
 def checkout_success():
     session_id = request.args.get("session_id", "")[:255]
-    checkout = services.checkout_for_member(signed_in_user(), session_id)
+    session = checkout.checkout_for_member(signed_in_user(), session_id)
     try:
-        services.fulfil_checkout(session_id)
+        checkout.fulfil_checkout(session_id)
         db.session.commit()
     except stripe.StripeError:
         db.session.rollback()  # the webhook or the reconciliation will catch up
-    if services.is_current(checkout.licence.organisation_id):
+    if session.licence.status == "active":
         flash(_("Thank you: your payment has arrived and the licence is active."), "success")
     else:
         flash(_("Thank you: we will activate the licence as soon as the payment is confirmed."), "info")
@@ -162,10 +192,10 @@ def invoice_pdf_view(invoice_id):
 @csrf.exempt
 def stripe_webhook():
     """Stripe calls this; the raw body is verified with the endpoint secret before anything happens."""
-    if not services.stripe_enabled():
+    if not checkout.stripe_enabled():
         return {"error": {"status": 404, "message": "not configured"}}, 404
     try:
-        outcome = services.handle_webhook(request.get_data(), request.headers.get("Stripe-Signature", ""))
+        outcome = checkout.handle_webhook(request.get_data(), request.headers.get("Stripe-Signature", ""))
         db.session.commit()
     except (ValueError, stripe.SignatureVerificationError):
         db.session.rollback()
@@ -197,31 +227,50 @@ ADMIN_PAGE_SIZE = 50
 @bp.get("/admin/payments")
 @requires(Role.ADMIN)
 def admin_payments():
+    return _admin_page()
+
+
+def _admin_page(failed: tuple[str, int, Form] | None = None, status: int = 200):
+    """The admins' payments page; `failed` is the row form ("invoice" or "tier", its id, the form) whose
+    submission was refused: that row shows what was typed with a message at each field."""
     pages = {f"{name}_page": page_number(f"{name}_page") for name in ADMIN_LISTS}
     return render_template(
         "payments/admin.html",
         **{name: listing(rows, ADMIN_PAGE_SIZE, pages[f"{name}_page"]) for name, rows in ADMIN_LISTS.items()},
         pages={name: number for name, number in pages.items() if number > 1},  # kept in the pagers' links
         tiers=overview.tiers(),
-        mark_form=MarkPaidForm(formdata=None, paid_on=date.today()),
+        paid_on=years.today(),
+        failed=failed or ("", 0, None),
+        euros=euros,
         state=services.state,
-    )
+    ), status
+
+
+def _admin_step(failed: tuple[str, int, Form], action, *args, success: str):
+    """Run an admin step on a row; the form's own errors and the rules' refusals are shown at that row."""
+    form = failed[2]
+    if not form.validate_on_submit():
+        return _admin_page(failed, 400)
+    try:
+        run(action, *args, success=success)
+    except services.PaymentError as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) if error.field else None
+        (field.errors if field is not None else form.form_errors).extend(error.messages)
+        return _admin_page(failed, 409)
+    return redirect(url_for("payments.admin_payments"))
 
 
 @bp.post("/admin/invoices/<int:invoice_id>/paid")
 @requires(Role.ADMIN)
 def mark_paid(invoice_id):
     invoice = services.get_invoice(invoice_id)
-    form = _checked(MarkPaidForm(), _("Please enter the date and the amount received."))
-    run(
-        services.mark_invoice_paid,
-        signed_in_user(),
-        invoice,
-        form.paid_on.data,
-        form.cents(),
+    form = MarkPaidForm()
+    return _admin_step(
+        ("invoice", invoice.id, form),
+        lambda: services.mark_invoice_paid(signed_in_user(), invoice, form.paid_on.data, form.amount.data),
         success=_("Invoice %(number)s is paid; the licence is active.", number=invoice.number),
     )
-    return redirect(url_for("payments.admin_payments"))
 
 
 @bp.post("/admin/licences/<int:licence_id>/tier")
@@ -247,7 +296,11 @@ def cancel_licence(licence_id):
 @requires(Role.ADMIN)
 def edit_tier(tier_id):
     tier = services.get_tier(tier_id)
-    form = _checked(TierFeeForm(), _("Please enter names and a fee of 0 or more cents."))
-    names_and_fee = (form.name_de.data, form.name_en.data, form.fee_cents.data)
-    run(services.edit_tier, signed_in_user(), tier, *names_and_fee, success=_("The tier has been saved."))
-    return redirect(url_for("payments.admin_payments"))
+    form = TierFeeForm()
+    return _admin_step(
+        ("tier", tier.id, form),
+        lambda: services.edit_tier(
+            signed_in_user(), tier, form.name_de.data, form.name_en.data, form.fee.data
+        ),
+        success=_("The tier has been saved."),
+    )

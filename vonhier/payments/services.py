@@ -1,29 +1,26 @@
 """Licence rules and payments: terms, invoices with gapless numbers, Stripe Checkout, one fulfilment."""
 
-import uuid
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-import stripe
 from flask import current_app, url_for
-from flask_babel import format_currency
+from flask_babel import format_currency, format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden, NotFound
 
-from ..clock import utcnow
+from .. import clock
 from ..database import Conflict, flush_or_conflict, unique_constraint
 from ..errors import RuleError, abort_with
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..organisations.services import membership
 from ..permissions import SYSTEM, MemberRole, Role
-from ..web import external_url
+from . import notify, signals, years
 from .models import (
     ONE_OPEN_INVOICE,
-    CheckoutSession,
-    CheckoutStatus,
     Invoice,
     InvoiceCounter,
     InvoiceStatus,
@@ -31,26 +28,23 @@ from .models import (
     LicenceStatus,
     LicenceTier,
     Payment,
-    WebhookEvent,
 )
 
-HANDLED_EVENTS = {
-    "checkout.session.completed",
-    "checkout.session.async_payment_succeeded",
-    "checkout.session.async_payment_failed",
-    "checkout.session.expired",
-}
+MAX_FEE_CENTS = 10_000_000  # 100.000 EUR: a typo, not a fee
 
 
 class PaymentError(RuleError):
     """A licence or payment step that cannot be done now; str() is a translated message."""
 
 
+class EmailNotConfirmed(PaymentError):
+    """Paying needs a confirmed e-mail address (the licence page offers to send the link again)."""
+
+
 # --- licences -------------------------------------------------------------------------------------
 
 
-def this_year() -> int:
-    return utcnow().year
+this_year = years.this_year
 
 
 def licence_for(organisation_id: int, year: int | None = None) -> Licence | None:
@@ -61,13 +55,42 @@ def licence_for(organisation_id: int, year: int | None = None) -> Licence | None
     )
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A licence year the licence page shows: the organisation's licence for it (if any), its state,
+    and the fee it costs or would cost if accepted now (the months of the year it pays for)."""
+
+    year: int
+    licence: Licence | None
+    state: str
+    tier: LicenceTier
+    months: int
+    net_cents: int
+
+
+def offers(organisation: Organisation) -> list[Offer]:
+    """The years whose licence can be taken today: this one, and from LICENCE_NEXT_YEAR_FROM the next."""
+    result = []
+    for year in years.offered():
+        licence = licence_for(organisation.id, year)
+        tier = licence.tier if licence else tier_for(organisation)
+        months = years.months_charged(year, licence.terms_accepted_at if licence else clock.utcnow())
+        net = years.fee_cents(tier.fee_cents, months)
+        result.append(Offer(year, licence, state(licence), tier, months, net))
+    return result
+
+
 def state(licence: Licence | None, today: date | None = None) -> str:
     """none, pending_payment, active, expired (after its year) or cancelled."""
     if licence is None:
         return "none"
-    if licence.year < (today or utcnow().date()).year:
+    if licence.year < (today or years.today()).year:
         return "expired"
     return licence.status.value
+
+
+# Whether an organisation is licensed is decided here and only here: an active licence for the current
+# year (in Berlin). A next year's licence paid ahead of time counts from its first day, 1 January.
 
 
 def is_current(organisation_id: int) -> bool:
@@ -80,6 +103,31 @@ def licensed_organisations():
     return select(Licence.organisation_id).where(
         Licence.year == this_year(), Licence.status == LicenceStatus.ACTIVE
     )
+
+
+def fee_cents(licence: Licence) -> int:
+    """The licence's net fee: its tier's, pro rata for a current year taken late (`years`)."""
+    return years.fee_cents(
+        licence.tier.fee_cents, years.months_charged(licence.year, licence.terms_accepted_at)
+    )
+
+
+def gross_cents(licence: Licence) -> int:
+    net = fee_cents(licence)
+    return net + years.vat_cents(net, licence.tier.vat_percent)
+
+
+def require_confirmed(user) -> None:
+    if user is not SYSTEM and not user.is_confirmed:
+        raise EmailNotConfirmed(
+            str(
+                _l(
+                    "Please confirm your e-mail address before you accept the terms or pay: open the "
+                    "link in the e-mail we sent to %(email)s.",
+                    email=user.email,
+                )
+            )
+        )
 
 
 def get_licence(licence_id: int) -> Licence:
@@ -101,7 +149,7 @@ def tier_for(organisation: Organisation) -> LicenceTier:
     return tier
 
 
-def _require_owner(user, organisation_id: int) -> Organisation:
+def require_owner(user, organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound()
@@ -112,27 +160,41 @@ def _require_owner(user, organisation_id: int) -> Organisation:
     return organisation
 
 
-def accept_terms(user, organisation_id: int) -> Licence:
-    """The owner accepts the licence terms for this year; a zero-fee tier makes the licence active at once."""
-    organisation = _require_owner(user, organisation_id)
-    licence = licence_for(organisation_id)
+def accept_terms(user, organisation_id: int, year: int | None = None) -> Licence:
+    """The owner accepts the licence terms for `year` (default this year; from LICENCE_NEXT_YEAR_FROM
+    next year too); a zero fee makes the licence active at once."""
+    organisation = require_owner(user, organisation_id)
+    year = year or this_year()
+    if year not in years.offered():
+        raise PaymentError(
+            str(
+                _l(
+                    "The licence for %(year)d can be taken from %(date)s.",
+                    year=year,
+                    date=format_date(years.next_year_from(year - 1)),
+                )
+            ),
+            field="year",
+        )
+    require_confirmed(user)
+    licence = licence_for(organisation_id, year)
     if licence is not None and licence.status != LicenceStatus.CANCELLED:
         raise PaymentError(str(_l("The terms for %(year)d have already been accepted.", year=licence.year)))
     tier = tier_for(organisation)
-    accepted = _l("The terms for %(year)d have already been accepted.", year=this_year())
+    accepted = _l("The terms for %(year)d have already been accepted.", year=year)
     if licence is None:
-        licence = Licence(organisation_id=organisation_id, year=this_year())
+        licence = Licence(organisation_id=organisation_id, year=year)
         db.session.add(licence)
     elif not _compare_and_set(Licence, licence.id, LicenceStatus.CANCELLED, LicenceStatus.PENDING_PAYMENT):
         raise Conflict(str(accepted))
     licence.tier = tier
     licence.status = LicenceStatus.PENDING_PAYMENT
     licence.terms_version = current_app.config["LICENCE_TERMS_VERSION"]
-    licence.terms_accepted_at = utcnow()
+    licence.terms_accepted_at = clock.utcnow()
     licence.terms_accepted_by_id = user.id
     # Two first acceptances at once: the licence's (organisation, year) key lets one of them in.
     flush_or_conflict(db.session, {unique_constraint(Licence, "organisation_id", "year"): accepted})
-    if tier.fee_cents == 0:
+    if fee_cents(licence) == 0:
         fulfil(licence, "zero_fee", _acceptance_key(licence), 0, user)
     return licence
 
@@ -143,9 +205,11 @@ def grant_tier(admin, licence: Licence, tier: LicenceTier) -> None:
         raise Forbidden()
     if licence.status != LicenceStatus.PENDING_PAYMENT:
         raise PaymentError(str(_l("Only a licence awaiting payment can change its tier.")))
+    before = licence.tier.code
     licence.tier = tier
     _cancel_open_invoices(licence)  # they name the old fee
-    if tier.fee_cents == 0:
+    signals.admin_acted.send(admin, action="grant_tier", target=licence, before=before, after=tier.code)
+    if fee_cents(licence) == 0:
         fulfil(licence, "zero_fee", _acceptance_key(licence), 0, admin)
 
 
@@ -157,13 +221,21 @@ def cancel(admin, licence: Licence) -> None:
         raise PaymentError(str(_l("This licence is already cancelled.")))
     licence.status = LicenceStatus.CANCELLED
     _cancel_open_invoices(licence)
+    signals.admin_acted.send(admin, action="cancel_licence", target=licence, year=licence.year)
 
 
 def edit_tier(admin, tier: LicenceTier, name_de: str, name_en: str, fee_cents: int) -> None:
     """Admins name the tiers and set their fees; invoices already written keep the fee they name."""
     if not admin.has_role(Role.ADMIN):
         raise Forbidden()
+    if not 0 <= fee_cents <= MAX_FEE_CENTS:
+        raise PaymentError(str(_l("Please enter a fee of 0 or more euros.")), field="fee")
+    before = {"name_de": tier.name_de, "name_en": tier.name_en, "fee_cents": tier.fee_cents}
     tier.name_de, tier.name_en, tier.fee_cents = name_de, name_en, fee_cents
+    after = {"name_de": name_de, "name_en": name_en, "fee_cents": fee_cents}
+    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if changed:
+        signals.admin_acted.send(admin, action="edit_tier", target=tier, changed=changed)
 
 
 def _cancel_open_invoices(licence: Licence) -> None:
@@ -197,13 +269,13 @@ def fulfil(
                     method=method,
                     reference=reference,
                     amount_cents=amount_cents,
-                    paid_on=paid_on or utcnow().date(),
+                    paid_on=paid_on or years.today(),
                     recorded_by_id=getattr(actor, "id", None),
                 )
             )
     except IntegrityError:
         return False  # a concurrent request recorded it first
-    _activate(licence)
+    _activate(licence, actor)
     return True
 
 
@@ -216,11 +288,15 @@ def _compare_and_set(model, id_: int, before, after, **values) -> bool:
     return changed.rowcount == 1
 
 
-def _activate(licence: Licence) -> bool:
-    """Pending payment → active, once per acceptance of the terms."""
-    return _compare_and_set(
-        Licence, licence.id, LicenceStatus.PENDING_PAYMENT, LicenceStatus.ACTIVE, activated_at=utcnow()
+def _activate(licence: Licence, actor=None) -> bool:
+    """Pending payment → active, once per acceptance of the terms; the members hear of it (unless the
+    platform itself acted: demo data, tests' fixtures)."""
+    activated = _compare_and_set(
+        Licence, licence.id, LicenceStatus.PENDING_PAYMENT, LicenceStatus.ACTIVE, activated_at=clock.utcnow()
     )
+    if activated and actor is not SYSTEM:
+        notify.licence_active(licence)
+    return activated
 
 
 # --- invoices (bank transfer, the default without Stripe) ---------------------------------------------
@@ -252,19 +328,22 @@ def _reference(number: str) -> str:
 
 
 def create_invoice(user, licence: Licence) -> Invoice:
-    _require_owner(user, licence.organisation_id)
+    """The invoice for a licence awaiting payment (the open one if it exists); the owners get it by mail."""
+    require_owner(user, licence.organisation_id)
     if licence.status != LicenceStatus.PENDING_PAYMENT:
         raise PaymentError(str(_l("This licence is not awaiting payment.")))
+    require_confirmed(user)
     existing = next((i for i in licence.invoices if i.status == InvoiceStatus.OPEN), None)
     if existing:
         return existing
     organisation = licence.organisation
     tier = licence.tier
-    vat = round(tier.fee_cents * float(tier.vat_percent) / 100)
+    net = fee_cents(licence)
+    vat = years.vat_cents(net, tier.vat_percent)
     invoice = Invoice(
         number=(number := _next_invoice_number(licence.year)),
         licence=licence,
-        issued_on=utcnow().date(),
+        issued_on=years.today(),
         recipient={
             "name": organisation.legal_name,
             "street": organisation.street,
@@ -272,11 +351,11 @@ def create_invoice(user, licence: Licence) -> Invoice:
             "town": organisation.town,
             "country": organisation.country,
         },
-        description=f"VON HIER Siegel-Lizenz {licence.year}, {tier.name_de}",
-        net_cents=tier.fee_cents,
+        description=description(licence),
+        net_cents=net,
         vat_percent=tier.vat_percent,
         vat_cents=vat,
-        gross_cents=tier.fee_cents + vat,
+        gross_cents=net + vat,
         payment_reference=_reference(number),
     )
     db.session.add(invoice)
@@ -285,7 +364,16 @@ def create_invoice(user, licence: Licence) -> Invoice:
         {ONE_OPEN_INVOICE: _l("An invoice for this licence has just been created.")},
         existing=partial(_open_invoice_url, licence.id),
     )
+    if user is not SYSTEM:
+        notify.invoice_issued(invoice)
     return invoice
+
+
+def description(licence: Licence) -> str:
+    """What the invoice and Stripe's payment page name (German, as the invoice is)."""
+    months = years.months_charged(licence.year, licence.terms_accepted_at)
+    part = f" (anteilig {months}/12)" if months < 12 else ""
+    return f"VON HIER Siegel-Lizenz {licence.year}{part}, {licence.tier.name_de}"
 
 
 def get_invoice(invoice_id: int) -> Invoice:
@@ -312,8 +400,10 @@ def mark_invoice_paid(admin, invoice: Invoice, paid_on: date, amount_cents: int)
         raise Forbidden()
     if invoice.status != InvoiceStatus.OPEN:
         raise PaymentError(str(_l("This invoice is not open.")))
-    if not invoice.issued_on <= paid_on <= utcnow().date():
-        raise PaymentError(str(_l("The payment date must lie between the invoice date and today.")))
+    if not invoice.issued_on <= paid_on <= years.today():
+        raise PaymentError(
+            str(_l("The payment date must lie between the invoice date and today.")), field="paid_on"
+        )
     if amount_cents != invoice.gross_cents:
         raise PaymentError(
             str(
@@ -321,160 +411,17 @@ def mark_invoice_paid(admin, invoice: Invoice, paid_on: date, amount_cents: int)
                     "The amount does not match the invoice (%(amount)s).",
                     amount=format_currency(invoice.gross_cents / 100, "EUR"),
                 )
-            )
+            ),
+            field="amount",
         )
     if invoice.licence.status != LicenceStatus.PENDING_PAYMENT:
         raise PaymentError(str(_l("The licence is not awaiting payment; cancel this invoice instead.")))
     # The friendly checks above can pass for two requests at once; these two compare-and-sets cannot.
     if not _compare_and_set(Invoice, invoice.id, InvoiceStatus.OPEN, InvoiceStatus.PAID):
         raise Conflict(str(_l("This invoice has just been marked paid.")))
-    if not _activate(invoice.licence):
+    if not _activate(invoice.licence, admin):
         raise Conflict(str(_l("The licence has just been paid in another way.")))
     fulfil(invoice.licence, "invoice", invoice.number, amount_cents, admin, paid_on)
-
-
-# --- Stripe Checkout -----------------------------------------------------------------------------------
-
-
-def stripe_enabled() -> bool:
-    return bool(current_app.config["STRIPE_SECRET_KEY"])
-
-
-def _stripe() -> stripe.StripeClient:
-    """The real Stripe client, one per application (its API base is a local server in tests)."""
-    config = current_app.config
-    client = current_app.extensions.get("stripe")
-    if client is None:
-        client = stripe.StripeClient(
-            config["STRIPE_SECRET_KEY"],
-            base_addresses={"api": config["STRIPE_API_BASE"]},
-            max_network_retries=config["STRIPE_MAX_RETRIES"],
-        )
-        current_app.extensions["stripe"] = client
-    return client
-
-
-def start_checkout(user, licence: Licence) -> tuple[CheckoutSession, str]:
-    """Create a Checkout Session and return it with Stripe's payment page; nothing is stored unless
-    Stripe answered."""
-    organisation = _require_owner(user, licence.organisation_id)
-    if licence.status != LicenceStatus.PENDING_PAYMENT:
-        raise PaymentError(str(_l("This licence is not awaiting payment.")))
-    tier = licence.tier
-    gross = tier.fee_cents + round(tier.fee_cents * float(tier.vat_percent) / 100)
-    key = str(uuid.uuid4())
-    try:
-        session = _stripe().v1.checkout.sessions.create(
-            params={
-                "mode": "payment",
-                "payment_method_types": ["card", "sepa_debit"],
-                "line_items": [
-                    {
-                        "quantity": 1,
-                        "price_data": {
-                            "currency": "eur",
-                            "unit_amount": gross,
-                            "product_data": {
-                                "name": f"VON HIER Siegel-Lizenz {licence.year}, {tier.name_de}"
-                            },
-                        },
-                    }
-                ],
-                "client_reference_id": str(licence.id),
-                "customer_email": user.email if user is not SYSTEM else organisation.email or None,
-                "metadata": {"licence_id": str(licence.id), "organisation_id": str(organisation.id)},
-                "success_url": external_url("payments.checkout_success")
-                + "?session_id={CHECKOUT_SESSION_ID}",
-                "cancel_url": external_url("payments.licence"),
-            },
-            options={"idempotency_key": key},
-        )
-    except stripe.StripeError as error:
-        current_app.logger.warning("Stripe Checkout could not be started: %s", error)
-        raise PaymentError(
-            str(
-                _l(
-                    "The payment service cannot be reached right now. Nothing was charged; "
-                    "please try again later or pay by invoice."
-                )
-            )
-        ) from error
-    checkout = CheckoutSession(
-        licence=licence,
-        stripe_session_id=session.id,
-        idempotency_key=key,
-        amount_cents=gross,
-        created_by_id=user.id,
+    signals.admin_acted.send(
+        admin, action="mark_paid", target=invoice, amount_cents=amount_cents, paid_on=paid_on.isoformat()
     )
-    db.session.add(checkout)
-    db.session.flush()
-    return checkout, session.url
-
-
-def checkout_for_member(user, session_id: str) -> CheckoutSession:
-    """The Checkout session `session_id` for a member of the organisation that opened it; 404 for anyone
-    else (the id comes back in the success link; it must not tell others' payments apart)."""
-    checkout = db.session.scalar(
-        select(CheckoutSession).where(CheckoutSession.stripe_session_id == session_id)
-    )
-    if checkout is None or membership(user, checkout.licence.organisation) is None:
-        abort_with(404, str(_l("This payment is unknown.")))
-    return checkout
-
-
-def fulfil_checkout(session_id: str) -> CheckoutSession | None:
-    """Act on the session's current state at Stripe (never on what an event said)."""
-    checkout = db.session.scalar(
-        select(CheckoutSession).where(CheckoutSession.stripe_session_id == session_id).with_for_update()
-    )
-    if checkout is None:
-        return None
-    session = _stripe().v1.checkout.sessions.retrieve(session_id)
-    if session.payment_status == "paid":
-        fulfil(checkout.licence, "stripe", session_id, session.amount_total or checkout.amount_cents)
-        checkout.status = CheckoutStatus.PAID
-    elif session.status == "expired" and checkout.status == CheckoutStatus.OPEN:
-        checkout.status = CheckoutStatus.EXPIRED
-    return checkout
-
-
-def handle_webhook(payload: bytes, signature: str) -> str:
-    """Verify, record and act on one event; raises ValueError/SignatureVerificationError on bad input."""
-    event = stripe.Webhook.construct_event(payload, signature, current_app.config["STRIPE_WEBHOOK_SECRET"])
-    if db.session.scalar(select(WebhookEvent.id).where(WebhookEvent.stripe_event_id == event.id)):
-        return "duplicate"
-    session_id = getattr(event.data.object, "id", "") if event.type.startswith("checkout.session.") else ""
-    outcome = "ignored"
-    if event.type in HANDLED_EVENTS:
-        checkout = fulfil_checkout(session_id)
-        if checkout is None:
-            outcome = "unknown session"
-        elif event.type == "checkout.session.async_payment_failed" and checkout.status == CheckoutStatus.OPEN:
-            checkout.status = CheckoutStatus.FAILED
-            outcome = "failed"
-        else:
-            outcome = checkout.status.value
-    # Same transaction as the effect, under a unique constraint: a replay of this event changes nothing.
-    db.session.add(
-        WebhookEvent(
-            stripe_event_id=event.id,
-            type=event.type,
-            session_id=session_id,
-            outcome=outcome,
-            payload=event.to_dict(),
-        )
-    )
-    db.session.flush()
-    return outcome
-
-
-def reconcile() -> dict:
-    """Re-fetch sessions still open and fulfil those that were paid (for missed webhooks)."""
-    counts = {"checked": 0, "paid": 0}
-    for checkout in db.session.scalars(
-        select(CheckoutSession).where(CheckoutSession.status == CheckoutStatus.OPEN)
-    ):
-        counts["checked"] += 1
-        if fulfil_checkout(checkout.stripe_session_id).status == CheckoutStatus.PAID:
-            counts["paid"] += 1
-    return counts

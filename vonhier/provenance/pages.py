@@ -216,11 +216,12 @@ def scan_facts(
         else ("product", product_id)
     )
     today = utcnow().date()
+    year = payments.this_year()  # licence years are Berlin's (payments decides who is licensed)
     kept = facts.kept(db.engine)
-    address = (key, value, lot, locale, today.year)
+    address = (key, value, lot, locale, year)
     row, generation = kept.get(address)
     if row is None:
-        params = {"key": value, "year": today.year, "lot": lot, "page_lot": lot or "", "language": locale}
+        params = {"key": value, "year": year, "lot": lot, "page_lot": lot or "", "language": locale}
         row = _read(_scan_statement(key), params)
         if row is None:
             return None
@@ -234,7 +235,7 @@ def scan_facts(
         status = effective_status(certificate, today)
     licensed = (
         row.licence_status is not None
-        and payments.state(SimpleNamespace(status=row.licence_status, year=today.year), today) == "active"
+        and payments.state(SimpleNamespace(status=row.licence_status, year=year)) == "active"
     )
     has_batch = row.batch_id is not None
     parts = [current_app.config["RELEASE"], locale, lot, row.id, row.revision, status, licensed, has_batch]
