@@ -126,7 +126,15 @@ def test_the_certification_rules_take_a_paid_next_year_licence_from_the_first_of
     owner = factories.user_with_role(app, "owner")
     farm = factories.site(app, owner.organisation.id)
     product_id = factories.product(
-        app, owner.id, owner.organisation.id, [("Eier", 100, farm.id, False)], name_de="Eier", category="eggs"
+        app,
+        owner.id,
+        owner.organisation.id,
+        [("Eier", 100, farm.id, False)],
+        stages=[("packing", farm.id)],
+        name_de="Eier",
+        category="eggs",
+        species="chicken",
+        husbandry_level=4,
     )
     at(monkeypatch, datetime(2026, 12, 6, 10, 0))
     with app.app_context():

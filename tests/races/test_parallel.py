@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.conftest import _reset_database
 from tests.live import gunicorn
+from vonhier.accounts.models import User
 from vonhier.catalogue.models import ProductVersion, SupplierLink
-from vonhier.certification.models import ApplicationItem, AuditRecord, Certificate
+from vonhier.certification import workflow
+from vonhier.certification.models import Application, ApplicationItem, AuditRecord, Certificate
 from vonhier.clock import berlin_now
 from vonhier.extensions import db
 from vonhier.payments import services as payments
@@ -173,6 +175,16 @@ def test_workflow_step(server, producer, certifier, action, state, by):
 
 def test_approve(server, producer, certifier):
     application_id = application_in(server, producer, certifier, "in_review")
+    with producer.app.app_context():  # an audit that saw every criterion opens the evidence gate
+        application = db.session.get(Application, application_id)
+        audit = {
+            "audit_date": berlin_now().date(),
+            "mode": "on_site",
+            "auditor": "Paul Prüfer",
+            "criteria": [c.code for c in application.catalogue.criteria],
+        }
+        workflow.record_audit(db.session.get(User, certifier.id), application, audit)
+        db.session.commit()
     client = session_of(server, certifier)
     results = at_once(
         client, f"{server}/certification/applications/{application_id}/approve", {"reason": "gut"}

@@ -74,20 +74,21 @@ def test_unconfirmed_address_comes_first_and_goes_when_confirmed(app, scene):  #
 def test_licence_none_unpaid_and_paid(app):
     owner = factories.user(app)
     org = factories.organisation(app, owner_id=owner.id, display_name="Hof Neuland")
-    (licence_step,) = steps(app, owner.id, org.id)
+    licence_step, first_product = steps(app, owner.id, org.id)
+    assert first_product.key == "first_product" and first_product.link == "/catalogue/"
     assert licence_step.key == "licence" and licence_step.link == "/licence/"
     assert licence_step.text.startswith("Hof Neuland hat noch keine Lizenz für")
     with app.app_context():
         payments.accept_terms(SYSTEM, org.id)
         db.session.commit()
-    (licence_step,) = steps(app, owner.id, org.id)
+    licence_step, _ = steps(app, owner.id, org.id)
     assert "ist noch nicht bezahlt" in licence_step.text
     with app.app_context():
         licence = payments.licence_for(org.id)
         invoice = payments.create_invoice(SYSTEM, licence)
         payments.mark_invoice_paid(SYSTEM, invoice, utcnow().date(), invoice.gross_cents)
         db.session.commit()
-    assert steps(app, owner.id, org.id) == []
+    assert [s.key for s in steps(app, owner.id, org.id)] == ["first_product"]
 
 
 def test_failing_product_step_names_it_and_goes_when_archived(app, scene):  # noqa: F811
@@ -163,7 +164,15 @@ def test_steps_keep_the_issues_order(app, scene):  # noqa: F811
     waiting for changes, a certificate ending soon, a supplier request and an inquiry."""
     certificate_id, _number = approved_certificate(app, scene)
     second = factories.product(
-        app, scene.owner.id, scene.org.id, [("Eier", 100, scene.farm.id, False)], name_de="Bruchei"
+        app,
+        scene.owner.id,
+        scene.org.id,
+        [("Eier", 100, scene.farm.id, False)],
+        stages=[("packing", scene.farm.id)],
+        name_de="Bruchei",
+        category="eggs",
+        species="chicken",
+        husbandry_level=4,
     )
     response = scene.producer_client.post("/certification/applications/new", data={"products": [second]})
     application_id = int(response.headers["Location"].rsplit("/", 1)[1])

@@ -86,7 +86,7 @@ def test_business_page_shows_products_with_status_qr_labels_and_steps(app, scene
     assert "Landeier" in html and "gültig" in html and "bis " in html
     assert f'src="/p/{code}/qr.svg"' in html
     assert f'href="/labels/{scene.product_id}">Etiketten drucken</a>' in html
-    assert "Nachweise fehlen für 2 Kriterien" in html  # approved without documents: the pre-check says so
+    assert "Nachweise fehlen" not in html  # the evidence gate saw every document: none is missing
     assert "0 Scans in den letzten 30 Tagen" in html
     english = scene.producer_client.get("/business?lang=en").get_data(as_text=True)
     assert "My business: Hof Sonnenwiese" in english and "Print labels" in english and "Next steps" in english
@@ -129,7 +129,8 @@ def test_product_list_and_page_carry_the_same_status_qr_and_labels(app, scene): 
     page = scene.producer_client.get(f"/catalogue/products/{scene.product_id}").get_data(as_text=True)
     for html in (listing, page):
         assert f'src="/p/{code}/qr.svg"' in html
-        assert f'href="/labels/{scene.product_id}">Etiketten drucken</a>' in html
+        # Labels carry the label's name: offered once the product is certified, not while it applies.
+        assert f'href="/labels/{scene.product_id}"' not in html
         assert f'href="/certification/applications/{application_id}">Antrag Nr. {application_id}</a>' in html
         assert "nicht zertifiziert" not in html  # an application is open: it says so instead
     assert "Vorprüfung" in page and "Scans (30 Tage)" in page
@@ -167,6 +168,9 @@ def test_review_page_lists_queue_by_waiting_time_own_reviews_audits_and_ending_c
             [("Eier", 100, site.id, False)],
             stages=[("packing", site.id)],
             name_de="Eier",
+            category="eggs",
+            species="chicken",
+            husbandry_level=4,
         )
         client = signed_in(app, owner)
         response = client.post("/certification/applications/new", data={"products": [product]})
@@ -181,7 +185,15 @@ def test_review_page_lists_queue_by_waiting_time_own_reviews_audits_and_ending_c
         waiting.append(application_id)
     # One in review by our certifier, with an audit whose follow-up is due.
     second = factories.product(
-        app, scene.owner.id, scene.org.id, [("Eier", 100, scene.farm.id, False)], name_de="Bruchei"
+        app,
+        scene.owner.id,
+        scene.org.id,
+        [("Eier", 100, scene.farm.id, False)],
+        stages=[("packing", scene.farm.id)],
+        name_de="Bruchei",
+        category="eggs",
+        species="chicken",
+        husbandry_level=4,
     )
     response = scene.producer_client.post("/certification/applications/new", data={"products": [second]})
     in_review = int(response.headers["Location"].rsplit("/", 1)[1])

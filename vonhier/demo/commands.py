@@ -3,7 +3,7 @@
 The network is data (`data/`, see its README); this module only knows how to create it through the
 features' own rules. Products go through the catalogue's CSV import, as a producer's file would."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import click
 from flask import current_app
@@ -284,9 +284,24 @@ def load_licences() -> None:
         if unlicensed and any(m.user_id == unlicensed.id for m in organisation.memberships):
             continue
         licence = payments.accept_terms(SYSTEM, organisation.id)
+        # The demo's businesses have been licensed since January: loaded late in the year, a licence
+        # accepted today would cost the rest of the year only (payments/years.py).
+        licence.terms_accepted_at = datetime(licence.year, 1, 1)
         if licence.status != "active":
             invoice = payments.create_invoice(SYSTEM, licence)
             payments.mark_invoice_paid(SYSTEM, invoice, utcnow().date(), invoice.gross_cents)
+
+
+def _certify(certifier: User, organisation: Organisation, products: list[Product], issued: date):
+    """An application with the demo documents, each checked by the certifier (the evidence gate),
+    approved on `issued`; returns the certificate."""
+    application = workflow.create_application(SYSTEM, organisation.id, [p.id for p in products])
+    _add_demo_evidence(application)
+    workflow.submit(SYSTEM, application)
+    workflow.take(certifier, application)
+    for document in application.evidence:
+        review.check_document(certifier, document, True)
+    return workflow.approve(certifier, application, "", today=issued)
 
 
 def load_certification(certifier: User) -> None:
@@ -312,18 +327,8 @@ def load_certification(certifier: User) -> None:
             if kept is not None:
                 _open_application(certifier, organisation, kept, open_states[number])
         if passing:
-            application = workflow.create_application(SYSTEM, organisation.id, [p.id for p in passing])
-            _add_demo_evidence(application)
-            workflow.submit(SYSTEM, application)
-            workflow.take(certifier, application)
-            for document in application.evidence:  # the evidence gate of the approval
-                review.check_document(certifier, document, True)
-            issued = (
-                today - timedelta(days=400)
-                if number == len(producers) - 1
-                else today - timedelta(days=number)
-            )
-            granted.append(workflow.approve(certifier, application, "", today=issued))
+            issued = today - timedelta(days=400 if number == len(producers) - 1 else number)
+            granted.append(_certify(certifier, organisation, passing, issued))
         if failing:
             application = workflow.create_application(SYSTEM, organisation.id, [p.id for p in failing])
             workflow.submit(SYSTEM, application)

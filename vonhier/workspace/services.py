@@ -67,8 +67,11 @@ class ProductRow:
 
     @property
     def printable(self) -> bool:
-        """Labels can be printed for an active product with a public code."""
-        return self.path is not None and self.product.status == ProductStatus.ACTIVE
+        """Labels (they carry the label's name) are offered for an active, certified product with a
+        public code."""
+        return (
+            self.path is not None and self.product.status == ProductStatus.ACTIVE and self.status in IN_FORCE
+        )
 
 
 def _products(organisation_id: int, product_ids: list[int] | None):
@@ -135,8 +138,9 @@ def _scans(organisation_id: int, today: date) -> Counter:
 def product_rows(organisation_id: int, product_ids: list[int] | None = None) -> list[ProductRow]:
     """A row per active product of the organisation (or per product named, archived ones too), in the
     order of their names: seven queries for any number of products. The pre-check counts the documents
-    of the product's open application, else of the application its certificate came from, so a
-    certified product does not show evidence as missing that the certifier has seen."""
+    of the product's open application; a product whose certificate is in force and has no open
+    application misses no evidence: the certifier's evidence gate let the approval through only with
+    each document checked or seen by an audit."""
     found = _products(organisation_id, product_ids)
     if not found:
         return []
@@ -151,15 +155,21 @@ def product_rows(organisation_id: int, product_ids: list[int] | None = None) -> 
     rows = []
     for product, data, code in found:
         certificate, application = certificates.get(product.id), applications.get(product.id)
-        source = application.id if application else certificate.application_id if certificate else None
+        status = effective_status(certificate) if certificate else None
+        if application:
+            evidence = documents.get(application.id, set())
+        elif status in IN_FORCE:
+            evidence = set(rules.EVIDENCE_KINDS)
+        else:
+            evidence = documents.get(certificate.application_id, set()) if certificate else set()
         rows.append(
             ProductRow(
                 product=product,
                 path=public_path(product.gtin, code) if code else None,
                 certificate=certificate,
-                status=effective_status(certificate) if certificate else None,
+                status=status,
                 application=application,
-                results=rules.evaluate(data, criteria, documents.get(source, set())) if data else [],
+                results=rules.evaluate(data, criteria, evidence) if data else [],
                 scans=counted[product.id],
             )
         )
@@ -334,6 +344,13 @@ def next_steps(
     return [
         *_step("confirm", not user.is_confirmed, confirm, url_for("accounts.account"), _l("My account")),
         *_licence_step(organisation),
+        *_step(
+            "first_product",
+            not rows,
+            _l("No products yet: register the places where you produce (sites), then your products."),
+            url_for("catalogue.index"),
+            _l("Catalogue"),
+        ),
         *_product_steps(rows),
         *_application_steps(organisation.id, today),
         *_contact_steps(user, organisation),
