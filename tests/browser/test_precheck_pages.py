@@ -27,11 +27,12 @@ def test_the_pre_check_follows_the_typing_without_an_error_panel(demo, live_serv
     expect(result).to_contain_text("Zutat 1, Stammt von: Bitte wählen Sie, woher die Zutat kommt.")
     expect(result).not_to_contain_text(unavailable)
     screenshot(page, f"precheck-origin-missing-{device}")
-    # A half-typed origin (it resolves to nothing yet) is a normal state too: no error panel.
-    page.fill("#ingredients-0-origin", "Hof Sonnenwiese – St")
-    expect(result).not_to_contain_text(unavailable)
-    page.fill("#ingredients-0-origin", "Hof Sonnenwiese – Stall")
-    page.locator("#ingredients-0-origin").dispatch_event("change")
+    # "Stammt von" is typed into and a suggestion picked: the first of the producer's own sites.
+    page.locator("#ingredients-0-origin").press_sequentially("Sonnen", delay=40)
+    own_site = page.locator("#ingredients-0-origin-suggestions [role=option]").filter(
+        has_text="Unsere Betriebsstätte"
+    )
+    own_site.first.click()
     expect(result.locator(".figures")).to_be_visible()
     expect(result).to_contain_text("VH-R1")
     expect(result).not_to_contain_text(unavailable)
