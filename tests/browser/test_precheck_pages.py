@@ -27,8 +27,12 @@ def test_the_pre_check_follows_the_typing_without_an_error_panel(demo, live_serv
     expect(result).to_contain_text("Zutat 1, Stammt von: Bitte wählen Sie, woher die Zutat kommt.")
     expect(result).not_to_contain_text(unavailable)
     screenshot(page, f"precheck-origin-missing-{device}")
-    own_site = page.locator("#ingredients-0-origin option").nth(1).get_attribute("value")
-    page.select_option("#ingredients-0-origin", own_site)
+    # "Stammt von" is typed into and a suggestion picked: the first of the producer's own sites.
+    page.locator("#ingredients-0-origin").press_sequentially("Sonnen", delay=40)
+    own_site = page.locator("#ingredients-0-origin-suggestions [role=option]").filter(
+        has_text="Unsere Betriebsstätte"
+    )
+    own_site.first.click()
     expect(result.locator(".figures")).to_be_visible()
     expect(result).to_contain_text("VH-R1")
     expect(result).not_to_contain_text(unavailable)
