@@ -2,7 +2,7 @@
 assignment, the summary confirmed before a certificate is issued, and a certificate's decisions. Every
 refusal (a form's or a rule's) comes back on the page it was sent from, with what was typed, 4xx."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -138,7 +138,6 @@ def _decide(application, form: DecisionForm):
     reason = form.reason.data or ""
     try:
         if form.decision.data == "approve":
-            review.approval_summary(user, application)
             review.require_evidence(application)
         else:
             run(DECISIONS[form.decision.data], user, application, reason)
@@ -147,7 +146,9 @@ def _decide(application, form: DecisionForm):
             application, 409, decision_form=_refused(application, form, error, "decision")
         )
     if form.decision.data == "approve":
-        return redirect(url_for("certification.approval", application_id=application.id, note=reason), 303)
+        # The summary is the answer to this POST: the reason stays in the form, out of the address
+        # (browser history, access logs, the server's request-line limit).
+        return _approval_page(application, reason)
     return done(application)
 
 
@@ -164,8 +165,11 @@ def done(application):
 @requires(Role.CERTIFIER)
 def approval(application_id):
     """What an approval would certify (products, criteria, evidence, validity), to confirm."""
-    application = access.get_application_for_certifier(signed_in_user(), application_id)
-    form = DecisionForm(formdata=None, data={"decision": "approve", "reason": request.args.get("note", "")})
+    return _approval_page(access.get_application_for_certifier(signed_in_user(), application_id), "")
+
+
+def _approval_page(application, reason: str):
+    form = DecisionForm(formdata=None, data={"decision": "approve", "reason": reason})
     try:
         summary = review.approval_summary(signed_in_user(), application)
     except RuleError as error:
