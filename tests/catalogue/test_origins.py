@@ -263,3 +263,8 @@ def test_ambiguous_origin_refused_on_its_field_keeping_the_text(app, client, net
     assert re.search(r'name="ingredients-0-origin"[^>]*value="Mühle"', html)
     with app.app_context():
         assert db.session.scalar(select(Product)) is None
+
+
+def test_a_name_typed_in_full_is_suggested_before_longer_names_that_start_the_same(app, client, network):
+    texts = [o["text"] for o in client.get("/catalogue/origins?q=Polen").json["origins"]]
+    assert texts[:2] == ["Polen", "Polenfeld"], texts  # not the village first

@@ -232,7 +232,8 @@ def suggest(organisation_id: int, query: str) -> list[dict]:
     room = SUGGESTIONS - len(found)
     named = [(p.name, _("Place, %(region)s", region=p.state or p.country)) for p in places]
     named += [(name, _("Country or region")) for name in countries_starting(query, limit=3)]
-    named = list(dict.fromkeys(named))[:room]
+    # What was typed in full comes first: "Deutschland" before "Deutsch Evern", which starts the same.
+    named = sorted(dict.fromkeys(named), key=lambda item: item[0].casefold() != needle)[:room]
     clash = _site_names([name for name, _detail in named])
     for name, detail in named:
         text = _("Place: %(name)s", name=name) if name.casefold() in clash else name
