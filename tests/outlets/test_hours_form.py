@@ -104,6 +104,8 @@ def test_an_expression_beyond_the_grid_opens_in_text_mode_and_is_kept(app, clien
     page = client.get(f"/outlets/{outlet_id}/edit").get_data(as_text=True)
     assert checked(page, "hours_mode", "text") and not checked(page, "hours_mode", "grid")
     assert text_of(page) == expression
+    # The grid (shown when the grid mode is chosen) says why it is empty.
+    assert "Die Wochentabelle kann die jetzigen Öffnungszeiten" in page
     # Sent back in text mode (as the browser does), the expression stays as it was.
     data = {**OUTLET, **EMPTY_GRID, "hours_mode": "text", "opening_hours": expression}
     assert client.post(f"/outlets/{outlet_id}/edit", data=data).status_code == 302
