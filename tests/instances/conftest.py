@@ -139,7 +139,7 @@ class Browser:
             return data
         raise AssertionError(f"no form posting to {action} on {url}")
 
-    def submit(self, url: str, action: str, origin: str, **changes) -> requests.Response:
+    def submit(self, url: str, action: str, origin: str, /, **changes) -> requests.Response:
         data = {**self.form(url, action), **changes}
         return self.session.post(origin + action, data=data, allow_redirects=False, timeout=30)
 

@@ -55,9 +55,14 @@ def test_two_instances_are_one_platform(app, shared, certified, mover):
         certifier = Browser()
         certifier.sign_in(a.url, certified.scene.certifier)
         page = f"{a.url}/certificates/{certified.number}"
-        action = f"/certification/certificates/{certified.certificate_id}/suspend"
+        decide = f"/certification/certificates/{certified.certificate_id}/decide"  # the one decision panel
         response = certifier.submit(
-            page, action, a.url, reason="Auslauf nicht zugänglich", remedy_until="2027-01-31"
+            page,
+            decide,
+            a.url,
+            action="suspend",
+            reason="Auslauf nicht zugänglich",
+            remedy_until="2027-01-31",
         )
         assert response.status_code == 302, response.text[-800:]
         assert "status-suspended" in scan(b.url, certified)
