@@ -14,6 +14,7 @@ Every function here reads only; serialising to JSON happens in `resources.py`.
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -235,16 +236,8 @@ def outlet(outlet_id: int) -> Outlet | None:
 
 def product_codes(product_ids: list[int]) -> dict[int, str]:
     """Product-level public URLs only (no batches), for products listed by outlets."""
-    from ..provenance.models import ProductCode
-
-    if not product_ids:
-        return {}
-    rows = db.session.execute(
-        select(Product.id, Product.gtin, ProductCode.code)
-        .join(ProductCode, ProductCode.product_id == Product.id)
-        .where(Product.id.in_(product_ids))
-    )
-    return {pid: provenance.public_url(gtin, code) for pid, gtin, code in rows}
+    base = current_app.config["BASE_URL"]
+    return {product_id: base + path for product_id, path in provenance.paths(product_ids=product_ids).items()}
 
 
 # --- certificates -------------------------------------------------------------------------------------

@@ -33,11 +33,21 @@ from .models import (
     SupplyStage,
 )
 from .product_input import PRODUCT_FIELDS, NormalisedInput, ProductInput, check_product, normalise
-from .signals import status_changed, version_recorded
+from .signals import product_paths, status_changed, version_recorded
 
 
 class CatalogueError(RuleError):
     """Data that breaks a catalogue rule; `messages` are translated and name the row they concern."""
+
+
+def public_paths(product_ids: list[int]) -> dict[int, str]:
+    """{product id: the path of its public page} for the products that have one, from whichever feature
+    serves those pages (`signals.product_paths`); pages below that feature link products with it."""
+    found: dict[int, str] = {}
+    if product_ids:
+        for _receiver, paths in product_paths.send(None, product_ids=list(product_ids)):
+            found.update(paths or {})
+    return found
 
 
 # --- sites ------------------------------------------------------------------------------------------

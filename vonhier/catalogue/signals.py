@@ -21,3 +21,7 @@ product_head = _signals.signal("product-head")
 # Sent with (organisation, products=[Product]) when a member lists products; a receiver returns
 # {product id: HTML} for the list's status column (shown through `web.cells`).
 products_listed = _signals.signal("products-listed")
+# Sent with (product_ids=[int]) by any page that links products; a receiver returns {product id: public
+# path} (provenance answers with each product's provenance page). Features below provenance — the
+# register, the supplier search — link products this way without importing it.
+product_paths = _signals.signal("product-paths")

@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion, Site
-from ..catalogue.signals import version_recorded
+from ..catalogue.signals import product_paths, version_recorded
 from ..certification import rules
 from ..certification.certificates import effective_status
 from ..certification.criteria import criteria_of
@@ -78,6 +78,19 @@ def public_path(gtin: str | None, code: str, lot: str | None = None) -> str:
 
 def public_url(gtin: str | None, code: str, lot: str | None = None) -> str:
     return current_app.config["BASE_URL"] + public_path(gtin, code, lot)
+
+
+@product_paths.connect
+def paths(_sender=None, product_ids: list[int] = (), **_) -> dict[int, str]:
+    """{product id: provenance page path} (product level, no batch), one query."""
+    if not product_ids:
+        return {}
+    rows = db.session.execute(
+        select(Product.id, Product.gtin, ProductCode.code)
+        .join(ProductCode, ProductCode.product_id == Product.id)
+        .where(Product.id.in_(product_ids))
+    )
+    return {product_id: public_path(gtin, code) for product_id, gtin, code in rows}
 
 
 @dataclass
