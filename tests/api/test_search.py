@@ -76,3 +76,21 @@ def test_bad_search_parameters_are_400_as_json(api, query):
 def test_finder_page_refuses_a_nul_in_the_category_too(api):
     """PostgreSQL cannot compare text containing NUL: the finder's `parse` checks the slug first."""
     assert api.get("/outlets/?category=%00").status_code == 400
+
+
+def test_a_typed_place_means_the_region_s_place(api):
+    body = api.get("/api/v1/search?where=Frankfurt&radius=25").get_json()
+    assert body["centre"]["name"] == "Frankfurt (Oder)"
+    assert abs(body["centre"]["lat"] - 52.347) < 0.01
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("Golzow", "“Golzow” may mean several places: Golzow, "),  # the texts that mean one, to send again
+        ("M%C3%BCnchen", "München lies about 380 km outside the region."),
+    ],
+)
+def test_an_ambiguous_or_far_place_is_a_400_saying_so(api, where, message):
+    response = api.get(f"/api/v1/search?where={where}&lang=en")
+    assert response.status_code == 400 and message in response.get_json()["error"]["message"]

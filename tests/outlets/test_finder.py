@@ -254,3 +254,89 @@ def test_the_page_works_without_javascript_and_sets_no_cookie(client, network):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert f'href="/outlets/{network.shop}"' in page and "0,0 km" in page
+
+
+def test_a_place_name_means_the_region_s_place(app, client, network):
+    assert search(app, where="Frankfurt").centre.name == "Frankfurt (Oder)"
+    assert search(app, where="Brandenburg").centre.name == "Brandenburg an der Havel"
+    page = client.get("/outlets/?where=Frankfurt&radius=100").get_data(as_text=True)
+    assert "im Umkreis von 100 km um Frankfurt (Oder)" in page and "Hofladen Oderbruch" in page
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_an_ambiguous_place_offers_the_choices_as_links(client, network, lang):
+    response = client.get(f"/outlets/?where=Golzow&radius=50&kind=farm_shop&lang={lang}")
+    page = response.get_data(as_text=True)
+    # A question back, not an error: 200, with what was typed kept in the form.
+    assert response.status_code == 200
+    assert 'id="where" name="where" value="Golzow"' in page and 'value="farm_shop" checked' in page
+    links = re.findall(r'<li><a href="([^"]+)">Golzow</a>', page)
+    assert len(links) == 3
+    assert all("radius=50" in link and "kind=farm_shop" in link for link in links)
+    near = "bei Seelow" if lang == "de" else "near Seelow"
+    assert near in page
+    chosen = client.get(links[0].replace("&amp;", "&"))
+    assert chosen.status_code == 200 and "Golzow" in chosen.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("de", "München liegt rund 380 km außerhalb der Region."), ("en", "lies about 380 km outside")],
+)
+def test_a_place_far_outside_the_region_says_so(client, lang, message):
+    response = client.get(f"/outlets/?where=M%C3%BCnchen&lang={lang}")
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def why(app, now=None, **args) -> list[str]:
+    """The zero-result hints of a search, as "sentence → link"."""
+    with app.test_request_context("/?lang=de"):
+        result = search(app, now=now, **args)
+        assert result.total == 0
+        hints = finder.why_nothing(result, lambda query: str(query.args()), now=now)
+        return [f"{hint.sentence} → {hint.action} {hint.url}" for hint in hints]
+
+
+def test_zero_results_say_which_filter_removed_the_last_outlets(app, network):
+    near = {"where": "Eberswalde", "radius": "20"}
+    # The market stand sells no eggs: either the kind or the category is to blame.
+    assert why(app, **near, kind="market_stand", category="eggs") == [
+        "Ohne den Filter „Marktstand“ gäbe es 2 Treffer → Filter entfernen "
+        "{'where': 'Eberswalde', 'radius': 20, 'category': 'eggs'}",
+        "Ohne den Filter „Eier“ gäbe es 1 Treffer → Filter entfernen "
+        "{'where': 'Eberswalde', 'radius': 20, 'kind': ['market_stand']}",
+    ]
+    hints = why(app, **near, criteria="organic", q="Eier")
+    assert [hint.split(" → ")[0] for hint in hints] == [
+        "Ohne den Filter „Eier“ gäbe es 1 Treffer",
+        "Ohne den Filter „Bio“ gäbe es 2 Treffer",
+        "Im Umkreis von 100 km gäbe es 1 Treffer",  # the farm shop 60 km away sells both
+    ]
+
+
+def test_zero_results_offer_a_wider_radius(app, network):
+    # The market stand is 8 km away: 10 km, the next choice, finds it.
+    assert why(app, where="Eberswalde", radius="5", kind="market_stand") == [
+        "Ohne den Filter „Marktstand“ gäbe es 1 Treffer → Filter entfernen "
+        "{'where': 'Eberswalde', 'radius': 5}",
+        "Im Umkreis von 10 km gäbe es 1 Treffer → Umkreis erweitern "
+        "{'where': 'Eberswalde', 'radius': 10, 'kind': ['market_stand']}",
+    ]
+
+
+def test_zero_results_when_no_single_filter_is_to_blame(app, network):
+    # Sunday morning: only the vending machine is open, only the stand sells organic, and the shop
+    # is the one farm shop within 20 km — any two of the three filters exclude every outlet.
+    sunday = berlin(2026, 12, 6, 10, 0)
+    hints = why(app, sunday, where="Eberswalde", radius="20", open="1", criteria="organic", kind="farm_shop")
+    assert [hint.split(" → ")[0] for hint in hints] == ["Ohne alle Filter gäbe es 3 Treffer"]
+    # Nothing within the widest radius and no filter to drop: nothing to offer.
+    assert why(app, where="Cottbus", radius="100") == []
+
+
+def test_the_finder_page_shows_the_zero_result_hints(client, network):
+    page = client.get("/outlets/?where=Eberswalde&radius=5&kind=market_stand").get_data(as_text=True)
+    assert "Im Umkreis von 10 km gäbe es 1 Treffer — <a href=" in page
+    assert (
+        'href="/outlets/?where=Eberswalde&amp;radius=10&amp;kind=market_stand">Umkreis erweitern</a>' in page
+    )

@@ -406,8 +406,8 @@ DOCUMENT = {
                 "summary": "Where to buy near a place (the consumer finder)",
                 "description": (
                     "The same parameters and results as the public finder page /outlets/: nearest first "
-                    "when a place or a position is given, 20 per page. An unknown place, or lat without "
-                    "lon, is a 400 with a sentence saying so."
+                    "when a place or a position is given, 20 per page. An unknown, ambiguous or far "
+                    "place, or lat without lon, is a 400 with a sentence saying so."
                 ),
                 "operationId": "search",
                 "tags": ["outlets"],
@@ -426,7 +426,13 @@ DOCUMENT = {
                     {
                         "name": "where",
                         "in": "query",
-                        "description": "A place name or postcode.",
+                        "description": (
+                            "A place name or postcode; a name means the place in or near the region "
+                            "(Frankfurt is Frankfurt (Oder)) and may be told apart after a comma by a "
+                            "state, postcode or town nearby (Golzow, Seelow). A name of several places "
+                            "alike, or a place beyond the largest radius from the region, is a 400 whose "
+                            "message names the choices or says how far outside it lies."
+                        ),
                         "schema": {
                             "type": "string",
                             "maxLength": finder.MAX_PLACE_LENGTH,

@@ -44,6 +44,9 @@ class Place:
     latitude: float
     longitude: float
     population: int
+    # GeoNames' own name, where `name` is the spelling that was searched for: "Frankfurt (Oder)" for
+    # a "Frankfurt", "Munich" for a "München".
+    official: str = ""
 
     @property
     def label(self) -> str:
@@ -91,6 +94,7 @@ def _index():
             latitude=city["latitude"],
             longitude=city["longitude"],
             population=city["population"],
+            official=city["name"],
         )
         # Alternate names in other scripts are no help here, and would only slow the index.
         for name in dict.fromkeys([city["name"], *(n for n in city["alternatenames"] if _latin(n))]):
@@ -139,14 +143,17 @@ def lookup(name: str, country: str | None = "DE", limit: int = 10, prefix: bool 
     return sorted(_unique(found), key=lambda p: -p.population)[:limit]
 
 
-def nearest(lat: float, lon: float) -> tuple[Place | None, float]:
-    """The nearest known place and its distance in km (searching the surrounding grid cells)."""
+def nearest(lat: float, lon: float, keep=None) -> tuple[Place | None, float]:
+    """The nearest known place (for which `keep(place)` holds, if given) and its distance in km,
+    searching the surrounding grid cells (about 55 km each way): None beyond them."""
     _, by_cell = _index()
     row, col = _cell(lat, lon)
     best, best_km = None, float("inf")
     for d_row in (-1, 0, 1):
         for d_col in (-1, 0, 1):
             for place in by_cell.get((row + d_row, col + d_col), ()):
+                if keep is not None and not keep(place):
+                    continue
                 km = haversine_km(lat, lon, place.latitude, place.longitude)
                 if km < best_km:
                     best, best_km = place, km

@@ -1,17 +1,19 @@
 """Where a site, an outlet or an organisation's pin lies: a town or a pin turned into coordinates on land
 we serve (with region and German state computed), the places a name may mean, and a warning for a pin
-far from its town. One rule for every feature that puts something on the map."""
+far from its town. One rule for every feature that puts something on the map. And the place a shopper
+types into a search (`resolve_place`): one rule for every search that takes a typed place."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from babel import Locale
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
+from ..arguments import Refused
 from ..errors import RuleError
 from . import gazetteer
-from .services import haversine_km, in_default_region
+from .services import default_region, haversine_km, in_default_region, km_outside
 
 PIN_NEAR_TOWN_KM = 30  # Berlin reaches about 25 km from its centre point in the gazetteer
 
@@ -121,3 +123,184 @@ def countries_starting(text: str, limit: int = 5) -> list[str]:
         return []
     found = {name for folded, name in _countries().items() if folded.startswith(key)}
     return sorted(found, key=lambda n: (len(n), n))[:limit]
+
+
+# --- the place typed into a search -----------------------------------------------------------------
+
+NEAR_REGION_KM = 30  # a place this close to the region counts as near it (Słubice, Pasewalk)
+CLEARLY_BIGGER = 10  # a place this many times bigger than the next of its name is the one meant
+MAX_CHOICES = 6
+TOWN_TO_TELL_APART = 5000  # inhabitants of the town a choice is named by ("Golzow, Seelow")
+# The German states as written in addresses: (German, English); typed either way, or as the code.
+STATES = {
+    "BB": ("Brandenburg", "Brandenburg"),
+    "BE": ("Berlin", "Berlin"),
+    "BW": ("Baden-Württemberg", "Baden-Württemberg"),
+    "BY": ("Bayern", "Bavaria"),
+    "HB": ("Bremen", "Bremen"),
+    "HE": ("Hessen", "Hesse"),
+    "HH": ("Hamburg", "Hamburg"),
+    "MV": ("Mecklenburg-Vorpommern", "Mecklenburg-Western Pomerania"),
+    "NI": ("Niedersachsen", "Lower Saxony"),
+    "NW": ("Nordrhein-Westfalen", "North Rhine-Westphalia"),
+    "RP": ("Rheinland-Pfalz", "Rhineland-Palatinate"),
+    "SH": ("Schleswig-Holstein", "Schleswig-Holstein"),
+    "SL": ("Saarland", "Saarland"),
+    "SN": ("Sachsen", "Saxony"),
+    "ST": ("Sachsen-Anhalt", "Saxony-Anhalt"),
+    "TH": ("Thüringen", "Thuringia"),
+}
+_STATE_KEYS = {gazetteer.fold(name): code for code, names in STATES.items() for name in (code, *names)}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One place an ambiguous name may mean: its name, what tells it apart ("near Seelow,
+    Brandenburg") and the text that means it alone ("Golzow, Seelow"), to search for again."""
+
+    name: str
+    detail: str
+    text: str
+
+
+class AmbiguousPlace(Refused):
+    """A name that means several places alike: `choices` says which (the message lists their texts,
+    for clients that cannot show links)."""
+
+    def __init__(self, typed: str, choices: list[Choice]):
+        super().__init__(
+            _l(
+                "“%(typed)s” may mean several places: %(choices)s. Please say which one.",
+                typed=typed,
+                choices="; ".join(choice.text for choice in choices),
+            )
+        )
+        self.typed = typed
+        self.choices = choices
+
+
+def resolve_place(text: str, reach_km: float = NEAR_REGION_KM) -> gazetteer.Place:
+    """The place a shopper means by `text` — a town ("Frankfurt"), a postcode ("15230"), or a name
+    told apart after a comma by a state, a postcode or a town nearby ("Falkenberg, Berlin",
+    "Golzow, Seelow") — with the name to show ("Frankfurt (Oder)"). `reach_km`: how far outside the
+    region the caller's search can still find something (its largest radius). Else `Refused` with a
+    translated sentence: an unknown place; a place farther than `reach_km` outside the region ("München
+    liegt rund 430 km außerhalb der Region"); or `AmbiguousPlace` with the choices.
+
+    The rule: exact names (with or without a suffix: "Frankfurt" is "Frankfurt (Oder)") before names
+    starting with the text; among them the places in the region first, then those within
+    NEAR_REGION_KM of it, then the rest — whatever their size, so "Frankfurt" is Frankfurt (Oder)
+    and "Brandenburg" Brandenburg an der Havel. Within the first of these groups that has any, the
+    biggest place is meant when it has CLEARLY_BIGGER times the inhabitants of the next (Schöneberg,
+    Berlin over the village of 955; Mittenwalde over its namesake of 488); otherwise the name is
+    ambiguous (three Golzows of about 1,000; Falkenberg 7,830 and 2,462) and the choices are offered,
+    each told apart by its state or, within one state, by the nearest town of TOWN_TO_TELL_APART
+    inhabitants. A postcode means its town(s) (`gazetteer.postcode`)."""
+    typed = " ".join(text.split())
+    if not typed:
+        raise Refused(_l("Please enter a place or a postcode."))
+    if gazetteer.POSTCODE.match(typed):
+        place = gazetteer.postcode(typed)
+        if place is None:
+            raise Refused(_l("We do not know the postcode %(code)s.", code=typed))
+        return _within_reach(place, reach_km)
+    name, _comma, qualifier = typed.rpartition(",") if "," in typed else (typed, "", "")
+    name = name.strip()
+    found = gazetteer.lookup(name, None, limit=200) or gazetteer.lookup(name, None, limit=200, prefix=True)
+    if found and qualifier.strip():
+        found = _told_apart(found, qualifier.strip())
+    if not found:
+        raise Refused(_l("We do not know the place “%(where)s”. Try a town or a postcode.", where=typed))
+    region = default_region()
+    outside = {place: km_outside(region, place.latitude, place.longitude) for place in found}
+    tier = min(_tier(km) for km in outside.values())
+    first = sorted((p for p in found if _tier(outside[p]) == tier), key=lambda p: -p.population)
+    reachable = [p for p in first if outside[p] <= reach_km]
+    if not reachable:
+        raise _far(first[0], outside[first[0]], reach_km)
+    if len(reachable) > 1 and reachable[0].population < CLEARLY_BIGGER * reachable[1].population:
+        raise AmbiguousPlace(typed, _choices(name, reachable[:MAX_CHOICES]))
+    return _shown(reachable[0])
+
+
+def _tier(km_outside_region: float) -> int:
+    return 0 if km_outside_region == 0 else 1 if km_outside_region <= NEAR_REGION_KM else 2
+
+
+def _shown(place: gazetteer.Place) -> gazetteer.Place:
+    """The place under its own name when the text was the start of it ("Frankfurt" → "Frankfurt
+    (Oder)"), else as typed ("München", not GeoNames' "Munich")."""
+    official = place.official or place.name
+    if gazetteer.fold(official).startswith(gazetteer.fold(place.name)):
+        return replace(place, name=official)
+    return place
+
+
+def _within_reach(place: gazetteer.Place, reach_km: float) -> gazetteer.Place:
+    km = km_outside(default_region(), place.latitude, place.longitude)
+    if km > reach_km:
+        raise _far(place, km, reach_km)
+    return place
+
+
+def _far(place: gazetteer.Place, km: float, reach_km: float) -> Refused:
+    return Refused(
+        _l(
+            "%(place)s lies about %(km)s km outside the region. We search in Berlin and Brandenburg "
+            "and up to %(reach)s km around them.",
+            place=_shown(place).name,
+            km=format_decimal(round(km, -1) if km >= 100 else round(km)),
+            reach=format_decimal(round(reach_km)),
+        )
+    )
+
+
+def _told_apart(places: list[gazetteer.Place], qualifier: str) -> list[gazetteer.Place]:
+    """The places of `places` that `qualifier` (after the comma) allows: a state's, or the one
+    nearest to a postcode or town given (within PIN_NEAR_TOWN_KM)."""
+    if state := _STATE_KEYS.get(gazetteer.fold(qualifier)):
+        return [p for p in places if p.state == state]
+    if gazetteer.POSTCODE.match(qualifier):
+        towns = [town] if (town := gazetteer.postcode(qualifier)) else []
+    else:
+        towns = gazetteer.lookup(qualifier, None, limit=50)
+    near = [
+        (min(haversine_km(p.latitude, p.longitude, t.latitude, t.longitude) for t in towns), p)
+        for p in places
+        if towns
+    ]
+    near = sorted((item for item in near if item[0] <= PIN_NEAR_TOWN_KM), key=lambda item: item[0])
+    return [p for _km, p in near[:1]]
+
+
+def _state_name(place: gazetteer.Place) -> str:
+    english = str(get_locale()) == "en"
+    if place.state:
+        return STATES[place.state][english]
+    return Locale.parse("en" if english else "de").territories.get(place.country, place.country)
+
+
+def _choices(name: str, places: list[gazetteer.Place]) -> list[Choice]:
+    """Each place as a choice, told apart by its state when that is enough, else by a town near it."""
+    states = [p.state or p.country for p in places]
+    choices = []
+    for place in places:
+        shown, state = _shown(place).name, _state_name(place)
+        town = _town_nearby(place) if states.count(place.state or place.country) > 1 else None
+        if town is not None and _told_apart(places, town)[:1] == [place]:
+            detail = str(_l("near %(town)s, %(state)s", town=town, state=state))
+            choices.append(Choice(shown, detail, f"{name}, {town}"))
+        else:
+            choices.append(Choice(shown, state, f"{name}, {state}"))
+    return choices
+
+
+def _town_nearby(place: gazetteer.Place) -> str | None:
+    """The name of the nearest town of TOWN_TO_TELL_APART inhabitants not called like `place`."""
+    key = gazetteer.fold(place.official or place.name)
+
+    def other_town(candidate: gazetteer.Place) -> bool:
+        return candidate.population >= TOWN_TO_TELL_APART and gazetteer.fold(candidate.name) != key
+
+    town, _km = gazetteer.nearest(place.latitude, place.longitude, other_town)
+    return town.name if town is not None else None

@@ -6,6 +6,7 @@ from math import asin, cos, degrees, radians, sin, sqrt
 
 from shapely import Point, prepared
 from shapely.geometry import shape
+from shapely.ops import nearest_points
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
@@ -89,3 +90,15 @@ def contains(region: Region, lat: float, lon: float) -> bool:
 
 def in_default_region(lat: float | None, lon: float | None) -> bool:
     return lat is not None and lon is not None and contains(default_region(), lat, lon)
+
+
+def km_outside(region: Region, lat: float, lon: float) -> float:
+    """How far (lat, lon) lies outside `region`, in km: 0 inside, else to the region's nearest border
+    point (the nearest point in degrees, measured by haversine: off by a few per cent at most, which
+    is finer than the border's own accuracy)."""
+    shape_ = _prepared_shape(region.geojson)
+    point = Point(lon, lat)
+    if shape_.contains(point):
+        return 0.0
+    border, _ = nearest_points(shape_.context, point)
+    return haversine_km(lat, lon, border.y, border.x)

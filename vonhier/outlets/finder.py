@@ -7,9 +7,11 @@ distance, see `geo.services.within_radius`); "open now" is decided in Python fro
 so the candidates inside the radius are read as small rows first and whole outlets only for the page.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, literal, or_, select
 from sqlalchemy.orm import selectinload
@@ -19,13 +21,16 @@ from .. import clock
 from ..arguments import Arguments, Refused
 from ..catalogue.models import Category, Product, ProductStatus
 from ..extensions import db
-from ..geo import gazetteer
+from ..geo.places import resolve_place
 from ..geo.services import within_radius
 from ..search import services as search
+from ..zero_results import Filter, Hint, explain
 from . import hours
 from .models import Outlet, OutletKind, outlet_categories, outlet_products
+from .names import OUTLET_KIND
 
 RADIUS_KM = (5, 100)
+RADII = (5, 10, 20, 25, 50, 75, 100)  # the page's choices
 DEFAULT_RADIUS_KM = 25
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -36,6 +41,12 @@ CRITERIA = {
     "organic": (_l("organic"), Product.organic_control_body != ""),
     "husbandry4": (_l("husbandry level 4 or 5 (pasture, organic)"), Product.husbandry_level >= 4),
     "gmo_free": (_l("without genetic engineering"), Product.gmo_free.is_(True)),
+}
+# The same criteria named on their own, as a zero result names the filter to remove.
+CRITERIA_NAMES = {
+    "organic": _l("Organic"),
+    "husbandry4": _l("Husbandry level 4 or 5"),
+    "gmo_free": _l("GMO-free"),
 }
 PARAMETERS = {"q", "where", "lat", "lon", "radius", "kind", "category", "criteria", "open", "page", "lang"}
 
@@ -153,19 +164,13 @@ class Centre:
 
 
 def centre(query: OutletQuery) -> Centre | None:
-    """Where to measure from: the shopper's position, else a postcode's or place's centre."""
+    """Where to measure from: the shopper's position, else the place typed (`geo.places.resolve_place`:
+    the region's Frankfurt; an ambiguous name or a place beyond the largest radius is refused)."""
     if query.lat is not None:
         return Centre(str(_l("your position")), query.lat, query.lon)
     if not query.where:
         return None
-    place = gazetteer.postcode(query.where) if query.where.isdigit() else None
-    if place is None and not query.where.isdigit():
-        found = gazetteer.lookup(query.where, "DE", limit=1, prefix=True)
-        place = found[0] if found else None
-    if place is None:
-        raise Refused(
-            _l("We do not know the place “%(where)s”. Try a town or a postcode.", where=query.where)
-        )
+    place = resolve_place(query.where, reach_km=RADIUS_KM[1])
     return Centre(place.name, place.latitude, place.longitude)
 
 
@@ -227,12 +232,7 @@ def search_outlets(query: OutletQuery, now: datetime | None = None, locale: str 
     """The outlets for `query`, nearest first (by town without a place), `PAGE_SIZE` per page."""
     now = now or clock.berlin_now()
     where = centre(query)
-    statement = _statement(query, where)
-    columns = statement.selected_columns
-    order = (columns.km, columns.id) if where is not None else (columns.town, columns.name, columns.id)
-    rows = db.session.execute(statement.order_by(*order)).all()
-    if query.open_now:
-        rows = _open(rows, now)
+    rows = _rows(query, where, now)
     result = Result(query, where, total=len(rows))
     result.points = [
         {"id": row.id, "name": row.name, "town": row.town, "lat": row.latitude, "lon": row.longitude}
@@ -254,6 +254,14 @@ def search_outlets(query: OutletQuery, now: datetime | None = None, locale: str 
         )
         result.hits.append(OutletHit(outlet, _km(row.km), status))
     return result
+
+
+def _rows(query: OutletQuery, where: Centre | None, now: datetime) -> list:
+    statement = _statement(query, where)
+    columns = statement.selected_columns
+    order = (columns.km, columns.id) if where is not None else (columns.town, columns.name, columns.id)
+    rows = db.session.execute(statement.order_by(*order)).all()
+    return _open(rows, now) if query.open_now else rows
 
 
 def _statement(query: OutletQuery, where):
@@ -304,3 +312,47 @@ def _open(rows: list, now: datetime) -> list:
 
 def _km(value) -> float | None:
     return None if value is None else round(float(value), 1)
+
+
+def why_nothing(
+    result: Result, link: Callable[[OutletQuery], str], locale: str = "de", now: datetime | None = None
+) -> list[Hint]:
+    """For a search that found nothing: which of its filters removed the last outlets, and whether a
+    wider radius would find some (`zero_results.explain`); `link(query)` is the address of a search."""
+    query, now = result.query, now or clock.berlin_now()
+    filters = [Filter(("q",), query.text)] if search.terms(query.text) else []
+    if query.kinds:
+        filters.append(Filter(("kind",), ", ".join(str(OUTLET_KIND[kind]) for kind in query.kinds)))
+    if query.category:
+        category = db.session.scalar(select(Category).where(Category.slug == query.category))
+        filters.append(Filter(("category",), category.name(locale)))
+    filters += [Filter(("criteria", name), str(CRITERIA_NAMES[name])) for name in query.criteria]
+    if query.open_now:
+        filters.append(Filter(("open",), _("Open now")))
+    if result.centre is not None:
+        # The next wider choice, then the widest: at most two counts to find a radius that helps.
+        wider = [km for km in RADII if km > query.radius]
+        filters += [Filter(("radius", km), radius_km=km) for km in dict.fromkeys(wider[:1] + wider[-1:])]
+
+    def count(dropped) -> int:
+        return len(_rows(_loosened(query, dropped), result.centre, now))
+
+    return explain(filters, count, lambda dropped: link(_loosened(query, dropped)))
+
+
+def _loosened(query: OutletQuery, dropped) -> OutletQuery:
+    """`query` without the filters `dropped` (keys of `why_nothing`'s filters), from its first page."""
+    criteria = tuple(name for name in query.criteria if ("criteria", name) not in dropped)
+    loosened = replace(query, criteria=criteria, page=1)
+    for key in dropped:
+        if key[0] == "radius":
+            loosened.radius = key[1]
+    if ("q",) in dropped:
+        loosened.text = ""
+    if ("kind",) in dropped:
+        loosened.kinds = ()
+    if ("category",) in dropped:
+        loosened.category = ""
+    if ("open",) in dropped:
+        loosened.open_now = False
+    return loosened

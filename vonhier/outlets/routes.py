@@ -11,7 +11,7 @@ from ..arguments import Refused
 from ..catalogue import services as catalogue
 from ..errors import abort_with
 from ..extensions import db
-from ..geo.places import location_warning
+from ..geo.places import AmbiguousPlace, location_warning
 from ..organisations.services import current_organisation
 from ..organisations.signals import profile_shown
 from ..permissions import login_required, requires, signed_in_user
@@ -34,23 +34,38 @@ def _outlets_panel(organisation, **_) -> str | None:
 
 @bp.get("/")
 def finder():
-    """Where to buy near a place, today: public, the whole query in the address, usable without JS."""
+    """Where to buy near a place, today: public, the whole query in the address, usable without JS.
+
+    A name that means several places answers 200 with the choices as links (the same search with a
+    place that means one): the shopper asked something sensible and gets a question back, not an
+    error. Every other refusal (a place we do not know or far outside the region) is a 400 with its
+    sentence, as for any bad argument."""
     locale = str(get_locale())
-    result, error = None, None
+    result, error, choices, hints, query = None, None, [], [], None
     try:
-        result = finding.search_outlets(finding.parse(request.args), locale=locale)
+        query = finding.parse(request.args)
+        result = finding.search_outlets(query, locale=locale)
+    except AmbiguousPlace as ambiguous:
+        choices = [
+            (choice, url_for("outlets.finder", **query.args(where=choice.text, page=1)))
+            for choice in ambiguous.choices
+        ]
     except Refused as refused:
         error = refused.description
     if result is not None and result.total and result.query.page > result.pages:
         # A link to a page that no longer exists (fewer outlets now): the last page there is.
         return redirect(url_for("outlets.finder", **result.query.args(page=result.pages)))
+    if result is not None and not result.total:
+        hints = finding.why_nothing(result, lambda q: url_for("outlets.finder", **q.args()), locale)
     return render_template(
         "outlets/finder.html",
         result=result,
         error=error,
+        choices=choices,
+        hints=hints,
         categories=catalogue.categories(),
         criteria=finding.CRITERIA,
-        radii=(5, 10, 20, 25, 50, 75, 100),
+        radii=finding.RADII,
         now=clock.berlin_now(),
     ), (400 if error else 200)
 
