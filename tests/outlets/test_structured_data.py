@@ -120,6 +120,16 @@ def test_all_day_past_midnight_and_changing_seasons():
         spec(WEEKDAYS, "09:00", "18:00", validFrom="2027-04-03", validThrough="2027-11-05"),
         spec(["Saturday"], "08:00", "13:00", validFrom="2027-04-03", validThrough="2027-11-05"),
     )
+    # A one-off day is an exception, not the end of the regular hours; hours every other week are not.
+    regular, special = opening_hours("Mo-Fr 09:00-17:00; PH off; Dec 24 off", "BB", date(2026, 12, 4), "de")
+    assert regular == (spec(WEEKDAYS, "09:00", "17:00"),)
+    assert [entry["validFrom"] for entry in special] == ["2026-12-24", "2026-12-25", "2027-01-01"]
+    assert "name" not in special[0] and special[0]["closes"] == "00:00"
+    regular, _ = opening_hours("week 1-53/2 Sa 08:00-12:00", "BB", date(2026, 12, 4), "de")
+    assert [(entry["validFrom"], entry["validThrough"]) for entry in regular[:2]] == [
+        ("2026-12-04", "2026-12-11"),
+        ("2026-12-19", "2026-12-25"),
+    ]
     # Closed all year (or only "unknown"): no specification rather than a wrong one.
     assert opening_hours("off", "BB", date(2026, 12, 4), "de") == ((), ())
 

@@ -7,7 +7,8 @@ every week. Hours that change within the year (a market from April to October, e
 given for the coming three months, each stretch with the dates it holds (`validFrom`, `validThrough`).
 Public holidays are what schema.org can say of them: the holidays of the outlet's state in the coming
 three months whose hours differ from the regular ones (`PH off`, PH hours) become
-`specialOpeningHoursSpecification` for their dates, as the page's week shows them (`hours.week`).
+`specialOpeningHoursSpecification` for their dates, as the page's week shows them (`hours.week`); so do
+one-off days ("Dec 24 off"), which would otherwise cut the regular hours into dated stretches.
 """
 
 from dataclasses import dataclass, field
@@ -79,13 +80,38 @@ def opening_hours(text: str, state: str, today: date, locale: str) -> tuple[tupl
     """The regular and the special `OpeningHoursSpecification`s of an expression from `today` on."""
     # From yesterday: hours past midnight that began then are yesterday's, not today's own.
     days = hours.regular_days(text, today - timedelta(days=1), YEAR_DAYS + 1)[1:]
-    runs = _runs(days)
+    claimed = _without_one_offs([tuple(day.open) for day in days])
+    runs = _runs(days, claimed)
+    horizon = today + timedelta(days=HORIZON_DAYS)
     if len(runs) == 1:
         regular = _specifications(runs[0], dated=False)
     else:
-        horizon = today + timedelta(days=HORIZON_DAYS)
         regular = [spec for run in runs if run.first < horizon for spec in _specifications(run, dated=True)]
-    return tuple(regular), tuple(_holidays(text, state, today, days, locale))
+    # Each coming day whose hours are not those the regular specifications claim: a one-off day, and the
+    # days around a public holiday as the page's week shows them.
+    actual = {day.day: day for day in days if day.day < horizon}
+    actual.update(_around_holidays(text, state, today, locale))
+    usual = {day.day: spans for day, spans in zip(days, claimed, strict=True)}
+    special = [
+        spec
+        for moment, day in sorted(actual.items())
+        if moment in usual and tuple(day.open) != usual[moment] and (day.open or not day.unknown)
+        for spec in _special(day)
+    ]
+    return tuple(regular), tuple(special)
+
+
+def _without_one_offs(spans: list[tuple]) -> list[tuple]:
+    """Each day's spans, but a one-off day's those of its weekday: a day whose hours differ from the same
+    weekday's a week before and after, which agree ("Dec 24 off"). A day like the one two weeks on or
+    before is not one: hours every other week are a pattern of their own."""
+    result = list(spans)
+    for index, own in enumerate(spans):
+        around = {spans[i] for i in (index - 7, index + 7) if 0 <= i < len(spans)}
+        farther = {spans[i] for i in (index - 14, index + 14) if 0 <= i < len(spans)}
+        if len(around) == 1 and own not in around and own not in farther:
+            result[index] = next(iter(around))
+    return result
 
 
 @dataclass
@@ -97,11 +123,11 @@ class _Run:
     week: dict[int, tuple] = field(default_factory=dict)
 
 
-def _runs(days: list[hours.Day]) -> list[_Run]:
+def _runs(days: list[hours.Day], spans_of: list[tuple]) -> list[_Run]:
     """The days cut where a weekday's hours differ from its hours earlier in the same run."""
     runs: list[_Run] = []
-    for day in days:
-        weekday, spans = day.day.weekday(), tuple(day.open)
+    for day, spans in zip(days, spans_of, strict=True):
+        weekday = day.day.weekday()
         if not runs or runs[-1].week.get(weekday, spans) != spans:
             runs.append(_Run(day.day, day.day))
         runs[-1].week[weekday] = spans
@@ -129,19 +155,15 @@ def _specifications(run: _Run, dated: bool) -> list[dict]:
     ]
 
 
-def _holidays(text: str, state: str, today: date, regular: list[hours.Day], locale: str) -> list[dict]:
-    """The days around the coming holidays whose hours differ from the regular ones, as the page shows
-    them. The day before a holiday is looked at too: its hours past midnight may end at the holiday. The
-    week is read from the day before that, so that hours past midnight are the day's they began on."""
-    usual = {day.day: day.open for day in regular}
-    found: dict[date, list[dict]] = {}
-    for holiday in hours.holidays_between(state, today, HORIZON_DAYS):
-        for day in hours.week(text, state, holiday - timedelta(days=2), days=3, locale=locale)[1:]:
-            if day.day not in usual or day.day in found or day.open == usual[day.day]:
-                continue
-            if day.open or not day.unknown:  # a holiday "unknown" is not a holiday closed
-                found[day.day] = _special(day)
-    return [spec for day in sorted(found) for spec in found[day]]
+def _around_holidays(text: str, state: str, today: date, locale: str) -> dict[date, hours.Day]:
+    """The coming public holidays of the state and the days before them as the page's week shows them
+    (hours past midnight before a holiday may end at it). Each read from the day before, so that hours
+    past midnight are the day's they began on."""
+    return {
+        day.day: day
+        for holiday in hours.holidays_between(state, today, HORIZON_DAYS)
+        for day in hours.week(text, state, holiday - timedelta(days=2), days=3, locale=locale)[1:]
+    }
 
 
 def _special(day: hours.Day) -> list[dict]:
