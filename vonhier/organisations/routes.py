@@ -1,6 +1,7 @@
 """Organisation pages: the public directory and profiles, and management for members."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,7 +16,7 @@ from ..geo.places import LocationError
 from ..permissions import MemberRole, Role, login_required, signed_in_user
 from ..security import safe_next
 from ..web import listing, panels, render_form, run
-from . import services
+from . import services, structured
 from .forms import InviteForm, OrganisationForm
 from .models import OrgKind
 from .signals import profile_shown
@@ -52,6 +53,7 @@ def profile(organisation_id):
     return render_template(
         "organisations/profile.html",
         organisation=organisation,
+        json_ld=structured.json_ld(organisation, str(get_locale())),
         is_member=current_user.is_authenticated
         and services.membership(signed_in_user(), organisation) is not None,
         panels=panels(profile_shown, organisation),

@@ -17,7 +17,7 @@ from ..organisations.signals import profile_shown
 from ..permissions import login_required, requires, signed_in_user
 from ..web import panels
 from . import finder as finding
-from . import services
+from . import services, structured
 from .forms import ArchiveForm, OutletForm
 from .signals import page_shown
 
@@ -176,6 +176,7 @@ def page(outlet_id):
         status=services.opening_status(outlet, now, locale),
         week=services.opening_week(outlet, now, locale),
         panels=panels(page_shown, outlet),
+        json_ld=structured.json_ld(outlet, locale, now.date()),
         now=now,
         locale=locale,
     )

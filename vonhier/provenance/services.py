@@ -24,6 +24,8 @@ from ..certification.models import Certificate, CertificateProduct, CertificateS
 from ..database import german
 from ..errors import abort_with
 from ..extensions import db
+from ..geo.structured import country
+from ..organisations import structured as organisations_structured
 from ..organisations.models import Organisation
 from ..outlets.models import Outlet, outlet_products
 from ..payments import services as payments
@@ -374,7 +376,10 @@ def main_ingredient(page: ProvenancePage) -> dict | None:
 
 
 def json_ld(page: ProvenancePage, locale: str, image_url: str | None, certificate_url: str | None) -> dict:
-    """schema.org Product with its producer and certification, for search engines and apps."""
+    """schema.org Product with its producer and certification, for search engines and apps.
+
+    Everything here is shown on the page, so a change to it raises the page's revision
+    (`revisions.py`: the product, its photos, its producer, its certificate and certification body)."""
     product, organisation = page.product, page.product.organisation
     data = {
         "@context": "https://schema.org",
@@ -382,20 +387,14 @@ def json_ld(page: ProvenancePage, locale: str, image_url: str | None, certificat
         "@id": page.url,
         "url": page.url,
         "name": product.name(locale),
-        "description": (product.description_en if locale == "en" else "") or product.description_de,
         "category": product.category.name(locale),
-        "countryOfOrigin": {"@type": "Country", "name": "DE"},
-        "manufacturer": {
-            "@type": "Organization",
-            "name": organisation.display_name,
-            "address": {
-                "@type": "PostalAddress",
-                "addressLocality": organisation.town,
-                "postalCode": organisation.postcode,
-                "addressCountry": organisation.country,
-            },
-        },
+        "brand": {"@type": "Brand", "name": organisation.display_name},
+        "manufacturer": organisations_structured.reference(organisation),
+        # Where the producer makes it: a regional product is made where its producer is.
+        "countryOfOrigin": country(organisation.country, locale),
     }
+    if description := (product.description_en if locale == "en" else "") or product.description_de:
+        data["description"] = description
     if product.gtin:
         data["gtin14"] = product.gtin.zfill(14)
     if image_url:
@@ -403,15 +402,22 @@ def json_ld(page: ProvenancePage, locale: str, image_url: str | None, certificat
     if page.batch is not None:
         data["productionDate"] = page.batch.produced_on.isoformat()
     if page.certificate is not None:
-        certificate = page.certificate
-        data["hasCertification"] = {
-            "@type": "Certification",
-            "name": "VON HIER",
-            "certificationIdentification": certificate.number,
-            "certificationStatus": "CertificationActive" if page.is_valid else "CertificationInactive",
-            "issuedBy": {"@type": "Organization", "name": certificate.certification_body.display_name},
-            "validFrom": certificate.valid_from.isoformat(),
-            "expires": certificate.valid_until.isoformat(),
-            "url": certificate_url,
-        }
+        data["hasCertification"] = _certification(page, certificate_url)
+    # `offers` go here once products have prices (the pre-order issue): an `Offer` with price,
+    # priceCurrency "EUR" and availability, which Google needs for a product snippet or merchant listing.
     return data
+
+
+def _certification(page: ProvenancePage, certificate_url: str | None) -> dict:
+    """schema.org `Certification`: the VON HIER certificate, its number, status, issuer and validity."""
+    certificate = page.certificate
+    return {
+        "@type": "Certification",
+        "name": "VON HIER",
+        "certificationIdentification": certificate.number,
+        "certificationStatus": "CertificationActive" if page.is_valid else "CertificationInactive",
+        "issuedBy": {"@type": "Organization", "name": certificate.certification_body.display_name},
+        "validFrom": certificate.valid_from.isoformat(),
+        "expires": certificate.valid_until.isoformat(),
+        "url": certificate_url,
+    }
