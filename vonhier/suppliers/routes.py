@@ -164,7 +164,7 @@ def _shortlist_page(refused_id: int | None, refused: ShortlistNoteForm):
     forms = {
         entry.supplier_id: refused
         if entry.supplier_id == refused_id
-        else ShortlistNoteForm(formdata=None, note=entry.note)
+        else _note_form(entry.supplier_id, formdata=None, note=entry.note)
         for entry, _ in entries
     }
     return render_form(

@@ -213,12 +213,13 @@ def _rings(query: SupplierQuery, wanted: int) -> Generator[list | dict, int, Non
     """Groups of (organisation id, km, sort key), nearest first: suppliers within 10 km, then in a
     wider ring, … up to the radius (or everywhere, without one). Each ring is one bounding-box query,
     so a page near the top of a broad search never computes far distances. The next ring is at least
-    twice as wide, wider when few of the `wanted` rows were found so far (the walk sends the count
+    twice as wide, wider when few of the `wanted` suppliers were found so far (the walk sends the count
     after each group: matches grow with the area, so with the square root of the ratio).
 
     With a category and a radius over FEW_FROM_KM (or none), a first ring that found less than a
-    quarter of the rows wanted means sparse matches: every further ring would read the category
-    again for a handful of rows, so the rest comes from the category's candidates at once (`_few`).
+    quarter of the suppliers wanted means sparse matches: every further ring would read the
+    category again for a handful of suppliers, so the rest comes from the category's candidates at
+    once (`_few`).
     Dense matches stay in the rings, which stop long before the radius."""
     limit = query.radius_km
     done, radius = -1.0, float(min(FIRST_RING_KM, limit or FIRST_RING_KM))
