@@ -296,7 +296,7 @@ def measure(args, places) -> dict:
         return db.session.get(Outlet, rng.randint(1, max_outlet)).name
 
     def supplier():
-        return len(supplier_search.search(SYSTEM, supplier_bench.random_query(rng, categories)).hits)
+        return len(supplier_search.search(SYSTEM, supplier_bench.random_query(rng, categories)).suppliers)
 
     for _ in range(10):  # warm caches, the connection pool and the opening-hours parser
         find()

@@ -288,7 +288,7 @@ def run(url: str, products: int, organisations: int, queries: int) -> dict:
             t0 = time.perf_counter()
             results = search.search(SYSTEM, query)
             times.append((time.perf_counter() - t0) * 1000)
-            sizes.append(len(results.hits))
+            sizes.append(len(results.suppliers))
             db.session.rollback()
         by_radius = {}
         rng = random.Random(13)

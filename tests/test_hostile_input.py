@@ -269,6 +269,7 @@ def _world(app):
         draft = workflow.create_application(user("owner"), org.id, [ids[1]])
         evidence.add(user("owner"), draft, next(iter(rules_kinds())), "Kontrolle.pdf", b"%PDF-1.4\n%%EOF\n")
         suppliers.start_inquiry(user("retailer"), org.id, "Eier", "Wie viele?")
+        suppliers.add_to_shortlist(user("retailer"), org.id)  # its note's form is walked too
         organisations.invite(user("owner"), db.session.get(Organisation, org.id), "neu@example.org")
         db.session.commit()
     assert retailer

@@ -109,3 +109,73 @@ def test_navigation_shows_the_search_to_retailers_only(app, network):
     assert 'href="/suppliers/"' in network.client.get("/").get_data(as_text=True)
     producer = signed_in(app, network.dairy.owner)
     assert 'href="/suppliers/"' not in producer.get("/").get_data(as_text=True)
+
+
+def test_csv_export_keeps_one_row_per_product_with_its_page(app, network):
+    from vonhier.catalogue.services import public_paths
+
+    text = network.client.get("/suppliers/export.csv?lang=en").get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][-1] == "Product page"
+    assert [(r[0], r[5]) for r in rows[1:]] == [
+        ("Bergkäse", "Milchhof Nord"),
+        ("Quark", "Milchhof Nord"),
+        ("Möhren", "Gemüse Süd"),
+        ("Salami", "Fleisch Ost"),
+    ]
+    with app.app_context():
+        paths = public_paths(list(network.products.values()))
+    assert rows[1][-1] == app.config["BASE_URL"] + paths[network.products["Bergkäse"]]
+
+
+def test_shortlist_notes_are_saved_refused_shown_and_exported(app, network):
+    client = network.client
+    client.post(f"/suppliers/{network.dairy.id}/shortlist")
+    client.post(f"/suppliers/{network.veg.id}/shortlist")
+    field = f"supplier-{network.dairy.id}-note"
+    page = client.get("/suppliers/shortlist").get_data(as_text=True)
+    assert f'name="{field}"' in page and 'href="/suppliers/shortlist.csv"' in page
+    response = client.post(
+        f"/suppliers/{network.dairy.id}/shortlist/note",
+        data={field: "  Käse ab Mai; Lieferung donnerstags  "},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"#supplier-{network.dairy.id}"
+    )
+    page = client.get("/suppliers/shortlist").get_data(as_text=True)
+    assert "\nKäse ab Mai; Lieferung donnerstags</textarea>" in page
+    # The colleague sees the organisation's note; another retailer cannot write one.
+    assert "Käse ab Mai" in signed_in(app, network.colleague).get("/suppliers/shortlist").get_data(
+        as_text=True
+    )
+    other = signed_in(app, network.other)
+    assert other.post(f"/suppliers/{network.dairy.id}/shortlist/note", data={field: "x"}).status_code == 404
+    # Hostile or oversized input: refused on the form with what was typed, nothing saved.
+    for bad, message in (("a\x1b[31mb", "Steuerzeichen"), ("x" * 501, "500")):
+        response = client.post(f"/suppliers/{network.dairy.id}/shortlist/note", data={field: bad})
+        assert response.status_code == 400 and message in response.get_data(as_text=True), bad
+    with app.app_context():
+        from vonhier.suppliers.models import ShortlistEntry
+
+        notes = {e.supplier_id: e.note for e in db.session.query(ShortlistEntry)}
+    assert notes[network.dairy.id] == "Käse ab Mai; Lieferung donnerstags" and notes[network.veg.id] == ""
+    # A script is text, shown escaped; a formula is neutralised in the CSV.
+    client.post(
+        f"/suppliers/{network.veg.id}/shortlist/note", data={f"supplier-{network.veg.id}-note": "=1+2"}
+    )
+    client.post(f"/suppliers/{network.dairy.id}/shortlist/note", data={field: "<script>alert(1)</script>"})
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in client.get("/suppliers/shortlist").get_data(
+        as_text=True
+    )
+    response = client.get("/suppliers/shortlist.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Lieferant" and rows[0][8] == "Ihre Notiz"
+    assert [(r[0], r[8]) for r in rows[1:]] == [
+        ("Gemüse Süd", "'=1+2"),
+        ("Milchhof Nord", "<script>alert(1)</script>"),
+    ]
+    assert rows[2][4] == "Abholung, Eigene Lieferung" and rows[2][5] == "50"
+    # The note goes with the entry.
+    assert client.post(f"/suppliers/{network.veg.id}/shortlist/remove").status_code == 302
+    assert client.post(f"/suppliers/{network.veg.id}/shortlist/note", data={"note": "x"}).status_code == 404

@@ -14,13 +14,26 @@ from vonhier.suppliers.models import SupplierProfile
 
 from .conftest import BERLIN_MITTE, certify, product, signed_in, supplier
 
-HIT = re.compile(r'<li class="supplier-hit">\s*<div class="card-body">\s*<h3>(.*?) <span')
+CARD = re.compile(
+    r'<li class="supplier-hit" id="supplier-\d+">.*?<h3><a href="[^"]*">(.*?)</a></h3>(.*?)</div>\s*</li>',
+    re.S,
+)
+PRODUCT = re.compile(r'<li>(?:<a href="([^"]*)">)?([^<]+?)(?:</a>)?\s*<span class="muted">')
+
+
+def cards(client, query=""):
+    """[(supplier, [(product, link)], card HTML)] of a results page, in order."""
+    response = client.get(f"/suppliers/?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return [
+        (supplier, [(name, link) for link, name in PRODUCT.findall(body)], body)
+        for supplier, body in CARD.findall(response.get_data(as_text=True))
+    ]
 
 
 def names(client, query=""):
-    response = client.get(f"/suppliers/?{query}")
-    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
-    return HIT.findall(response.get_data(as_text=True))
+    """The products of a results page, supplier by supplier."""
+    return [name for _, products, _ in cards(client, query) for name, _ in products]
 
 
 def test_only_currently_certified_products_of_licensed_suppliers(network):
@@ -86,7 +99,7 @@ def test_a_retailer_without_sites_measures_from_its_address(app, network):
     assert "weder einen Standort noch Koordinaten" in response.get_data(as_text=True)
 
 
-def test_pages(app, network):
+def test_pages_are_pages_of_suppliers(app, network):
     from vonhier.extensions import db
     from vonhier.permissions import SYSTEM
     from vonhier.suppliers import search
@@ -97,11 +110,50 @@ def test_pages(app, network):
         for page in (1, 2, 3):
             query = SupplierQuery(origin=Origin(*BERLIN_MITTE), page=page, page_size=2)
             results = search.search(SYSTEM, query)
-            seen.append(([h.product.name_de for h in results.hits], results.has_next))
+            found = [
+                (s.organisation.display_name, [h.product.name_de for h in s.products])
+                for s in results.suppliers
+            ]
+            seen.append((found, results.has_next))
         db.session.rollback()
-    assert seen == [(["Bergkäse", "Quark"], True), (["Möhren", "Salami"], False), ([], False)]
+    assert seen == [
+        ([("Milchhof Nord", ["Bergkäse", "Quark"]), ("Gemüse Süd", ["Möhren"])], True),
+        ([("Fleisch Ost", ["Salami"])], False),
+        ([], False),
+    ]
     page = network.client.get("/suppliers/?criteria=gmo_free&page=1").get_data(as_text=True)
     assert "page=2" not in page
+
+
+def test_one_card_per_supplier_with_its_products_linked(app, network):
+    """Each supplier once, its matching products listed by name, each linked to its public page."""
+    from vonhier.catalogue.services import public_paths
+
+    found = cards(network.client)
+    assert [(supplier, [name for name, _ in products]) for supplier, products, _ in found] == [
+        ("Milchhof Nord", ["Bergkäse", "Quark"]),
+        ("Gemüse Süd", ["Möhren"]),
+        ("Fleisch Ost", ["Salami"]),
+    ]
+    with app.app_context():
+        paths = public_paths(list(network.products.values()))
+    for _, products, _ in found:
+        for name, link in products:
+            assert link == paths[network.products[name]] and link.startswith(("/01/", "/p/")), name
+    # Only the matching products of a supplier: Quark is not Bergkäse.
+    assert [(s, [n for n, _ in p]) for s, p, _ in cards(network.client, "q=bergk%C3%A4se")] == [
+        ("Milchhof Nord", ["Bergkäse"])
+    ]
+
+
+def test_a_supplier_with_many_matches_lists_the_first_and_links_the_rest(app, network, monkeypatch):
+    from vonhier.suppliers import search
+
+    monkeypatch.setattr(search, "SHOWN_PRODUCTS", 1)
+    (supplier, products, body), *_ = cards(network.client)
+    assert supplier == "Milchhof Nord" and [n for n, _ in products] == ["Bergkäse"]
+    assert "und 1 weiteres passendes Produkt" in body
+    assert f'href="/suppliers/{network.dairy.id}"' in body
 
 
 def test_only_retailers_search(app, client, network, login_as):
@@ -248,8 +300,9 @@ def test_bounding_box_holds_the_circle():
 
 
 def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, certification_body, monkeypatch):
-    """Small rings, groups and the product-first path give the same order as one big sort, names in
-    German order ("Ährenkäse" before "Bergkäse", where code points would put it after "Quark")."""
+    """Small rings, groups and the product-first path give the same order of suppliers as one big
+    sort, names in German order: "Ährenhof" (as far as the dairy) before "Milchhof Nord", where code
+    points would put it after; products in German order within their supplier ("Ährenkäse" first)."""
     from vonhier.permissions import SYSTEM
     from vonhier.suppliers import search
     from vonhier.suppliers.search import Origin, SupplierQuery
@@ -261,33 +314,60 @@ def test_paging_through_rings_and_groups_keeps_the_exact_order(app, network, cer
                 query = SupplierQuery(origin=origin, page=page, page_size=1, **filters)
                 results = search.search(SYSTEM, query)
                 # SQL and Python compute the same haversine, equal up to the last bits of a float.
-                seen += [(h.product.name_de, h.distance_km and round(h.distance_km, 6)) for h in results.hits]
+                seen += [
+                    (
+                        s.organisation.display_name,
+                        tuple(h.product.name_de for h in s.products),
+                        s.distance_km and round(s.distance_km, 6),
+                    )
+                    for s in results.suppliers
+                ]
                 if not results.has_next:
                     return seen
                 page += 1
 
+    def suppliers(found):
+        return [(name, list(products)) for name, products, _ in found]
+
     ears = product(app, network.dairy.id, network.dairy.site.id, "Ährenkäse", gmo_free=True)
     certify(app, network.dairy.id, [ears], certification_body.id)
+    twin = supplier(app, "Ährenhof", 52.6833, 13.5833)  # the dairy's place: the same distance
+    certify(
+        app, twin.id, [product(app, twin.id, twin.site.id, "Hofkäse", gmo_free=True)], certification_body.id
+    )
     origin = Origin(*BERLIN_MITTE)
     expected_near = pages(origin)
     expected_by_name = pages(None)
-    assert [name for name, _ in expected_near] == ["Ährenkäse", "Bergkäse", "Quark", "Möhren", "Salami"]
-    assert [name for name, _ in expected_by_name] == ["Salami", "Möhren", "Ährenkäse", "Bergkäse", "Quark"]
+    assert suppliers(expected_near) == [
+        ("Ährenhof", ["Hofkäse"]),
+        ("Milchhof Nord", ["Ährenkäse", "Bergkäse", "Quark"]),
+        ("Gemüse Süd", ["Möhren"]),
+        ("Fleisch Ost", ["Salami"]),
+    ]
+    assert [name for name, _ in suppliers(expected_by_name)] == [
+        "Ährenhof",
+        "Fleisch Ost",
+        "Gemüse Süd",
+        "Milchhof Nord",
+    ]
     monkeypatch.setattr(search, "FIRST_RING_KM", 1)
     monkeypatch.setattr(search, "FIRST_CHUNK", 1)
     monkeypatch.setattr(search, "MANY_SUPPLIERS", 1)
     assert pages(origin) == expected_near
     assert pages(None) == expected_by_name
     assert pages(Origin(*BERLIN_MITTE), radius_km=300) == expected_near
-    assert [n for n, _ in pages(origin, gmo_free=True)] == ["Ährenkäse", "Bergkäse", "Quark", "Salami"]
+    assert [n for n, _ in suppliers(pages(origin, organic=True))] == ["Milchhof Nord", "Gemüse Süd"]
     # With a category and a wide radius, only the matching suppliers' distances are computed; the
     # rings give the same order.
     with app.app_context():
         dairy = db.session.scalar(select(Category).where(Category.slug == "dairy-cheese"))
     sorted_at_once = pages(origin, category=dairy, radius_km=300)
-    assert [n for n, _ in sorted_at_once] == ["Ährenkäse", "Bergkäse", "Quark"]
+    assert suppliers(sorted_at_once) == [
+        ("Ährenhof", ["Hofkäse"]),
+        ("Milchhof Nord", ["Ährenkäse", "Bergkäse", "Quark"]),
+    ]
     with_text = pages(origin, category=dairy, radius_km=300, text="bergkäse")
-    assert [n for n, _ in with_text] == ["Bergkäse"]
+    assert suppliers(with_text) == [("Milchhof Nord", ["Bergkäse"])]
     monkeypatch.setattr(search, "FEW_FROM_KM", 10_000)
     assert pages(origin, category=dairy, radius_km=300) == sorted_at_once
     assert pages(origin, category=dairy, radius_km=300, text="bergkäse") == with_text
@@ -306,8 +386,9 @@ def test_deliveries_count_only_within_the_suppliers_delivery_radius(app, network
     ):
         assert names(client, query) == [], query
     assert set(names(client, "delivery=own&delivery=pickup")) == {"Bergkäse", "Quark"}  # pick-up has no limit
-    page = client.get("/suppliers/?category=dairy-cheese").get_data(as_text=True)
-    assert "Lieferung: Abholung; Lieferung nur im Umkreis von 50 km" in page
+    (_, _, card), *_ = cards(client, "category=dairy-cheese")
+    assert "Liefert nicht bis zu Ihnen — Abholung möglich" in card
+    assert re.search(r"Eigene Lieferung nur im Umkreis von 50 km; .* liegt 1[01]\d,\d km entfernt\.", card)
     rows = client.get("/suppliers/export.csv?category=dairy-cheese").get_data(as_text=True).splitlines()
     assert all(";Abholung;50;" in row for row in rows[1:]) and len(rows) == 3
     # Within the radius (Berlin Mitte, ~20 km) own delivery is offered and shown.
@@ -315,9 +396,8 @@ def test_deliveries_count_only_within_the_suppliers_delivery_radius(app, network
         "Bergkäse",
         "Quark",
     }
-    assert "Lieferung: Abholung, Eigene Lieferung</p>" in network.client.get("/suppliers/").get_data(
-        as_text=True
-    )
+    (_, _, card), *_ = cards(network.client)
+    assert "<strong>Liefert bis zu Ihnen:</strong> Eigene Lieferung · Abholung möglich</p>" in card
     # Without a radius given, own delivery has no stated limit.
     with app.app_context():
         db.session.get(SupplierProfile, network.dairy.id).delivery_radius_km = None

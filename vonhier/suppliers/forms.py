@@ -10,6 +10,7 @@ from ..catalogue.models import Category, Site
 from ..forms import Form, IntegerField
 from ..organisations.models import Organisation
 from ..web import MAX_PAGE, NO_SUCH_PAGE
+from .models import NOTE_MAX
 from .search import CRITERIA, MAX_RADIUS_KM, Origin, SupplierQuery
 from .services import DELIVERY_OPTIONS, MESSAGE_MAX, SUBJECT_MAX
 
@@ -100,6 +101,14 @@ class SupplierProfileForm(Form):
         description=_l("For example: “about 200 kg of cheese a week, from May to October”."),
     )
     min_order_note = StringField(_l("Minimum order"), validators=[Length(max=200)])
+
+
+class ShortlistNoteForm(Form):
+    note = TextAreaField(
+        _l("Your note"),
+        validators=[Length(max=NOTE_MAX)],
+        description=_l("Only your organisation sees it; it is part of the shortlist’s CSV file."),
+    )
 
 
 class InquiryForm(Form):

@@ -1,5 +1,6 @@
 """Supplier settings for the retailer search, shortlists and inquiry threads between organisations."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, and_, event, literal, or_
@@ -8,6 +9,18 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from ..clock import utcnow
 from ..database import AppendOnly
 from ..extensions import db
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How a supplier reaches a buyer `km` away (None: distance unknown), from `options_for`: the
+    deliveries that reach, those that would but stop at the radius, and whether pick-up is offered."""
+
+    km: float | None
+    delivers: tuple[str, ...] = ()
+    stops_short: tuple[str, ...] = ()
+    pickup: bool = False
+    radius_km: int | None = None
 
 
 class SupplierProfile(db.Model):
@@ -52,6 +65,18 @@ class SupplierProfile(db.Model):
         reaches = km is None or self.delivery_radius_km is None or km <= self.delivery_radius_km
         return [option for option in self.delivery_options if option == "pickup" or reaches]
 
+    def reach(self, km: float | None) -> Reach:
+        """`options_for` as what the search says: which deliveries reach `km`, which stop short."""
+        open_ = self.options_for(km)
+        deliveries = [option for option in self.delivery_options if option != "pickup"]
+        return Reach(
+            km=km,
+            delivers=tuple(o for o in deliveries if o in open_),
+            stops_short=tuple(o for o in deliveries if o not in open_),
+            pickup=self.delivers_pickup,
+            radius_km=self.delivery_radius_km,
+        )
+
     @classmethod
     def offers(cls, options: tuple[str, ...], km=None):
         """SQL for `options_for`: offers any of these options to a buyer `km` (an SQL expression) away."""
@@ -66,8 +91,11 @@ class SupplierProfile(db.Model):
         return or_(*(and_(literal(option in options), condition) for option, condition in conditions.items()))
 
 
+NOTE_MAX = 500
+
+
 class ShortlistEntry(db.Model):
-    """A supplier a retailer organisation keeps on its shortlist."""
+    """A supplier a retailer organisation keeps on its shortlist, with the retailer's own note."""
 
     __tablename__ = "supplier_shortlist"
     __table_args__ = (UniqueConstraint("retailer_id", "supplier_id"),)
@@ -77,6 +105,7 @@ class ShortlistEntry(db.Model):
     supplier_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="", server_default="")
 
     supplier: Mapped["Organisation"] = relationship(foreign_keys=[supplier_id])  # noqa: F821
 

@@ -12,10 +12,19 @@ from ..errors import abort_with
 from ..extensions import db
 from ..organisations import services as organisations
 from ..permissions import requires, signed_in_user
-from ..web import render_form
+from ..web import render_form, run
+from . import export as csv_files
 from . import search as supplier_search
 from . import services
-from .forms import KNOWN_ARGS, InquiryForm, ReplyForm, SupplierProfileForm, default_origin, parse_search
+from .forms import (
+    KNOWN_ARGS,
+    InquiryForm,
+    ReplyForm,
+    ShortlistNoteForm,
+    SupplierProfileForm,
+    default_origin,
+    parse_search,
+)
 
 bp = Blueprint("suppliers", __name__)
 
@@ -72,7 +81,7 @@ def export():
         query = parse_search(request.args, categories, retailer, sites)
     except Refused:
         return search()  # the export is a link from the search page: it says why, with the form
-    body = supplier_search.export_csv(signed_in_user(), query, str(get_locale()))
+    body = csv_files.search_csv(signed_in_user(), query, str(get_locale()))
     return spreadsheet.download(body, "von-hier-suppliers.csv")
 
 
@@ -140,11 +149,47 @@ def _back(default: str) -> str:
 @bp.get("/suppliers/shortlist")
 @requires("retailer")
 def shortlist():
-    return render_template(
+    return _shortlist_page(None, ShortlistNoteForm())
+
+
+def _note_form(supplier_id: int, **values) -> ShortlistNoteForm:
+    """A supplier's note form: prefixed by the supplier, so that the page's forms have ids of their own."""
+    return ShortlistNoteForm(prefix=f"supplier-{supplier_id}", **values)
+
+
+def _shortlist_page(refused_id: int | None, refused: ShortlistNoteForm):
+    """The shortlist, each supplier with its note's form; a refused note (400) is shown in its own
+    supplier's form with what was typed, the others as saved."""
+    entries = services.shortlist(signed_in_user())
+    forms = {
+        entry.supplier_id: refused
+        if entry.supplier_id == refused_id
+        else _note_form(entry.supplier_id, formdata=None, note=entry.note)
+        for entry, _ in entries
+    }
+    return render_form(
         "suppliers/shortlist.html",
+        refused,
         retailer=services.retailer_of(signed_in_user()),
-        entries=services.shortlist(signed_in_user()),
+        entries=entries,
+        forms=forms,
     )
+
+
+@bp.post("/suppliers/<int:organisation_id>/shortlist/note")
+@requires("retailer")
+def shortlist_note(organisation_id):
+    form = _note_form(organisation_id)
+    if not form.validate_on_submit():
+        return _shortlist_page(organisation_id, form)
+    run(services.save_note, signed_in_user(), organisation_id, form.note.data, success=_("Note saved."))
+    return redirect(url_for("suppliers.shortlist", _anchor=f"supplier-{organisation_id}"))
+
+
+@bp.get("/suppliers/shortlist.csv")
+@requires("retailer")
+def shortlist_export():
+    return spreadsheet.download(csv_files.shortlist_csv(signed_in_user()), "von-hier-shortlist.csv")
 
 
 # --- inquiries: both sides ------------------------------------------------------------------------

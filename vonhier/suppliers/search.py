@@ -1,24 +1,24 @@
-"""The retailer supplier search and its CSV export (the consumer-side finder is `outlets/finder.py`).
+"""The retailer supplier search (the consumer-side finder is `outlets/finder.py`; the CSV files are
+`export.py`).
 
 Only products with a certificate whose effective status is active today, of organisations with a
 current licence, are found. Criteria come from the product data (the same fields the certification
 pre-check reads), never from a second copy typed in for the search.
 
-With an origin, the suppliers come in rings of growing distance (`_rings`), else in groups by name
-(`_by_name`); `_walk` reads the matching products' sort keys group by group until the page is full,
-and only the page's rows become objects (`_hits`).
+A result is a supplier with its matching products; pages are pages of suppliers. With an origin, the
+suppliers come in rings of growing distance (`_rings`), else in groups by name (`_by_name`); `_walk`
+keeps those with a matching product, group by group, until the page is full; then the page's
+suppliers' matching products are read (`_products`) and only those shown become objects (`_hits`).
 """
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.numbers import format_decimal
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager
 
-from .. import spreadsheet
+from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
@@ -30,14 +30,12 @@ from ..payments import services as payments
 from ..payments.models import Licence
 from ..permissions import SYSTEM
 from ..search import services as text_search
-from ..web import external_url
-from .models import SupplierProfile
-from .names import DELIVERY
+from .models import Reach, SupplierProfile
 from .services import retailer_of
 
 CRITERIA = ("organic", "gmo_free")
 MAX_RADIUS_KM = 300
-MAX_EXPORT_ROWS = 5000
+SHOWN_PRODUCTS = 8  # a supplier's matching products listed on the results page; its page has all
 
 
 @dataclass(frozen=True)
@@ -61,24 +59,49 @@ class SupplierQuery:
     origin: Origin | None = None
     radius_km: int | None = None
     page: int = 1
-    page_size: int = 25
+    page_size: int = 20
 
 
 @dataclass
-class SupplierHit:
-    """A product a retailer found, with its producer and what the retailer may order."""
+class ProductHit:
+    """A matching product with its newest certificate active today and the path of its public page."""
 
     product: Product
+    certificate: Certificate | None
+    path: str | None
+
+
+@dataclass
+class SupplierResult:
+    """A supplier a retailer found: its matching products (the first ones, `more` not listed), the
+    distance to its nearest site and its delivery settings."""
+
     organisation: Organisation
     distance_km: float | None
-    certificate: Certificate | None = None
-    profile: SupplierProfile | None = None
-    delivery: list[str] = field(default_factory=list)  # the options open to this retailer
+    profile: SupplierProfile | None
+    products: list[ProductHit] = field(default_factory=list)
+    more: int = 0
+
+    @property
+    def reach(self) -> Reach | None:
+        """Whether and how it reaches the retailer's site (None: no delivery settings given)."""
+        return self.profile.reach(self.distance_km) if self.profile else None
+
+    @property
+    def delivery(self) -> list[str]:
+        """The options open to this retailer."""
+        return self.profile.options_for(self.distance_km) if self.profile else []
+
+    @property
+    def certificates(self) -> list[Certificate]:
+        return list(
+            {hit.certificate.id: hit.certificate for hit in self.products if hit.certificate}.values()
+        )
 
 
 @dataclass
 class Results:
-    hits: list[SupplierHit] = field(default_factory=list)
+    suppliers: list[SupplierResult] = field(default_factory=list)
     has_next: bool = False
 
 
@@ -136,13 +159,12 @@ def _supplier_distances(query: SupplierQuery, radius_km: float | None):
 
 
 def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True):
-    """Certified products matching the product-level filters (and, unless the caller applied them
-    already, the supplier-level ones: current licence, delivery options)."""
-    statement = (
-        select(Product, Organisation)
-        .join(Organisation, Organisation.id == Product.organisation_id)
-        .where(Product.status == ProductStatus.ACTIVE, Product.certified_until >= today)
-        .options(contains_eager(Product.organisation))
+    """`SELECT products.id` of the certified products matching the product-level filters (and, unless
+    the caller applied them already, the supplier-level ones: current licence, delivery options).
+    Products only (no organisation in FROM): the callers join what they need, and a correlated
+    `EXISTS` of it (`_walk`) does not take the outer query's organisation."""
+    statement = select(Product.id).where(
+        Product.status == ProductStatus.ACTIVE, Product.certified_until >= today
     )
     if supplier_filters:
         # EXISTS, not IN: SQLite takes an IN list for short and would read every licensed supplier's
@@ -163,7 +185,9 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     )
     text = query.text.strip()
     if (query.delivery and supplier_filters) or text:
-        statement = statement.outerjoin(SupplierProfile, SupplierProfile.organisation_id == Organisation.id)
+        statement = statement.outerjoin(
+            SupplierProfile, SupplierProfile.organisation_id == Product.organisation_id
+        )
     if query.delivery and supplier_filters:
         statement = statement.where(SupplierProfile.offers(query.delivery))
     if text:
@@ -189,12 +213,13 @@ def _rings(query: SupplierQuery, wanted: int) -> Generator[list | dict, int, Non
     """Groups of (organisation id, km, sort key), nearest first: suppliers within 10 km, then in a
     wider ring, … up to the radius (or everywhere, without one). Each ring is one bounding-box query,
     so a page near the top of a broad search never computes far distances. The next ring is at least
-    twice as wide, wider when few of the `wanted` rows were found so far (the walk sends the count
+    twice as wide, wider when few of the `wanted` suppliers were found so far (the walk sends the count
     after each group: matches grow with the area, so with the square root of the ratio).
 
     With a category and a radius over FEW_FROM_KM (or none), a first ring that found less than a
-    quarter of the rows wanted means sparse matches: every further ring would read the category
-    again for a handful of rows, so the rest comes from the category's candidates at once (`_few`).
+    quarter of the suppliers wanted means sparse matches: every further ring would read the
+    category again for a handful of suppliers, so the rest comes from the category's candidates at
+    once (`_few`).
     Dense matches stay in the rings, which stop long before the radius."""
     limit = query.radius_km
     done, radius = -1.0, float(min(FIRST_RING_KM, limit or FIRST_RING_KM))
@@ -243,85 +268,74 @@ def _by_name(query: SupplierQuery):
 
 
 def _walk(query: SupplierQuery, groups: Generator, today: date, offset: int, limit: int) -> list[tuple]:
-    """Rows offset … offset + limit of (…sort keys, product id, km) over ordered groups of suppliers.
+    """Suppliers offset … offset + limit, as (supplier id, km), over ordered groups of suppliers: those
+    with at least one matching product.
 
-    The groups come in order (nearest first, or by name; each is asked for with the number of rows
-    found so far, which `_rings` sizes the next ring by), so the products of one group sort after
-    those of all earlier ones: the walk stops as soon as the page is full, and reads only ids and
-    sort keys of the products. The order is exactly (km, supplier name, product name, id), names in
-    German order (`database.german` in SQL, `german_key` here) — or
-    without an origin (supplier name, supplier, product name, id). Only the page's rows become objects
-    (`_hits`).
+    The groups come in order (nearest first, or by name; each is asked for with the number of
+    suppliers found so far, which `_rings` sizes the next ring by), so the suppliers of one group sort
+    after those of all earlier ones: the walk stops as soon as the page is full. The order is exactly
+    (km, supplier name, supplier id), names in German order (`database.german` in SQL, `german_key`
+    here) — or without an origin (supplier name, supplier id).
     """
     wanted = offset + limit
-    keys = _keys(query, today, supplier_filters=False)
+    matching = _statement(query, today, supplier_filters=False)
+    named = (
+        matching.join(Organisation, Organisation.id == Product.organisation_id)
+        .with_only_columns(Product.organisation_id, Organisation.display_name)
+        .distinct()
+    )
     found: list[tuple] = []
     group = next(groups, None)
     while group is not None:
         if isinstance(group, dict) and group.get("few"):
-            rows = db.session.execute(_few(query, today, group["beyond"]).limit(wanted - len(found))).all()
-            found += [tuple(row) for row in rows]
+            found += db.session.execute(_few(query, today, group["beyond"]).limit(wanted - len(found))).all()
         elif isinstance(group, dict):
+            # A wide ring: the database sorts its suppliers with a match and returns only those still
+            # wanted (one matching product is enough: EXISTS stops at the first).
             near = group["near"]
-            rows = db.session.execute(
-                keys.add_columns(near.c.km)
-                .join(near, near.c.organisation_id == Product.organisation_id)
-                .where(near.c.km > group["beyond"])
-                .order_by(
-                    near.c.km,
-                    german(Organisation.display_name),
-                    Organisation.id,
-                    german(Product.name_de),
-                    Product.id,
+            found += db.session.execute(
+                select(near.c.organisation_id, near.c.km)
+                .join(Organisation, Organisation.id == near.c.organisation_id)
+                .where(
+                    near.c.km > group["beyond"],
+                    matching.where(Product.organisation_id == near.c.organisation_id).exists(),
                 )
+                .order_by(near.c.km, german(Organisation.display_name), Organisation.id)
                 .limit(wanted - len(found))
             ).all()
-            found += [
-                (km, name, org_id, product_name, product_id, km)
-                for product_id, org_id, name, product_name, km in rows
-            ]
         elif group:
             known = {org_id: (km, key) for org_id, km, key in group}
             if len(known) <= MANY_SUPPLIERS:
-                rows = db.session.execute(keys.where(Product.organisation_id.in_(list(known)))).all()
+                rows = db.session.execute(named.where(Product.organisation_id.in_(list(known)))).all()
             else:
                 # Reached only when the filters are narrow: let them pick the rows (category index),
                 # rather than visiting every product of thousands of suppliers.
-                rows = [row for row in db.session.execute(keys) if row[1] in known]
-            found += sorted(
-                (
-                    *known[org_id][1],
-                    german_key(name),
-                    org_id,
-                    german_key(product_name),
-                    product_id,
-                    known[org_id][0],
+                rows = [row for row in db.session.execute(named) if row[0] in known]
+            found += [
+                (org_id, known[org_id][0])
+                for *_, org_id in sorted(
+                    (*known[org_id][1], german_key(name), org_id) for org_id, name in rows
                 )
-                for product_id, org_id, name, product_name in rows
-            )
+            ]
         if len(found) >= wanted:
             break
         try:
-            group = groups.send(len(found))  # the rings size the next one by the rows found so far
+            group = groups.send(len(found))  # the rings size the next one by the suppliers found so far
         except StopIteration:
             break
-    return found[offset:wanted]
-
-
-def _keys(query: SupplierQuery, today: date, supplier_filters: bool):
-    """Ids and sort keys of the matching products: (product id, supplier id, supplier name, name)."""
-    return (
-        _statement(query, today, supplier_filters)
-        .with_only_columns(Product.id, Product.organisation_id, Organisation.display_name, Product.name_de)
-        .options()
-    )
+    return [tuple(row) for row in found[offset:wanted]]
 
 
 def _few(query: SupplierQuery, today: date, beyond: float):
-    """The rows of `_walk` of suppliers over `beyond` km, in order, for the products of one category:
-    distances are computed only for the suppliers of matching products inside the radius's box (a
-    ring computes them for every supplier in the ring and reads all their products)."""
-    candidates = _keys(query, today, supplier_filters=True).cte("candidates")
+    """The suppliers of `_walk` over `beyond` km, in order, for the products of one category:
+    distances are computed only for the suppliers of matching products, at their points inside the
+    radius's box (a ring computes them for every supplier in the ring and checks each for a match)."""
+    candidates = (
+        _statement(query, today, supplier_filters=True)
+        .with_only_columns(Product.organisation_id)
+        .distinct()
+        .cte("candidates")
+    )
     suppliers = select(candidates.c.organisation_id)
     # Box first: a point outside it is too far to be a supplier's nearest one within the radius.
     site_where, site_km, org_where, org_km = _points(query, query.radius_km)
@@ -339,23 +353,10 @@ def _few(query: SupplierQuery, today: date, beyond: float):
         .subquery("near")
     )
     statement = (
-        select(
-            near.c.km,
-            candidates.c.display_name,
-            candidates.c.organisation_id,
-            candidates.c.name_de,
-            candidates.c.id,
-            near.c.km,
-        )
-        .join(near, near.c.organisation_id == candidates.c.organisation_id)
+        select(near.c.organisation_id, near.c.km)
+        .join(Organisation, Organisation.id == near.c.organisation_id)
         .where(near.c.km > beyond)
-        .order_by(
-            near.c.km,
-            german(candidates.c.display_name),
-            candidates.c.organisation_id,
-            german(candidates.c.name_de),
-            candidates.c.id,
-        )
+        .order_by(near.c.km, german(Organisation.display_name), Organisation.id)
     )
     if query.delivery:  # the candidates passed without distances: now whether own delivery reaches
         statement = statement.join(
@@ -364,12 +365,24 @@ def _few(query: SupplierQuery, today: date, beyond: float):
     return statement
 
 
-def _hits(page: list[tuple], today: date) -> list[SupplierHit]:
-    """Hits for rows (…, product id, km), in their order: each product with its supplier, the supplier's
-    settings and the product's newest active certificate, in one query (a round trip costs more than
-    the joins)."""
-    if not page:
-        return []
+def _products(query: SupplierQuery, today: date, supplier_ids: list[int]) -> dict[int, list[int]]:
+    """{supplier id: ids of its matching products, by name in German order}."""
+    rows = db.session.execute(
+        _statement(query, today, supplier_filters=False)
+        .add_columns(Product.organisation_id, Product.name_de)
+        .where(Product.organisation_id.in_(supplier_ids))
+    ).all()
+    found: dict[int, list[int]] = {supplier_id: [] for supplier_id in supplier_ids}
+    for product_id, supplier_id, _ in sorted(rows, key=lambda row: (german_key(row[2]), row[0])):
+        found[supplier_id].append(product_id)
+    return found
+
+
+def _hits(product_ids: list[int], today: date) -> dict[int, tuple]:
+    """{product id: (product, its newest certificate active today, its supplier's settings)}, with the
+    products' suppliers, in one query (a round trip costs more than the joins)."""
+    if not product_ids:
+        return {}
     # The organisation's kinds (eager everywhere else) stay unloaded: the results never show them, and
     # loading them cost a query of its own. A row for each certificate the product was ever on, the
     # certificate itself only where it is active today (plain joins: SQLite would read a nested join
@@ -388,7 +401,7 @@ def _hits(page: list[tuple], today: date) -> list[SupplierHit]:
                 Certificate.valid_until >= today,
             ),
         )
-        .where(Product.id.in_([row[-2] for row in page]))
+        .where(Product.id.in_(product_ids))
         .order_by(Certificate.valid_until)
         .options(contains_eager(Product.organisation).lazyload(Organisation.kind_rows))
     )
@@ -396,74 +409,44 @@ def _hits(page: list[tuple], today: date) -> list[SupplierHit]:
     for product, certificate, profile in rows:
         if certificate is not None or product.id not in found:
             found[product.id] = (product, certificate, profile)  # the latest end date wins
-    hits = []
-    for row in page:
-        product, certificate, profile = found[row[-2]]
-        km = row[-1]
-        delivery = profile.options_for(km) if profile else []
-        hits.append(SupplierHit(product, product.organisation, km, certificate, profile, delivery))
-    return hits
+    return found
 
 
-def search(user, query: SupplierQuery, limit: int | None = None, offset: int | None = None) -> Results:
-    """One page of certified products matching `query` (the acting user must be a retailer)."""
+def search(
+    user,
+    query: SupplierQuery,
+    limit: int | None = None,
+    offset: int | None = None,
+    max_products: int | None = None,
+) -> Results:
+    """One page of suppliers with products matching `query` (the acting user must be a retailer):
+    `limit` suppliers, each with its first SHOWN_PRODUCTS matching products — or, for the export,
+    all of them up to `max_products` in all."""
     if user is not SYSTEM:
         retailer_of(user)
     today = utcnow().date()
     limit = query.page_size if limit is None else limit
     offset = (query.page - 1) * query.page_size if offset is None else offset
     groups = _rings(query, offset + limit + 1) if query.origin is not None else _by_name(query)
-    rows = _walk(query, groups, today, offset, limit + 1)
-    return Results(hits=_hits(rows[:limit], today), has_next=len(rows) > limit)
-
-
-# Headers and values in the reader's language, decimals as their spreadsheet reads them (`;`-separated).
-CSV_HEADER = (
-    _l("Product"),
-    _l("Category"),
-    _l("Organic control body"),
-    _l("GMO-free"),
-    _l("Haltungsform"),
-    _l("Supplier"),
-    _l("Postcode"),
-    _l("Town"),
-    _l("District"),
-    _l("Distance (km)"),
-    _l("Delivery"),
-    _l("Delivery radius (km)"),
-    _l("Capacity"),
-    _l("Minimum order"),
-    _l("Certificate"),
-    _l("Valid until"),
-    _l("Supplier page"),
-)
-
-
-def export_csv(user, query: SupplierQuery, locale: str = "de") -> str:
-    """All results (up to MAX_EXPORT_ROWS) as `;`-separated CSV with a UTF-8 byte order mark."""
-    results = search(user, query, limit=MAX_EXPORT_ROWS, offset=0)
-    rows = []
-    for hit in results.hits:
-        product, organisation, profile = hit.product, hit.organisation, hit.profile
-        rows.append(
-            [
-                product.name(locale),
-                product.category.name(locale),
-                product.organic_control_body,
-                _l("yes") if product.gmo_free else _l("no"),
-                product.husbandry_level,
-                organisation.display_name,
-                organisation.postcode,
-                organisation.town,
-                organisation.district,
-                None if hit.distance_km is None else format_decimal(hit.distance_km, "0.0", locale=locale),
-                ", ".join(str(DELIVERY[d]) for d in hit.delivery),
-                profile.delivery_radius_km if profile else None,
-                profile.capacity_notes if profile else None,
-                profile.min_order_note if profile else None,
-                hit.certificate.number if hit.certificate else None,
-                hit.certificate.valid_until if hit.certificate else None,
-                external_url("suppliers.supplier", organisation_id=organisation.id),
-            ]
-        )
-    return spreadsheet.table(CSV_HEADER, rows)
+    page = _walk(query, groups, today, offset, limit + 1)
+    suppliers = page[:limit]
+    products = _products(query, today, [supplier_id for supplier_id, _ in suppliers])
+    shown = SHOWN_PRODUCTS if max_products is None else None
+    listed = {supplier_id: ids[:shown] for supplier_id, ids in products.items()}
+    if max_products is not None:
+        budget = max_products
+        for supplier_id, _ in suppliers:
+            listed[supplier_id] = listed[supplier_id][: max(budget, 0)]
+            budget -= len(listed[supplier_id])
+    ids = [product_id for some in listed.values() for product_id in some]
+    loaded, paths = _hits(ids, today), catalogue.public_paths(ids)
+    results = []
+    for supplier_id, km in suppliers:
+        if not listed[supplier_id]:
+            break  # the export's limit reached
+        hits = [loaded[product_id] for product_id in listed[supplier_id]]
+        result = SupplierResult(hits[0][0].organisation, km, hits[0][2])
+        result.products = [ProductHit(product, cert, paths.get(product.id)) for product, cert, _ in hits]
+        result.more = len(products[supplier_id]) - len(hits)
+        results.append(result)
+    return Results(suppliers=results, has_next=len(page) > limit)

@@ -11,6 +11,7 @@ from functools import partial
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import Forbidden, NotFound
 
 from ..catalogue.models import Product, ProductStatus, Site
@@ -141,13 +142,16 @@ def save_profile(user, organisation: Organisation, data: dict) -> SupplierProfil
 # --- shortlist ------------------------------------------------------------------------------------
 
 
-def shortlist(user) -> list[ShortlistEntry]:
+def shortlist(user) -> list[tuple[ShortlistEntry, SupplierProfile | None]]:
+    """The retailer's shortlist by supplier name, each entry with the supplier's delivery settings."""
     retailer = retailer_of(user)
-    return db.session.scalars(
-        select(ShortlistEntry)
+    return db.session.execute(
+        select(ShortlistEntry, SupplierProfile)
         .join(ShortlistEntry.supplier)
+        .outerjoin(SupplierProfile, SupplierProfile.organisation_id == ShortlistEntry.supplier_id)
         .where(ShortlistEntry.retailer_id == retailer.id)
         .order_by(german(Organisation.display_name), Organisation.id)
+        .options(contains_eager(ShortlistEntry.supplier))
     ).all()
 
 
@@ -177,6 +181,22 @@ def add_to_shortlist(user, supplier_id: int) -> ShortlistEntry:
             {unique_constraint(ShortlistEntry, "retailer_id", "supplier_id"): _l("Added to your shortlist.")},
             existing=partial(url_for, "suppliers.supplier", organisation_id=supplier.id),
         )
+    return entry
+
+
+def save_note(user, supplier_id: int, note: str) -> ShortlistEntry:
+    """The retailer's note on a supplier of its shortlist (what the form accepted: `forms.ShortlistNoteForm`
+    refuses control characters and more than `models.NOTE_MAX` characters); 404 off the shortlist."""
+    retailer = retailer_of(user)
+    entry = db.session.scalar(
+        select(ShortlistEntry).where(
+            ShortlistEntry.retailer_id == retailer.id, ShortlistEntry.supplier_id == supplier_id
+        )
+    )
+    if entry is None:
+        raise NotFound()
+    entry.note = note.strip()
+    db.session.flush()
     return entry
 
 
