@@ -195,7 +195,11 @@ def _precheck_panel(product, version):
     current = criteria.current_catalogue()
     results = criteria.precheck(version.data, current)
     return render_template(
-        "certification/_product_precheck.html", product=product, criteria=current, results=results
+        "certification/_product_precheck.html",
+        product=product,
+        criteria=current,
+        results=results,
+        warnings=rules.warnings(version.data),
     )
 
 
@@ -217,6 +221,7 @@ def precheck_preview():
         problems=problems,
         data=data,
         catalogue=criteria.current_catalogue(),
+        warnings=rules.warnings(data) if data is not None else [],
     )
 
 
