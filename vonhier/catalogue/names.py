@@ -85,7 +85,7 @@ ALLERGEN = add(
         Allergen.PEANUTS: _l("Peanuts"),
         Allergen.SOYBEANS: _l("Soybeans"),
         Allergen.MILK: _l("Milk (including lactose)"),
-        Allergen.NUTS: _l("Nuts"),
+        Allergen.NUTS: _l("Nuts (almonds, hazelnuts, walnuts and other tree nuts)"),
         Allergen.CELERY: _l("Celery"),
         Allergen.MUSTARD: _l("Mustard"),
         Allergen.SESAME: _l("Sesame seeds"),
