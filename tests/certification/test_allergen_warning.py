@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests.catalogue.test_products import dairy, form  # noqa: F401 (fixture)
 from vonhier.catalogue.models import Product
-from vonhier.certification import criteria, rules
+from vonhier.certification import criteria, law
 from vonhier.extensions import db
 
 WARNING = "Keine Allergene erfasst"
@@ -31,7 +31,7 @@ def test_product_page_warns_and_the_results_stay_the_same(app, client, dairy):  
     assert WARNING in client.get(f"/catalogue/products/{product_id}").get_data(as_text=True)
     with app.test_request_context():
         recorded = {**data, "product": {**data["product"], "allergens_recorded": True}}
-        assert rules.warnings(data) and not rules.warnings(recorded)
+        assert law.warnings(data) and not law.warnings(recorded)
         # A warning, not a criterion: the outcome of every criterion is the same either way.
         catalogue = criteria.current_catalogue()
         before = [(r.code, r.outcome) for r in criteria.precheck(data, catalogue)]

@@ -34,8 +34,8 @@ INGREDIENT_COLUMNS = ("ingredient", "share", "is_main", "is_value_determining", 
 # Last, and optional: files written before allergens were recorded still import, recording none. The
 # ingredient's allergens, then the product's (on its first row, like the product columns).
 ALLERGEN_COLUMNS = ("allergens", "allergen_traces", "allergen_free")
-OPTIONAL_COLUMNS = set(ALLERGEN_COLUMNS)
 COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS + ALLERGEN_COLUMNS
+REQUIRED_COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS
 # An ingredient's model attributes under the names of the file's columns (product fields keep theirs).
 MODEL_TO_CSV = {"name": "ingredient", "place_name": "origin"}
 GERMAN_HEADERS = {
@@ -144,7 +144,7 @@ def read_rows(raw: bytes) -> Rows:
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     written = [h.strip() for h in reader.fieldnames or []]
     header = [COLUMN_OF_HEADER.get(h.casefold(), h.casefold()) for h in written]
-    if missing := [c for c in COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]:
+    if missing := [c for c in REQUIRED_COLUMNS if c not in header]:
         named = dict(zip(COLUMNS, headers(), strict=True))
         raise ImportRejected(
             str(

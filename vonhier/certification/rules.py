@@ -26,7 +26,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..catalogue.models import LIVESTOCK
 from ..catalogue.names import SPECIES
-from ..catalogue.snapshot import allergens
 from ..catalogue.snapshot import figures as compute_figures
 from ..display_names import add
 
@@ -345,23 +344,6 @@ def evaluate_one(snapshot: dict, criterion: Criterion, evidence: set[str] | None
 def evaluate(snapshot: dict, criteria: list[Criterion], evidence: set[str] | None = None) -> list[Result]:
     """One result per criterion; `evidence` holds the uploaded document kinds (None: nothing uploaded)."""
     return [evaluate_one(snapshot, criterion, evidence) for criterion in criteria]
-
-
-def warnings(snapshot: dict) -> list[str]:
-    """What the label's criteria do not judge but food law asks for, in sentences: shown beside the
-    results, never failing them (a product may be certified while its producer completes them)."""
-    found = []
-    if not allergens(snapshot)["recorded"]:
-        found.append(
-            str(
-                _l(
-                    "No allergens recorded: tick the ones the ingredients contain, or declare that the "
-                    "product has none of the 14. Food law requires them on the label and for sale at a "
-                    "distance."
-                )
-            )
-        )
-    return found
 
 
 def summary(results: list[Result]) -> Outcome:
