@@ -103,8 +103,9 @@ def site(
         return SimpleNamespace(id=record.id, name=name)
 
 
-def product(app, owner_id, organisation_id, ingredients, stages=(), **fields):
-    """Save a product through the catalogue service, as the owner would; returns its id."""
+def product(app, owner_id, organisation_id, ingredients, stages=(), contains=None, **fields):
+    """Save a product through the catalogue service, as the owner would; returns its id. `contains`
+    maps ingredient names to the allergen codes they carry."""
     from decimal import Decimal
 
     from vonhier.catalogue import services
@@ -121,6 +122,7 @@ def product(app, owner_id, organisation_id, ingredients, stages=(), **fields):
             "origin_kind": "place" if isinstance(origin, str) else None,
             "origin_site_id": None if isinstance(origin, str) else origin,
             "place_name": origin if isinstance(origin, str) else "",
+            "allergens": (contains or {}).get(name, []),
         }
         for n, (name, share, origin, water) in enumerate(ingredients)
     ]

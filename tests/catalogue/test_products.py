@@ -329,7 +329,17 @@ def test_edit_form_shows_the_saved_rows_once_and_saves_unchanged(app, client, da
     data = {
         k: v
         for k, v in data.items()
-        if not k.endswith(("is_main", "is_value_determining", "is_water_or_salt", "gmo_free"))
+        if not k.endswith(
+            (
+                "is_main",
+                "is_value_determining",
+                "is_water_or_salt",
+                "gmo_free",
+                "allergens",
+                "allergen_traces",
+                "allergen_free",
+            )
+        )
     }
     for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
         chosen = re.search(r'<option selected value="([^"]*)"', options)

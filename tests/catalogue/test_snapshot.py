@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from vonhier.catalogue.models import OriginKind, SiteKind, Species, StageKind
-from vonhier.catalogue.snapshot import _decimal_text, build, changes, figures
+from vonhier.catalogue.snapshot import _decimal_text, allergens, build, changes, figures
 
 FARM = {
     "site_id": 1,
@@ -254,7 +254,9 @@ def _site(site_id, name, town, kind, org, lat, lon, in_region=True):
     )
 
 
-def _row(name, share, *, origin_kind, site=None, place=None, main=False, value=False, water=False):
+def _row(
+    name, share, *, origin_kind, site=None, place=None, main=False, value=False, water=False, allergens=()
+):
     place_name, lat, lon, in_region = place or (None, None, None, None)
     return SimpleNamespace(
         name=name,
@@ -269,6 +271,7 @@ def _row(name, share, *, origin_kind, site=None, place=None, main=False, value=F
         place_latitude=lat,
         place_longitude=lon,
         place_in_region=in_region,
+        allergens=list(allergens),
     )
 
 
@@ -295,11 +298,15 @@ def test_build_freezes_the_whole_product_and_a_declined_supplier_loses_the_regio
         gmo_free=True,
         species=Species.CATTLE,
         husbandry_level=4,
+        allergen_traces=["nuts"],
+        allergens_recorded=True,
         organisation_id=dairy_org.id,
         organisation=dairy_org,
         ingredients=[
-            _row("Milch", "90.00", origin_kind="own_site", site=farm, main=True, value=True),
-            _row("Sahne", "8.00", origin_kind="supplier_site", site=supplier),
+            _row(
+                "Milch", "90.00", origin_kind="own_site", site=farm, main=True, value=True, allergens=["milk"]
+            ),
+            _row("Sahne", "8.00", origin_kind="supplier_site", site=supplier, allergens=["milk"]),
             _row(
                 "Salz", "2.00", origin_kind="place", place=("Lüneburg", 53.2464, 10.4115, False), water=True
             ),
@@ -363,6 +370,8 @@ def test_build_freezes_the_whole_product_and_a_declined_supplier_loses_the_regio
             "gmo_free": True,
             "species": "cattle",
             "husbandry_level": 4,
+            "allergen_traces": ["nuts"],
+            "allergens_recorded": True,
         },
         "organisation": {"id": 2, "name": "Käserei Angermünde"},
         "ingredients": [
@@ -374,6 +383,7 @@ def test_build_freezes_the_whole_product_and_a_declined_supplier_loses_the_regio
                 "is_water_or_salt": False,
                 "origin_kind": "own_site",
                 "origin": farm_place,
+                "allergens": ["milk"],
                 "supplier_confirmation": None,
             },
             {
@@ -384,6 +394,7 @@ def test_build_freezes_the_whole_product_and_a_declined_supplier_loses_the_regio
                 "is_water_or_salt": False,
                 "origin_kind": "supplier_site",
                 "origin": supplier_place,
+                "allergens": ["milk"],
                 "supplier_confirmation": "declined",
             },
             {
@@ -394,6 +405,7 @@ def test_build_freezes_the_whole_product_and_a_declined_supplier_loses_the_regio
                 "is_water_or_salt": True,
                 "origin_kind": "place",
                 "origin": salt_place,
+                "allergens": [],
                 "supplier_confirmation": None,
             },
         ],
@@ -404,6 +416,9 @@ def test_build_freezes_the_whole_product_and_a_declined_supplier_loses_the_regio
         "figures": figures(data["ingredients"], data["stages"]),
     }
     assert data["figures"]["regional_share"] == round(100 * 90 / 98, 2)
+    assert allergens(data) == {"recorded": True, "contains": ["milk"], "traces": ["nuts"]}
+    # A version frozen before allergens were recorded has none recorded.
+    assert allergens({"product": {}, "ingredients": [{"name": "Milch"}]})["recorded"] is False
     # Without an answer the supplier's site keeps its own region.
     assert build(product, {})["ingredients"][1]["origin"]["in_region"] is True
     # A declared place keeps the region it was found in.

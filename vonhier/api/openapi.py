@@ -7,6 +7,7 @@ lets schemathesis check every response against it.
 
 import copy
 
+from ..catalogue.models import Allergen
 from ..hygiene import SINGLE_LINE_PATTERN
 from ..outlets import finder
 from ..search.services import MAX_QUERY_LENGTH
@@ -35,6 +36,10 @@ URL = {"type": "string", "format": "uri"}
 OPTIONAL_STRING = {"type": ["string", "null"]}
 OPTIONAL_URL = _nullable(URL)
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+ALLERGEN = {
+    "enum": [a.value for a in Allergen],
+    "description": "One of the 14 allergen groups of Regulation (EU) No 1169/2011, Annex II.",
+}
 
 
 def _object(properties: dict, required: list[str] | None = None) -> dict:
@@ -115,6 +120,36 @@ SCHEMAS = {
             "chain_km": {
                 "type": ["number", "null"],
                 "description": "Longest way a raw material travels to the point of sale, in km.",
+            },
+            "allergens": {
+                **_object(
+                    {
+                        "recorded": {
+                            "type": "boolean",
+                            "description": "False: the producer has not recorded allergens (nothing can be"
+                            " said). True with both lists empty: it declared none of the 14.",
+                        },
+                        "contains": {
+                            "type": "array",
+                            "items": _object(
+                                {
+                                    "allergen": ALLERGEN,
+                                    "ingredients": {
+                                        "type": "array",
+                                        "items": STRING,
+                                        "description": "The ingredients that carry it.",
+                                    },
+                                }
+                            ),
+                        },
+                        "traces": {
+                            "type": "array",
+                            "items": ALLERGEN,
+                            "description": "May contain traces of (not contained by an ingredient).",
+                        },
+                    }
+                ),
+                "description": "Allergens of the current data version, in the annex's order.",
             },
         }
     ),

@@ -3,6 +3,7 @@
 from flask import current_app, url_for
 
 from .. import clock
+from ..catalogue.snapshot import allergens
 from ..certification.certificates import effective_status
 from ..certification.models import Certificate, CertificateProduct
 from ..organisations.models import Organisation
@@ -45,15 +46,31 @@ def _certificate_ref(certificate: Certificate) -> dict:
     }
 
 
+def _allergens(data: dict) -> dict:
+    """The allergens of a version: recorded or not, contained (with the ingredients carrying each) and
+    possible traces, as Annex II codes."""
+    found = allergens(data)
+    carriers = {
+        code: [i["name"] for i in data.get("ingredients", []) if code in i.get("allergens", [])]
+        for code in found["contains"]
+    }
+    return {
+        "recorded": found["recorded"],
+        "contains": [{"allergen": code, "ingredients": carriers[code]} for code in found["contains"]],
+        "traces": found["traces"],
+    }
+
+
 def products(entries: list[CertificateProduct], detail: bool = False) -> list[dict]:
     ids = [entry.product_id for entry in entries]
-    figures = services.current_figures(ids)
+    versions = services.current_data(ids)
     codes = services.codes(ids)
     result = []
     for entry in entries:
         product, rows = entry.product, codes.get(entry.product_id, [])
         main = next((row for row in rows if row.lot is None), None)
-        found = figures.get(product.id, {})
+        data = versions.get(product.id, {})
+        found = data.get("figures", {})
         item = {
             "id": product.id,
             "name_de": product.name_de,
@@ -66,6 +83,7 @@ def products(entries: list[CertificateProduct], detail: bool = False) -> list[di
             "certificate": _certificate_ref(entry.certificate),
             "regional_share": found.get("regional_share"),
             "chain_km": found.get("chain_km"),
+            "allergens": _allergens(data),
         }
         if detail:
             item["batches"] = [

@@ -386,6 +386,9 @@ REGISTER_COLUMNS = (
     "status",
     "valid_until",
     "certification_body",
+    "allergens_recorded",
+    "allergens",
+    "allergen_traces",
 )
 
 
@@ -406,6 +409,9 @@ def register_csv():
             row["certificate"]["status"],
             row["certificate"]["valid_until"],
             entry.certificate.certification_body.display_name,
+            "yes" if row["allergens"]["recorded"] else "no",
+            "|".join(found["allergen"] for found in row["allergens"]["contains"]),
+            "|".join(row["allergens"]["traces"]),
         ]
         for entry, row in zip(entries, resources.products(entries), strict=True)
     )

@@ -102,8 +102,8 @@ def product(product_id: int) -> CertificateProduct | None:
     return db.session.scalar(products_statement().where(Product.id == product_id))
 
 
-def current_figures(product_ids: list[int]) -> dict[int, dict]:
-    """The figures of each product's current (newest) version."""
+def current_data(product_ids: list[int]) -> dict[int, dict]:
+    """Each product's current (newest) version: its snapshot (figures, allergens)."""
     if not product_ids:
         return {}
     newest = (
@@ -114,7 +114,7 @@ def current_figures(product_ids: list[int]) -> dict[int, dict]:
     rows = db.session.execute(
         select(ProductVersion.product_id, ProductVersion.data).where(ProductVersion.id.in_(newest))
     )
-    return {product_id: (data or {}).get("figures", {}) for product_id, data in rows}
+    return {product_id: data or {} for product_id, data in rows}
 
 
 def codes(product_ids: list[int]) -> dict[int, list[provenance.CodeRow]]:

@@ -25,6 +25,12 @@ def _site_ref(site: Site, organisation_id: int) -> str:
     )
 
 
+def _declared_free(product) -> bool:
+    """Recorded, and no allergen named: the producer declared "none of the 14"."""
+    named = product.allergen_traces or any(i.allergens for i in product.ingredients)
+    return product.allergens_recorded and not named
+
+
 def export(organisation_id: int) -> str:
     return spreadsheet.table(headers(), _export_rows(organisation_id))
 
@@ -48,6 +54,7 @@ def _export_rows(organisation_id: int):
             str(product.husbandry_level or ""),
             stages,
         ]
+        traces = ["|".join(product.allergen_traces), _yes(_declared_free(product))]
         for ingredient in product.ingredients:
             if ingredient.origin_site is not None:
                 prefix = "site" if ingredient.origin_kind == OriginKind.OWN_SITE else "supplier"
@@ -62,6 +69,8 @@ def _export_rows(organisation_id: int):
                 _yes(ingredient.is_value_determining),
                 _yes(ingredient.is_water_or_salt),
                 origin,
+                "|".join(ingredient.allergens),
+                *traces,
             ]
 
 
@@ -87,12 +96,24 @@ def sample(organisation_id: int) -> str:
         f"processing={site}" if site else "",
     ]
     more = ["A-0100", *[""] * (len(head) - 1)]
+    traces = ["sesame", "nein"]  # the product's: only its first row counts
     return spreadsheet.table(
         headers(),
         [
-            [*head, "Roggenmehl", "55", "ja", "ja", "nein", "place:Müncheberg"],
-            [*more, "Weizenmehl", "20", "nein", "nein", "nein", "place:Prenzlau"],
-            [*more, "Wasser", "23", "nein", "nein", "ja", f"site:{site}" if site else "place:Berlin"],
-            [*more, "Salz", "2", "nein", "nein", "ja", "place:Bad Dürrenberg"],
+            [*head, "Roggenmehl", "55", "ja", "ja", "nein", "place:Müncheberg", "gluten", *traces],
+            [*more, "Weizenmehl", "20", "nein", "nein", "nein", "place:Prenzlau", "gluten", "", ""],
+            [
+                *more,
+                "Wasser",
+                "23",
+                "nein",
+                "nein",
+                "ja",
+                f"site:{site}" if site else "place:Berlin",
+                "",
+                "",
+                "",
+            ],
+            [*more, "Salz", "2", "nein", "nein", "ja", "place:Bad Dürrenberg", "", "", ""],
         ],
     )

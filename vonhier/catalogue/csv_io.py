@@ -27,11 +27,15 @@ from ..accounts.models import User
 from ..extensions import db
 from . import services
 from .models import OriginKind, Product, Site, Species, StageKind, Unit
-from .product_input import PRODUCT_FIELDS, ProductInput, check_product, normalise
+from .product_input import PRODUCT_FIELDS, ProductInput, allergen_codes, check_product, normalise
 
 PRODUCT_COLUMNS = (*PRODUCT_FIELDS, "stages")
 INGREDIENT_COLUMNS = ("ingredient", "share", "is_main", "is_value_determining", "is_water_or_salt", "origin")
-COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS
+# Last, and optional: files written before allergens were recorded still import, recording none. The
+# ingredient's allergens, then the product's (on its first row, like the product columns).
+ALLERGEN_COLUMNS = ("allergens", "allergen_traces", "allergen_free")
+COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS + ALLERGEN_COLUMNS
+REQUIRED_COLUMNS = PRODUCT_COLUMNS + INGREDIENT_COLUMNS
 # An ingredient's model attributes under the names of the file's columns (product fields keep theirs).
 MODEL_TO_CSV = {"name": "ingredient", "place_name": "origin"}
 GERMAN_HEADERS = {
@@ -48,6 +52,8 @@ GERMAN_HEADERS = {
     "gmo_free": "Ohne Gentechnik",
     "species": "Tierart",
     "husbandry_level": "Haltungsform",
+    "allergen_traces": "Spuren",
+    "allergen_free": "Ohne Allergene",
     "stages": "Lieferkette",
     "ingredient": "Zutat",
     "share": "Anteil",
@@ -55,6 +61,7 @@ GERMAN_HEADERS = {
     "is_value_determining": "Wertgebend",
     "is_water_or_salt": "Wasser oder Salz",
     "origin": "Herkunft",
+    "allergens": "Allergene",
 }
 HEADERS = {"en": {c: c for c in COLUMNS}, "de": GERMAN_HEADERS}
 COLUMN_OF_HEADER = {h.casefold(): c for headers in HEADERS.values() for c, h in headers.items()}
@@ -137,7 +144,7 @@ def read_rows(raw: bytes) -> Rows:
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     written = [h.strip() for h in reader.fieldnames or []]
     header = [COLUMN_OF_HEADER.get(h.casefold(), h.casefold()) for h in written]
-    if missing := [c for c in COLUMNS if c not in header]:
+    if missing := [c for c in REQUIRED_COLUMNS if c not in header]:
         named = dict(zip(COLUMNS, headers(), strict=True))
         raise ImportRejected(
             str(
@@ -180,6 +187,11 @@ def _bool(value: str) -> bool:
     if lowered in FALSE:
         return False
     raise ValueError(str(_l("“%(value)s” is not yes/no.", value=value)))
+
+
+def _allergens(value: str) -> list[str]:
+    """Allergen codes separated by "|", as the export writes them ("gluten|sesame")."""
+    return allergen_codes(value.split("|"))
 
 
 def _enum(enum_class, value: str):
@@ -276,6 +288,8 @@ def _product_fields(line: int, first: dict, cells: _Cells) -> dict:
         "gmo_free": cells.read(line, "gmo_free", _bool, first["gmo_free"]),
         "species": cells.read(line, "species", lambda v: _enum(Species, v), first["species"]),
         "husbandry_level": int(level) if level is not None else None,
+        "allergen_traces": cells.read(line, "allergen_traces", _allergens, first["allergen_traces"]) or [],
+        "allergen_free": cells.read(line, "allergen_free", _bool, first["allergen_free"]) or False,
     }
     if not fields["name_de"]:
         cells.problems.append(_at(line, "name_de", _l("Please enter the product name.")))
@@ -310,6 +324,7 @@ def _ingredient(line: int, row: dict, sites: SiteNames, cells: _Cells) -> dict:
         "origin_kind": OriginKind.PLACE if kind == "place" else None,
         "origin_site_id": None,
         "place_name": value.strip() if kind == "place" else "",
+        "allergens": cells.read(line, "allergens", _allergens, row["allergens"]) or [],
     }
     if not ingredient["name"]:
         cells.problems.append(_at(line, "ingredient", _l("Please name the ingredient.")))

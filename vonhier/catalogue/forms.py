@@ -27,9 +27,9 @@ from wtforms.validators import (
 from .. import hygiene
 from ..clock import utcnow
 from ..forms import CoordinatesPair, DecimalField, FloatField, Form, IntegerField, control_body_code_field
-from ..organisations.forms import COUNTRY_CHOICES
+from ..organisations.forms import COUNTRY_CHOICES, CheckboxesField
 from .models import Ingredient, Product, Species, StageKind, Unit
-from .names import HUSBANDRY, SITE_KIND, SPECIES, STAGE_KIND, UNIT
+from .names import ALLERGEN_SHORT, HUSBANDRY, SITE_KIND, SPECIES, STAGE_KIND, UNIT
 from .origins import OriginError, Origins, origin_of
 from .product_input import ProductInput
 
@@ -45,6 +45,11 @@ def fits(column) -> Length:
 def _choices(mapping, blank=None):
     options = [SelectChoice("", blank)] if blank else []
     return options + [SelectChoice(k.value, v) for k, v in mapping.items()]
+
+
+def _allergens(label):
+    """The 14 groups as checkboxes (no JavaScript needed); the page folds them into a <details>."""
+    return CheckboxesField(label, choices=_choices(ALLERGEN_SHORT))
 
 
 class SiteForm(CoordinatesPair, Form):
@@ -111,9 +116,12 @@ class IngredientForm(Form):
             "aria-describedby": "origin-hint",
         },
     )
+    allergens = _allergens(_l("Contains these allergens"))
 
     def is_blank(self) -> bool:
-        return not (self.ingredient.data or "").strip() and self.share.data is None
+        return (
+            not (self.ingredient.data or "").strip() and self.share.data is None and not self.allergens.data
+        )
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -180,6 +188,8 @@ class ProductForm(Form):
         description=_l("For animal products only."),
     )
     ingredients = FieldList(FormField(IngredientForm), min_entries=1, max_entries=40)
+    allergen_traces = _allergens(_l("May contain traces of"))
+    allergen_free = BooleanField(_l("Contains none of the 14 allergens, not even as traces"))
     stages = FieldList(FormField(StageForm), max_entries=12)
     image = FileField(_l("Add a photo"), description=_l("JPEG, PNG or WebP, at most 15 MB."))
 
@@ -234,6 +244,12 @@ class ProductForm(Form):
         if self.species.data and self.species.data not in set(Species):
             self.species.errors.append(_l("Please choose only from the options shown."))
             valid = False
+        named = self.allergen_traces.data or any(row.allergens.data for row in self.ingredients)
+        if self.allergen_free.data and named:
+            self.allergen_free.errors.append(
+                _l("Either none of the 14 allergens or the allergens you ticked, not both.")
+            )
+            valid = False
         return valid
 
     def ingredient_rows(self) -> list[dict]:
@@ -248,6 +264,7 @@ class ProductForm(Form):
                     "is_main": row.is_main.data,
                     "is_value_determining": row.is_value_determining.data,
                     "is_water_or_salt": row.is_water_or_salt.data,
+                    "allergens": row.allergens.data or [],
                     **self._resolved[row.name].row(),
                 }
             )
@@ -279,6 +296,8 @@ class ProductForm(Form):
             "gmo_free": self.gmo_free.data,
             "species": Species(self.species.data) if self.species.data else None,
             "husbandry_level": int(self.husbandry_level.data) if self.husbandry_level.data else None,
+            "allergen_traces": self.allergen_traces.data or [],
+            "allergen_free": self.allergen_free.data,
         }
 
 

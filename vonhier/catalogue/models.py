@@ -91,6 +91,30 @@ class LinkStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
+class Allergen(enum.StrEnum):
+    """The 14 groups of Regulation (EU) No 1169/2011, Annex II, in the annex's order."""
+
+    GLUTEN = "gluten"
+    CRUSTACEANS = "crustaceans"
+    EGGS = "eggs"
+    FISH = "fish"
+    PEANUTS = "peanuts"
+    SOYBEANS = "soybeans"
+    MILK = "milk"
+    NUTS = "nuts"
+    CELERY = "celery"
+    MUSTARD = "mustard"
+    SESAME = "sesame"
+    SULPHITES = "sulphites"
+    LUPIN = "lupin"
+    MOLLUSCS = "molluscs"
+
+
+class Presence(enum.StrEnum):
+    CONTAINS = "contains"  # an ingredient carries it
+    TRACES = "traces"  # "may contain traces", declared for the product
+
+
 class ProductStatus(enum.StrEnum):
     ACTIVE = "active"
     ARCHIVED = "archived"
@@ -160,6 +184,11 @@ class Product(db.Model):
     status: Mapped[ProductStatus] = mapped_column(
         enum_type(ProductStatus, "product_status"), default=ProductStatus.ACTIVE
     )
+    # Allergens: which ingredient carries which is on the ingredient; "may contain traces" (allergen
+    # codes) is the product's. `allergens_recorded` tells "not recorded" from "recorded, none of the 14":
+    # false until the producer names an allergen or declares that there is none.
+    allergen_traces: Mapped[list] = mapped_column(JSON, default=list)
+    allergens_recorded: Mapped[bool] = mapped_column(default=False)
     # Derived for searches: the end of the latest active certificate naming the product, so that
     # "certified today" is a test on the row (`certified_until >= today`). Certification keeps it
     # on every flush that issues a certificate or changes one's status (certification.certificates).
@@ -221,9 +250,24 @@ class Ingredient(db.Model):
     place_latitude: Mapped[float | None]
     place_longitude: Mapped[float | None]
     place_in_region: Mapped[bool] = mapped_column(default=False)
+    allergens: Mapped[list] = mapped_column(JSON, default=list)  # Allergen codes, in the annex's order
 
     product: Mapped[Product] = relationship(back_populates="ingredients")
     origin_site: Mapped[Site | None] = relationship(lazy="joined")
+
+
+class ProductAllergen(db.Model):
+    """One allergen of a product (contained by an ingredient, or as possible traces), derived from the
+    product on every save: what the catalogue's "without milk" reads (`services.free_of`), one index
+    probe per product."""
+
+    __tablename__ = "product_allergens"
+    __table_args__ = (UniqueConstraint("product_id", "allergen"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    allergen: Mapped[Allergen] = mapped_column(enum_type(Allergen, "allergen"))
+    presence: Mapped[Presence] = mapped_column(enum_type(Presence, "allergen_presence"))
 
 
 class SupplyStage(db.Model):

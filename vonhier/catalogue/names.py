@@ -1,10 +1,10 @@
-"""Display names of site and stage kinds, units, species, husbandry levels, supplier link states
-and the parts of a product version (see `vonhier/display_names.py`)."""
+"""Display names of site and stage kinds, units, species, husbandry levels, allergens, supplier link
+states and the parts of a product version (see `vonhier/display_names.py`)."""
 
 from flask_babel import lazy_gettext as _l
 
 from ..display_names import add
-from .models import LinkStatus, SiteKind, Species, StageKind, Unit
+from .models import Allergen, LinkStatus, SiteKind, Species, StageKind, Unit
 
 SITE_KIND = add(
     "site_kind",
@@ -73,6 +73,49 @@ HUSBANDRY = add(
     },
 )
 
+# The groups as Annex II of Regulation (EU) No 1169/2011 names them, shortened where the annex lists
+# examples ("Nuts" stands for almonds, hazelnuts, walnuts …).
+ALLERGEN = add(
+    "allergen",
+    {
+        Allergen.GLUTEN: _l("Cereals containing gluten"),
+        Allergen.CRUSTACEANS: _l("Crustaceans"),
+        Allergen.EGGS: _l("Eggs"),
+        Allergen.FISH: _l("Fish"),
+        Allergen.PEANUTS: _l("Peanuts"),
+        Allergen.SOYBEANS: _l("Soybeans"),
+        Allergen.MILK: _l("Milk (including lactose)"),
+        Allergen.NUTS: _l("Nuts (almonds, hazelnuts, walnuts and other tree nuts)"),
+        Allergen.CELERY: _l("Celery"),
+        Allergen.MUSTARD: _l("Mustard"),
+        Allergen.SESAME: _l("Sesame seeds"),
+        Allergen.SULPHITES: _l("Sulphur dioxide and sulphites"),
+        Allergen.LUPIN: _l("Lupin"),
+        Allergen.MOLLUSCS: _l("Molluscs"),
+    },
+)
+
+# One word each, for "without …" in a filter and for the emphasis beside an ingredient.
+ALLERGEN_SHORT = add(
+    "allergen_short",
+    {
+        Allergen.GLUTEN: _l("Gluten"),
+        Allergen.CRUSTACEANS: _l("Crustaceans"),
+        Allergen.EGGS: _l("Egg"),
+        Allergen.FISH: _l("Fish"),
+        Allergen.PEANUTS: _l("Peanuts"),
+        Allergen.SOYBEANS: _l("Soy"),
+        Allergen.MILK: _l("Milk"),
+        Allergen.NUTS: _l("Nuts"),
+        Allergen.CELERY: _l("Celery"),
+        Allergen.MUSTARD: _l("Mustard"),
+        Allergen.SESAME: _l("Sesame"),
+        Allergen.SULPHITES: _l("Sulphites"),
+        Allergen.LUPIN: _l("Lupin"),
+        Allergen.MOLLUSCS: _l("Molluscs"),
+    },
+)
+
 LINK_STATUS = add(
     "link_status",
     {
@@ -100,6 +143,8 @@ CHANGE = {
     "product.gmo_free": _l("GMO-free declaration"),
     "product.species": _l("animal species"),
     "product.husbandry_level": _l("husbandry level"),
+    "product.allergen_traces": _l("allergens"),
+    "product.allergens_recorded": _l("allergens"),
 }
 
 

@@ -1,6 +1,11 @@
 """A product as its source gives it (the form, the CSV import, the demo loader, the live pre-check), made
 typed by `normalise` and checked by `check_product`, which only returns problems and changes nothing.
-Saving lives in `services.py`: it applies what this module has normalised and checked."""
+Saving lives in `services.py`: it applies what this module has normalised and checked.
+
+Allergens: each ingredient names the Annex II groups it carries (`allergens`), the product those it may
+contain as traces (`allergen_traces`) or declares that it has none of the 14 (`allergen_free`). Named
+allergens or that declaration make them recorded (`allergens_recorded`); the declaration beside a named
+allergen is a contradiction and refused. A trace also contained by an ingredient is left out."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +20,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from ..extensions import db
 from ..geo.places import best_place
 from ..geo.services import in_default_region
-from .models import Category, Ingredient, OriginKind, Product, Site, Species, StageKind, Unit
+from .models import Allergen, Category, Ingredient, OriginKind, Product, Site, Species, StageKind, Unit
 
 # The product's own fields, as every source names them (the CSV file's product columns too). After
 # `normalise` they hold the Product's attribute values: `category` the Category, not its slug.
@@ -35,6 +40,19 @@ PRODUCT_FIELDS = (
     "husbandry_level",
 )
 SHARE_TOLERANCE = Decimal("0.5")
+
+
+def allergen_codes(values) -> list[str]:
+    """`values` (codes) once each in the annex's order; a ValueError names what is not an allergen."""
+    given = {str(v).strip().lower() for v in values or () if str(v).strip()}
+    if unknown := sorted(given - set(Allergen)):
+        message = _l(
+            "“%(value)s” is not one of: %(allowed)s.",
+            value=", ".join(unknown),
+            allowed=", ".join(a.value for a in Allergen),
+        )
+        raise ValueError(str(message))
+    return [a.value for a in Allergen if a in given]
 
 
 def normalise_gtin(value: str | None) -> str | None:
@@ -85,6 +103,7 @@ class IngredientInput:
     place_latitude: float | None = None
     place_longitude: float | None = None
     place_in_region: bool = False
+    allergens: list[str] = field(default_factory=list)
 
     def columns(self) -> dict:
         """The values of the Ingredient model's columns."""
@@ -100,6 +119,7 @@ class IngredientInput:
             "place_latitude": self.place_latitude,
             "place_longitude": self.place_longitude,
             "place_in_region": self.place_in_region,
+            "allergens": self.allergens,
         }
 
 
@@ -114,7 +134,7 @@ class NormalisedInput:
     """A product input made typed by `normalise`: the GTIN padded, choices as enums, the category and
     the sites resolved. `check_product` reads it, saving and previewing apply it."""
 
-    fields: dict  # the Product attributes the source gave (see PRODUCT_FIELDS), typed
+    fields: dict  # the Product attributes the source gave (see PRODUCT_FIELDS), typed; and the allergens'
     ingredients: list[IngredientInput]
     stages: list[StageInput]
     # Translated problems with values normalising could not take, by kind ("length", "gtin", "choice",
@@ -163,8 +183,33 @@ def normalise(organisation_id: int, data: ProductInput) -> NormalisedInput:
     ingredients = [_normalise_ingredient(organisation_id, i) for i in data.ingredients]
     if len(ingredients) == 1:
         ingredients[0].is_main = True  # a mono-product: its only ingredient is the main one
+    _normalise_allergens(fields, data.ingredients, ingredients, rejected)
     stages = [StageInput(s["kind"], db.session.get(Site, s.get("site_id") or 0)) for s in data.stages]
     return NormalisedInput(fields, ingredients, stages, rejected)
+
+
+def _normalise_allergens(fields: dict, given: list[dict], ingredients: list[IngredientInput], rejected):
+    """The allergens typed: codes in the annex's order, traces without what an ingredient contains,
+    and whether they count as recorded. Unknown codes are words in `rejected`."""
+    try:
+        for source, ingredient in zip(given, ingredients, strict=True):
+            ingredient.allergens = allergen_codes(source.get("allergens"))
+        traces = allergen_codes(fields.get("allergen_traces"))
+    except ValueError as error:
+        rejected["choice"] = [*rejected["choice"], str(error)]
+        traces = []
+    contained = {code for ingredient in ingredients for code in ingredient.allergens}
+    fields["allergen_free"] = bool(fields.get("allergen_free"))
+    fields["allergen_traces"] = [code for code in traces if code not in contained]
+    fields["allergens_recorded"] = bool(fields["allergen_free"] or contained or traces)
+
+
+def allergen_contradiction(data: "NormalisedInput") -> str | None:
+    """The declaration "none of the 14" beside a named allergen, in words; None when there is none."""
+    named = data.fields.get("allergen_traces") or any(i.allergens for i in data.ingredients)
+    if data.fields.get("allergen_free") and named:
+        return str(_l("You declared that the product contains none of the 14 allergens but named one."))
+    return None
 
 
 def _normalise_ingredient(organisation_id: int, given: dict) -> IngredientInput:
@@ -212,6 +257,8 @@ def check_product(organisation_id: int, product: Product | None, data: Normalise
     ):
         problems.append(str(_l("The article number %(ref)s is already used.", ref=reference)))
     problems += _ingredient_problems(data.ingredients)
+    if contradiction := allergen_contradiction(data):
+        problems.append(contradiction)
     for number, stage in enumerate(data.stages, start=1):
         if stage.site is None or stage.site.archived_at is not None:
             problems.append(

@@ -192,6 +192,10 @@ def _fill_product_form(form, product):
     form.package_unit.data = product.package_unit.value if product.package_unit else ""
     form.species.data = product.species.value if product.species else ""
     form.husbandry_level.data = str(product.husbandry_level or "")
+    form.allergen_traces.data = list(product.allergen_traces)
+    form.allergen_free.data = product.allergens_recorded and not (
+        product.allergen_traces or any(i.allergens for i in product.ingredients)
+    )
     # ProductForm(obj=product) filled the row lists from the models; replace them with form values.
     for rows in (form.ingredients, form.stages):
         while rows.entries:
@@ -204,6 +208,7 @@ def _fill_product_form(form, product):
                 "is_main": row.is_main,
                 "is_value_determining": row.is_value_determining,
                 "is_water_or_salt": row.is_water_or_salt,
+                "allergens": list(row.allergens),
             }
         )
     for stage in product.stages:

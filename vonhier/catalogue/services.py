@@ -2,7 +2,7 @@
 supplier confirmation and batches. What a product input must satisfy is `product_input.py`."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, delete, exists, func, select, true, update
 from werkzeug.exceptions import Forbidden, NotFound
 
 from .. import media
@@ -18,12 +18,15 @@ from ..permissions import SYSTEM, MemberRole
 from ..web import external_url
 from . import snapshot
 from .models import (
+    Allergen,
     Batch,
     Category,
     Ingredient,
     LinkStatus,
     OriginKind,
+    Presence,
     Product,
+    ProductAllergen,
     ProductImage,
     ProductStatus,
     ProductVersion,
@@ -148,6 +151,7 @@ def save_product(user, organisation_id: int, product: Product | None, data: Prod
         db.session.add(product)
     _apply(product, normalised)
     db.session.flush()
+    _sync_allergens(product)
     _sync_supplier_links(user, product)
     record_version(user, product)
     return product
@@ -176,6 +180,8 @@ def _apply(product: Product, normalised: NormalisedInput) -> None:
     for key in PRODUCT_FIELDS:
         if key in normalised.fields:
             setattr(product, key, normalised.fields[key])
+    product.allergen_traces = normalised.fields["allergen_traces"]
+    product.allergens_recorded = normalised.fields["allergens_recorded"]
     product.ingredients = [
         Ingredient(position=n, origin_site=i.origin_site, **i.columns())
         for n, i in enumerate(normalised.ingredients)
@@ -183,6 +189,29 @@ def _apply(product: Product, normalised: NormalisedInput) -> None:
     product.stages = [
         SupplyStage(position=n, kind=s.kind, site=s.site) for n, s in enumerate(normalised.stages)
     ]
+
+
+def _sync_allergens(product: Product) -> None:
+    """The product's rows in `product_allergens`, rewritten from its ingredients and traces."""
+    presence = {code: Presence.TRACES for code in product.allergen_traces}
+    presence |= {code: Presence.CONTAINS for i in product.ingredients for code in i.allergens}
+    db.session.execute(delete(ProductAllergen).where(ProductAllergen.product_id == product.id))
+    db.session.add_all(
+        ProductAllergen(product_id=product.id, allergen=code, presence=kind)
+        for code, kind in presence.items()
+    )
+    db.session.flush()
+
+
+def free_of(codes):
+    """A condition on `Product` for "without milk, without gluten": the product's allergens are recorded
+    and it contains none of `codes` (Allergen values), neither in an ingredient nor as traces. A product
+    whose allergens nobody recorded is never "without" anything. One index probe per product."""
+    codes = [Allergen(code) for code in codes]  # a ValueError for what is no allergen
+    if not codes:
+        return true()
+    carries = exists().where(ProductAllergen.product_id == Product.id, ProductAllergen.allergen.in_(codes))
+    return and_(Product.allergens_recorded.is_(True), ~carries)
 
 
 def _next_reference(organisation_id: int) -> str:

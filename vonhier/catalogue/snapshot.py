@@ -7,6 +7,7 @@ re-evaluated later exactly as it was: the certification pre-check reads these di
 from decimal import Decimal
 
 from ..geo.services import haversine_km
+from .models import Allergen
 
 SNAPSHOT_FORMAT = 1
 
@@ -140,6 +141,7 @@ def build(product, link_status: dict[int, str]) -> dict:
                 "is_water_or_salt": row.is_water_or_salt,
                 "origin_kind": str(row.origin_kind),  # an enum once stored, a plain string in a preview
                 "origin": origin,
+                "allergens": list(row.allergens or []),
                 "supplier_confirmation": link_status.get(row.origin_site_id)
                 if row.origin_kind == "supplier_site"
                 else None,
@@ -165,11 +167,26 @@ def build(product, link_status: dict[int, str]) -> dict:
             "gmo_free": product.gmo_free,
             "species": product.species.value if product.species else None,
             "husbandry_level": product.husbandry_level,
+            "allergen_traces": list(product.allergen_traces or []),
+            "allergens_recorded": bool(product.allergens_recorded),
         },
         "organisation": {"id": product.organisation_id, "name": product.organisation.display_name},
         "ingredients": ingredients,
         "stages": stages,
         "figures": figures(ingredients, stages),
+    }
+
+
+def allergens(data: dict) -> dict:
+    """A snapshot's allergens: whether they were recorded, those its ingredients contain and those it may
+    contain as traces (codes in the annex's order). Versions older than allergens have none recorded."""
+    product = data.get("product", {})
+    contained = {code for i in data.get("ingredients", []) for code in i.get("allergens", [])}
+    traces = set(product.get("allergen_traces", [])) - contained
+    return {
+        "recorded": bool(product.get("allergens_recorded")),
+        "contains": [a.value for a in Allergen if a in contained],
+        "traces": [a.value for a in Allergen if a in traces],
     }
 
 

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..organisations import services as organisations
 from ..permissions import Role, login_required, requires, signed_in_user
 from ..web import listing, render_form, run
-from . import access, certificates, criteria, evidence, readiness, review_pages, rules, workflow
+from . import access, certificates, criteria, evidence, law, readiness, review_pages, rules, workflow
 from .blueprint import bp
 from .forms import (
     ApplicationForm,
@@ -195,7 +195,11 @@ def _precheck_panel(product, version):
     current = criteria.current_catalogue()
     results = criteria.precheck(version.data, current)
     return render_template(
-        "certification/_product_precheck.html", product=product, criteria=current, results=results
+        "certification/_product_precheck.html",
+        product=product,
+        criteria=current,
+        results=results,
+        warnings=law.warnings(version.data),
     )
 
 
@@ -217,6 +221,7 @@ def precheck_preview():
         problems=problems,
         data=data,
         catalogue=criteria.current_catalogue(),
+        warnings=law.warnings(data) if data is not None else [],
     )
 
 

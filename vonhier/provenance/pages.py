@@ -359,6 +359,8 @@ def render(found: ScanFacts, locale: str) -> bytes:
         page=page,
         json_ld=services.json_ld(page, locale, image_url, certificate_url),
         main_ingredient=services.main_ingredient(page),
+        ingredients=services.ingredient_list(page),
+        allergens=services.allergen_summary(page),
         processing=services.processing_places(page),
         outlets=services.where_to_buy(page.product.id),
     )

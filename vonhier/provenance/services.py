@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion, Site
 from ..catalogue.signals import product_paths, version_recorded
+from ..catalogue.snapshot import allergens
 from ..certification import rules
 from ..certification.certificates import effective_status
 from ..certification.criteria import criteria_of
@@ -373,6 +374,17 @@ def processing_places(page: ProvenancePage) -> list[dict]:
 
 def main_ingredient(page: ProvenancePage) -> dict | None:
     return next((i for i in page.data.get("ingredients", []) if i["is_main"]), None)
+
+
+def ingredient_list(page: ProvenancePage) -> list[dict]:
+    """Every ingredient, the largest share first (as a label lists them); equal shares in the producer's
+    order."""
+    return sorted(page.data.get("ingredients", []), key=lambda i: -i["share"])
+
+
+def allergen_summary(page: ProvenancePage) -> dict:
+    """Whether allergens were recorded, those the ingredients contain and the possible traces."""
+    return allergens(page.data)
 
 
 def json_ld(page: ProvenancePage, locale: str, image_url: str | None, certificate_url: str | None) -> dict:
