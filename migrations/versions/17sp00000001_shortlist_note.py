@@ -1,7 +1,7 @@
 """supplier_shortlist.note: the retailer's own note on a supplier of its shortlist, exported with it
 
 Revision ID: 17sp00000001
-Revises: 16ce00000002
+Revises: 17al00000001
 Create Date: 2026-12-07 04:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "17sp00000001"
-down_revision = "16ce00000002"
+down_revision = "17al00000001"
 branch_labels = None
 depends_on = None
 
