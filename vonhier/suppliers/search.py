@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager
 
 from .. import spreadsheet
 from ..catalogue.models import Category, Product, ProductStatus, Site
+from ..certification.certificates import certified_today
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
 from ..database import german, german_key
@@ -141,7 +142,7 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     statement = (
         select(Product, Organisation)
         .join(Organisation, Organisation.id == Product.organisation_id)
-        .where(Product.status == ProductStatus.ACTIVE, Product.certified_until >= today)
+        .where(Product.status == ProductStatus.ACTIVE, certified_today(today))
         .options(contains_eager(Product.organisation))
     )
     if supplier_filters:
