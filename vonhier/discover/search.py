@@ -232,8 +232,10 @@ def _ordered(rows: list, sort: str) -> list:
     return sorted(rows, key=lambda r: (german_key(r.name_de), german_key(r.display_name), r.id))
 
 
-def search_products(query: ProductQuery, page_size: int = PAGE_SIZE, today: date | None = None) -> Result:
-    """One page of `query`'s products, nearest first with a place (else by name), and their count."""
+def search_products(query: ProductQuery, page_size: int | None = None, today: date | None = None) -> Result:
+    """One page of `query`'s products (`PAGE_SIZE` unless given), nearest first with a place (else by
+    name), and their count."""
+    page_size = page_size or PAGE_SIZE
     today = today or utcnow().date()
     where = place(query)
     sort = query.sort or "distance"
