@@ -14,7 +14,9 @@ by category ("Ziegenkäse", "Roggenbrot", …), adds outlets of every kind acros
 - finder: `finder.parse` + `finder.search_outlets` with a town's centre, radius 25 km, a random
   category, open now (a fixed Wednesday 10:00 in Berlin) and a German food word;
 - finder without text, and with text only (radius 25 km), to see which part costs;
-- supplier search: `suppliers.search.search` with `bench/suppliers.py`'s random queries.
+- supplier search: `suppliers.search.search` with `bench/suppliers.py`'s random queries;
+- the product catalogue (`measure_catalogue`): text + category + 25 km, text alone, category + 25 km,
+  against its own one-row baseline (a product by id).
 
 Scratch databases only: a temporary SQLite file, or `vonhier_bench_search_<pid>` created on the
 PostgreSQL server and dropped afterwards (also after an error or Ctrl-C).
@@ -43,6 +45,7 @@ from bench import suppliers as supplier_bench  # noqa: E402
 from vonhier import create_app  # noqa: E402
 from vonhier.catalogue.models import Category, Product, ProductStatus  # noqa: E402
 from vonhier.clock import BERLIN, utcnow  # noqa: E402
+from vonhier.discover import search as product_search  # noqa: E402
 from vonhier.extensions import db  # noqa: E402
 from vonhier.geo import gazetteer  # noqa: E402
 from vonhier.outlets import finder, hours  # noqa: E402
@@ -329,6 +332,50 @@ def measure(args, places) -> dict:
     return rows
 
 
+CATALOGUE_TEXT = "catalogue: text + category + 25 km"
+CATALOGUE_TEXT_ONLY = "catalogue: text alone"
+
+
+def measure_catalogue(args, places) -> dict:
+    """The public product catalogue (`discover.search`): `parse` + `search_products` (the page's first
+    20 cards) with a German food word, a random category and 25 km around a town's centre; with the
+    word alone; with the category and 25 km but no word. Rows as `measure`'s, the baseline its own."""
+    slugs = db.session.scalars(select(Category.slug)).all()
+    max_product = db.session.scalar(select(func.max(Product.id)))
+    rng = random.Random(29)
+
+    def find(category=True, near=True, word=True):
+        args = {}
+        if near:
+            _, lat, lon = rng.choice(places)
+            args |= {"lat": f"{lat:.5f}", "lon": f"{lon:.5f}", "radius": "25"}
+        if category:
+            args["category"] = rng.choice(slugs)
+        if word:
+            args["q"] = rng.choice(WORDS)
+        return product_search.search_products(product_search.parse(MultiDict(args))).total
+
+    def product():
+        return len(db.session.get(Product, rng.randint(1, max_product)).name_de[:1])
+
+    for _ in range(10):  # warm caches and the connection pool
+        find()
+        find(category=False, near=False)
+        product()
+        db.session.rollback()
+    rows = {}
+    for label, function in (
+        ("baseline: one product by id", product),
+        (CATALOGUE_TEXT, find),
+        (CATALOGUE_TEXT_ONLY, lambda: find(category=False, near=False)),
+        ("catalogue: category + 25 km", lambda: find(word=False)),
+    ):
+        samples, results = timed(function, args.queries, args.budget)
+        p50, p95 = supplier_bench.percentiles(samples)
+        rows[label] = {"n": len(samples), "p50": p50, "p95": p95, "mean_results": sum(results) / len(results)}
+    return rows
+
+
 def run(url: str, args, places) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_SUPPRESS": True, "TESTING": True})
     gc.freeze()  # as wsgi.py does for a served application
@@ -341,6 +388,7 @@ def run(url: str, args, places) -> dict:
             else:
                 report = build(args.products, args.organisations, args.outlets, places)
             report["rows"] = measure(args, places)
+            report["catalogue"] = measure_catalogue(args, places)
             return report
         finally:
             db.session.remove()
@@ -374,15 +422,37 @@ def print_table(name: str, report: dict) -> None:
         ("Finder", "finder: 25 km + category + open now + text"),
         ("Supplier search", "supplier search (bench/suppliers.py queries)"),
     ):
-        p95 = rows[label]["p95"]
-        multiple = p95 / base["p50"]
-        print(
-            f"{what} p95 {p95:.1f} ms: target p95 < {TARGET_P95_MS} ms "
-            f"{'met' if p95 < TARGET_P95_MS else 'missed'}; {multiple:.0f}× the baseline's p50 "
-            f"({base['p50']:.2f} ms): target < {limit:.0f}× {'met' if multiple < limit else 'missed'}."
-        )
+        verdict(what, rows[label]["p95"], base["p50"], limit)
     if "profile" in rows:
         print(rows["profile"])
+    print_catalogue(report["catalogue"], limit)
+
+
+def verdict(what: str, p95: float, base_p50: float, limit: float) -> None:
+    """Whether `what` met the target: p95 in ms, and as a multiple of the same run's baseline."""
+    multiple = p95 / base_p50
+    print(
+        f"{what} p95 {p95:.1f} ms: target p95 < {TARGET_P95_MS} ms "
+        f"{'met' if p95 < TARGET_P95_MS else 'missed'}; {multiple:.0f}× the baseline's p50 "
+        f"({base_p50:.2f} ms): target < {limit:.0f}× {'met' if multiple < limit else 'missed'}."
+    )
+
+
+def print_catalogue(rows: dict, limit: float) -> None:
+    """The catalogue's rows, each also as a multiple of its own one-row baseline, and its verdicts."""
+    base = rows["baseline: one product by id"]
+    print(
+        f"\n| {'product catalogue':<46} | {'n':>4} | {'p50 ms':>7} | {'p95 ms':>7} "
+        f"| {'p95 ×base':>9} | {'results':>7} |"
+    )
+    print(f"|{'-' * 48}|{'-' * 6}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 9}|")
+    for label, row in rows.items():
+        print(
+            f"| {label:<46} | {row['n']:>4} | {row['p50']:>7.2f} | {row['p95']:>7.2f} "
+            f"| {row['p95'] / base['p50']:>8.0f}× | {row['mean_results']:>7.0f} |"
+        )
+    for label in (CATALOGUE_TEXT, CATALOGUE_TEXT_ONLY):
+        verdict(f"Catalogue ({label.split(': ')[1]})", rows[label]["p95"], base["p50"], limit)
 
 
 def main() -> int:

@@ -39,6 +39,20 @@ def test_shared_modules_import_no_feature():
     assert {m: features for m, features in imports.items() if features} == {}
 
 
+# The features in the order they build on each other (docs/architecture.md): each imports only those
+# before it; what flows upward goes through signals (`web.panels`, `web.cells`).
+ORDER = (
+    *("geo", "outbox", "accounts", "organisations", "catalogue", "payments", "admin", "search"),
+    *("certification", "outlets", "suppliers", "provenance", "discover", "workspace", "core", "api", "demo"),
+)
+
+
+def test_features_import_only_those_before_them():
+    assert set(ORDER) == FEATURES
+    upward = {f: imports_of(f) - set(ORDER[: ORDER.index(f)]) for f in ORDER}
+    assert {f: found for f, found in upward.items() if found} == {}
+
+
 def test_no_two_features_import_each_other():
     imports = {f: imports_of(f) for f in FEATURES}
     both_ways = {(a, b) for a, b in combinations(sorted(FEATURES), 2) if b in imports[a] and a in imports[b]}

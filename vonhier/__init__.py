@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from .catalogue.routes import bp as catalogue
     from .certification.routes import bp as certification
     from .core.routes import bp as core
+    from .discover.routes import bp as discover
     from .media import bp as media
     from .organisations.routes import bp as organisations
     from .outlets.routes import bp as outlets
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         certification,
         payments,
         provenance,
+        discover,
         suppliers,
         workspace,
         admin,

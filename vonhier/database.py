@@ -183,11 +183,13 @@ def _german_in_postgresql(element, compiler, **kw) -> str:
     return f'({compiler.process(element.clauses, **kw)}) COLLATE "de-x-icu"'
 
 
-_cached_key = lru_cache(maxsize=65536)(german_key)
+# `german_key`, remembered: names repeat (in SQLite's collation a name is compared many times; the
+# product catalogue sorts thousands of names, few of them new).
+cached_german_key = lru_cache(maxsize=65536)(german_key)
 
 
 def _compare_german(a: str, b: str) -> int:
-    key_a, key_b = _cached_key(a), _cached_key(b)
+    key_a, key_b = cached_german_key(a), cached_german_key(b)
     return (key_a > key_b) - (key_a < key_b)
 
 

@@ -8,6 +8,7 @@ lets schemathesis check every response against it.
 import copy
 
 from ..catalogue.models import Allergen
+from ..discover import search as product_search
 from ..hygiene import SINGLE_LINE_PATTERN
 from ..outlets import finder
 from ..search.services import MAX_QUERY_LENGTH
@@ -281,6 +282,11 @@ SCHEMAS["SearchResult"] = _object(
         "links": _ref("Links"),
     }
 )
+SCHEMAS["ProductHit"] = copy.deepcopy(SCHEMAS["Product"])
+SCHEMAS["ProductHit"]["properties"]["km"] = {
+    "type": ["number", "null"],
+    "description": "With the search: distance to the producer in km (null without a place).",
+}
 for _name in ("Product", "Organisation", "Outlet", "Certificate"):
     SCHEMAS[f"{_name}List"] = _object(
         {
@@ -291,6 +297,13 @@ for _name in ("Product", "Organisation", "Outlet", "Certificate"):
             "links": _ref("Links"),
         }
     )
+# With the search's parameters, the list says where it measured from and in which order.
+SCHEMAS["ProductList"]["properties"] |= {
+    "items": {"type": "array", "items": _ref("ProductHit"), "maxItems": 100},
+    "centre": SCHEMAS["SearchResult"]["properties"]["centre"],
+    "radius_km": SCHEMAS["SearchResult"]["properties"]["radius_km"],
+    "sort": {"enum": list(product_search.SORTS)},
+}
 
 
 def _error(description: str) -> dict:
@@ -334,7 +347,74 @@ PARAMETERS = {
     },
     "organisation": {"name": "organisation", "in": "query", "schema": ID},
     "certificate_status": {"name": "status", "in": "query", "schema": {"enum": CERTIFICATE_STATUSES}},
+    "q": {
+        "name": "q",
+        "in": "query",
+        "description": "Free text (German): every word must match, inside words too (Käse finds Ziegenkäse).",
+        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": SINGLE_LINE_PATTERN},
+    },
+    "lat": {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}},
+    "lon": {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}},
+    "radius": {
+        "name": "radius",
+        "in": "query",
+        "description": "Kilometres around the place or position.",
+        "schema": {
+            "type": "integer",
+            "minimum": finder.RADIUS_KM[0],
+            "maximum": finder.RADIUS_KM[1],
+            "default": finder.DEFAULT_RADIUS_KM,
+        },
+    },
 }
+# The product catalogue's search on /products (`discover.search`): with any of these parameters the
+# list holds the products certified today that match, each with its distance to the producer.
+PRODUCT_SEARCH_PARAMETERS = [
+    {"$ref": "#/components/parameters/q"},
+    {
+        "name": "near",
+        "in": "query",
+        "description": "A place name or postcode; distances are measured to the producer's address.",
+        "schema": {"type": "string", "maxLength": finder.MAX_PLACE_LENGTH, "pattern": SINGLE_LINE_PATTERN},
+    },
+    {
+        "name": "criteria",
+        "in": "query",
+        "description": "What the product must meet (repeat the parameter).",
+        "schema": {"type": "array", "items": {"enum": list(product_search.CRITERIA)}},
+        "style": "form",
+        "explode": True,
+    },
+    {
+        "name": "free_of",
+        "in": "query",
+        "description": (
+            "Only products whose allergens were recorded and that carry none of these, neither contained"
+            " nor as traces (repeat the parameter)."
+        ),
+        "schema": {"type": "array", "items": {"enum": list(product_search.ALLERGENS)}},
+        "style": "form",
+        "explode": True,
+    },
+    {
+        "name": "husbandry",
+        "in": "query",
+        "description": "Haltungsform at least this level.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 5},
+    },
+    {
+        "name": "regional",
+        "in": "query",
+        "description": "Regional share of the raw materials at least this percentage.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+    },
+    {
+        "name": "sort",
+        "in": "query",
+        "description": "distance (the default with a place) or name.",
+        "schema": {"enum": list(product_search.SORTS)},
+    },
+]
 
 
 def _param(name: str) -> dict:
@@ -399,7 +479,14 @@ DOCUMENT = {
         "/api/v1/products": _list(
             "Certified products (the public register)",
             "Product",
-            [_param("category"), _param("district"), _param("organisation"), _param("certificate_status")],
+            [
+                _param("category"),
+                _param("district"),
+                _param("organisation"),
+                _param("certificate_status"),
+                *[_param(name) for name in ("lat", "lon", "radius")],
+                *PRODUCT_SEARCH_PARAMETERS,
+            ],
             "products",
         ),
         "/api/v1/products/{product_id}": _detail(
@@ -448,16 +535,7 @@ DOCUMENT = {
                 "tags": ["outlets"],
                 "parameters": [
                     _param("lang"),
-                    {
-                        "name": "q",
-                        "in": "query",
-                        "description": "Free text (German).",
-                        "schema": {
-                            "type": "string",
-                            "maxLength": MAX_QUERY_LENGTH,
-                            "pattern": SINGLE_LINE_PATTERN,
-                        },
-                    },
+                    _param("q"),
                     {
                         "name": "where",
                         "in": "query",
@@ -474,26 +552,9 @@ DOCUMENT = {
                             "pattern": SINGLE_LINE_PATTERN,
                         },
                     },
-                    {
-                        "name": "lat",
-                        "in": "query",
-                        "schema": {"type": "number", "minimum": -90, "maximum": 90},
-                    },
-                    {
-                        "name": "lon",
-                        "in": "query",
-                        "schema": {"type": "number", "minimum": -180, "maximum": 180},
-                    },
-                    {
-                        "name": "radius",
-                        "in": "query",
-                        "schema": {
-                            "type": "integer",
-                            "minimum": finder.RADIUS_KM[0],
-                            "maximum": finder.RADIUS_KM[1],
-                            "default": finder.DEFAULT_RADIUS_KM,
-                        },
-                    },
+                    _param("lat"),
+                    _param("lon"),
+                    _param("radius"),
                     {
                         "name": "kind",
                         "in": "query",

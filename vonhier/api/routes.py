@@ -12,10 +12,12 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from .. import spreadsheet
 from ..arguments import MAX_INTEGER, Arguments
 from ..certification.models import CertificateStatus
+from ..discover import search as product_search
 from ..errors import abort_with
 from ..extensions import csrf, limiter
 from ..organisations.models import OrgKind
@@ -180,8 +182,14 @@ def openapi_document():
     return openapi.document(current_app.config["BASE_URL"], [c.slug for c in services.categories()])
 
 
+# The product catalogue's search (`discover.search`): with any of these, /products answers it.
+PRODUCT_SEARCH = ("q", "near", "lat", "lon", "radius", "criteria", "free_of", "husbandry", "regional", "sort")
+
+
 @bp.get("/products")
 def products():
+    if any(name in request.args for name in PRODUCT_SEARCH):
+        return _product_search()
     query = _query("page", "per_page", "category", "district", "organisation", "status")
     page, per_page = _page(query)
     category_id = _category(query)
@@ -197,6 +205,35 @@ def products():
         status=CertificateStatus(status) if status else None,
     )
     return _listing("api.products", found, resources.products(found.items))
+
+
+def _product_search():
+    """The public catalogue's search as JSON: products certified today, nearest first with a place
+    (else by name), each with its distance in km from the place; the catalogue page's parameters
+    (`discover.search.parse`, unknown names refused) plus `per_page`."""
+    query = _query("page", "per_page", "category", "district", "organisation", "status", *PRODUCT_SEARCH)
+    if query.value("status") is not None:
+        abort_with(400, _("The search finds products certified today: “status” cannot be combined with it."))
+    _page_number, per_page = _page(query)
+    search_args = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k != "per_page"])
+    found = product_search.search_products(
+        product_search.parse(search_args, strict=True, allowed=("per_page",)), per_page
+    )
+    entries = services.entries_of([card.product.id for card in found.cards])
+    items = [
+        {**item, "km": card.km} for card, item in zip(found.cards, resources.products(entries), strict=True)
+    ]
+    page = services.ResultPage(items, found.total, found.query.page, per_page)
+    return {
+        **_listing("api.products", page, items),
+        "centre": (
+            {"name": found.centre.name, "lat": found.centre.lat, "lon": found.centre.lon}
+            if found.centre is not None
+            else None
+        ),
+        "radius_km": found.query.radius if found.centre is not None else None,
+        "sort": found.sort,
+    }
 
 
 @bp.get("/products/<product_id>")

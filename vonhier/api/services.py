@@ -102,6 +102,16 @@ def product(product_id: int) -> CertificateProduct | None:
     return db.session.scalar(products_statement().where(Product.id == product_id))
 
 
+def entries_of(product_ids: list[int]) -> list[CertificateProduct]:
+    """The register's entries of these products, in this order (the catalogue's search found them)."""
+    if not product_ids:
+        return []
+    found = {
+        e.product_id: e for e in db.session.scalars(products_statement().where(Product.id.in_(product_ids)))
+    }
+    return [found[product_id] for product_id in product_ids]
+
+
 def current_data(product_ids: list[int]) -> dict[int, dict]:
     """Each product's current (newest) version: its snapshot (figures, allergens)."""
     if not product_ids:

@@ -44,6 +44,14 @@ def effective_status(certificate: Certificate, today: date | None = None) -> Cer
     return certificate.status
 
 
+def certified_today(day: date | None = None):
+    """SQL for "the product is certified today": a test on its derived `certified_until` (the end of
+    its latest active certificate, kept by `refresh_certified_until`), so that searches over many
+    products need no join to the certificates. Listings add the licence
+    (`payments.licensed_organisations`)."""
+    return Product.certified_until >= (day or utcnow().date())
+
+
 def refresh_certified_until(connection, certificate_ids: set[int] | None = None) -> None:
     """Recompute `Product.certified_until` for the products named on these certificates (on all
     products without ids). The product's own change time stays: a decision is not a product edit."""

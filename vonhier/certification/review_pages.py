@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
+from ..catalogue import services as catalogue
 from ..errors import RuleError
 from ..extensions import db
 from ..organisations import services as organisations
@@ -295,6 +296,7 @@ def certificate_page(certificate, status: int = 200, form: CertificateDecisionFo
         "certification/certificate.html",
         licensed=payments.is_current(certificate.organisation_id),
         certificate=certificate,
+        paths=catalogue.public_paths([link.product_id for link in certificate.products]),
         status=current,
         history=audit.history("certificate", certificate.id),
         may_decide=may_decide,

@@ -322,9 +322,11 @@ def register():
     district = request.args.get("district", "")[:80]
     categories = catalogue.categories()
     category_id = next((c.id for c in categories if c.slug == category), None)
+    entries = listing(partial(certificates.register, query, category_id, district), PAGE_SIZE)
     return render_template(
         "certification/register.html",
-        entries=listing(partial(certificates.register, query, category_id, district), PAGE_SIZE),
+        entries=entries,
+        paths=catalogue.public_paths([entry.product_id for entry in entries.rows]),
         query=query,
         category=category,
         district=district,

@@ -109,17 +109,7 @@ def parse(args: MultiDict, strict: bool = False) -> OutletQuery:
     longest = search.MAX_QUERY_LENGTH
     message = _l("Please search with at most %(n)d characters.", n=longest)
     query.text = given.text("q", longest, message, strip=True)
-    message = _l("A place name has at most %(n)d characters.", n=MAX_PLACE_LENGTH)
-    query.where = given.text("where", MAX_PLACE_LENGTH, message, strip=True)
-    query.lat, query.lon = _position(given)
-    low, high = RADIUS_KM
-    query.radius = given.whole(
-        "radius",
-        DEFAULT_RADIUS_KM,
-        low,
-        high,
-        _l("The radius must be a whole number of kilometres from %(low)d to %(high)d.", low=low, high=high),
-    )
+    query.where, query.lat, query.lon, query.radius = place_arguments(given)
     kinds = given.choices(
         "kind",
         OutletKind._value2member_map_,
@@ -144,6 +134,23 @@ def parse(args: MultiDict, strict: bool = False) -> OutletQuery:
     return query
 
 
+def place_arguments(given: Arguments, name: str = "where") -> tuple[str, float | None, float | None, int]:
+    """(place, lat, lon, radius): the place typed (parameter `name`), the browser's position and the
+    radius, as every search near a place takes them (this finder, the product catalogue)."""
+    message = _l("A place name has at most %(n)d characters.", n=MAX_PLACE_LENGTH)
+    where = given.text(name, MAX_PLACE_LENGTH, message, strip=True)
+    lat, lon = _position(given)
+    low, high = RADIUS_KM
+    radius = given.whole(
+        "radius",
+        DEFAULT_RADIUS_KM,
+        low,
+        high,
+        _l("The radius must be a whole number of kilometres from %(low)d to %(high)d.", low=low, high=high),
+    )
+    return where, lat, lon, radius
+
+
 def _position(given: Arguments) -> tuple[float | None, float | None]:
     """The shopper's position, rounded to about a metre; both coordinates or neither."""
     lat, lon = given.number("lat", UNREADABLE_POSITION), given.number("lon", UNREADABLE_POSITION)
@@ -163,14 +170,15 @@ class Centre:
     lon: float
 
 
-def centre(query: OutletQuery) -> Centre | None:
+def centre(query, reach_km: int = RADIUS_KM[1]) -> Centre | None:
     """Where to measure from: the shopper's position, else the place typed (`geo.places.resolve_place`:
-    the region's Frankfurt; an ambiguous name or a place beyond the largest radius is refused)."""
+    the region's Frankfurt; an ambiguous name or a place beyond `reach_km` of the region is refused).
+    `query` is anything with `lat`, `lon` and `where` (this finder's query, the product catalogue's)."""
     if query.lat is not None:
         return Centre(str(_l("your position")), query.lat, query.lon)
     if not query.where:
         return None
-    place = resolve_place(query.where, reach_km=RADIUS_KM[1])
+    place = resolve_place(query.where, reach_km=reach_km)
     return Centre(place.name, place.latitude, place.longitude)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus, Site
+from ..certification.certificates import certified_today
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
 from ..database import german, german_key
@@ -163,9 +164,7 @@ def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True)
     the caller applied them already, the supplier-level ones: current licence, delivery options).
     Products only (no organisation in FROM): the callers join what they need, and a correlated
     `EXISTS` of it (`_walk`) does not take the outer query's organisation."""
-    statement = select(Product.id).where(
-        Product.status == ProductStatus.ACTIVE, Product.certified_until >= today
-    )
+    statement = select(Product.id).where(Product.status == ProductStatus.ACTIVE, certified_today(today))
     if supplier_filters:
         # EXISTS, not IN: SQLite takes an IN list for short and would read every licensed supplier's
         # products instead of the category's.

@@ -1,0 +1,412 @@
+"""The public product catalogue's search: every product certified today of an organisation with a current
+licence, by German free text, category, criteria, district, producer and distance. The page and the
+API call the same two functions: `parse` (the query from URL parameters, on `arguments.Arguments`) and
+`search_products` (one page of cards, and how many products match).
+
+"Near" is measured from the producer's organisation address: the place the product is made and sold
+from first, the one location every product has (sites are optional, outlets may be a market stand
+in Berlin for a farm in the Uckermark), and the one the provenance page names as the producer's.
+
+How it stays fast at 100,000 products (bench/search.py): the matching products are read as small rows
+(id, name, producer, distance) in one statement and sorted in Python (German order by
+`database.german_key`; SQLite's collation would compare thousands of names one pair at a time); only
+the page's rows become cards, in a fixed number of queries. The distance is a bounding box on the
+organisations' (latitude, longitude) index, then the exact haversine (`geo.services.within_radius`);
+with a place the text is checked row by row on the few candidates left (as the finder does), without
+one the text index picks the rows (`search.matching_ids`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import aliased, contains_eager
+from werkzeug.datastructures import MultiDict
+
+from ..arguments import MAX_INTEGER, Arguments
+from ..catalogue.models import Allergen, Category, Product, ProductImage, ProductStatus, ProductVersion
+from ..catalogue.services import free_of, public_paths
+from ..certification.certificates import certified_today
+from ..certification.models import Certificate, CertificateProduct, CertificateStatus
+from ..clock import utcnow
+from ..database import cached_german_key, german
+from ..display_names import display_name
+from ..extensions import db
+from ..geo.services import within_radius
+from ..organisations.models import Organisation
+from ..organisations.services import districts
+from ..outlets import finder
+from ..outlets.models import Outlet, outlet_products
+from ..payments import services as payments
+from ..payments.models import Licence
+from ..search import services as text_search
+from ..zero_results import Filter, Hint, explain
+
+PAGE_SIZE = 20
+MAX_PAGE = 500
+OUTLETS_ON_CARD = 3
+SORTS = ("distance", "name")
+HUSBANDRY_LEVELS = (1, 2, 3, 4, 5)
+RADII = (5, 10, 20, 25, 30, 50, 75, 100)  # the page's choices; the API takes any whole km in range
+REGIONAL_SHARES = (70, 80, 90, 100)  # offered by the form; any whole percentage is taken
+# Yes/no criteria of the product data, the finder's own (label, condition). Allergens ("ohne Gluten")
+# come as a parameter of their own (`free_of`), not here: they are many and take a list of codes.
+CRITERIA = {name: finder.CRITERIA[name] for name in ("organic", "gmo_free")}
+ALLERGENS = tuple(a.value for a in Allergen)  # `free_of`'s values, in the annex's order
+PARAMETERS = {
+    *("q", "near", "lat", "lon", "radius", "category", "criteria", "free_of", "husbandry", "regional"),
+    *("district", "organisation", "sort", "page", "lang"),
+}
+
+
+@dataclass
+class ProductQuery:
+    """What a shopper asked the catalogue for (`parse` reads it from the address)."""
+
+    text: str = ""
+    where: str = ""  # the place typed (parameter `near`); `where` as `finder.centre` reads it
+    lat: float | None = None
+    lon: float | None = None
+    radius: int = finder.DEFAULT_RADIUS_KM
+    category: str = ""
+    criteria: tuple[str, ...] = ()
+    free_of: tuple[str, ...] = ()  # allergen codes: "ohne Milch" (`catalogue.services.free_of`)
+    husbandry: int | None = None
+    regional: int | None = None
+    district: str = ""
+    organisation: int | None = None
+    sort: str = ""  # "" is the default: by distance with a place, else by name
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        """The query as URL parameters (for links: other pages, the same search without a filter)."""
+        values = {
+            "q": self.text,
+            "near": self.where,
+            "lat": self.lat,
+            "lon": self.lon,
+            "radius": self.radius if self.where or self.lat is not None else None,
+            "category": self.category,
+            "criteria": list(self.criteria),
+            "free_of": list(self.free_of),
+            "husbandry": self.husbandry,
+            "regional": self.regional,
+            "district": self.district,
+            "organisation": self.organisation,
+            "sort": self.sort,
+            "page": self.page,
+        } | changes
+        return {k: v for k, v in values.items() if v not in ("", None, []) and not (k == "page" and v == 1)}
+
+
+def _unknown_parameters(names: list[str], _allowed) -> str:
+    return _l("Unknown parameter: %(names)s.", names=", ".join(sorted(names))[:200])
+
+
+def _category_slugs() -> set[str]:
+    return set(db.session.scalars(select(Category.slug)))
+
+
+def parse(args: MultiDict, strict: bool = False, allowed=()) -> ProductQuery:
+    """The query from URL parameters; `Refused` (400, a translated sentence) for anything it cannot use.
+    With `strict` (the API, which adds its own `allowed` names) unknown names are refused too."""
+    given = Arguments(
+        args,
+        (PARAMETERS | set(allowed)) if strict else None,
+        optional={"category", "district", "husbandry", "regional", "sort"},
+        unknown=_unknown_parameters,
+    )
+    query = ProductQuery()
+    longest = text_search.MAX_QUERY_LENGTH
+    query.text = given.text("q", longest, _l("Please search with at most %(n)d characters.", n=longest), True)
+    query.where, query.lat, query.lon, query.radius = finder.place_arguments(given, "near")
+    query.category = (
+        given.choice(
+            "category", _category_slugs, lambda value: _l("Unknown product category: %(value)s.", value=value)
+        )
+        or ""
+    )
+    query.criteria = tuple(
+        given.choices("criteria", CRITERIA, lambda value: _l("Unknown criterion: %(value)s.", value=value))
+    )
+    query.free_of = tuple(
+        given.choices("free_of", ALLERGENS, lambda value: _l("Unknown allergen: %(value)s.", value=value))
+    )
+    query.husbandry = given.whole(
+        "husbandry", None, 1, 5, _l("The Haltungsform is a whole number from 1 to 5.")
+    )
+    query.regional = given.whole(
+        "regional", None, 1, 100, _l("The regional share is a whole percentage from 1 to 100.")
+    )
+    query.district = (
+        given.choice("district", districts, lambda value: _l("Unknown district: %(value)s.", value=value))
+        or ""
+    )
+    query.organisation = given.whole(
+        "organisation", None, 1, MAX_INTEGER, _l("The producer is given by its number (a whole number).")
+    )
+    query.sort = given.choice("sort", SORTS, _l("Sort by “distance” or “name”.")) or ""
+    query.page = given.whole(
+        "page", 1, 1, MAX_PAGE, _l("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE)
+    )
+    return query
+
+
+def place(query: ProductQuery) -> finder.Centre | None:
+    """Where distances are measured from: the one call of the place resolution (the finder's)."""
+    return finder.centre(query)
+
+
+@dataclass
+class Card:
+    """A product found: its producer, distance, certificate, first photo, public page and outlets."""
+
+    product: Product
+    km: float | None
+    certificate: Certificate | None
+    photo: str | None
+    path: str | None
+    outlets: list = field(default_factory=list)  # (id, name, town) of up to OUTLETS_ON_CARD
+    more_outlets: int = 0
+
+
+@dataclass
+class Result:
+    query: ProductQuery
+    centre: finder.Centre | None
+    sort: str  # the order applied
+    total: int
+    cards: list[Card] = field(default_factory=list)
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _candidates(query: ProductQuery, where: finder.Centre | None, today: date):
+    """(id, name, producer, km) of the matching products, unsorted."""
+    licensed = payments.licensed_organisations().where(Licence.organisation_id == Product.organisation_id)
+    statement = (
+        select(Product.id, Product.name_de, Organisation.display_name)
+        .join(Organisation, Organisation.id == Product.organisation_id)
+        .where(Product.status == ProductStatus.ACTIVE, certified_today(today), licensed.exists())
+    )
+    if where is not None:
+        condition, distance = within_radius(
+            Organisation.latitude, Organisation.longitude, where.lat, where.lon, query.radius
+        )
+        statement = statement.add_columns(distance.label("km")).where(condition)
+    else:
+        statement = statement.add_columns(literal(None).label("km"))
+    if query.category:
+        category = select(Category.id).where(Category.slug == query.category).scalar_subquery()
+        statement = statement.where(Product.category_id == category)
+    statement = statement.where(*(CRITERIA[name][1] for name in query.criteria))
+    if query.free_of:
+        statement = statement.where(free_of(query.free_of))
+    if query.husbandry is not None:
+        statement = statement.where(Product.husbandry_level >= query.husbandry)
+    if query.district:
+        statement = statement.where(Organisation.district == query.district)
+    if query.organisation is not None:
+        statement = statement.where(Product.organisation_id == query.organisation)
+    if query.regional is not None:
+        statement = statement.where(_regional_at_least(query.regional))
+    if not text_search.terms(query.text):
+        return statement
+    if where is None and query.organisation is None:
+        return statement.where(Product.id.in_(text_search.matching_ids("product", query.text)))
+    # The place (or producer) left a few hundred candidates: their documents are checked one by one, so
+    # that neither database matches the whole index for a frequent word ("käse").
+    near = statement.cte("near").prefix_with("MATERIALIZED")
+    return select(near).where(text_search.matches("product", query.text, near.c.id))
+
+
+def _regional_at_least(percent: int):
+    """The product's current figures (its newest version, as the API publishes them) give at least
+    `percent` % regional raw materials."""
+    later = aliased(ProductVersion)
+    newest = select(func.max(later.id)).where(later.product_id == Product.id)
+    share = ProductVersion.data[("figures", "regional_share")].as_float()
+    return (
+        select(ProductVersion.id)
+        .where(ProductVersion.id == newest.scalar_subquery(), share >= percent)
+        .exists()
+    )
+
+
+def _ordered(rows: list, sort: str) -> list:
+    """By distance (then name, producer), or by name (then producer): German order, with keys kept
+    between searches (the keys of a few thousand names cost more than the statement)."""
+    key = cached_german_key
+    if sort == "distance":
+        return sorted(rows, key=lambda r: (r.km, key(r.name_de), key(r.display_name), r.id))
+    return sorted(rows, key=lambda r: (key(r.name_de), key(r.display_name), r.id))
+
+
+def search_products(query: ProductQuery, page_size: int | None = None, today: date | None = None) -> Result:
+    """One page of `query`'s products (`PAGE_SIZE` unless given), nearest first with a place (else by
+    name), and their count."""
+    page_size = page_size or PAGE_SIZE
+    today = today or utcnow().date()
+    where = place(query)
+    sort = query.sort or "distance"
+    if where is None:
+        sort = "name"  # no distances to sort by
+    rows = _ordered(db.session.execute(_candidates(query, where, today)).all(), sort)
+    result = Result(query, where, sort, total=len(rows), page_size=page_size)
+    page = rows[(query.page - 1) * page_size : query.page * page_size]
+    result.cards = cards([row.id for row in page], {row.id: row.km for row in page}, today)
+    return result
+
+
+def cards(product_ids: list[int], distances: dict, today: date | None = None) -> list[Card]:
+    """The cards of these products, in this order, in five queries whatever their number."""
+    if not product_ids:
+        return []
+    today = today or utcnow().date()
+    products = {
+        product.id: product
+        for product in db.session.scalars(
+            select(Product)
+            .join(Product.organisation)
+            .where(Product.id.in_(product_ids))
+            .options(contains_eager(Product.organisation).lazyload(Organisation.kind_rows))
+        )
+    }
+    # The certificate behind `certified_until`: active, ending that day (the latest one ends then).
+    certificates = dict(
+        db.session.execute(
+            select(CertificateProduct.product_id, Certificate)
+            .join(Certificate, Certificate.id == CertificateProduct.certificate_id)
+            .join(Product, Product.id == CertificateProduct.product_id)
+            .where(
+                CertificateProduct.product_id.in_(product_ids),
+                Certificate.status == CertificateStatus.ACTIVE,
+                Certificate.valid_until == Product.certified_until,
+            )
+            .order_by(Certificate.id)
+        ).all()
+    )
+    photos: dict[int, str] = {}
+    for product_id, filename in db.session.execute(
+        select(ProductImage.product_id, ProductImage.filename)
+        .where(ProductImage.product_id.in_(product_ids))
+        .order_by(ProductImage.position.desc(), ProductImage.id.desc())
+    ):
+        photos[product_id] = filename  # the first by position is written last
+    sold: dict[int, list] = {}
+    for product_id, outlet_id, name, town in db.session.execute(
+        select(outlet_products.c.product_id, Outlet.id, Outlet.name, Outlet.town)
+        .join(Outlet, Outlet.id == outlet_products.c.outlet_id)
+        .where(outlet_products.c.product_id.in_(product_ids), Outlet.archived_at.is_(None))
+        .order_by(german(Outlet.town), german(Outlet.name), Outlet.id)
+    ):
+        sold.setdefault(product_id, []).append((outlet_id, name, town))
+    paths = public_paths(product_ids)
+    found = []
+    for product_id in product_ids:
+        outlets = sold.get(product_id, [])
+        km = distances.get(product_id)
+        found.append(
+            Card(
+                products[product_id],
+                None if km is None else round(float(km), 1),
+                certificates.get(product_id),
+                photos.get(product_id),
+                paths.get(product_id),
+                outlets[:OUTLETS_ON_CARD],
+                max(0, len(outlets) - OUTLETS_ON_CARD),
+            )
+        )
+    return found
+
+
+def producer_name(organisation_id: int | None) -> str:
+    if organisation_id is None:
+        return ""
+    name = db.session.scalar(select(Organisation.display_name).where(Organisation.id == organisation_id))
+    return name or ""
+
+
+def without_label(code: str) -> str:
+    """ "ohne Milch": the label of an allergen filter."""
+    return _("without %(allergen)s", allergen=display_name(code, "allergen_short"))
+
+
+def active_filters(query: ProductQuery, category_names: dict[str, str], producer: str) -> list[Filter]:
+    """The filters set (the text and the place included), each with the key `loosened` drops."""
+    found = [Filter(("q",), query.text)] if text_search.terms(query.text) else []
+    if query.where or query.lat is not None:
+        label = _("within %(km)d km of %(where)s", km=query.radius, where=query.where or _("your position"))
+        found.append(Filter(("near",), label))
+    if query.category:
+        found.append(Filter(("category",), category_names.get(query.category, query.category)))
+    found += [Filter(("criteria", name), str(finder.CRITERIA_NAMES[name])) for name in query.criteria]
+    found += [Filter(("free_of", code), without_label(code)) for code in query.free_of]
+    if query.husbandry is not None:
+        found.append(Filter(("husbandry",), _("Haltungsform %(level)d or higher", level=query.husbandry)))
+    if query.regional is not None:
+        found.append(Filter(("regional",), _("at least %(percent)d %% regional", percent=query.regional)))
+    if query.district:
+        found.append(Filter(("district",), query.district))
+    if query.organisation is not None:
+        found.append(Filter(("organisation",), producer or str(query.organisation)))
+    return found
+
+
+def loosened(query: ProductQuery, dropped) -> ProductQuery:
+    """`query` without the filters `dropped` (keys of `active_filters`; ("radius", km) widens it), from
+    its first page."""
+    keys = set(dropped)
+    changed = replace(
+        query,
+        criteria=tuple(name for name in query.criteria if ("criteria", name) not in keys),
+        free_of=tuple(code for code in query.free_of if ("free_of", code) not in keys),
+        page=1,
+    )
+    for key in keys:
+        if key[0] == "radius":
+            changed.radius = key[1]
+    if ("near",) in keys:
+        changed.where, changed.lat, changed.lon, changed.sort = "", None, None, ""
+    cleared = {"q": ("text", ""), "category": ("category", ""), "husbandry": ("husbandry", None)}
+    cleared |= {"regional": ("regional", None), "district": ("district", "")}
+    cleared |= {"organisation": ("organisation", None)}
+    for name, (field_name, empty) in cleared.items():
+        if (name,) in keys:
+            setattr(changed, field_name, empty)
+    return changed
+
+
+def filters(query: ProductQuery, category_names: dict[str, str], producer: str) -> list[tuple[str, dict]]:
+    """The filters shown as chips (the text is in its box): each (label, the same search's arguments
+    without it)."""
+    return [
+        (each.label, loosened(query, {each.key}).args())
+        for each in active_filters(query, category_names, producer)
+        if each.key != ("q",)
+    ]
+
+
+def why_nothing(
+    result: Result, category_names: dict[str, str], producer: str, link: Callable[[ProductQuery], str]
+) -> list[Hint]:
+    """For a search that found nothing: which filter removed the last products, and whether a wider
+    radius would find some (`zero_results.explain`; a count per filter, only on an empty page)."""
+    query, today = result.query, utcnow().date()
+    candidates = [f for f in active_filters(query, category_names, producer) if f.key != ("near",)]
+    if result.centre is not None:
+        # The next wider radius, then the widest: at most two counts to find one that helps.
+        wider = [km for km in RADII if km > query.radius]
+        candidates += [Filter(("radius", km), radius_km=km) for km in dict.fromkeys(wider[:1] + wider[-1:])]
+
+    def count(dropped) -> int:
+        statement = _candidates(loosened(query, dropped), result.centre, today).subquery()
+        return db.session.scalar(select(func.count()).select_from(statement))
+
+    return explain(candidates, count, lambda dropped: link(loosened(query, dropped)))
