@@ -9,7 +9,7 @@ TRANSLATIONS := vonhier/translations
 
 VENDOR := static/vendor
 
-.PHONY: run test translations compile-translations vendor lint clean mutation
+.PHONY: run test translations compile-translations vendor lint clean mutation audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,3 +84,17 @@ clean:
 mutation: $(VENV)/.installed-dev compile-translations vendor
 	$(BIN)/mutmut run --max-children 2
 	$(BIN)/mutmut results
+
+# Lighthouse (mobile) and the Nu HTML checker on the public pages of a running server (`make run` in
+# another terminal, or BASE=…): scores, CLS and markup errors per page (bench/audit.py). The tools
+# live in bench/audit/ with their own lock, so `make run` and `make vendor` never download them;
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime, the machine's Java 17 serves.
+BASE ?= http://$(HOST):$(PORT)
+AUDIT := bench/audit
+
+$(AUDIT)/node_modules/.installed: $(AUDIT)/package.json $(AUDIT)/package-lock.json
+	npm ci --prefix $(AUDIT) --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
+audit: $(AUDIT)/node_modules/.installed | $(BIN)/python
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/audit.py --base $(BASE) $(AUDIT_ARGS)

@@ -41,6 +41,7 @@ def from_environment() -> dict:
     # Secure cookies are only sent over HTTPS; a plain-HTTP local setup would lose its session.
     secure = _bool("COOKIE_SECURE", base_url.startswith("https://"))
     database_url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'vonhier.sqlite'}")
+    vat_id = os.environ.get("INVOICE_VAT_ID", "DE000000000")  # the operator issues the invoices
     return {
         "SECRET_KEY": _secret_key(),
         "BASE_URL": base_url,
@@ -73,8 +74,27 @@ def from_environment() -> dict:
         "INVOICE_ISSUER": os.environ.get(
             "INVOICE_ISSUER", "Mark & Metropole e. V. · Geschäftsstelle VON HIER · Am Markt 1 · 14467 Potsdam"
         ),
-        "INVOICE_VAT_ID": os.environ.get("INVOICE_VAT_ID", "DE000000000"),
+        "INVOICE_VAT_ID": vat_id,
         "INVOICE_IBAN": os.environ.get("INVOICE_IBAN", "DE00 1000 0000 0000 0000 00"),
+        # The operator named in the legal notice (/legal-notice; § 5 DDG, § 18 Abs. 2 MStV). Lines of the
+        # address are separated by line breaks. A required detail left empty is shown as "not stated";
+        # phone, register entry and VAT id are left out when empty (an association may have none).
+        "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Mark & Metropole e. V."),
+        "OPERATOR_ADDRESS": os.environ.get(
+            "OPERATOR_ADDRESS", "Geschäftsstelle VON HIER\nAm Markt 1\n14467 Potsdam"
+        ),
+        "OPERATOR_REPRESENTED_BY": os.environ.get(
+            "OPERATOR_REPRESENTED_BY", "Vorstand: Anna Beispiel (Vorsitzende), Jonas Muster (Schatzmeister)"
+        ),
+        "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "kontakt@mark-metropole.example.org"),
+        "OPERATOR_PHONE": os.environ.get("OPERATOR_PHONE", "+49 331 0000000"),
+        "OPERATOR_REGISTER": os.environ.get(
+            "OPERATOR_REGISTER", "Vereinsregister Amtsgericht Potsdam, VR 0000 P"
+        ),
+        "OPERATOR_VAT_ID": os.environ.get("OPERATOR_VAT_ID", vat_id),
+        "OPERATOR_CONTENT_RESPONSIBLE": os.environ.get(
+            "OPERATOR_CONTENT_RESPONSIBLE", "Anna Beispiel, Am Markt 1, 14467 Potsdam"
+        ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per hour"),

@@ -4,8 +4,8 @@
   "use strict";
   var form = document.getElementById("finder-form");
   var nearMe = document.getElementById("near-me");
+  if (nearMe && !navigator.geolocation) { nearMe.hidden = true; }  // shown from the start: no shift
   if (form && nearMe && navigator.geolocation) {
-    nearMe.hidden = false;
     nearMe.addEventListener("click", function () {
       nearMe.disabled = true;
       navigator.geolocation.getCurrentPosition(function (position) {
@@ -19,9 +19,9 @@
   }
 
   var box = document.getElementById("finder-map");
-  if (!box || typeof L === "undefined" || typeof L.markerClusterGroup === "undefined") { return; }
+  if (!box || !VonHierMap.ready(box)) { return; }
+  if (typeof L.markerClusterGroup === "undefined") { box.hidden = true; return; }
   var points = JSON.parse(box.dataset.points);
-  box.hidden = false;
   var map = VonHierMap.create(box, {scrollWheelZoom: false});
   var cluster = L.markerClusterGroup();
   var bounds = [];
@@ -29,7 +29,8 @@
     var link = document.createElement("a");
     link.href = box.dataset.outletUrl + point.id;
     link.textContent = point.name + ", " + point.town;
-    cluster.addLayer(L.marker([point.lat, point.lon]).bindPopup(link));
+    // The marker's image is named for the outlet (Leaflet's own alt text is the English "Marker").
+    cluster.addLayer(L.marker([point.lat, point.lon], {alt: link.textContent}).bindPopup(link));
     bounds.push([point.lat, point.lon]);
   });
   map.addLayer(cluster);

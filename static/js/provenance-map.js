@@ -1,16 +1,15 @@
 // Provenance page: the supply chain on a small map. Without JavaScript or tiles the list above it
-// says the same, so the map only appears once Leaflet has loaded.
+// says the same. The page gives only the legs with both ends on the map, and the box only when there
+// is one (so it never has to disappear again, moving the page).
 (function () {
   "use strict";
   var box = document.getElementById("chain-map");
-  if (!box || typeof L === "undefined") { return; }
+  if (!box || !VonHierMap.ready(box)) { return; }
   var legs = JSON.parse(box.dataset.legs);
   var points = [];
-  box.hidden = false;
   var map = VonHierMap.create(box, {scrollWheelZoom: false});
   legs.forEach(function (leg) {
     var from = leg.from, to = leg.to;
-    if (from.lat === null || to.lat === null) { return; }
     var a = [from.lat, from.lon], b = [to.lat, to.lon];
     L.polyline([a, b], {color: VonHierMap.colour("green"), weight: 4, opacity: 0.8}).addTo(map);
     [[a, from], [b, to]].forEach(function (pair) {
@@ -20,5 +19,5 @@
     });
     points.push(a, b);
   });
-  if (points.length) { map.fitBounds(points, {padding: [24, 24], maxZoom: 12}); } else { box.hidden = true; }
+  map.fitBounds(points, {padding: [24, 24], maxZoom: 12});
 }());

@@ -4,14 +4,13 @@
 (function () {
   "use strict";
   var box = document.getElementById("site-map");
-  if (!box || typeof L === "undefined") { return; }
+  if (!box) { return; }
+  var actions = document.querySelector(".map-actions");
+  if (!VonHierMap.ready(box)) { actions.hidden = true; return; }
   var latInput = document.getElementById(box.dataset.latInput);
   var lonInput = document.getElementById(box.dataset.lonInput);
   var townInput = document.getElementById(box.dataset.townInput);
-  var actions = document.querySelector(".map-actions");
   var result = document.getElementById("find-town-result");
-  box.hidden = false;
-  actions.hidden = false;
 
   var start = [52.45, 13.4];  // between Berlin and Potsdam: the middle of the region
   var hasPoint = latInput.value && lonInput.value;
@@ -22,7 +21,7 @@
   function place(lat, lon, zoom) {
     var point = L.latLng(lat, lon);
     if (marker) { marker.setLatLng(point); } else {
-      marker = L.marker(point, {draggable: true}).addTo(map);
+      marker = L.marker(point, {draggable: true, alt: box.dataset.marker}).addTo(map);
       marker.on("dragend", function () { fill(marker.getLatLng()); });
     }
     if (zoom) { map.setView(point, zoom); }

@@ -4,8 +4,8 @@
   "use strict";
   var button = document.getElementById("nearest-first");
   var list = document.getElementById("outlets-list");
-  if (!button || !list || !navigator.geolocation) { return; }
-  button.hidden = false;
+  if (!button || !list) { return; }
+  if (!navigator.geolocation) { button.hidden = true; return; }  // shown from the start: no shift
 
   function km(lat1, lon1, lat2, lon2) {
     var rad = Math.PI / 180, dLat = (lat2 - lat1) * rad, dLon = (lon2 - lon1) * rad;

@@ -1,4 +1,4 @@
-"""Home page, language switch and the health check."""
+"""Home page, language switch, the health check, privacy and legal notice."""
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -59,3 +59,23 @@ def healthz():
 @bp.get("/privacy")
 def privacy():
     return render_template("core/privacy.html")
+
+
+# The operator's details as config.py names them (OPERATOR_NAME, …), each stripped: a value of blanks
+# is one not configured.
+OPERATOR = (
+    "name",
+    "address",
+    "represented_by",
+    "email",
+    "phone",
+    "register",
+    "vat_id",
+    "content_responsible",
+)
+
+
+@bp.get("/legal-notice")
+def legal_notice():
+    operator = {key: (current_app.config.get(f"OPERATOR_{key.upper()}") or "").strip() for key in OPERATOR}
+    return render_template("core/legal_notice.html", operator=operator)
