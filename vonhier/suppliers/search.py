@@ -8,7 +8,8 @@ pre-check reads), never from a second copy typed in for the search.
 A result is a supplier with its matching products; pages are pages of suppliers. With an origin, the
 suppliers come in rings of growing distance (`_rings`), else in groups by name (`_by_name`); `_walk`
 keeps those with a matching product, group by group, until the page is full; then the page's
-suppliers' matching products are read (`_products`) and only those shown become objects (`_hits`).
+suppliers' matching products are read as the columns a result shows (`_products`) and only the
+page's suppliers become objects (`_suppliers`).
 """
 
 from collections.abc import Generator
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, literal, select, union_all
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import lazyload
 
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus, Site
@@ -62,12 +63,38 @@ class SupplierQuery:
     page_size: int = 20
 
 
+@dataclass(frozen=True)
+class ListedProduct:
+    """What a result shows of a matching product (its line on the card, its CSV row): columns read
+    with the search, not a loaded `Product` — a page lists up to 160 products, and loading each as an
+    object (with its organisation and certificate) cost more than the search's SQL."""
+
+    id: int
+    name_de: str
+    name_en: str
+    category: Category
+    organic_control_body: str
+    gmo_free: bool
+    husbandry_level: int | None
+
+    name = Product.name  # the product's own rule for its name in a language
+
+
+@dataclass(frozen=True)
+class ListedCertificate:
+    """A certificate as a result shows it (number, end, link)."""
+
+    id: int
+    number: str
+    valid_until: date
+
+
 @dataclass
 class ProductHit:
     """A matching product with its newest certificate active today and the path of its public page."""
 
-    product: Product
-    certificate: Certificate | None
+    product: ListedProduct
+    certificate: ListedCertificate | None
     path: str | None
 
 
@@ -93,7 +120,7 @@ class SupplierResult:
         return self.profile.options_for(self.distance_km) if self.profile else []
 
     @property
-    def certificates(self) -> list[Certificate]:
+    def certificates(self) -> list[ListedCertificate]:
         return list(
             {hit.certificate.id: hit.certificate for hit in self.products if hit.certificate}.values()
         )
@@ -365,32 +392,27 @@ def _few(query: SupplierQuery, today: date, beyond: float):
     return statement
 
 
-def _products(query: SupplierQuery, today: date, supplier_ids: list[int]) -> dict[int, list[int]]:
-    """{supplier id: ids of its matching products, by name in German order}."""
+def _products(query: SupplierQuery, today: date, supplier_ids: list[int]) -> dict[int, list[tuple]]:
+    """{supplier id: its matching products as (ListedProduct, its newest certificate active today or
+    None), by name in German order}: the columns a result shows, one statement for the whole page.
+
+    A row for each certificate the product was ever on, the certificate itself only where it is
+    active today (plain joins: SQLite would read a nested join of the two tables whole)."""
     rows = db.session.execute(
         _statement(query, today, supplier_filters=False)
-        .add_columns(Product.organisation_id, Product.name_de)
-        .where(Product.organisation_id.in_(supplier_ids))
-    ).all()
-    found: dict[int, list[int]] = {supplier_id: [] for supplier_id in supplier_ids}
-    for product_id, supplier_id, _ in sorted(rows, key=lambda row: (german_key(row[2]), row[0])):
-        found[supplier_id].append(product_id)
-    return found
-
-
-def _hits(product_ids: list[int], today: date) -> dict[int, tuple]:
-    """{product id: (product, its newest certificate active today, its supplier's settings)}, with the
-    products' suppliers, in one query (a round trip costs more than the joins)."""
-    if not product_ids:
-        return {}
-    # The organisation's kinds (eager everywhere else) stay unloaded: the results never show them, and
-    # loading them cost a query of its own. A row for each certificate the product was ever on, the
-    # certificate itself only where it is active today (plain joins: SQLite would read a nested join
-    # of the two tables whole).
-    rows = db.session.execute(
-        select(Product, Certificate, SupplierProfile)
-        .join(Product.organisation)
-        .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Product.organisation_id)
+        .add_columns(
+            Product.organisation_id,
+            Product.name_de,
+            Product.name_en,
+            Category,
+            Product.organic_control_body,
+            Product.gmo_free,
+            Product.husbandry_level,
+            Certificate.id,
+            Certificate.number,
+            Certificate.valid_until,
+        )
+        .join(Category, Category.id == Product.category_id)
         .outerjoin(CertificateProduct, CertificateProduct.product_id == Product.id)
         .outerjoin(
             Certificate,
@@ -401,15 +423,30 @@ def _hits(product_ids: list[int], today: date) -> dict[int, tuple]:
                 Certificate.valid_until >= today,
             ),
         )
-        .where(Product.id.in_(product_ids))
-        .order_by(Certificate.valid_until)
-        .options(contains_eager(Product.organisation).lazyload(Organisation.kind_rows))
-    )
-    found = {}
-    for product, certificate, profile in rows:
-        if certificate is not None or product.id not in found:
-            found[product.id] = (product, certificate, profile)  # the latest end date wins
+        .where(Product.organisation_id.in_(supplier_ids))
+    ).all()
+    newest: dict[int, tuple] = {}
+    for row in sorted(rows, key=lambda row: (row[8] is not None, row[10] or date.min, row[8] or 0)):
+        newest[row[0]] = row  # of a product's rows, its certificate active today with the latest end
+    found: dict[int, list[tuple]] = {supplier_id: [] for supplier_id in supplier_ids}
+    for row in sorted(newest.values(), key=lambda row: (german_key(row[2]), row[0])):
+        product_id, supplier_id, name_de, name_en, category, organic, gmo_free, husbandry, *certificate = row
+        product = ListedProduct(product_id, name_de, name_en, category, organic, gmo_free, husbandry)
+        found[supplier_id].append((product, ListedCertificate(*certificate) if certificate[0] else None))
     return found
+
+
+def _suppliers(supplier_ids: list[int]) -> dict[int, tuple]:
+    """{supplier id: (organisation, its delivery settings or None)}."""
+    # The organisation's kinds (eager everywhere else) stay unloaded: the results never show them, and
+    # loading them cost a query of its own.
+    rows = db.session.execute(
+        select(Organisation, SupplierProfile)
+        .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Organisation.id)
+        .where(Organisation.id.in_(supplier_ids))
+        .options(lazyload(Organisation.kind_rows))
+    )
+    return {organisation.id: (organisation, profile) for organisation, profile in rows}
 
 
 def search(
@@ -432,21 +469,24 @@ def search(
     suppliers = page[:limit]
     products = _products(query, today, [supplier_id for supplier_id, _ in suppliers])
     shown = SHOWN_PRODUCTS if max_products is None else None
-    listed = {supplier_id: ids[:shown] for supplier_id, ids in products.items()}
+    listed = {supplier_id: some[:shown] for supplier_id, some in products.items()}
     if max_products is not None:
         budget = max_products
         for supplier_id, _ in suppliers:
             listed[supplier_id] = listed[supplier_id][: max(budget, 0)]
             budget -= len(listed[supplier_id])
-    ids = [product_id for some in listed.values() for product_id in some]
-    loaded, paths = _hits(ids, today), catalogue.public_paths(ids)
+    paths = catalogue.public_paths([product.id for some in listed.values() for product, _ in some])
+    found = _suppliers([supplier_id for supplier_id, _ in suppliers])
     results = []
     for supplier_id, km in suppliers:
         if not listed[supplier_id]:
             break  # the export's limit reached
-        hits = [loaded[product_id] for product_id in listed[supplier_id]]
-        result = SupplierResult(hits[0][0].organisation, km, hits[0][2])
-        result.products = [ProductHit(product, cert, paths.get(product.id)) for product, cert, _ in hits]
-        result.more = len(products[supplier_id]) - len(hits)
+        organisation, profile = found[supplier_id]
+        result = SupplierResult(organisation, km, profile)
+        result.products = [
+            ProductHit(product, certificate, paths.get(product.id))
+            for product, certificate in listed[supplier_id]
+        ]
+        result.more = len(products[supplier_id]) - len(listed[supplier_id])
         results.append(result)
     return Results(suppliers=results, has_next=len(page) > limit)
