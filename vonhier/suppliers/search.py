@@ -15,6 +15,7 @@ page's suppliers become objects (`_suppliers`).
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import lazyload
@@ -25,7 +26,7 @@ from ..certification.models import Certificate, CertificateProduct, CertificateS
 from ..clock import utcnow
 from ..database import german, german_key
 from ..extensions import db
-from ..geo.services import distance_sql, within_radius
+from ..geo.services import origin_distance, origin_values, within_origin_radius
 from ..organisations.models import Organisation
 from ..payments import services as payments
 from ..payments.models import Licence
@@ -132,32 +133,46 @@ class Results:
     has_next: bool = False
 
 
-def _points(query: SupplierQuery, radius_km: float | None) -> tuple:
-    """(where, km) for sites, then for organisation addresses: the points within `radius_km` of the
+def _points(bounded: bool) -> tuple:
+    """(where, km) for sites, then for organisation addresses: the points within the radius of the
     origin (a bounding-box range on the (latitude, longitude) index, then the exact haversine, see
-    geo.services.within_radius), or all of them without a radius, each with its distance."""
-    lat, lon = query.origin.latitude, query.origin.longitude
-    if radius_km is not None:
+    geo.services.within_radius), or all of them without a radius, each with its distance. Origin and
+    radius are given at execution (`_origin`)."""
+    if bounded:
         return (
-            *within_radius(Site.latitude, Site.longitude, lat, lon, radius_km),
-            *within_radius(Organisation.latitude, Organisation.longitude, lat, lon, radius_km),
+            *within_origin_radius(Site.latitude, Site.longitude),
+            *within_origin_radius(Organisation.latitude, Organisation.longitude),
         )
     return (
         literal(True),
-        distance_sql(Site.latitude, Site.longitude, lat, lon),
+        origin_distance(Site.latitude, Site.longitude),
         Organisation.latitude.is_not(None),
-        distance_sql(Organisation.latitude, Organisation.longitude, lat, lon),
+        origin_distance(Organisation.latitude, Organisation.longitude),
     )
 
 
+def _origin(query: SupplierQuery, radius_km: float | None) -> dict[str, float]:
+    """The values of the origin and radius for a statement built with `_points`."""
+    return origin_values(query.origin.latitude, query.origin.longitude, radius_km)
+
+
 def _near_statement(query: SupplierQuery, radius_km: float | None):
+    """`_near` for this query (execute it with `_origin(query, radius_km)`)."""
+    return _near(radius_km is not None, tuple(sorted(query.delivery)), payments.this_year())
+
+
+@lru_cache(maxsize=32)
+def _near(bounded: bool, delivery: tuple[str, ...], year: int):
     """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
     filters (delivery options); km is the distance to the nearest of its sites and its address.
 
     With a radius, each kind of point is found by a bounding-box range on its (latitude, longitude)
     index followed by the exact haversine check (`_points`).
+
+    Built once per shape and kept: the origin and radius are bound parameters, and the year names
+    the current licences (`payments.licensed_organisations`).
     """
-    site_where, site_km, org_where, org_km = _points(query, radius_km)
+    site_where, site_km, org_where, org_km = _points(bounded)
     points = union_all(
         select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
             site_where, Site.archived_at.is_(None)
@@ -169,20 +184,20 @@ def _near_statement(query: SupplierQuery, radius_km: float | None):
         .where(points.c.organisation_id.in_(payments.licensed_organisations()))
         .group_by(points.c.organisation_id)
     )
-    if not query.delivery:
+    if not delivery:
         return nearest.order_by("km", points.c.organisation_id)
     # Own delivery counts only within the supplier's delivery radius: of the nearest point's distance.
     nearest = nearest.subquery("nearest")
     return (
         select(nearest.c.organisation_id, nearest.c.km)
         .join(SupplierProfile, SupplierProfile.organisation_id == nearest.c.organisation_id)
-        .where(SupplierProfile.offers(query.delivery, nearest.c.km))
+        .where(SupplierProfile.offers(delivery, nearest.c.km))
         .order_by(nearest.c.km, nearest.c.organisation_id)
     )
 
 
 def _supplier_distances(query: SupplierQuery, radius_km: float | None):
-    return db.session.execute(_near_statement(query, radius_km)).all()
+    return db.session.execute(_near_statement(query, radius_km), _origin(query, radius_km)).all()
 
 
 def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True):
@@ -262,6 +277,7 @@ def _rings(query: SupplierQuery, wanted: int) -> Generator[list | dict, int, Non
             found = yield {
                 "near": _near_statement(query, bounded).order_by(None).subquery("near"),
                 "beyond": done,
+                "origin": _origin(query, bounded),
             }
         if last or bounded is None:
             return
@@ -315,7 +331,10 @@ def _walk(query: SupplierQuery, groups: Generator, today: date, offset: int, lim
     group = next(groups, None)
     while group is not None:
         if isinstance(group, dict) and group.get("few"):
-            found += db.session.execute(_few(query, today, group["beyond"]).limit(wanted - len(found))).all()
+            found += db.session.execute(
+                _few(query, today, group["beyond"]).limit(wanted - len(found)),
+                _origin(query, query.radius_km),
+            ).all()
         elif isinstance(group, dict):
             # A wide ring: the database sorts its suppliers with a match and returns only those still
             # wanted (one matching product is enough: EXISTS stops at the first).
@@ -328,7 +347,8 @@ def _walk(query: SupplierQuery, groups: Generator, today: date, offset: int, lim
                     matching.where(Product.organisation_id == near.c.organisation_id).exists(),
                 )
                 .order_by(near.c.km, german(Organisation.display_name), Organisation.id)
-                .limit(wanted - len(found))
+                .limit(wanted - len(found)),
+                group["origin"],
             ).all()
         elif group:
             known = {org_id: (km, key) for org_id, km, key in group}
@@ -365,7 +385,7 @@ def _few(query: SupplierQuery, today: date, beyond: float):
     )
     suppliers = select(candidates.c.organisation_id)
     # Box first: a point outside it is too far to be a supplier's nearest one within the radius.
-    site_where, site_km, org_where, org_km = _points(query, query.radius_km)
+    site_where, site_km, org_where, org_km = _points(query.radius_km is not None)
     points = union_all(
         select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
             site_where, Site.organisation_id.in_(suppliers), Site.archived_at.is_(None)
