@@ -13,7 +13,7 @@ page's suppliers become objects (`_suppliers`).
 """
 
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -32,7 +32,8 @@ from ..payments import services as payments
 from ..payments.models import Licence
 from ..permissions import SYSTEM
 from ..search import services as text_search
-from .models import Reach, SupplierProfile
+from .models import SupplierProfile
+from .results import ListedCertificate, ListedProduct, ProductHit, Results, SupplierResult
 from .services import retailer_of
 
 CRITERIA = ("organic", "gmo_free")
@@ -62,75 +63,6 @@ class SupplierQuery:
     radius_km: int | None = None
     page: int = 1
     page_size: int = 20
-
-
-@dataclass(frozen=True)
-class ListedProduct:
-    """What a result shows of a matching product (its line on the card, its CSV row): columns read
-    with the search, not a loaded `Product` — a page lists up to 160 products, and loading each as an
-    object (with its organisation and certificate) cost more than the search's SQL."""
-
-    id: int
-    name_de: str
-    name_en: str
-    category: Category
-    organic_control_body: str
-    gmo_free: bool
-    husbandry_level: int | None
-
-    name = Product.name  # the product's own rule for its name in a language
-
-
-@dataclass(frozen=True)
-class ListedCertificate:
-    """A certificate as a result shows it (number, end, link)."""
-
-    id: int
-    number: str
-    valid_until: date
-
-
-@dataclass
-class ProductHit:
-    """A matching product with its newest certificate active today and the path of its public page."""
-
-    product: ListedProduct
-    certificate: ListedCertificate | None
-    path: str | None
-
-
-@dataclass
-class SupplierResult:
-    """A supplier a retailer found: its matching products (the first ones, `more` not listed), the
-    distance to its nearest site and its delivery settings."""
-
-    organisation: Organisation
-    distance_km: float | None
-    profile: SupplierProfile | None
-    products: list[ProductHit] = field(default_factory=list)
-    more: int = 0
-
-    @property
-    def reach(self) -> Reach | None:
-        """Whether and how it reaches the retailer's site (None: no delivery settings given)."""
-        return self.profile.reach(self.distance_km) if self.profile else None
-
-    @property
-    def delivery(self) -> list[str]:
-        """The options open to this retailer."""
-        return self.profile.options_for(self.distance_km) if self.profile else []
-
-    @property
-    def certificates(self) -> list[ListedCertificate]:
-        return list(
-            {hit.certificate.id: hit.certificate for hit in self.products if hit.certificate}.values()
-        )
-
-
-@dataclass
-class Results:
-    suppliers: list[SupplierResult] = field(default_factory=list)
-    has_next: bool = False
 
 
 def _points(bounded: bool) -> tuple:
