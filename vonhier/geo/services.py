@@ -7,7 +7,7 @@ from math import asin, cos, degrees, radians, sin, sqrt
 from shapely import Point, prepared
 from shapely.geometry import shape
 from shapely.ops import nearest_points
-from sqlalchemy import and_, func, select
+from sqlalchemy import Float, and_, bindparam, func, select
 
 from ..extensions import db
 from .models import Region
@@ -38,9 +38,11 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
     return south, north, lon - dlon, lon + dlon
 
 
-def distance_sql(lat_column, lon_column, lat: float, lon: float):
-    """The haversine distance in km as an SQL expression (SQLite's math functions, PostgreSQL)."""
-    a = func.power(func.sin(func.radians(lat_column - lat) / 2), 2) + cos(radians(lat)) * func.cos(
+def distance_sql(lat_column, lon_column, lat: float, lon: float, cos_lat=None):
+    """The haversine distance in km as an SQL expression (SQLite's math functions, PostgreSQL) from
+    (lat, lon), numbers or bound parameters; with parameters, the cosine of lat (`cos_lat`) too."""
+    cos_lat = cos(radians(lat)) if cos_lat is None else cos_lat
+    a = func.power(func.sin(func.radians(lat_column - lat) / 2), 2) + cos_lat * func.cos(
         func.radians(lat_column)
     ) * func.power(func.sin(func.radians(lon_column - lon) / 2), 2)
     return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
@@ -64,6 +66,46 @@ def within_radius(lat_column, lon_column, lat: float, lon: float, radius_km: flo
         distance <= radius_km,
     )
     return condition, distance
+
+
+# An origin and radius given at execution (`origin_values`): a statement built with them serves every
+# origin, so it can be built once and kept (building the haversine expressions cost more than running
+# the statement on SQLite).
+ORIGIN = {
+    name: bindparam(f"origin_{name}", type_=Float)
+    for name in ("lat", "lon", "cos_lat", "south", "north", "west", "east", "km")
+}
+
+
+def origin_distance(lat_column, lon_column):
+    """`distance_sql` from the origin given at execution."""
+    return distance_sql(lat_column, lon_column, ORIGIN["lat"], ORIGIN["lon"], ORIGIN["cos_lat"])
+
+
+def within_origin_radius(lat_column, lon_column):
+    """`within_radius` of the origin and radius given at execution."""
+    distance = origin_distance(lat_column, lon_column)
+    condition = and_(
+        lat_column.between(ORIGIN["south"], ORIGIN["north"]),
+        lon_column.between(ORIGIN["west"], ORIGIN["east"]),
+        distance <= ORIGIN["km"],
+    )
+    return condition, distance
+
+
+def origin_values(lat: float, lon: float, radius_km: float | None = None) -> dict[str, float]:
+    """The values of `ORIGIN` for a statement built with `origin_distance` / `within_origin_radius`."""
+    values = {"origin_lat": lat, "origin_lon": lon, "origin_cos_lat": cos(radians(lat))}
+    if radius_km is not None:
+        south, north, west, east = bounding_box(lat, lon, radius_km)
+        values |= {
+            "origin_south": south,
+            "origin_north": north,
+            "origin_west": west,
+            "origin_east": east,
+            "origin_km": radius_km,
+        }
+    return values
 
 
 def valid_coordinates(lat, lon) -> bool:

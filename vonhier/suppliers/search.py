@@ -8,15 +8,17 @@ pre-check reads), never from a second copy typed in for the search.
 A result is a supplier with its matching products; pages are pages of suppliers. With an origin, the
 suppliers come in rings of growing distance (`_rings`), else in groups by name (`_by_name`); `_walk`
 keeps those with a matching product, group by group, until the page is full; then the page's
-suppliers' matching products are read (`_products`) and only those shown become objects (`_hits`).
+suppliers' matching products are read as the columns a result shows (`_products`) and only the
+page's suppliers become objects (`_suppliers`).
 """
 
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import and_, func, literal, select, union_all
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import lazyload
 
 from ..catalogue import services as catalogue
 from ..catalogue.models import Category, Product, ProductStatus, Site
@@ -25,13 +27,14 @@ from ..certification.models import Certificate, CertificateProduct, CertificateS
 from ..clock import utcnow
 from ..database import german, german_key
 from ..extensions import db
-from ..geo.services import distance_sql, within_radius
+from ..geo.services import origin_distance, origin_values, within_origin_radius
 from ..organisations.models import Organisation
 from ..payments import services as payments
 from ..payments.models import Licence
 from ..permissions import SYSTEM
 from ..search import services as text_search
-from .models import Reach, SupplierProfile
+from .models import SupplierProfile
+from .results import ListedCertificate, ListedProduct, ProductHit, Results, SupplierResult
 from .services import retailer_of
 
 CRITERIA = ("organic", "gmo_free")
@@ -63,75 +66,46 @@ class SupplierQuery:
     page_size: int = 20
 
 
-@dataclass
-class ProductHit:
-    """A matching product with its newest certificate active today and the path of its public page."""
-
-    product: Product
-    certificate: Certificate | None
-    path: str | None
-
-
-@dataclass
-class SupplierResult:
-    """A supplier a retailer found: its matching products (the first ones, `more` not listed), the
-    distance to its nearest site and its delivery settings."""
-
-    organisation: Organisation
-    distance_km: float | None
-    profile: SupplierProfile | None
-    products: list[ProductHit] = field(default_factory=list)
-    more: int = 0
-
-    @property
-    def reach(self) -> Reach | None:
-        """Whether and how it reaches the retailer's site (None: no delivery settings given)."""
-        return self.profile.reach(self.distance_km) if self.profile else None
-
-    @property
-    def delivery(self) -> list[str]:
-        """The options open to this retailer."""
-        return self.profile.options_for(self.distance_km) if self.profile else []
-
-    @property
-    def certificates(self) -> list[Certificate]:
-        return list(
-            {hit.certificate.id: hit.certificate for hit in self.products if hit.certificate}.values()
-        )
-
-
-@dataclass
-class Results:
-    suppliers: list[SupplierResult] = field(default_factory=list)
-    has_next: bool = False
-
-
-def _points(query: SupplierQuery, radius_km: float | None) -> tuple:
-    """(where, km) for sites, then for organisation addresses: the points within `radius_km` of the
+def _points(bounded: bool) -> tuple:
+    """(where, km) for sites, then for organisation addresses: the points within the radius of the
     origin (a bounding-box range on the (latitude, longitude) index, then the exact haversine, see
-    geo.services.within_radius), or all of them without a radius, each with its distance."""
-    lat, lon = query.origin.latitude, query.origin.longitude
-    if radius_km is not None:
+    geo.services.within_radius), or all of them without a radius, each with its distance. Origin and
+    radius are given at execution (`_origin`)."""
+    if bounded:
         return (
-            *within_radius(Site.latitude, Site.longitude, lat, lon, radius_km),
-            *within_radius(Organisation.latitude, Organisation.longitude, lat, lon, radius_km),
+            *within_origin_radius(Site.latitude, Site.longitude),
+            *within_origin_radius(Organisation.latitude, Organisation.longitude),
         )
     return (
         literal(True),
-        distance_sql(Site.latitude, Site.longitude, lat, lon),
+        origin_distance(Site.latitude, Site.longitude),
         Organisation.latitude.is_not(None),
-        distance_sql(Organisation.latitude, Organisation.longitude, lat, lon),
+        origin_distance(Organisation.latitude, Organisation.longitude),
     )
 
 
+def _origin(query: SupplierQuery, radius_km: float | None) -> dict[str, float]:
+    """The values of the origin and radius for a statement built with `_points`."""
+    return origin_values(query.origin.latitude, query.origin.longitude, radius_km)
+
+
 def _near_statement(query: SupplierQuery, radius_km: float | None):
+    """`_near` for this query (execute it with `_origin(query, radius_km)`)."""
+    return _near(radius_km is not None, tuple(sorted(query.delivery)), payments.this_year())
+
+
+@lru_cache(maxsize=32)
+def _near(bounded: bool, delivery: tuple[str, ...], year: int):
     """(organisation id, km), nearest first, of every licensed supplier that passes the supplier-level
     filters (delivery options); km is the distance to the nearest of its sites and its address.
 
     With a radius, each kind of point is found by a bounding-box range on its (latitude, longitude)
     index followed by the exact haversine check (`_points`).
+
+    Built once per shape and kept: the origin and radius are bound parameters, and the year names
+    the current licences (`payments.licensed_organisations`).
     """
-    site_where, site_km, org_where, org_km = _points(query, radius_km)
+    site_where, site_km, org_where, org_km = _points(bounded)
     points = union_all(
         select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
             site_where, Site.archived_at.is_(None)
@@ -143,20 +117,20 @@ def _near_statement(query: SupplierQuery, radius_km: float | None):
         .where(points.c.organisation_id.in_(payments.licensed_organisations()))
         .group_by(points.c.organisation_id)
     )
-    if not query.delivery:
+    if not delivery:
         return nearest.order_by("km", points.c.organisation_id)
     # Own delivery counts only within the supplier's delivery radius: of the nearest point's distance.
     nearest = nearest.subquery("nearest")
     return (
         select(nearest.c.organisation_id, nearest.c.km)
         .join(SupplierProfile, SupplierProfile.organisation_id == nearest.c.organisation_id)
-        .where(SupplierProfile.offers(query.delivery, nearest.c.km))
+        .where(SupplierProfile.offers(delivery, nearest.c.km))
         .order_by(nearest.c.km, nearest.c.organisation_id)
     )
 
 
 def _supplier_distances(query: SupplierQuery, radius_km: float | None):
-    return db.session.execute(_near_statement(query, radius_km)).all()
+    return db.session.execute(_near_statement(query, radius_km), _origin(query, radius_km)).all()
 
 
 def _statement(query: SupplierQuery, today: date, supplier_filters: bool = True):
@@ -234,6 +208,7 @@ def _rings(query: SupplierQuery, wanted: int) -> Generator[list | dict, int, Non
             found = yield {
                 "near": _near_statement(query, bounded).order_by(None).subquery("near"),
                 "beyond": done,
+                "origin": _origin(query, bounded),
             }
         if last or bounded is None:
             return
@@ -287,7 +262,10 @@ def _walk(query: SupplierQuery, groups: Generator, today: date, offset: int, lim
     group = next(groups, None)
     while group is not None:
         if isinstance(group, dict) and group.get("few"):
-            found += db.session.execute(_few(query, today, group["beyond"]).limit(wanted - len(found))).all()
+            found += db.session.execute(
+                _few(query, today, group["beyond"]).limit(wanted - len(found)),
+                _origin(query, query.radius_km),
+            ).all()
         elif isinstance(group, dict):
             # A wide ring: the database sorts its suppliers with a match and returns only those still
             # wanted (one matching product is enough: EXISTS stops at the first).
@@ -300,7 +278,8 @@ def _walk(query: SupplierQuery, groups: Generator, today: date, offset: int, lim
                     matching.where(Product.organisation_id == near.c.organisation_id).exists(),
                 )
                 .order_by(near.c.km, german(Organisation.display_name), Organisation.id)
-                .limit(wanted - len(found))
+                .limit(wanted - len(found)),
+                group["origin"],
             ).all()
         elif group:
             known = {org_id: (km, key) for org_id, km, key in group}
@@ -337,7 +316,7 @@ def _few(query: SupplierQuery, today: date, beyond: float):
     )
     suppliers = select(candidates.c.organisation_id)
     # Box first: a point outside it is too far to be a supplier's nearest one within the radius.
-    site_where, site_km, org_where, org_km = _points(query, query.radius_km)
+    site_where, site_km, org_where, org_km = _points(query.radius_km is not None)
     points = union_all(
         select(Site.organisation_id.label("organisation_id"), site_km.label("km")).where(
             site_where, Site.organisation_id.in_(suppliers), Site.archived_at.is_(None)
@@ -364,32 +343,27 @@ def _few(query: SupplierQuery, today: date, beyond: float):
     return statement
 
 
-def _products(query: SupplierQuery, today: date, supplier_ids: list[int]) -> dict[int, list[int]]:
-    """{supplier id: ids of its matching products, by name in German order}."""
+def _products(query: SupplierQuery, today: date, supplier_ids: list[int]) -> dict[int, list[tuple]]:
+    """{supplier id: its matching products as (ListedProduct, its newest certificate active today or
+    None), by name in German order}: the columns a result shows, one statement for the whole page.
+
+    A row for each certificate the product was ever on, the certificate itself only where it is
+    active today (plain joins: SQLite would read a nested join of the two tables whole)."""
     rows = db.session.execute(
         _statement(query, today, supplier_filters=False)
-        .add_columns(Product.organisation_id, Product.name_de)
-        .where(Product.organisation_id.in_(supplier_ids))
-    ).all()
-    found: dict[int, list[int]] = {supplier_id: [] for supplier_id in supplier_ids}
-    for product_id, supplier_id, _ in sorted(rows, key=lambda row: (german_key(row[2]), row[0])):
-        found[supplier_id].append(product_id)
-    return found
-
-
-def _hits(product_ids: list[int], today: date) -> dict[int, tuple]:
-    """{product id: (product, its newest certificate active today, its supplier's settings)}, with the
-    products' suppliers, in one query (a round trip costs more than the joins)."""
-    if not product_ids:
-        return {}
-    # The organisation's kinds (eager everywhere else) stay unloaded: the results never show them, and
-    # loading them cost a query of its own. A row for each certificate the product was ever on, the
-    # certificate itself only where it is active today (plain joins: SQLite would read a nested join
-    # of the two tables whole).
-    rows = db.session.execute(
-        select(Product, Certificate, SupplierProfile)
-        .join(Product.organisation)
-        .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Product.organisation_id)
+        .add_columns(
+            Product.organisation_id,
+            Product.name_de,
+            Product.name_en,
+            Category,
+            Product.organic_control_body,
+            Product.gmo_free,
+            Product.husbandry_level,
+            Certificate.id,
+            Certificate.number,
+            Certificate.valid_until,
+        )
+        .join(Category, Category.id == Product.category_id)
         .outerjoin(CertificateProduct, CertificateProduct.product_id == Product.id)
         .outerjoin(
             Certificate,
@@ -400,15 +374,30 @@ def _hits(product_ids: list[int], today: date) -> dict[int, tuple]:
                 Certificate.valid_until >= today,
             ),
         )
-        .where(Product.id.in_(product_ids))
-        .order_by(Certificate.valid_until)
-        .options(contains_eager(Product.organisation).lazyload(Organisation.kind_rows))
-    )
-    found = {}
-    for product, certificate, profile in rows:
-        if certificate is not None or product.id not in found:
-            found[product.id] = (product, certificate, profile)  # the latest end date wins
+        .where(Product.organisation_id.in_(supplier_ids))
+    ).all()
+    newest: dict[int, tuple] = {}
+    for row in sorted(rows, key=lambda row: (row[8] is not None, row[10] or date.min, row[8] or 0)):
+        newest[row[0]] = row  # of a product's rows, its certificate active today with the latest end
+    found: dict[int, list[tuple]] = {supplier_id: [] for supplier_id in supplier_ids}
+    for row in sorted(newest.values(), key=lambda row: (german_key(row[2]), row[0])):
+        product_id, supplier_id, name_de, name_en, category, organic, gmo_free, husbandry, *certificate = row
+        product = ListedProduct(product_id, name_de, name_en, category, organic, gmo_free, husbandry)
+        found[supplier_id].append((product, ListedCertificate(*certificate) if certificate[0] else None))
     return found
+
+
+def _suppliers(supplier_ids: list[int]) -> dict[int, tuple]:
+    """{supplier id: (organisation, its delivery settings or None)}."""
+    # The organisation's kinds (eager everywhere else) stay unloaded: the results never show them, and
+    # loading them cost a query of its own.
+    rows = db.session.execute(
+        select(Organisation, SupplierProfile)
+        .outerjoin(SupplierProfile, SupplierProfile.organisation_id == Organisation.id)
+        .where(Organisation.id.in_(supplier_ids))
+        .options(lazyload(Organisation.kind_rows))
+    )
+    return {organisation.id: (organisation, profile) for organisation, profile in rows}
 
 
 def search(
@@ -431,21 +420,24 @@ def search(
     suppliers = page[:limit]
     products = _products(query, today, [supplier_id for supplier_id, _ in suppliers])
     shown = SHOWN_PRODUCTS if max_products is None else None
-    listed = {supplier_id: ids[:shown] for supplier_id, ids in products.items()}
+    listed = {supplier_id: some[:shown] for supplier_id, some in products.items()}
     if max_products is not None:
         budget = max_products
         for supplier_id, _ in suppliers:
             listed[supplier_id] = listed[supplier_id][: max(budget, 0)]
             budget -= len(listed[supplier_id])
-    ids = [product_id for some in listed.values() for product_id in some]
-    loaded, paths = _hits(ids, today), catalogue.public_paths(ids)
+    paths = catalogue.public_paths([product.id for some in listed.values() for product, _ in some])
+    found = _suppliers([supplier_id for supplier_id, _ in suppliers])
     results = []
     for supplier_id, km in suppliers:
         if not listed[supplier_id]:
             break  # the export's limit reached
-        hits = [loaded[product_id] for product_id in listed[supplier_id]]
-        result = SupplierResult(hits[0][0].organisation, km, hits[0][2])
-        result.products = [ProductHit(product, cert, paths.get(product.id)) for product, cert, _ in hits]
-        result.more = len(products[supplier_id]) - len(hits)
+        organisation, profile = found[supplier_id]
+        result = SupplierResult(organisation, km, profile)
+        result.products = [
+            ProductHit(product, certificate, paths.get(product.id))
+            for product, certificate in listed[supplier_id]
+        ]
+        result.more = len(products[supplier_id]) - len(listed[supplier_id])
         results.append(result)
     return Results(suppliers=results, has_next=len(page) > limit)
