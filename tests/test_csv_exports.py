@@ -27,6 +27,7 @@ KNOWN_EXPORTS = {
     "/catalogue/sample.csv",
     "/catalogue/scans.csv",
     "/suppliers/export.csv",
+    "/suppliers/shortlist.csv",
 }
 
 
@@ -54,6 +55,14 @@ def hostile(app):
         with db.engine.begin() as connection:
             scans.write(Counter({(product_id, lot, today, "de"): 1 for product_id, lot in lots}), connection)
     retailer = factories.user_with_role(app, "retailer")
+    with app.test_request_context():
+        from vonhier.accounts.models import User
+        from vonhier.suppliers import services as suppliers
+
+        account = db.session.get(User, retailer.id)
+        suppliers.add_to_shortlist(account, producer.id)
+        suppliers.save_note(account, producer.id, HOSTILE[0])  # past the form, as the texts above
+        db.session.commit()
     return SimpleNamespace(
         ids={"product_id": product_ids[0], "organisation_id": producer.id, "site_id": producer.site.id},
         clients={
