@@ -3,6 +3,7 @@
     .venv/bin/python bench/search.py                                       # both, full size
     .venv/bin/python bench/search.py --products 5000 --organisations 500 --outlets 500 --database sqlite
     .venv/bin/python bench/search.py --database postgresql --profile 50    # cProfile 50 finder queries
+    .venv/bin/python bench/search.py --database sqlite --sqlite-file F --catalogue-only  # catalogue alone
 
 In-process, no HTTP, in an app context with `db.session`. The network of products and organisations
 is `bench/suppliers.py`'s generator (imported, not copied); this script gives the products food names
