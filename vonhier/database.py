@@ -183,8 +183,8 @@ def _german_in_postgresql(element, compiler, **kw) -> str:
     return f'({compiler.process(element.clauses, **kw)}) COLLATE "de-x-icu"'
 
 
-# `german_key`, remembered: names repeat (in SQLite's collation a name is compared many times; the
-# product catalogue sorts thousands of names, few of them new).
+# `german_key`, remembered: names repeat (in SQLite's collation a name is compared many times: the
+# product catalogue's top-N sort compares a few thousand names, few of them new).
 cached_german_key = lru_cache(maxsize=65536)(german_key)
 
 
