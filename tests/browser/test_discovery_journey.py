@@ -181,6 +181,8 @@ def test_a_shopper_finds_goat_cheese_near_eberswalde_and_where_to_buy_it(
     walk.click(where.get_by_role("link", name="Ziegenkäserei Sommerfelde – Hofladen"))
     expect(page.locator("h1")).to_have_text("Ziegenkäserei Sommerfelde – Hofladen")
     expect(page.locator("main")).to_contain_text(words["hours"])
+    # Today's row ("Mo. 7.12. (heute)") fits its cell on a phone instead of running into the hours.
+    assert page.locator(".hours tr.today th").evaluate("th => th.scrollWidth <= th.clientWidth")
     walk.shot("outlet")
     # No QR code on the way: the product's page, opened once, was reached from the catalogue.
     paths = [path for _, path in walk.documents]
