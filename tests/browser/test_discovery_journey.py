@@ -48,6 +48,8 @@ WORDS = {
         "delivers": "Liefert bis zu Ihnen",
         "not delivered": "Liefert nicht bis zu Ihnen — Abholung möglich",
         "yoghurt": "Naturjoghurt 3,8 %",
+        "suppliers within": "Lieferanten im Umkreis von 80 km um Bioladen Kornblume, Berlin",
+        "husbandry": "Haltungsform 4",
     },
     "en": {
         "find": "Find products",
@@ -73,6 +75,8 @@ WORDS = {
         "delivers": "Delivers to you",
         "not delivered": "Does not deliver to you — pick-up possible",
         "yoghurt": "Natural yoghurt 3.8 %",
+        "suppliers within": "Suppliers within 80 km of Bioladen Kornblume, Berlin",
+        "husbandry": "Husbandry level 4",
     },
 }
 # The Ziegenkäse's ingredients as its page lists them, largest share first: (name, share, origin, badge).
@@ -219,6 +223,7 @@ def test_a_retailer_in_berlin_sees_each_dairy_supplier_once_and_whether_it_deliv
     hits = page.locator(".supplier-hit")
     names = [name.strip() for name in hits.locator("h3").all_inner_texts()]
     assert names == ["Ziegenkäserei Sommerfelde", "Hof Sonnenwiese"]  # each once, nearest first
+    expect(page.locator("#results-heading")).to_have_text(words["suppliers within"])
     walk.shot("results")
 
     # Sommerfelde (41 km) delivers through a logistics partner; Hof Sonnenwiese (61 km) delivers only
@@ -229,6 +234,7 @@ def test_a_retailer_in_berlin_sees_each_dairy_supplier_once_and_whether_it_deliv
     expect(far.locator(".reach")).to_contain_text("40 km")
     # The matching products under their supplier, each linked to its page.
     expect(near.locator(".supplier-products > li")).to_have_count(1)
+    expect(near.locator(".supplier-products")).to_contain_text(words["husbandry"])  # in the reader's words
     expect(far.locator(".supplier-products > li")).to_have_count(6)
     for link in hits.locator(".supplier-products a").all():
         assert link.get_attribute("href").startswith(PRODUCT_PAGES)
