@@ -141,7 +141,7 @@ def parse(args: MultiDict, strict: bool = False, allowed=()) -> ProductQuery:
         given.choices("free_of", ALLERGENS, lambda value: _l("Unknown allergen: %(value)s.", value=value))
     )
     query.husbandry = given.whole(
-        "husbandry", None, 1, 5, _l("The Haltungsform is a whole number from 1 to 5.")
+        "husbandry", None, 1, 5, _l("The husbandry level is a whole number from 1 to 5.")
     )
     query.regional = given.whole(
         "regional", None, 1, 100, _l("The regional share is a whole percentage from 1 to 100.")
@@ -362,7 +362,7 @@ def active_filters(query: ProductQuery, category_names: dict[str, str], producer
     found += [Filter(("criteria", name), str(finder.CRITERIA_NAMES[name])) for name in query.criteria]
     found += [Filter(("free_of", code), without_label(code)) for code in query.free_of]
     if query.husbandry is not None:
-        found.append(Filter(("husbandry",), _("Haltungsform %(level)d or higher", level=query.husbandry)))
+        found.append(Filter(("husbandry",), _("Husbandry level %(level)d or higher", level=query.husbandry)))
     if query.regional is not None:
         found.append(Filter(("regional",), _("at least %(percent)d %% regional", percent=query.regional)))
     if query.district:

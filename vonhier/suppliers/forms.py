@@ -40,7 +40,7 @@ def parse_search(
     query.organic = "organic" in criteria
     query.gmo_free = "gmo_free" in criteria
     query.husbandry_min = given.whole(
-        "husbandry", None, 1, 5, _l("The Haltungsform must be a level from 1 to 5.")
+        "husbandry", None, 1, 5, _l("The husbandry level must be a level from 1 to 5.")
     )
     delivery = given.choices(
         "delivery",
