@@ -372,10 +372,18 @@ def active_filters(query: ProductQuery, category_names: dict[str, str], producer
     return found
 
 
+# What dropping a filter (a key of `active_filters`) empties in the query.
+DROPPED_FIELDS = {
+    "q": ("text",),
+    "near": ("where", "lat", "lon", "sort"),
+    **{name: (name,) for name in ("category", "husbandry", "regional", "district", "organisation")},
+}
+
+
 def loosened(query: ProductQuery, dropped) -> ProductQuery:
     """`query` without the filters `dropped` (keys of `active_filters`; ("radius", km) widens it), from
     its first page."""
-    keys = set(dropped)
+    keys, empty = set(dropped), ProductQuery()
     changed = replace(
         query,
         criteria=tuple(name for name in query.criteria if ("criteria", name) not in keys),
@@ -385,14 +393,8 @@ def loosened(query: ProductQuery, dropped) -> ProductQuery:
     for key in keys:
         if key[0] == "radius":
             changed.radius = key[1]
-    if ("near",) in keys:
-        changed.where, changed.lat, changed.lon, changed.sort = "", None, None, ""
-    cleared = {"q": ("text", ""), "category": ("category", ""), "husbandry": ("husbandry", None)}
-    cleared |= {"regional": ("regional", None), "district": ("district", "")}
-    cleared |= {"organisation": ("organisation", None)}
-    for name, (field_name, empty) in cleared.items():
-        if (name,) in keys:
-            setattr(changed, field_name, empty)
+        for name in DROPPED_FIELDS.get(key[0], ()) if len(key) == 1 else ():
+            setattr(changed, name, getattr(empty, name))
     return changed
 
 
