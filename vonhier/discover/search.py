@@ -171,7 +171,7 @@ class Card:
 
     product: Product
     km: float | None
-    certificate: Certificate | None
+    certificate: str | None  # the number of the certificate behind `product.certified_until`
     photo: str | None
     path: str | None
     outlets: list = field(default_factory=list)  # (id, name, town) of up to OUTLETS_ON_CARD
@@ -278,40 +278,39 @@ def search_products(query: ProductQuery, page_size: int | None = None, today: da
 
 
 def cards(product_ids: list[int], distances: dict, today: date | None = None) -> list[Card]:
-    """The cards of these products, in this order, in five queries whatever their number."""
+    """The cards of these products, in this order, in three queries whatever their number."""
     if not product_ids:
         return []
-    today = today or utcnow().date()
+    # The first photo and the certificate behind `certified_until` (active, ending that day: the
+    # latest such) come with the product: a query each cost more than the subqueries (bench/search.py).
+    photo = (
+        select(ProductImage.filename)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    certificate = (
+        select(Certificate.number)
+        .join(CertificateProduct, CertificateProduct.certificate_id == Certificate.id)
+        .where(
+            CertificateProduct.product_id == Product.id,
+            Certificate.status == CertificateStatus.ACTIVE,
+            Certificate.valid_until == Product.certified_until,
+        )
+        .order_by(Certificate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     products = {
-        product.id: product
-        for product in db.session.scalars(
-            select(Product)
+        product.id: (product, photo_name, number)
+        for product, photo_name, number in db.session.execute(
+            select(Product, photo, certificate)
             .join(Product.organisation)
             .where(Product.id.in_(product_ids))
             .options(contains_eager(Product.organisation).lazyload(Organisation.kind_rows))
         )
     }
-    # The certificate behind `certified_until`: active, ending that day (the latest one ends then).
-    certificates = dict(
-        db.session.execute(
-            select(CertificateProduct.product_id, Certificate)
-            .join(Certificate, Certificate.id == CertificateProduct.certificate_id)
-            .join(Product, Product.id == CertificateProduct.product_id)
-            .where(
-                CertificateProduct.product_id.in_(product_ids),
-                Certificate.status == CertificateStatus.ACTIVE,
-                Certificate.valid_until == Product.certified_until,
-            )
-            .order_by(Certificate.id)
-        ).all()
-    )
-    photos: dict[int, str] = {}
-    for product_id, filename in db.session.execute(
-        select(ProductImage.product_id, ProductImage.filename)
-        .where(ProductImage.product_id.in_(product_ids))
-        .order_by(ProductImage.position.desc(), ProductImage.id.desc())
-    ):
-        photos[product_id] = filename  # the first by position is written last
     sold: dict[int, list] = {}
     for product_id, outlet_id, name, town in db.session.execute(
         select(outlet_products.c.product_id, Outlet.id, Outlet.name, Outlet.town)
@@ -325,12 +324,13 @@ def cards(product_ids: list[int], distances: dict, today: date | None = None) ->
     for product_id in product_ids:
         outlets = sold.get(product_id, [])
         km = distances.get(product_id)
+        product, photo_name, number = products[product_id]
         found.append(
             Card(
-                products[product_id],
+                product,
                 None if km is None else round(float(km), 1),
-                certificates.get(product_id),
-                photos.get(product_id),
+                number,
+                photo_name,
                 paths.get(product_id),
                 outlets[:OUTLETS_ON_CARD],
                 max(0, len(outlets) - OUTLETS_ON_CARD),
