@@ -211,8 +211,12 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 def _configure_postgresql(dbapi_connection, connection_record) -> None:
     """No JIT compilation: PostgreSQL compiles every statement whose estimated cost passes 100,000,
     and for the searches' statements (an estimate, not the work: a few milliseconds) compiling took
-    70–140 ms, more than the statement itself (bench/search.py)."""
+    70–140 ms, more than the statement itself (bench/search.py).
+    No parallel workers either: a request is one statement after another, and starting workers for
+    a search of a few thousand rows cost more than they saved (the catalogue's "Käse" in 100,000
+    products, p95 35 → 27 ms); the other requests need the cores more."""
     if type(dbapi_connection).__module__.startswith("psycopg"):
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET jit = off")
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
         dbapi_connection.commit()

@@ -267,17 +267,24 @@ def _walk(query: SupplierQuery, groups: Generator, today: date, offset: int, lim
                 _origin(query, query.radius_km),
             ).all()
         elif isinstance(group, dict):
-            # A wide ring: the database sorts its suppliers with a match and returns only those still
-            # wanted (one matching product is enough: EXISTS stops at the first).
+            # A wide ring: the database sorts its suppliers, then checks them in that order for a
+            # matching product (EXISTS stops at the first) until enough are found. Sorted first (the
+            # inner ORDER BY; OFFSET 0 keeps it a subquery, the outer one's same keys need no second
+            # sort): checking every supplier of the ring before sorting cost 21 ms instead of 7 for
+            # "Käse" within 25 km of Berlin (bench/search.py).
             near = group["near"]
-            found += db.session.execute(
-                select(near.c.organisation_id, near.c.km)
+            ordered = (
+                select(near.c.organisation_id, near.c.km, german(Organisation.display_name).label("name"))
                 .join(Organisation, Organisation.id == near.c.organisation_id)
-                .where(
-                    near.c.km > group["beyond"],
-                    matching.where(Product.organisation_id == near.c.organisation_id).exists(),
-                )
-                .order_by(near.c.km, german(Organisation.display_name), Organisation.id)
+                .where(near.c.km > group["beyond"])
+                .order_by(near.c.km, "name", near.c.organisation_id)
+                .offset(0)
+                .subquery("ordered")
+            )
+            found += db.session.execute(
+                select(ordered.c.organisation_id, ordered.c.km)
+                .where(matching.where(Product.organisation_id == ordered.c.organisation_id).exists())
+                .order_by(ordered.c.km, ordered.c.name, ordered.c.organisation_id)
                 .limit(wanted - len(found)),
                 group["origin"],
             ).all()
