@@ -17,6 +17,7 @@ from sqlalchemy import (
     event,
     func,
     inspect,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -214,13 +215,19 @@ def _configure_postgresql(dbapi_connection, connection_record) -> None:
     70–140 ms, more than the statement itself (bench/search.py).
     No parallel workers either: a request is one statement after another, and starting workers for
     a search of a few thousand rows cost more than they saved (the catalogue's "Käse" in 100,000
-    products, p95 35 → 27 ms); the other requests need the cores more.
-    A plan for each execution: psycopg prepares a statement run five times, and PostgreSQL then
-    plans it once for any parameters (a generic plan), blind to the search's words and radius: the
-    catalogue's text search took 34 ms instead of 25 (p50) on such a plan."""
+    products, p95 35 → 27 ms); the other requests need the cores more."""
     if type(dbapi_connection).__module__.startswith("psycopg"):
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET jit = off")
             cursor.execute("SET max_parallel_workers_per_gather = 0")
-            cursor.execute("SET plan_cache_mode = force_custom_plan")
         dbapi_connection.commit()
+
+
+def plan_with_values(session: Session) -> None:
+    """For the searches: PostgreSQL plans the rest of this transaction's statements for their own
+    values. psycopg prepares a statement run five times, and PostgreSQL then plans it once for any
+    values (a generic plan), blind to a search's words and radius: the catalogue's text search took
+    34 ms instead of 25 (p50) on such plans. Not for every statement: planning each one cost the QR
+    scan a tenth of its throughput (bench/provenance.py)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

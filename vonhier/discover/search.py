@@ -37,7 +37,7 @@ from ..catalogue.services import free_of, public_paths
 from ..certification.certificates import certified_today
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
-from ..database import german
+from ..database import german, plan_with_values
 from ..display_names import display_name
 from ..extensions import db
 from ..geo.services import within_radius
@@ -270,6 +270,7 @@ def search_products(query: ProductQuery, page_size: int | None = None, today: da
     name), and their count."""
     page_size = page_size or PAGE_SIZE
     today = today or utcnow().date()
+    plan_with_values(db.session)
     where = place(query)
     sort = query.sort or "distance"
     if where is None:

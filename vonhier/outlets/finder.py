@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 from .. import clock
 from ..arguments import Arguments, Refused
 from ..catalogue.models import Category, Product, ProductStatus
+from ..database import plan_with_values
 from ..extensions import db
 from ..geo.places import resolve_place
 from ..geo.services import within_radius
@@ -239,6 +240,7 @@ def _text(query: OutletQuery, candidates):
 def search_outlets(query: OutletQuery, now: datetime | None = None, locale: str = "de") -> Result:
     """The outlets for `query`, nearest first (by town without a place), `PAGE_SIZE` per page."""
     now = now or clock.berlin_now()
+    plan_with_values(db.session)
     where = centre(query)
     rows = _rows(query, where, now)
     result = Result(query, where, total=len(rows))

@@ -25,7 +25,7 @@ from ..catalogue.models import Category, Product, ProductStatus, Site
 from ..certification.certificates import certified_today
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
-from ..database import german, german_key
+from ..database import german, german_key, plan_with_values
 from ..extensions import db
 from ..geo.services import origin_distance, origin_values, within_origin_radius
 from ..organisations.models import Organisation
@@ -420,6 +420,7 @@ def search(
     if user is not SYSTEM:
         retailer_of(user)
     today = utcnow().date()
+    plan_with_values(db.session)
     limit = query.page_size if limit is None else limit
     offset = (query.page - 1) * query.page_size if offset is None else offset
     groups = _rings(query, offset + limit + 1) if query.origin is not None else _by_name(query)
