@@ -145,7 +145,7 @@ def test_queries_stay_flat_with_the_page_size(app, client, shelf):
     for size in (1, 1, 3):  # the first pays for what a process reads once
         with app.test_request_context(), statements(db.engine) as seen:
             assert len(search.search_products(search.ProductQuery(), size).cards) == size
-        counts.append([sql.split("FROM")[0][:60] for sql in seen])
+        counts.append([sql.split("FROM")[0][:60] for sql in seen if not sql.startswith("SET LOCAL")])
     assert counts[1] == counts[2] and len(counts[2]) == 4  # the page, the cards (3)
 
 
