@@ -16,9 +16,10 @@ sort). Reading every match into Python to count and sort it there cost more than
 81 → 50 ms). Only the page's rows become cards, in a fixed number of queries. The distance is a
 bounding box on the organisations' (latitude, longitude) index, then the exact haversine
 (`geo.services.within_radius`); with a place the text is checked row by row on the few candidates
-left (as the finder does), without one the text index picks the rows (`search.matching_ids`). What
-is left is the statement's own work, proportional to the matches (each a document, a product, a
-licence and an organisation read).
+left (as the finder does), without one the text index picks the rows (`search.matching_ids`) and
+each match is read from `ix_products_active_listing` and checked for a licence. What is left is the
+statement's own work, proportional to the matches. The statements are planned for their values
+(`database.plan_with_values`): a prepared statement's generic plan made this search 40 % slower.
 """
 
 from collections.abc import Callable
