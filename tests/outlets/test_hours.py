@@ -314,3 +314,12 @@ def test_closing_at_midnight_and_a_holiday_starting_at_midnight():
 
 def test_holiday_forms_without_a_weekday_equivalent_never_match():
     assert hours.status("PH Mo-Fr 10:00-12:00", "BB", at(2026, 10, 31, 11, 0)).state == "closed"
+
+
+def test_a_days_interval_as_moments():
+    """End None is midnight, an end at or before the start the next day (hours past midnight)."""
+    friday = date(2026, 12, 4)
+    assert hours.span(friday, (time(9), time(18))) == (datetime(2026, 12, 4, 9), datetime(2026, 12, 4, 18))
+    assert hours.span(friday, (time(22), time(2))) == (datetime(2026, 12, 4, 22), datetime(2026, 12, 5, 2))
+    assert hours.span(friday, (time(0), None)) == (datetime(2026, 12, 4), datetime(2026, 12, 5))
+    assert hours.span(friday, (time(10), time(10)))[1] == datetime(2026, 12, 5, 10)

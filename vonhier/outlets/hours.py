@@ -190,6 +190,15 @@ class Day:
         return self.open == [(time(0), None)]
 
 
+def span(day: date, interval: tuple[time, time | None]) -> tuple[datetime, datetime]:
+    """A day's (start, end) interval as naive wall-clock moments: an end of None is midnight, an end
+    at or before the start is on the next day (as `Day` keeps hours past midnight)."""
+    start, end = interval
+    begin = datetime.combine(day, start)
+    finish = datetime.combine(day, end or time(0))
+    return begin, finish if finish > begin else finish + timedelta(days=1)
+
+
 def week(text: str, state: str, start: date, days: int = 7, locale: str = "de") -> list[Day]:
     """The days from `start` with their open times; hours past midnight are shown on the day they start."""
     result = []
