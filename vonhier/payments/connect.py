@@ -41,7 +41,13 @@ class ConnectError(PaymentError):
 
 
 def _unreachable(error: stripe.StripeError) -> ConnectError:
+    """A failed call as a refusal: Stripe's own reason when it refused the request (a refund of more than
+    is left), else that it could not be reached."""
     current_app.logger.warning("Stripe Connect call failed: %s", error)
+    if isinstance(error, stripe.InvalidRequestError):
+        return ConnectError(
+            str(_l("Stripe refused this: %(reason)s", reason=error.user_message or str(error)))
+        )
     return ConnectError(
         str(
             _l(
