@@ -141,12 +141,13 @@ def _create_account(user, organisation_id: int) -> ConnectedAccount:
     )
     _copy_flags(account, created)
     db.session.add(account)
+    # Either constraint may be the one named: the other click was given the same account by Stripe.
+    already = str(_l("Your Stripe account is already being connected."))
     flush_or_conflict(
         db.session,
         {
-            unique_constraint(ConnectedAccount, "organisation_id"): str(
-                _l("Your Stripe account is already being connected.")
-            ),
+            unique_constraint(ConnectedAccount, "organisation_id"): already,
+            unique_constraint(ConnectedAccount, "stripe_account_id"): already,
         },
         existing=lambda: external_url("payments.connect"),
     )
