@@ -2,23 +2,20 @@
 test database and the Stripe stand-in: one Stripe account, one row, every click led to Stripe or back to
 the page, none fails. Who wins is decided by the database (and Stripe's idempotency key per business)."""
 
-import threading
 from collections import Counter
 
 import pytest
-import requests
 from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import _reset_database
 from tests.live import gunicorn
+from tests.races.test_parallel import at_once, session_of
 from vonhier.extensions import db
 from vonhier.payments.models import ConnectedAccount
 
 from .conftest import stripe_config
 from .stripe_fake import CONNECT_BASE, FakeStripe
-
-CLICKS = 10
 
 
 @pytest.fixture(scope="module")
@@ -36,39 +33,12 @@ def server(_migrated_app, base_config, fake):
         _reset_database(_migrated_app)
 
 
-def clicks_at_once(url: str, cookies) -> list[tuple[int, str]]:
-    barrier = threading.Barrier(CLICKS)
-    results: list = [None] * CLICKS
-
-    def click(n):
-        client = requests.Session()
-        client.cookies.update(cookies)
-        page = client.get(f"{url}/payments/online", timeout=60).text
-        token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        barrier.wait()
-        response = client.post(
-            f"{url}/payments/online/connect", data={"csrf_token": token}, allow_redirects=False, timeout=60
-        )
-        results[n] = (response.status_code, response.headers.get("Location", ""), response.text[-500:])
-
-    threads = [threading.Thread(target=click, args=(n,)) for n in range(CLICKS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_clicks_at_once_make_one_stripe_account(server, fake, _migrated_app):
     app = _migrated_app
     owner = factories.user_with_role(app, "owner")
-    session = requests.Session()
-    login = session.post(
-        f"{server}/login", data={"email": owner.email, "password": owner.password}, allow_redirects=False
-    )
-    assert login.status_code == 302
+    session = session_of(server, owner)
     fake.reset()
-    results = clicks_at_once(server, session.cookies)
+    results = at_once(session, f"{server}/payments/online/connect")
     codes = Counter(code for code, _, _ in results)
     assert not [text for code, _, text in results if code >= 500]
     assert set(codes) == {303}, codes

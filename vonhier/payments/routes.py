@@ -4,6 +4,7 @@
 import stripe
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -240,43 +241,42 @@ def connect_page():
     return _connect_page()
 
 
+def _connect_step(action, flashed: bool = False):
+    """Run a Connect step for the current organisation and commit: (its result, None), or (None, the
+    refusal) with nothing kept; `flashed`: the refusal is also flashed for the page redirected to."""
+    organisation = organisations.current_organisation()
+    try:
+        return run(action, signed_in_user(), organisation.id), None
+    except connect.ConnectError as error:
+        db.session.rollback()
+        if flashed:
+            flash(str(error), "error")
+        return None, error
+
+
 @bp.post("/payments/online/connect")
 @requires("member")
 def connect_start():
     """Create the organisation's Stripe account (once) and send the owner to Stripe's onboarding."""
-    organisation = organisations.current_organisation()
-    try:
-        url = run(connect.start_onboarding, signed_in_user(), organisation.id)
-    except connect.ConnectError as error:
-        db.session.rollback()
-        return _connect_page(error, 409)
-    return redirect(url, code=303)
+    url, error = _connect_step(connect.start_onboarding)
+    return _connect_page(error, 409) if error else redirect(url, code=303)
+
+
+RETURN_MESSAGES = {
+    "ready": (_l("Your Stripe account is connected: buyers can now pay your pre-orders online."), "success"),
+    "pending": (_l("Thank you: Stripe is checking your details; we will show here when it is done."), "info"),
+    "incomplete": (_l("Stripe still needs some details from you: please continue the set-up."), "info"),
+}
 
 
 @bp.get("/payments/online/return")
 @requires("member")
 def connect_return():
     """Stripe sends the producer back here: its flags are asked from Stripe, not read off the address."""
-    organisation = organisations.current_organisation()
-    try:
-        account = run(connect.refresh, signed_in_user(), organisation.id)
-    except connect.ConnectError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("payments.connect"))
-    messages = {
-        "ready": (
-            _("Your Stripe account is connected: buyers can now pay your pre-orders online."),
-            "success",
-        ),
-        "pending": (
-            _("Thank you: Stripe is checking your details; we will show here when it is done."),
-            "info",
-        ),
-        "incomplete": (_("Stripe still needs some details from you: please continue the set-up."), "info"),
-    }
-    if account is not None and connect.state(account) in messages:
-        flash(*messages[connect.state(account)])
+    account, error = _connect_step(connect.refresh, flashed=True)
+    if not error and account is not None and connect.state(account) in RETURN_MESSAGES:
+        message, category = RETURN_MESSAGES[connect.state(account)]
+        flash(str(message), category)
     return redirect(url_for("payments.connect"))
 
 
@@ -284,12 +284,7 @@ def connect_return():
 @requires("member")
 def connect_refresh():
     """Stripe's link had expired or was used: a fresh one, for an account that exists (none is made here)."""
-    organisation = organisations.current_organisation()
-    try:
-        url = connect.continue_onboarding(signed_in_user(), organisation.id)
-    except connect.ConnectError as error:
-        flash(str(error), "error")
-        url = None
+    url, _error = _connect_step(connect.continue_onboarding, flashed=True)
     return redirect(url, code=303) if url else redirect(url_for("payments.connect"))
 
 
