@@ -50,6 +50,8 @@ SKIP = {
     "accounts.change_password": "a successful change ends the role's sessions (tested in tests/accounts)",
     "accounts.change_email": "a successful change mails and re-confirms the role (tested in tests/accounts)",
     "payments.stripe_webhook": "signed by Stripe: anything else is refused before parsing (tests/payments)",
+    "payments.stripe_connect_webhook": "signed by Stripe with the Connect endpoint's own secret: anything "
+    "else is refused before parsing (tests/payments/test_connect_payments.py)",
     "catalogue.run_import": "streams the import of a previewed file; the preview (import_csv) is walked",
 }
 CHOICE = ("checkbox", "radio", "select", "hidden")  # the form offers the values: fewer kinds of attack

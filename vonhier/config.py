@@ -67,6 +67,12 @@ def from_environment() -> dict:
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "https://api.stripe.com"),
         "STRIPE_MAX_RETRIES": int(os.environ.get("STRIPE_MAX_RETRIES", 2)),
+        # Stripe Connect (pre-orders paid to the producer's own account): the Connect endpoint's signing
+        # secret, the account type producers get, and the platform's fee in percent of each payment
+        # (a decimal text such as "2.5"; 0: the producer receives everything but Stripe's own fees).
+        "STRIPE_CONNECT_WEBHOOK_SECRET": os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", ""),
+        "STRIPE_CONNECT_ACCOUNT_TYPE": os.environ.get("STRIPE_CONNECT_ACCOUNT_TYPE", "standard"),
+        "STRIPE_APPLICATION_FEE_PERCENT": os.environ.get("STRIPE_APPLICATION_FEE_PERCENT", "0"),
         "LICENCE_TERMS_VERSION": os.environ.get("LICENCE_TERMS_VERSION", "2026-1"),
         # Month-day from which next year's licence can be accepted and paid as well as this year's.
         "LICENCE_NEXT_YEAR_FROM": os.environ.get("LICENCE_NEXT_YEAR_FROM", "10-01"),

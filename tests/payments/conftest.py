@@ -10,6 +10,7 @@ from vonhier import clock
 from .stripe_fake import FakeStripe
 
 WEBHOOK_SECRET = "whsec_vonhier_test_secret"
+CONNECT_SECRET = "whsec_vonhier_connect_secret"  # the Connect endpoint's own, as Stripe gives each endpoint
 
 
 # Mid-year, before the next year's licence is offered: a licence costs the full fee (from 1 October the
@@ -49,6 +50,23 @@ def stripe_app(make_app, fake_stripe):
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         STRIPE_MAX_RETRIES=0,
     )
+
+
+def stripe_config(fake) -> dict:
+    """The settings of an application whose real `stripe` client talks to `fake` (licence and Connect)."""
+    return {
+        "STRIPE_SECRET_KEY": fake.api_key,
+        "STRIPE_API_BASE": fake.url,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_CONNECT_WEBHOOK_SECRET": CONNECT_SECRET,
+        "STRIPE_MAX_RETRIES": 0,
+    }
+
+
+@pytest.fixture
+def connect_app(make_app, fake_stripe):
+    fake_stripe.reset()
+    return make_app(**stripe_config(fake_stripe))
 
 
 @pytest.fixture

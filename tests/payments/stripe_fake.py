@@ -1,5 +1,6 @@
-"""A small local stand-in for the parts of Stripe's API that VON HIER uses (Checkout Sessions), to be
-driven by the real ``stripe`` Python client, plus Stripe-exact webhook signing.
+"""A small local stand-in for the parts of Stripe's API that VON HIER uses (Checkout Sessions and
+Stripe Connect with direct charges), to be driven by the real ``stripe`` Python client, plus
+Stripe-exact webhook signing.
 
 Point the client at it with ``stripe.api_base = fake.url`` (module-level API) or
 ``stripe.StripeClient(fake.api_key, base_addresses={"api": fake.url})``. The client accepts plain
@@ -11,9 +12,19 @@ Implemented endpoints (form-encoded bodies exactly as the client sends them):
   original response with the same parameters, ``idempotency_error`` with different ones).
 * ``GET /v1/checkout/sessions/<id>`` – retrieve (``expand[]=line_items`` supported).
 * ``POST /v1/checkout/sessions/<id>/expire`` – expire an open session.
+* Connect: ``POST /v1/accounts`` (``express`` or ``standard``), ``GET /v1/accounts/<id>``,
+  ``POST /v1/account_links`` (``account_onboarding``/``account_update``), ``POST /v1/refunds``,
+  ``GET /v1/payment_intents/<id>``, ``GET /v1/charges/<id>``.
+
+The ``Stripe-Account`` header is honoured as Stripe does: a request names a connected account of the
+platform (else 403); sessions, payment intents, charges and refunds live on the account they were made
+on and are "No such …" (404) from anywhere else; idempotency keys are kept per account; a session on a
+connected account takes ``payment_intent_data[application_fee_amount]`` (a direct charge) and needs
+the account's ``charges_enabled``.
 
 Everything else answers 404 with Stripe's "Unrecognized request URL" error. Test controls:
-``complete``, ``set_payment_status``, ``expire``, ``fail_next``, ``down``, ``requests``, ``reset``.
+``complete``, ``set_payment_status``, ``expire``, ``complete_onboarding``, ``fail_next``, ``down``,
+``requests``, ``reset``; ``event`` builds an event (``account=`` for a connected account's).
 """
 
 import copy
@@ -33,6 +44,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 API_KEY = "sk_test_vonhier_fake_0000"
 CHECKOUT_BASE = "https://checkout.stripe.test/pay/"
 SESSION_LIFETIME = 24 * 60 * 60
+CONNECT_BASE = "https://connect.stripe.test/setup/"
+ACCOUNT_LINK_LIFETIME = 300  # Stripe's account links expire after a few minutes
+REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 _ALNUM = string.ascii_letters + string.digits
 _HELP = "Please see https://stripe.com/docs or we can help at https://support.stripe.com/."
 
@@ -180,8 +194,16 @@ class FakeStripe:
         self.requests: list[RecordedRequest] = []
         self.sessions: dict[str, dict[str, Any]] = {}
         self.prices: dict[str, dict[str, Any]] = {}
+        self.accounts: dict[str, dict[str, Any]] = {}
+        self.account_links: list[dict[str, Any]] = []
+        self.payment_intents: dict[str, dict[str, Any]] = {}
+        self.charges: dict[str, dict[str, Any]] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}
+        # Where each object lives: None for the platform, else the connected account's id.
+        self._owner: dict[str, str | None] = {}
+        self._fees: dict[str, int | None] = {}  # a session's application fee, for its payment intent
         self._line_items: dict[str, list[dict[str, Any]]] = {}
-        self._idempotent: dict[str, tuple[str, str, dict[str, Any], _Reply]] = {}
+        self._idempotent: dict[tuple[str | None, str], tuple[str, str, dict[str, Any], _Reply]] = {}
         self._failures: list[int | None] = []
         self._lock = threading.RLock()
         self._server: _Server | None = None
@@ -230,6 +252,11 @@ class FakeStripe:
             self.requests.clear()
             self.sessions.clear()
             self.prices.clear()
+            for store in (self.accounts, self.payment_intents, self.charges, self.refunds):
+                store.clear()
+            self.account_links.clear()
+            self._owner.clear()
+            self._fees.clear()
             self._line_items.clear()
             self._idempotent.clear()
             self._failures.clear()
@@ -277,7 +304,7 @@ class FakeStripe:
             session["payment_status"] = payment_status
             session["url"] = None
             if session["mode"] == "payment":
-                session["payment_intent"] = _random_id("pi_")
+                session["payment_intent"] = self._pay(session, payment_status == "paid")
             elif session["mode"] == "setup":
                 session["setup_intent"] = _random_id("seti_")
             elif session["mode"] == "subscription":
@@ -301,6 +328,9 @@ class FakeStripe:
             if session["status"] != "complete":
                 raise ValueError(f"{session_id} is {session['status']}, not complete")
             session["payment_status"] = payment_status
+            intent = self.payment_intents.get(session.get("payment_intent") or "")
+            if intent is not None and payment_status == "paid" and intent["status"] != "succeeded":
+                self._settle(intent)
             return copy.deepcopy(session)
 
     def expire(self, session_id: str) -> dict[str, Any]:
@@ -356,10 +386,25 @@ class FakeStripe:
                 return denied
             if bad_params:
                 return bad_params
-            key = headers.get("idempotency-key") if method == "POST" else None
+            account = headers.get("stripe-account") or None
+            if account is not None and account not in self.accounts:
+                return _error(
+                    403,
+                    "invalid_request_error",
+                    f"The provided key '{self.api_key[:8]}****' does not have access to account "
+                    f"'{account}' (or that account does not exist). Application access may have been "
+                    "revoked.",
+                    code="account_invalid",
+                )
+            # Stripe keeps idempotency keys per account: the same key on two accounts is two requests.
+            key = (
+                (account, headers["idempotency-key"])
+                if method == "POST" and "idempotency-key" in headers
+                else None
+            )
             if key and key in self._idempotent:
                 return self._replay(key, method, url.path, params)
-            reply = self._route(method, url.path, params)
+            reply = self._route(method, url.path, params, account)
             if key and 200 <= reply.status < 300:
                 self._idempotent[key] = (method, url.path, copy.deepcopy(params), copy.deepcopy(reply))
             return reply
@@ -380,8 +425,11 @@ class FakeStripe:
             return _error(401, "invalid_request_error", f"Invalid API Key provided: {masked}")
         return None
 
-    def _replay(self, key: str, method: str, path: str, params: dict[str, Any]) -> _Reply:
-        first_method, first_path, first_params, reply = self._idempotent[key]
+    def _replay(
+        self, scoped_key: tuple[str | None, str], method: str, path: str, params: dict[str, Any]
+    ) -> _Reply:
+        first_method, first_path, first_params, reply = self._idempotent[scoped_key]
+        key = scoped_key[1]
         if (first_method, first_path) != (method, path):
             return _error(
                 400,
@@ -403,14 +451,17 @@ class FakeStripe:
             reply.status, copy.deepcopy(reply.body), {**reply.headers, "Idempotent-Replayed": "true"}
         )
 
-    def _route(self, method: str, path: str, params: dict[str, Any]) -> _Reply:
+    def _route(self, method: str, path: str, params: dict[str, Any], account: str | None) -> _Reply:
         try:
+            connect = self._route_connect(method, path, params, account)
+            if connect is not None:
+                return connect
             if path == "/v1/checkout/sessions" and method == "POST":
-                return _Reply(200, self._create_session(params), {})
+                return _Reply(200, self._create_session(params, account), {})
             match = re.fullmatch(r"/v1/checkout/sessions/([^/]+)(/expire)?", path)
             if match:
                 session_id, action = unquote(match[1]), match[2]
-                if session_id not in self.sessions:
+                if not self._visible(session_id, self.sessions, account):
                     return _missing("checkout.session", session_id)
                 if method == "GET" and not action:
                     return _Reply(200, self._render(session_id, params), {})
@@ -445,7 +496,8 @@ class FakeStripe:
         self.expire(session_id)
         return self._render(session_id, params)
 
-    def _create_session(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _create_session(self, p: dict[str, Any], account: str | None = None) -> dict[str, Any]:
+        fee = self._application_fee(p, account)
         mode = p.get("mode")
         if not mode:
             raise _BadRequest("Missing required param: mode.", param="mode", code="parameter_missing")
@@ -482,6 +534,11 @@ class FakeStripe:
                     param=f"line_items[{n}][price_data][currency]",
                 )
         amount = sum(item["amount_total"] for item in line_items) if mode != "setup" else None
+        if fee is not None and fee > (amount or 0):
+            raise _BadRequest(
+                "The application fee amount cannot be greater than the amount of the payment.",
+                param="payment_intent_data[application_fee_amount]",
+            )
         metadata = p.get("metadata") or {}
         if not isinstance(metadata, dict):
             raise _BadRequest("Invalid object", param="metadata")
@@ -548,6 +605,8 @@ class FakeStripe:
             "wallet_options": None,
         }
         self.sessions[session_id] = session
+        self._owner[session_id] = account
+        self._fees[session_id] = fee
         self._line_items[session_id] = line_items
         return self._render(session_id, p)
 
@@ -599,6 +658,256 @@ class FakeStripe:
             "quantity": quantity,
         }
 
+    # -- Connect ---------------------------------------------------------------------------------
+
+    def complete_onboarding(self, account_id: str, charges_enabled: bool = True) -> dict[str, Any]:
+        """The producer finished Stripe's onboarding: details submitted, charges (and payouts) enabled
+        unless ``charges_enabled=False`` (Stripe still verifying). Returns the account as Stripe would."""
+        with self._lock:
+            account = self._account(account_id)
+            account.update(
+                details_submitted=True, charges_enabled=charges_enabled, payouts_enabled=charges_enabled
+            )
+            account["requirements"]["currently_due"] = (
+                [] if charges_enabled else ["individual.verification.document"]
+            )
+            account["requirements"]["disabled_reason"] = (
+                None if charges_enabled else "requirements.pending_verification"
+            )
+            for capability in account["capabilities"]:
+                account["capabilities"][capability] = "active" if charges_enabled else "pending"
+            return copy.deepcopy(account)
+
+    def account(self, account_id: str) -> dict[str, Any]:
+        with self._lock:
+            return copy.deepcopy(self._account(account_id))
+
+    def refund_charge(self, payment_intent_id: str) -> dict[str, Any]:
+        """The charge of a payment intent as it is now (e.g. for a ``charge.refunded`` event)."""
+        with self._lock:
+            return copy.deepcopy(self.charges[self.payment_intents[payment_intent_id]["latest_charge"]])
+
+    def _account(self, account_id: str) -> dict[str, Any]:
+        try:
+            return self.accounts[account_id]
+        except KeyError:
+            raise KeyError(f"no account {account_id!r}") from None
+
+    def _visible(self, object_id: str, store: dict[str, Any], account: str | None) -> bool:
+        """Does the object exist where the request is made (the platform or that connected account)?"""
+        return object_id in store and self._owner.get(object_id) == account
+
+    def _route_connect(
+        self, method: str, path: str, params: dict[str, Any], account: str | None
+    ) -> _Reply | None:
+        if path == "/v1/accounts" and method == "POST":
+            return _Reply(200, self._create_account(params), {})
+        if path == "/v1/account_links" and method == "POST":
+            return _Reply(200, self._create_account_link(params), {})
+        if path == "/v1/refunds" and method == "POST":
+            return _Reply(200, self._create_refund(params, account), {})
+        match = re.fullmatch(r"/v1/(accounts|payment_intents|charges)/([^/]+)", path)
+        if match is None or method != "GET":
+            return None
+        kind, ident = match[1], unquote(match[2])
+        if kind == "accounts":
+            # The platform reads its connected accounts; an account reads only itself.
+            if ident not in self.accounts or account not in (None, ident):
+                return _missing("account", ident, "account")
+            return _Reply(200, copy.deepcopy(self.accounts[ident]), {})
+        store = self.payment_intents if kind == "payment_intents" else self.charges
+        if not self._visible(ident, store, account):
+            return _missing("payment_intent" if kind == "payment_intents" else "charge", ident)
+        return _Reply(200, copy.deepcopy(store[ident]), {})
+
+    def _create_account(self, p: dict[str, Any]) -> dict[str, Any]:
+        type_ = p.get("type")
+        if type_ not in ("express", "standard"):
+            raise _BadRequest(
+                "Invalid type: must be one of custom, express, or standard.",
+                param="type",
+                code="parameter_invalid_string" if type_ else "parameter_missing",
+            )
+        country = (p.get("country") or "DE").upper()
+        metadata = p.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise _BadRequest("Invalid object", param="metadata")
+        account_id = _random_id("acct_", 16)
+        requested = p.get("capabilities") or {}
+        self.accounts[account_id] = {
+            "id": account_id,
+            "object": "account",
+            "business_profile": p.get("business_profile") or {"name": None, "url": None},
+            "business_type": p.get("business_type"),
+            "capabilities": {name: "inactive" for name in requested} if isinstance(requested, dict) else {},
+            "charges_enabled": False,
+            "controller": {"type": "application", "is_controller": True},
+            "country": country,
+            "created": int(time.time()),
+            "default_currency": "eur" if country == "DE" else "usd",
+            "details_submitted": False,
+            "email": p.get("email"),
+            "external_accounts": {"object": "list", "data": [], "has_more": False},
+            "metadata": metadata,
+            "payouts_enabled": False,
+            "requirements": {
+                "currently_due": ["business_type", "external_account", "tos_acceptance.date"],
+                "disabled_reason": "requirements.past_due",
+                "eventually_due": [],
+                "past_due": [],
+            },
+            "settings": {},
+            "tos_acceptance": {"date": None},
+            "type": type_,
+        }
+        return copy.deepcopy(self.accounts[account_id])
+
+    def _create_account_link(self, p: dict[str, Any]) -> dict[str, Any]:
+        account_id = p.get("account")
+        if not account_id:
+            raise _BadRequest("Missing required param: account.", param="account", code="parameter_missing")
+        if account_id not in self.accounts:
+            raise _BadRequest(f"No such account: '{account_id}'", param="account", code="resource_missing")
+        if p.get("type") not in ("account_onboarding", "account_update"):
+            raise _BadRequest(
+                "Invalid type: must be one of account_onboarding or account_update.", param="type"
+            )
+        for name in ("refresh_url", "return_url"):
+            if not p.get(name):
+                raise _BadRequest(f"Missing required param: {name}.", param=name, code="parameter_missing")
+        now = int(time.time())
+        link = {
+            "object": "account_link",
+            "created": now,
+            "expires_at": now + ACCOUNT_LINK_LIFETIME,
+            "url": f"{CONNECT_BASE}{account_id}/{secrets.token_urlsafe(12)}",
+        }
+        self.account_links.append(
+            {**link, "account": account_id, **{k: p[k] for k in ("type", "refresh_url", "return_url")}}
+        )
+        return link
+
+    def _application_fee(self, p: dict[str, Any], account: str | None) -> int | None:
+        """A session's application fee (direct charges only), checked as Stripe checks it."""
+        if account is not None and not self.accounts[account]["charges_enabled"]:
+            raise _BadRequest(
+                "Your account cannot currently make charges: the connected account has not completed "
+                "onboarding (charges_enabled is false).",
+                code="account_invalid",
+            )
+        data = p.get("payment_intent_data") or {}
+        if not isinstance(data, dict) or data.get("application_fee_amount") in (None, ""):
+            return None
+        param = "payment_intent_data[application_fee_amount]"
+        if account is None:
+            raise _BadRequest(
+                "Can only apply an application_fee_amount when the PaymentIntent is attempting a direct "
+                "payment (using an OAuth key or Stripe-Account header) or destination payment (using "
+                "`transfer_data[destination]`).",
+                param=param,
+            )
+        fee = _integer(data["application_fee_amount"], param)
+        if fee < 0:
+            raise _BadRequest("This value must be greater than or equal to 0.", param=param)
+        return fee
+
+    def _pay(self, session: dict[str, Any], paid: bool) -> str:
+        """The payment intent (and, once paid, its charge) of a completed session, on its account."""
+        intent_id = _random_id("pi_")
+        self.payment_intents[intent_id] = {
+            "id": intent_id,
+            "object": "payment_intent",
+            "amount": session["amount_total"],
+            "amount_received": 0,
+            "application_fee_amount": self._fees.get(session["id"]),
+            "created": int(time.time()),
+            "currency": session["currency"],
+            "latest_charge": None,
+            "livemode": False,
+            "metadata": {},
+            "status": "processing",
+        }
+        self._owner[intent_id] = self._owner.get(session["id"])
+        if paid:
+            self._settle(self.payment_intents[intent_id])
+        return intent_id
+
+    def _settle(self, intent: dict[str, Any]) -> None:
+        charge_id = _random_id("ch_")
+        self.charges[charge_id] = {
+            "id": charge_id,
+            "object": "charge",
+            "amount": intent["amount"],
+            "amount_captured": intent["amount"],
+            "amount_refunded": 0,
+            "application_fee_amount": intent["application_fee_amount"],
+            "created": int(time.time()),
+            "currency": intent["currency"],
+            "paid": True,
+            "payment_intent": intent["id"],
+            "refunded": False,
+            "status": "succeeded",
+        }
+        self._owner[charge_id] = self._owner.get(intent["id"])
+        intent.update(status="succeeded", amount_received=intent["amount"], latest_charge=charge_id)
+
+    def _create_refund(self, p: dict[str, Any], account: str | None) -> dict[str, Any]:
+        intent_id, charge_id = p.get("payment_intent"), p.get("charge")
+        if intent_id:
+            if not self._visible(intent_id, self.payment_intents, account):
+                raise _BadRequest(
+                    f"No such payment_intent: '{intent_id}'", param="payment_intent", code="resource_missing"
+                )
+            charge_id = self.payment_intents[intent_id]["latest_charge"]
+            if charge_id is None:
+                raise _BadRequest(
+                    f"This PaymentIntent ({intent_id}) does not have a successful charge to refund.",
+                    param="payment_intent",
+                )
+        elif not charge_id:
+            raise _BadRequest(
+                "One of the following params should be provided for this request: payment_intent or charge.",
+                code="parameter_missing",
+            )
+        if not self._visible(charge_id, self.charges, account):
+            raise _BadRequest(f"No such charge: '{charge_id}'", param="charge", code="resource_missing")
+        charge = self.charges[charge_id]
+        left = charge["amount"] - charge["amount_refunded"]
+        if left == 0:
+            raise _BadRequest(
+                f"Charge {charge_id} has already been refunded.", code="charge_already_refunded"
+            )
+        amount = left if p.get("amount") in (None, "") else _integer(p["amount"], "amount")
+        if not 0 < amount <= left:
+            raise _BadRequest(
+                f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
+                param="amount",
+                code="amount_too_large",
+            )
+        reason = p.get("reason") or None
+        if reason is not None and reason not in REFUND_REASONS:
+            raise _BadRequest(
+                "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer",
+                param="reason",
+            )
+        refund_id = _random_id("re_")
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+        self.refunds[refund_id] = {
+            "id": refund_id,
+            "object": "refund",
+            "amount": amount,
+            "charge": charge_id,
+            "created": int(time.time()),
+            "currency": charge["currency"],
+            "metadata": p.get("metadata") or {},
+            "payment_intent": charge["payment_intent"],
+            "reason": reason,
+            "status": "succeeded",
+        }
+        self._owner[refund_id] = account
+        return copy.deepcopy(self.refunds[refund_id])
+
 
 def sign_webhook(payload: bytes | str, secret: str, timestamp: int | None = None) -> str:
     """The ``Stripe-Signature`` header Stripe sends with ``payload``: ``t=<unix>,v1=<hex>`` where the
@@ -618,9 +927,12 @@ def event(
     event_id: str | None = None,
     created: int | None = None,
     api_version: str | None = None,
+    account: str | None = None,
 ) -> dict[str, Any]:
-    """A Stripe ``event`` object carrying a snapshot of ``session`` (e.g. from ``fake.complete()``).
-    Send it as ``json.dumps(evt)`` with ``sign_webhook`` over exactly those bytes."""
+    """A Stripe ``event`` object carrying a snapshot of ``session`` (e.g. from ``fake.complete()``; any
+    object: an account for ``account.updated``, a charge for ``charge.refunded``). An event of a
+    connected account names it in ``account``, as those Connect endpoints receive them. Send it as
+    ``json.dumps(evt)`` with ``sign_webhook`` over exactly those bytes (the Connect endpoint's secret)."""
     if api_version is None:
         import stripe
 
@@ -628,6 +940,7 @@ def event(
     return {
         "id": event_id or _random_id("evt_"),
         "object": "event",
+        **({"account": account} if account else {}),
         "api_version": api_version,
         "created": int(time.time()) if created is None else created,
         "data": {"object": copy.deepcopy(session)},

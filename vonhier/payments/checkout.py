@@ -28,7 +28,7 @@ def stripe_enabled() -> bool:
     return bool(current_app.config["STRIPE_SECRET_KEY"])
 
 
-def _stripe() -> stripe.StripeClient:
+def stripe_client() -> stripe.StripeClient:
     """The real Stripe client, one per application (its API base is a local server in tests)."""
     config = current_app.config
     client = current_app.extensions.get("stripe")
@@ -52,7 +52,7 @@ def start_checkout(user, licence: Licence) -> tuple[CheckoutSession, str]:
     gross = gross_cents(licence)
     key = str(uuid.uuid4())
     try:
-        session = _stripe().v1.checkout.sessions.create(
+        session = stripe_client().v1.checkout.sessions.create(
             params={
                 "mode": "payment",
                 "payment_method_types": ["card", "sepa_debit"],
@@ -115,7 +115,7 @@ def fulfil_checkout(session_id: str) -> CheckoutSession | None:
     )
     if checkout is None:
         return None
-    session = _stripe().v1.checkout.sessions.retrieve(session_id)
+    session = stripe_client().v1.checkout.sessions.retrieve(session_id)
     if session.payment_status == "paid":
         fulfil(checkout.licence, "stripe", session_id, session.amount_total or checkout.amount_cents)
         checkout.status = CheckoutStatus.PAID

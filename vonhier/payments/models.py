@@ -1,4 +1,5 @@
-"""Label-use licences (Zeichennutzungsverträge), their fee tiers, invoices, payments and Stripe records."""
+"""Label-use licences (Zeichennutzungsverträge), their fee tiers, invoices, payments and Stripe records;
+the producers' own Stripe accounts (Stripe Connect)."""
 
 import enum
 from datetime import date, datetime
@@ -161,6 +162,26 @@ class WebhookEvent(AppendOnly, db.Model):
     stripe_event_id: Mapped[str] = mapped_column(String(255), unique=True)
     type: Mapped[str] = mapped_column(String(80))
     session_id: Mapped[str] = mapped_column(String(255), default="")
+    # The connected account an event of Stripe Connect came from ("" for the platform's own events).
+    account: Mapped[str] = mapped_column(String(255), default="", server_default="")
     outcome: Mapped[str] = mapped_column(String(40))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload: Mapped[dict] = mapped_column(JSON)
+
+
+class ConnectedAccount(db.Model):
+    """An organisation's own Stripe account (Stripe Connect, direct charges): buyers' payments for its
+    pre-orders go to it, the producer being the merchant. One per organisation and per Stripe account:
+    the unique constraints decide a race of two "connect" clicks. The flags are copies of what Stripe
+    said when last asked (the return page, `account.updated`), never typed."""
+
+    __tablename__ = "connected_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    stripe_account_id: Mapped[str] = mapped_column(String(255), unique=True)
+    charges_enabled: Mapped[bool] = mapped_column(default=False)
+    details_submitted: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

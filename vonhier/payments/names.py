@@ -1,4 +1,5 @@
-"""Display names of licence states, payment methods and invoice states (see `vonhier/display_names.py`)."""
+"""Display names of licence states, payment methods, invoice states and online payment states (see
+`vonhier/display_names.py`)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -21,3 +22,15 @@ PAYMENT_METHOD = add(
 )
 
 INVOICE_STATUS = add("invoice_status", {"open": _l("open"), "paid": _l("paid"), "cancelled": _l("cancelled")})
+
+# A producer's own Stripe account for pre-orders (`connect.online_payment_state`).
+CONNECT_STATE = add(
+    "connect_state",
+    {
+        "unavailable": _l("not available"),
+        "none": _l("not connected"),
+        "incomplete": _l("set-up not finished"),
+        "pending": _l("being checked by Stripe"),
+        "ready": _l("ready for online payment"),
+    },
+)

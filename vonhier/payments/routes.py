@@ -1,8 +1,10 @@
-"""Licence pages for owners, the Stripe webhook and success page, and the admins' payments overview."""
+"""Licence pages for owners, the Stripe webhook and success page, the producer's online payment page
+(Stripe Connect) and its webhook, and the admins' payments overview."""
 
 import stripe
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +16,7 @@ from ..forms import EuroField, Form, IntegerField, euros
 from ..organisations import services as organisations
 from ..permissions import Role, requires, signed_in_user
 from ..web import listing, page_number, run
-from . import checkout, invoice_pdf, overview, services, years
+from . import checkout, connect, invoice_pdf, overview, services, years
 
 bp = Blueprint("payments", __name__)
 
@@ -192,10 +194,16 @@ def invoice_pdf_view(invoice_id):
 @csrf.exempt
 def stripe_webhook():
     """Stripe calls this; the raw body is verified with the endpoint secret before anything happens."""
-    if not checkout.stripe_enabled():
+    return _webhook(checkout.stripe_enabled(), checkout.handle_webhook)
+
+
+def _webhook(enabled: bool, handle):
+    """A webhook delivery: `handle` verifies the raw body with its endpoint's secret before anything
+    happens, then records and acts on the event; answered as Stripe expects (it retries non-2xx)."""
+    if not enabled:
         return {"error": {"status": 404, "message": "not configured"}}, 404
     try:
-        outcome = checkout.handle_webhook(request.get_data(), request.headers.get("Stripe-Signature", ""))
+        outcome = handle(request.get_data(), request.headers.get("Stripe-Signature", ""))
         db.session.commit()
     except (ValueError, stripe.SignatureVerificationError):
         db.session.rollback()
@@ -208,6 +216,84 @@ def stripe_webhook():
         # Stripe retries failed deliveries for days; reconciliation catches up as well.
         return {"error": {"status": 503, "message": "payment service unreachable"}}, 503
     return {"received": True, "outcome": outcome}
+
+
+# --- online payment of pre-orders (Stripe Connect) ---------------------------------------------------
+
+
+def _connect_page(error: services.PaymentError | None = None, status: int = 200):
+    user = signed_in_user()
+    organisation = organisations.current_organisation()
+    account = connect.account_for(organisation.id)
+    return render_template(
+        "payments/connect.html",
+        organisation=organisation,
+        state=connect.online_payment_state(organisation.id),
+        account=account,
+        is_owner=organisations.membership(user, organisation).role == "owner",
+        error=error,
+    ), status
+
+
+@bp.get("/payments/online", endpoint="connect")
+@requires("member")
+def connect_page():
+    return _connect_page()
+
+
+def _connect_step(action, flashed: bool = False):
+    """Run a Connect step for the current organisation and commit: (its result, None), or (None, the
+    refusal) with nothing kept; `flashed`: the refusal is also flashed for the page redirected to."""
+    organisation = organisations.current_organisation()
+    try:
+        return run(action, signed_in_user(), organisation.id), None
+    except connect.ConnectError as error:
+        db.session.rollback()
+        if flashed:
+            flash(str(error), "error")
+        return None, error
+
+
+@bp.post("/payments/online/connect")
+@requires("member")
+def connect_start():
+    """Create the organisation's Stripe account (once) and send the owner to Stripe's onboarding."""
+    url, error = _connect_step(connect.start_onboarding)
+    return _connect_page(error, 409) if error else redirect(url, code=303)
+
+
+RETURN_MESSAGES = {
+    "ready": (_l("Your Stripe account is connected: buyers can now pay your pre-orders online."), "success"),
+    "pending": (_l("Thank you: Stripe is checking your details; we will show here when it is done."), "info"),
+    "incomplete": (_l("Stripe still needs some details from you: please continue the set-up."), "info"),
+}
+
+
+@bp.get("/payments/online/return")
+@requires("member")
+def connect_return():
+    """Stripe sends the producer back here: its flags are asked from Stripe, not read off the address."""
+    account, error = _connect_step(connect.refresh, flashed=True)
+    if not error and account is not None and connect.state(account) in RETURN_MESSAGES:
+        message, category = RETURN_MESSAGES[connect.state(account)]
+        flash(str(message), category)
+    return redirect(url_for("payments.connect"))
+
+
+@bp.get("/payments/online/refresh")
+@requires("member")
+def connect_refresh():
+    """Stripe's link had expired or was used: a fresh one, for an account that exists (none is made here)."""
+    url, _error = _connect_step(connect.continue_onboarding, flashed=True)
+    return redirect(url, code=303) if url else redirect(url_for("payments.connect"))
+
+
+@bp.post("/payments/stripe/connect/webhook")
+@csrf.exempt
+def stripe_connect_webhook():
+    """Stripe calls this for events of the producers' accounts, signed with the Connect endpoint's own
+    secret; recorded once, the object asked from Stripe again on its account."""
+    return _webhook(connect.webhook_enabled(), connect.handle_webhook)
 
 
 # --- admins ----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template
 
 from ..catalogue.signals import product_head, products_listed
 from ..organisations.services import current_organisation
+from ..payments.connect import online_payment_state
 from ..permissions import Role, requires, signed_in_user
 from ..web import listing
 from . import review, services
@@ -26,6 +27,7 @@ def business():
         total=len(rows),
         scans=sum(row.scans for row in rows),
         scan_days=services.SCAN_DAYS,
+        online_payment=online_payment_state(organisation.id),
     )
 
 
