@@ -43,7 +43,8 @@ def test_shared_modules_import_no_feature():
 # before it; what flows upward goes through signals (`web.panels`, `web.cells`).
 ORDER = (
     *("geo", "outbox", "accounts", "organisations", "catalogue", "payments", "admin", "search"),
-    *("certification", "outlets", "suppliers", "provenance", "discover", "workspace", "core", "api", "demo"),
+    *("certification", "outlets", "suppliers", "provenance", "discover", "orders", "workspace"),
+    *("core", "api", "demo"),
 )
 
 

@@ -1,0 +1,1 @@
+"""Pre-orders for pick-up at the producers' own outlets: offers, closed dates and shop settings."""
