@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.orders.conftest import OFFER
 from vonhier import clock
+from vonhier.catalogue.models import Product, ProductStatus
 from vonhier.extensions import db
 from vonhier.orders.models import Offer, PickupClosure, ShopSettings
 
@@ -200,3 +201,22 @@ def test_signed_out_visitors_and_people_without_an_organisation(app, client, log
     login_as("user")
     assert client.get("/orders/offers").status_code == 403
     assert client.get("/orders/offers/new").status_code == 403
+
+
+def test_an_offer_whose_product_was_archived_keeps_it_on_the_form(app, client, producer):
+    """The browser must not quietly switch the offer to another product: the form names the archived one,
+    and saving says why it cannot stay."""
+    post_offer(client, producer)
+    offer = only_offer(app)
+    with app.app_context():
+        db.session.get(Product, producer.quark).status = ProductStatus.ARCHIVED
+        db.session.commit()
+    page = client.get(f"/orders/offers/{offer.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{producer.quark}">Speisequark' in page
+    response = client.post(
+        f"/orders/offers/{offer.id}/edit",
+        data={**OFFER, "product_id": producer.quark, "outlet_id": producer.shop, "price": "3,00"},
+    )
+    assert response.status_code == 400 and "Ihrer eigenen aktiven Produkte" in response.get_data(as_text=True)
+    assert only_offer(app).price_cents == 249
+    assert "Produkt archiviert" in client.get("/orders/offers").get_data(as_text=True)

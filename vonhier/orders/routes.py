@@ -81,10 +81,16 @@ def edit(offer_id):
 def _form(organisation_id, offer):
     form = OfferForm(obj=offer if request.method == "GET" else None)
     locale = str(get_locale())
-    form.product_id.choices = [
-        SelectChoice(p.id, p.name(locale)) for p in services.product_choices(organisation_id)
-    ]
-    form.outlet_id.choices = [SelectChoice(o.id, o.name) for o in services.outlet_choices(organisation_id)]
+    products = services.product_choices(organisation_id)
+    outlets = services.outlet_choices(organisation_id)
+    # An offer's product archived or its outlet closed since: shown as it is (the save then says why),
+    # never silently replaced by the browser's first choice.
+    if offer and offer.product not in products:
+        products = [offer.product, *products]
+    if offer and offer.outlet not in outlets:
+        outlets = [offer.outlet, *outlets]
+    form.product_id.choices = [SelectChoice(p.id, p.name(locale)) for p in products]
+    form.outlet_id.choices = [SelectChoice(o.id, o.name) for o in outlets]
     if request.method == "GET" and offer:
         form.fill_from(offer)
     elif request.method == "GET" and (outlet_id := hygiene.row_id(request.args.get("outlet"))):
