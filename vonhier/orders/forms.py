@@ -4,7 +4,7 @@ the services, which refuse with a sentence of their own (WTForms' "Not a valid c
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectField
+from wtforms import BooleanField, DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
@@ -29,7 +29,7 @@ class OfferForm(Form):
         validate_choice=False,
         description=_l("Outlets with opening hours: buyers pick up while they are open."),
     )
-    unit = RadioField(
+    unit = SelectField(
         _l("Sold"),
         choices=[SelectChoice(u.value, SALES_UNIT[u]) for u in SalesUnit],
         default=SalesUnit.PIECE.value,
@@ -39,7 +39,7 @@ class OfferForm(Form):
         _l("Price in euros, VAT included"),
         description=_l("Per piece, per pack, or by weight per kilogram or litre, e.g. 2.49."),
     )
-    vat_percent = RadioField(
+    vat_percent = SelectField(
         _l("VAT rate"),
         choices=[
             SelectChoice("7", _l("7 % (most food)")),
