@@ -11,10 +11,10 @@ from werkzeug.exceptions import Forbidden
 from vonhier import clock
 from vonhier.accounts.models import User
 from vonhier.catalogue.models import Product, ProductStatus
-from vonhier.database import Conflict, flush_or_conflict, unique_constraint
+from vonhier.database import Conflict
 from vonhier.extensions import db
 from vonhier.orders import services
-from vonhier.orders.models import Offer, PickupClosure, SalesUnit, ShopSettings
+from vonhier.orders.models import Offer, PickupClosure, ShopSettings
 from vonhier.outlets.models import Outlet
 
 
@@ -154,28 +154,19 @@ def test_one_offer_per_product_and_outlet(app, producer):
     assert offers(app) == 1
 
 
-def test_the_database_decides_two_offers_sent_at_once(app, producer):
-    """The friendly check passed for both: the unique constraint stops the second (a 409 or a redirect)."""
+def test_the_database_decides_two_offers_sent_at_once(app, producer, monkeypatch):
+    """Both requests passed the friendly check (as two at once can): the unique constraint stops the
+    second, a Conflict (409, or a redirect to the list) with nothing of it saved."""
     save(app, producer)
+    monkeypatch.setattr(services, "_offer_of", lambda product_id, outlet_id: None)
     with app.test_request_context():
-        db.session.add(
-            Offer(
-                organisation_id=producer.organisation_id,
-                product_id=producer.quark,
-                outlet_id=producer.shop,
-                price_cents=100,
-                vat_percent=7,
-                unit=SalesUnit.PIECE,
-                deadline_days_before=1,
-                deadline_time=time(18, 0),
-            )
-        )
         with pytest.raises(Conflict) as lost:
-            flush_or_conflict(
-                db.session, {unique_constraint(Offer, "product_id", "outlet_id"): services._ALREADY_OFFERED}
+            services.save_offer(
+                db.session.get(User, producer.user.id), producer.organisation_id, None, data(producer)
             )
         db.session.rollback()
         assert "schon angeboten" in str(lost.value)
+        assert lost.value.existing() == "/orders/offers"
     assert offers(app) == 1
 
 

@@ -127,26 +127,33 @@ def save_offer(user, organisation_id: int, offer: Offer | None, data: dict) -> O
     product = _own_product(organisation_id, data.get("product_id"))
     outlet = _own_outlet(organisation_id, data.get("outlet_id"))
     values = _checked_values(data)
-    duplicate = db.session.scalar(
-        select(Offer.id).where(Offer.product_id == product.id, Offer.outlet_id == outlet.id)
-    )
+    duplicate = _offer_of(product.id, outlet.id)
     if duplicate is not None and (offer is None or duplicate != offer.id):
         raise OfferError(str(_ALREADY_OFFERED), "product_id")
+    # An offer at an outlet means the outlet sells the product: its public page says so too. Before the
+    # offer joins the session: loading the outlet's products would flush it outside `flush_or_conflict`.
+    if product not in outlet.products:
+        outlet.products = sorted([*outlet.products, product], key=lambda p: german_key(p.name_de))
     if offer is None:
         offer = Offer(organisation_id=organisation_id)
         db.session.add(offer)
     offer.product, offer.outlet = product, outlet
     for key, value in values.items():
         setattr(offer, key, value)
-    # An offer at an outlet means the outlet sells the product: its public page says so too.
-    if product not in outlet.products:
-        outlet.products = sorted([*outlet.products, product], key=lambda p: german_key(p.name_de))
     flush_or_conflict(
         db.session,
         {unique_constraint(Offer, "product_id", "outlet_id"): _ALREADY_OFFERED},
         existing=_offers_page,
     )
     return offer
+
+
+def _offer_of(product_id: int, outlet_id: int) -> int | None:
+    """The id of the offer of this product at this outlet: the friendly check before the form is taken,
+    which two requests at once can both pass (the unique constraint then decides)."""
+    return db.session.scalar(
+        select(Offer.id).where(Offer.product_id == product_id, Offer.outlet_id == outlet_id)
+    )
 
 
 _ALREADY_OFFERED = _l("This product is already offered at this outlet. Please change that offer instead.")
