@@ -25,7 +25,7 @@ from vonhier.certification.models import Certificate, Evidence
 from vonhier.extensions import db, limiter
 from vonhier.forms import Form
 from vonhier.organisations.models import Organisation
-from vonhier.outlets.models import OutletImage
+from vonhier.outlets.models import Outlet, OutletImage
 from vonhier.provenance.models import ProductCode
 
 from . import factories
@@ -190,12 +190,15 @@ class Walk:
 def _world(app):
     """A producer with sites, a product, a batch, an outlet, a licence, an application approved into a
     certificate and a draft one with evidence; a retailer with an inquiry; a certifier; an admin."""
-    from datetime import date
+    from datetime import date, timedelta
+    from datetime import time as time_of_day
 
+    from vonhier import clock
     from vonhier.accounts.models import User
     from vonhier.catalogue import services as catalogue
     from vonhier.catalogue.models import Product
     from vonhier.certification import evidence, workflow
+    from vonhier.orders import services as orders
     from vonhier.organisations import services as organisations
     from vonhier.outlets import services as outlets
     from vonhier.suppliers import services as suppliers
@@ -261,6 +264,22 @@ def _world(app):
                 "longitude": 13.8667,
             },
         )
+        shop = db.session.scalar(select(Outlet).where(Outlet.organisation_id == org.id))
+        orders.save_offer(
+            user("owner"),
+            org.id,
+            None,
+            {
+                "product_id": ids[0],
+                "outlet_id": shop.id,
+                "price_cents": 249,
+                "vat_percent": 7,
+                "unit": "piece",
+                "deadline_days_before": 2,
+                "deadline_time": time_of_day(18, 0),
+            },
+        )
+        orders.close_date(user("owner"), shop, clock.berlin_now().date() + timedelta(days=7))
         approved = workflow.create_application(user("owner"), org.id, [ids[0]])
         workflow.submit(user("owner"), approved)
         workflow.take(user("certifier"), approved)

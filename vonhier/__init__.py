@@ -70,6 +70,7 @@ def register_template_context(app: Flask) -> None:
         "certification",
         "organisations",
         "outbox",
+        "orders",
         "outlets",
         "payments",
         "suppliers",
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core
     from .discover.routes import bp as discover
     from .media import bp as media
+    from .orders.routes import bp as orders
     from .organisations.routes import bp as organisations
     from .outlets.routes import bp as outlets
     from .payments.routes import bp as payments
@@ -130,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         payments,
         provenance,
         discover,
+        orders,
         suppliers,
         workspace,
         admin,

@@ -2,14 +2,14 @@
 webhook_events.account (the connected account an event came from)
 
 Revision ID: 18cn00000001
-Revises: 17ix00000001
+Revises: 18of00000001
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "18cn00000001"
-down_revision = "17ix00000001"
+down_revision = "18of00000001"
 branch_labels = None
 depends_on = None
 

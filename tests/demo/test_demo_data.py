@@ -26,6 +26,7 @@ ROWS = {
     "invoices": 28,
     "licences": 28,
     "memberships": 8,
+    "offers": 12,
     "organisation_kinds": 66,
     "organisations": 39,
     "outlet_categories": 49,

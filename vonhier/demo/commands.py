@@ -3,7 +3,7 @@
 The network is data (`data/`, see its README); this module only knows how to create it through the
 features' own rules. Products go through the catalogue's CSV import, as a producer's file would."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import click
 from flask import current_app
@@ -19,6 +19,8 @@ from ..certification import certificates, criteria, evidence, review, rules, wor
 from ..clock import utcnow
 from ..extensions import db
 from ..geo.services import haversine_km
+from ..hygiene import euro_cents
+from ..orders import services as orders
 from ..organisations.models import Membership, Organisation
 from ..outlets import services as outlets
 from ..outlets.models import Outlet
@@ -79,6 +81,7 @@ def load() -> list[tuple[str, str, str]]:
     db.session.flush()
     load_catalogue({key: org.id for key, org in organisations.items()})
     load_outlets({key: org.id for key, org in organisations.items()})
+    load_offers({key: org.id for key, org in organisations.items()})
     load_licences()
     load_certification(_user(files.accounts()["certifier"]))
     load_suppliers()
@@ -235,6 +238,41 @@ def load_outlets(organisation_ids: dict[str, int]) -> None:
                 "delivery_radius_km": int(row["delivery_radius_km"]) if row["delivery_radius_km"] else None,
                 "product_ids": [p.id for p in chosen],
                 "category_ids": [categories[slug].id for slug in filter(None, row["categories"].split("|"))],
+            },
+        )
+
+
+def load_offers(organisation_ids: dict[str, int]) -> None:
+    """Pre-order offers at a few outlets (`offers.csv`), saved through the orders' own rules."""
+    for row in files.table("offers"):
+        organisation_id = organisation_ids[row["organisation"]]
+        outlet = db.session.scalar(
+            select(Outlet).where(Outlet.organisation_id == organisation_id, Outlet.name == row["outlet"])
+        )
+        product = db.session.scalar(
+            select(Product).where(
+                Product.organisation_id == organisation_id, Product.reference == row["product"]
+            )
+        )
+        optional = ("pack_size", "estimated_amount", "quantity_per_date")
+        number = {key: int(row[key]) if row[key] else None for key in optional}
+        orders.save_offer(
+            SYSTEM,
+            organisation_id,
+            None,
+            {
+                "product_id": product.id,
+                "outlet_id": outlet.id,
+                "unit": row["unit"],
+                "price_cents": euro_cents(row["price"]),
+                "vat_percent": int(row["vat"]),
+                "pack_size": number["pack_size"],
+                "measure": row["measure"] or None,
+                "estimated_amount": number["estimated_amount"],
+                "quantity_per_date": number["quantity_per_date"],
+                "deadline_days_before": int(row["deadline_days_before"]),
+                "deadline_time": time.fromisoformat(row["deadline_time"]),
+                "is_active": row["active"] == "ja",
             },
         )
 

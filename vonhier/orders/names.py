@@ -1,0 +1,33 @@
+"""Display names of sales units and measures, and an order deadline in words (see `display_names.py`)."""
+
+from datetime import time
+
+from flask_babel import format_time, ngettext
+from flask_babel import lazy_gettext as _l
+
+from ..display_names import add
+from .models import Measure, SalesUnit
+
+SALES_UNIT = add(
+    "sales_unit",
+    {
+        SalesUnit.PIECE: _l("by the piece"),
+        SalesUnit.PACK: _l("by the pack"),
+        SalesUnit.WEIGHT: _l("by weight or volume"),
+    },
+)
+
+MEASURE = add("offer_measure", {Measure.KILOGRAM: _l("per kilogram"), Measure.LITRE: _l("per litre")})
+
+
+def deadline_text(days_before: int, at: time) -> str:
+    """ "bis 2 Tage vorher, 18:00 Uhr"; on the day itself "bis zum Abholtag, 10:00 Uhr"."""
+    clock_time = format_time(at, "short")
+    if days_before == 0:
+        return str(_l("until the pick-up day, %(time)s", time=clock_time))
+    return ngettext(
+        "until %(num)d day before, %(time)s",
+        "until %(num)d days before, %(time)s",
+        days_before,
+        time=clock_time,
+    )
