@@ -13,7 +13,7 @@ from ..extensions import db
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import run
-from . import names, prices, services
+from . import names, prices, services, shop
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -180,3 +180,15 @@ def reopen(pickup_closure_id):
     reopened = _("Pick-ups are possible on that date again.")
     run(services.reopen_date, signed_in_user(), closure, success=reopened)
     return redirect(url_for("orders.closed_dates", outlet_id=outlet_id))
+
+
+# --- the buyer's side ---------------------------------------------------------------------------------
+
+
+@bp.get("/shop/<int:outlet_id>")
+def shop_page(outlet_id):
+    """What can be pre-ordered at an outlet, for which dates; `product` (an id) marks the product the
+    buyer came from (its provenance page, the catalogue)."""
+    the_shop = shop.require_shop(outlet_id)
+    chosen = request.args.get("product", type=int)
+    return render_template("orders/shop.html", shop=the_shop, chosen=chosen)
