@@ -14,7 +14,7 @@ from ..extensions import db
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import run
-from . import services, shop_pages  # noqa: F401 — shop_pages: the buyer's pages join the blueprint
+from . import order_pages, services, shop_pages  # noqa: F401 — the buyer's pages (shop, order) join the blueprint
 from .blueprint import bp
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
 

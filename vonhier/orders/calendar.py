@@ -1,0 +1,102 @@
+"""The pick-up of an order as a calendar entry (iCalendar, RFC 5545), attached to the confirmation mail
+and downloadable from the order page.
+
+Times are Berlin wall-clock times with `TZID=Europe/Berlin` and the zone's definition (VTIMEZONE) in
+the file, not UTC: the pick-up is "Saturday 08:00–13:00 at the farm shop", a local time, and a calendar
+that knows the zone (Google, Apple, Thunderbird read the IANA name) keeps it local even if the rules
+change; Outlook needs the VTIMEZONE to read a TZID at all. The VTIMEZONE is the EU rule as yearly
+RRULEs (last Sunday of March and October), the form Outlook and Google write themselves, valid for
+every year rather than a list of transitions that ends.
+
+The entry carries no link to the order page: calendars are shared and synced, and the link can cancel
+the order. Its UID is the order number's, so a second import of the same order replaces the first."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale, format_currency
+from flask_babel import gettext as _
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+from .. import clock
+from .models import Order
+from .receipt import Receipt, pickup_span
+
+PRODUCT_ID = "-//VON HIER//Vorbestellungen//DE"
+MIME_TYPE = "text/calendar"
+
+
+def _berlin_zone() -> Timezone:
+    zone = Timezone()
+    zone.add("tzid", "Europe/Berlin")
+    for part, name, start, offsets, month in (
+        (TimezoneDaylight, "CEST", datetime(1970, 3, 29, 2), (1, 2), 3),
+        (TimezoneStandard, "CET", datetime(1970, 10, 25, 3), (2, 1), 10),
+    ):
+        observance = part()
+        observance.add("tzname", name)
+        observance.add("dtstart", start)
+        observance.add("tzoffsetfrom", timedelta(hours=offsets[0]))
+        observance.add("tzoffsetto", timedelta(hours=offsets[1]))
+        observance.add("rrule", vRecur(freq="YEARLY", bymonth=month, byday="-1SU"))
+        zone.add_component(observance)
+    return zone
+
+
+def uid(order: Order) -> str:
+    """Stable for the order: the same entry whenever it is made (mail, page, again after a month)."""
+    host = current_app.config["BASE_URL"].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"order-{order.reference}@{host or 'vonhier'}"
+
+
+def address(outlet) -> str:
+    """ "Hofladen Templin, Dorfstraße 1, 17268 Templin" (parts left out where the outlet has none)."""
+    town = " ".join(part for part in (outlet.postcode, outlet.town) if part)
+    return ", ".join(part for part in (outlet.name, outlet.street, town) if part)
+
+
+def _description(receipt: Receipt) -> str:
+    order = receipt.order
+    lines = [_("Order %(reference)s", reference=order.reference)]
+    lines += [f"{line.quantity} × {line.product_name} ({line.unit_text})" for line in receipt.lines]
+    lines.append(_("Total: %(amount)s", amount=format_currency(order.total_cents / 100, "EUR")))
+    lines.append(_("Paid online") if receipt.paid_online else _("Pay at pick-up"))
+    organisation = order.organisation
+    contact = " · ".join(part for part in (organisation.phone, organisation.email) if part)
+    lines.append(f"{organisation.display_name}{': ' + contact if contact else ''}")
+    return "\n".join(lines)
+
+
+def pickup_entry(receipt: Receipt, locale: str) -> bytes:
+    """The order's pick-up as an .ics file in the buyer's language."""
+    order = receipt.order
+    begins, ends = pickup_span(order.pickup_date, order.pickup_start, order.pickup_end)
+    with force_locale(locale):
+        summary = _(
+            "Pick up order %(reference)s: %(outlet)s", reference=order.reference, outlet=order.outlet.name
+        )
+        description = _description(receipt)
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    # PUBLISH, not REQUEST: an entry to keep, not an invitation asking the buyer to accept or decline.
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(_berlin_zone())
+    event = Event()
+    event.add("uid", uid(order))
+    event.add("dtstamp", clock.utcnow().replace(tzinfo=UTC))
+    event.add("dtstart", begins.replace(tzinfo=clock.BERLIN))
+    event.add("dtend", ends.replace(tzinfo=clock.BERLIN))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("location", address(order.outlet))
+    outlet = order.outlet
+    if outlet.latitude is not None and outlet.longitude is not None:
+        event.add("geo", (outlet.latitude, outlet.longitude))
+    event.add("transp", "TRANSPARENT")  # a pick-up window does not make the buyer busy all morning
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def filename(order: Order) -> str:
+    return f"{order.reference}.ics"
