@@ -344,7 +344,7 @@ def _samples(app):
     samples = {
         "user_id": victim.id,
         "code": code,
-        "token": "abc",
+        "token": _order_token(app),  # the buyer's order page walked as it is; other tokens refuse it
         "action": "suspend",
         "rest": "x",
         "name": "x.webp",
@@ -356,6 +356,50 @@ def _samples(app):
         samples.setdefault(arg + "_id", ids.get(table) or 1)
     samples["number"] = 1
     return samples
+
+
+def _order_token(app) -> str:
+    """The signed link of a placed order at the world's offer (the buyer's order page and its cancel)."""
+    from datetime import time as time_of_day
+    from datetime import timedelta
+
+    from vonhier import clock
+    from vonhier.orders import ledger
+    from vonhier.orders.models import Offer, Order, OrderLine, OrderStatus, PaymentMethod
+
+    with app.app_context():
+        offer = db.session.scalar(select(Offer).limit(1))
+        order = Order(
+            reference=ledger.new_reference(),
+            submission_key=ledger.new_reference() * 2,
+            organisation_id=offer.organisation_id,
+            outlet_id=offer.outlet_id,
+            pickup_date=clock.berlin_now().date() + timedelta(days=3),
+            pickup_start=time_of_day(9),
+            pickup_end=time_of_day(18),
+            cancel_until=clock.utcnow() + timedelta(days=1),
+            buyer_name="Ada",
+            buyer_email="ada@example.org",
+            locale="de",
+            payment_method=PaymentMethod.AT_PICKUP,
+            total_cents=offer.price_cents,
+            status=OrderStatus.PLACED,
+        )
+        order.lines.append(
+            OrderLine(
+                offer_id=offer.id,
+                product_id=offer.product_id,
+                product_name="Landeier",
+                unit_text="Stück",
+                quantity=1,
+                unit_price_cents=offer.price_cents,
+                vat_percent=offer.vat_percent,
+                line_total_cents=offer.price_cents,
+            )
+        )
+        db.session.add(order)
+        db.session.commit()
+        return ledger.order_token(order)
 
 
 def _urls(app, rule, samples):

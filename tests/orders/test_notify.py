@@ -81,6 +81,8 @@ def test_confirmation_in_german_with_everything_the_buyer_needs(app, producer, m
     assert page.status_code == 200 and reference in page.get_data(as_text=True)
     (attachment,) = message.iter_attachments()
     assert attachment.get_content_type() == "text/calendar"
+    assert (attachment.get_param("charset"), attachment.get_param("method")) == ("utf-8", "PUBLISH")
+    assert "LOCATION:Hofladen Templin\\, Dorfstraße 1" in attachment.get_content()
     assert attachment.get_filename() == f"{reference}.ics"
 
 

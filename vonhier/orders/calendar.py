@@ -24,6 +24,8 @@ from .receipt import Receipt, pickup_span
 
 PRODUCT_ID = "-//VON HIER//Vorbestellungen//DE"
 MIME_TYPE = "text/calendar"
+# As a mail attachment: UTF-8 said, and the method repeated as calendar clients in mail look for it.
+MAIL_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
 
 def _berlin_zone() -> Timezone:

@@ -59,7 +59,7 @@ def confirmed(order: Order) -> None:
     context = _context(order)
     attachment = (
         calendar.filename(order),
-        calendar.MIME_TYPE,
+        calendar.MAIL_TYPE,
         calendar.pickup_entry(context["receipt"], order.locale),
     )
     mail.send(

@@ -20,9 +20,9 @@ def send(
 ) -> EmailMessage | None:
     """Render `templates/email/<template>.txt` in the recipient's language and queue it.
 
-    `attachments` are (filename, MIME type, bytes); they are stored in the outbox message with the
-    text, so the worker sends them without application code. Nothing is sent before the caller
-    commits; a rollback drops the mail with the change."""
+    `attachments` are (filename, MIME type with any parameters, bytes); they are stored in the outbox
+    message with the text, so the worker sends them without application code. Nothing is sent before
+    the caller commits; a rollback drops the mail with the change."""
     with force_locale(locale):
         body = render_template(f"email/{template}.txt", **context)
         # Names in subjects were typed by people; rows older than the input rules may hold a CR/LF.
@@ -38,8 +38,12 @@ def send(
     message["Message-ID"] = make_msgid(domain="vonhier.example")
     message.set_content(body)
     for filename, mimetype, data in attachments:
-        maintype, subtype = mimetype.split("/", 1)
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        # "text/calendar; charset=utf-8; method=PUBLISH": a text part's bytes name their charset, or a
+        # reader may take them for ASCII.
+        kind, *parameters = (part.strip() for part in mimetype.split(";"))
+        maintype, subtype = kind.split("/", 1)
+        params = dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename, params=params)
     # After set_content() and add_attachment(), which clear or move Content-* headers.
     message["Content-Language"] = locale
     outbox.add(message, template)
