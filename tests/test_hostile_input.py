@@ -360,44 +360,13 @@ def _samples(app):
 
 def _order_token(app) -> str:
     """The signed link of a placed order at the world's offer (the buyer's order page and its cancel)."""
-    from datetime import time as time_of_day
-    from datetime import timedelta
-
-    from vonhier import clock
     from vonhier.orders import ledger
-    from vonhier.orders.models import Offer, Order, OrderLine, OrderStatus, PaymentMethod
+    from vonhier.orders.models import Offer
+
+    from .orders.test_ledger import order_of
 
     with app.app_context():
-        offer = db.session.scalar(select(Offer).limit(1))
-        order = Order(
-            reference=ledger.new_reference(),
-            submission_key=ledger.new_reference() * 2,
-            organisation_id=offer.organisation_id,
-            outlet_id=offer.outlet_id,
-            pickup_date=clock.berlin_now().date() + timedelta(days=3),
-            pickup_start=time_of_day(9),
-            pickup_end=time_of_day(18),
-            cancel_until=clock.utcnow() + timedelta(days=1),
-            buyer_name="Ada",
-            buyer_email="ada@example.org",
-            locale="de",
-            payment_method=PaymentMethod.AT_PICKUP,
-            total_cents=offer.price_cents,
-            status=OrderStatus.PLACED,
-        )
-        order.lines.append(
-            OrderLine(
-                offer_id=offer.id,
-                product_id=offer.product_id,
-                product_name="Landeier",
-                unit_text="Stück",
-                quantity=1,
-                unit_price_cents=offer.price_cents,
-                vat_percent=offer.vat_percent,
-                line_total_cents=offer.price_cents,
-            )
-        )
-        db.session.add(order)
+        order = order_of(db.session.scalar(select(Offer).limit(1)), 1)
         db.session.commit()
         return ledger.order_token(order)
 

@@ -145,6 +145,7 @@ def entry(app, producer, day) -> icalendar.Event:
         assert zone["TZID"] == "Europe/Berlin"
         (event,) = parsed.walk("VEVENT")
         assert str(event["UID"]) == f"order-{order.reference}@localhost"
+        assert (event["STATUS"], event["SEQUENCE"]) == ("CONFIRMED", 0)
         return event
 
 
@@ -175,12 +176,25 @@ def cancel_mail(app, producer, mailbox, **values) -> str:
         order = place(producer, status=OrderStatus.CANCELLED, cancelled_at=BEFORE, **values)
         notify.cancelled(order)
         db.session.commit()
-    return body(mailbox.last("ada@example.org"))
+        reference = order.reference
+    message = mailbox.last("ada@example.org")
+    entries = [icalendar.Calendar.from_ical(part.get_content()) for part in message.iter_attachments()]
+    if values["cancelled_by"] == "payment":
+        assert entries == []  # never placed: no calendar entry was sent
+    else:  # the confirmation's event, marked cancelled
+        (event,) = entries[0].walk("VEVENT")
+        assert (str(event["UID"]), event["STATUS"], event["SEQUENCE"]) == (
+            f"order-{reference}@localhost",
+            "CANCELLED",
+            1,
+        )
+    return body(message)
 
 
 def test_the_cancellation_says_who_cancelled_and_what_comes_back(app, producer, mailbox):
     text = cancel_mail(app, producer, mailbox, cancelled_by="buyer")
     assert "wie gewünscht ist Ihre Bestellung" in text and "Sie müssen nichts bezahlen." in text
+    assert "in Ihrem Kalender als abgesagt" in text
     assert mailbox.last(producer.user.email)["Subject"].endswith(
         "wurde von der Kundin oder dem Kunden storniert"
     )

@@ -6,7 +6,8 @@ the file, not UTC: the pick-up is "Saturday 08:00–13:00 at the farm shop", a l
 that knows the zone (Google, Apple, Thunderbird read the IANA name) keeps it local even if the rules
 change; Outlook needs the VTIMEZONE to read a TZID at all. The VTIMEZONE is the EU rule as yearly
 RRULEs (last Sunday of March and October), the form Outlook and Google write themselves, valid for
-every year rather than a list of transitions that ends.
+every year rather than a list of transitions that ends. A cancelled order's entry is the same event
+marked cancelled, attached to the cancellation mail.
 
 The entry carries no link to the order page: calendars are shared and synced, and the link can cancel
 the order. Its UID is the order number's, so a second import of the same order replaces the first."""
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from .. import clock
-from .models import Order
+from .models import Order, OrderStatus
 from .receipt import Receipt, pickup_span
 
 PRODUCT_ID = "-//VON HIER//Vorbestellungen//DE"
@@ -96,6 +97,10 @@ def pickup_entry(receipt: Receipt, locale: str) -> bytes:
     if outlet.latitude is not None and outlet.longitude is not None:
         event.add("geo", (outlet.latitude, outlet.longitude))
     event.add("transp", "TRANSPARENT")  # a pick-up window does not make the buyer busy all morning
+    # The same UID with a higher SEQUENCE and STATUS:CANCELLED: a calendar that imported the entry
+    # marks it cancelled (or drops it) when the cancellation's entry is opened.
+    event.add("status", "CANCELLED" if order.status == OrderStatus.CANCELLED else "CONFIRMED")
+    event.add("sequence", 1 if order.status == OrderStatus.CANCELLED else 0)
     calendar.add_component(event)
     return calendar.to_ical()
 

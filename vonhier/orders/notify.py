@@ -43,6 +43,10 @@ def _context(order: Order) -> dict:
     }
 
 
+def _entry(the_receipt, order: Order) -> tuple[str, str, bytes]:
+    return (calendar.filename(order), calendar.MAIL_TYPE, calendar.pickup_entry(the_receipt, order.locale))
+
+
 def _producer_people(order: Order) -> list:
     """Every active member of the order's organisation: owners and staff both sell at the farm shop."""
     people = {
@@ -57,17 +61,12 @@ def confirmed(order: Order) -> None:
     """The buyer's confirmation with the calendar entry, and the producer's notice of the new order.
     Called once per order, when it becomes placed (the compare-and-set that placed it decides once)."""
     context = _context(order)
-    attachment = (
-        calendar.filename(order),
-        calendar.MAIL_TYPE,
-        calendar.pickup_entry(context["receipt"], order.locale),
-    )
     mail.send(
         order.buyer_email,
         _l("Your order %(reference)s at %(outlet)s", reference=order.reference, outlet=order.outlet.name),
         "order_confirmed",
         locale=order.locale,
-        attachments=[attachment],
+        attachments=[_entry(context["receipt"], order)],
         link=order_link(order),
         **context,
     )
@@ -92,12 +91,16 @@ def cancelled(order: Order) -> None:
     a buyer's cancel is also told to the producer's members."""
     assert order.cancelled_by in CANCELLED_BY, order.cancelled_by
     context = _context(order)
+    # A failed payment never placed the order: no entry was sent that would need cancelling.
+    entry = order.cancelled_by != "payment"
     mail.send(
         order.buyer_email,
         _l("Order %(reference)s is cancelled", reference=order.reference),
         "order_cancelled",
         locale=order.locale,
+        attachments=[_entry(context["receipt"], order)] if entry else [],
         shop_link=external_url("orders.shop", outlet_id=order.outlet_id),
+        entry=entry,
         **context,
     )
     if order.cancelled_by != "buyer":
