@@ -13,7 +13,12 @@ from ..extensions import db
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import run
-from . import names, prices, services
+from . import (
+    names,
+    prices,
+    services,
+    shown,  # noqa: F401 (connects the receivers that show offers on other features' pages)
+)
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -180,3 +185,4 @@ def reopen(pickup_closure_id):
     reopened = _("Pick-ups are possible on that date again.")
     run(services.reopen_date, signed_in_user(), closure, success=reopened)
     return redirect(url_for("orders.closed_dates", outlet_id=outlet_id))
+
