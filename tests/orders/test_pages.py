@@ -11,7 +11,11 @@ from tests.orders.conftest import OFFER
 from vonhier import clock
 from vonhier.catalogue.models import Product, ProductStatus
 from vonhier.extensions import db
+from vonhier.orders import services
 from vonhier.orders.models import Offer, PickupClosure, ShopSettings
+from vonhier.permissions import SYSTEM
+
+from .test_services import data as offer_data
 
 
 def count(app, model=Offer):
@@ -220,3 +224,14 @@ def test_an_offer_whose_product_was_archived_keeps_it_on_the_form(app, client, p
     assert response.status_code == 400 and "Ihrer eigenen aktiven Produkte" in response.get_data(as_text=True)
     assert only_offer(app).price_cents == 249
     assert "Produkt archiviert" in client.get("/orders/offers").get_data(as_text=True)
+
+
+def test_the_shop_page_lists_the_outlets_active_offers_with_their_next_pick_up(app, client, producer):
+    with app.app_context():
+        services.save_offer(SYSTEM, producer.organisation_id, None, offer_data(producer))
+        db.session.commit()
+    page = client.get(f"/orders/shop/{producer.shop}?product={producer.quark}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Speisequark" in text and "2,49" in text
+    assert client.get(f"/orders/shop/{producer.delivery}").status_code == 404  # nothing offered there

@@ -1,8 +1,9 @@
-"""The producer's pre-order pages: offers by outlet, adding and changing an offer, pausing it, the dates
-an outlet is closed for pick-up, and the shop settings. Refusals come back on the page with what was
+"""The producer's pre-order pages (the buyer's are in shop_pages.py, on the same blueprint): offers by
+outlet, adding and changing an offer, pausing it, the dates an outlet is closed for pick-up, and the shop
+settings. Refusals come back on the page with what was
 typed (400); a lost race is a 409 or a redirect to what the first request made (errors.py)."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -13,26 +14,12 @@ from ..extensions import db
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import run
-from . import (
-    names,
-    prices,
-    services,
-    shown,  # noqa: F401 (connects the receivers that show offers on other features' pages)
-)
+
+# shop_pages: the buyer's pages join the blueprint; shown: the receivers that show offers on the pages
+# of the features before this one (provenance, outlets, the catalogue, the finder).
+from . import services, shop_pages, shown  # noqa: F401
+from .blueprint import bp
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
-
-bp = Blueprint("orders", __name__, url_prefix="/orders")
-
-
-@bp.context_processor
-def _template_helpers():
-    return {
-        "price_text": prices.price_text,
-        "unit_price_text": prices.unit_price_text,
-        "estimate_text": prices.estimate_text,
-        "quantity_text": prices.quantity_text,
-        "deadline_text": names.deadline_text,
-    }
 
 
 @bp.get("/offers")
@@ -185,4 +172,3 @@ def reopen(pickup_closure_id):
     reopened = _("Pick-ups are possible on that date again.")
     run(services.reopen_date, signed_in_user(), closure, success=reopened)
     return redirect(url_for("orders.closed_dates", outlet_id=outlet_id))
-
