@@ -247,9 +247,48 @@ SCHEMAS = {
         }
     ),
 }
+PRICE = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$", "description": "Euros incl. VAT, e.g. 2.49."}
+SCHEMAS["Offer"] = _object(
+    {
+        "id": ID,
+        "product": _object({"id": ID, "name_de": STRING, "name_en": OPTIONAL_STRING}),
+        "outlet": _object({"id": ID, "name": STRING, "town": STRING, "url": URL}),
+        "price": {**PRICE, "description": "Per sales unit (by weight: per kg or litre), incl. VAT."},
+        "currency": {"const": "EUR"},
+        "vat_percent": {"enum": [7, 19]},
+        "unit": {"enum": ["piece", "pack", "weight"], "description": "How the product is sold."},
+        "pack_size": {"type": ["integer", "null"], "description": "Pieces in a pack (unit pack only)."},
+        "measure": {"enum": ["kg", "l", None], "description": "What a price by weight is per."},
+        "estimated_amount": {
+            "type": ["integer", "null"],
+            "description": "By weight: grams (or millilitres) of one unit ordered, about.",
+        },
+        "unit_price": {
+            **_nullable(_object({"price": PRICE, "per": {"enum": ["kg", "l"]}})),
+            "description": "The price per kg or litre (Preisangabenverordnung); null where the product"
+            " names no weight or volume.",
+        },
+        "quantity_per_date": {
+            "type": ["integer", "null"],
+            "description": "Units offered per pick-up date; null: unlimited.",
+        },
+        "order_deadline": _object(
+            {
+                "days_before": {"type": "integer", "minimum": 0, "maximum": 14},
+                "time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+            }
+        ),
+        "shop_url": {**URL, "description": "The buyer's shop page of the outlet, with the product chosen."},
+    }
+)
 SCHEMAS["ProductDetail"] = copy.deepcopy(SCHEMAS["Product"])
 SCHEMAS["ProductDetail"]["properties"]["batches"] = {"type": "array", "items": _ref("Batch")}
-SCHEMAS["ProductDetail"]["required"].append("batches")
+SCHEMAS["ProductDetail"]["properties"]["offers"] = {
+    "type": "array",
+    "items": _ref("Offer"),
+    "description": "Where the product can be pre-ordered for pick-up now (offers, never orders).",
+}
+SCHEMAS["ProductDetail"]["required"] += ["batches", "offers"]
 SCHEMAS["OrganisationDetail"] = copy.deepcopy(SCHEMAS["Organisation"])
 SCHEMAS["OrganisationDetail"]["properties"]["outlets"] = {"type": "array", "items": _ref("OutletRef")}
 SCHEMAS["OrganisationDetail"]["required"].append("outlets")
@@ -287,7 +326,7 @@ SCHEMAS["ProductHit"]["properties"]["km"] = {
     "type": ["number", "null"],
     "description": "With the search: distance to the producer in km (null without a place).",
 }
-for _name in ("Product", "Organisation", "Outlet", "Certificate"):
+for _name in ("Product", "Organisation", "Outlet", "Certificate", "Offer"):
     SCHEMAS[f"{_name}List"] = _object(
         {
             "items": {"type": "array", "items": _ref(_name), "maxItems": 100},
@@ -523,6 +562,33 @@ DOCUMENT = {
             "outlets",
         ),
         "/api/v1/outlets/{outlet_id}": _detail("An outlet", "Outlet", "outlet_id", ID, "outlets"),
+        "/api/v1/outlets/{outlet_id}/offers": {
+            "get": {
+                "summary": "What can be pre-ordered at an outlet",
+                "description": (
+                    "The active offers of active products at the outlet (offers, never orders), by product "
+                    "name; each links the buyer's shop page. An outlet without opening hours or archived "
+                    "has none."
+                ),
+                "operationId": "listOutletOffers",
+                "tags": ["outlets"],
+                "parameters": [
+                    _param("lang"),
+                    _param("page"),
+                    _param("per_page"),
+                    {"name": "outlet_id", "in": "path", "required": True, "schema": ID},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "One page of the outlet's offers.",
+                        "content": {"application/json": {"schema": _ref("OfferList")}},
+                    },
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    "429": {"$ref": "#/components/responses/TooManyRequests"},
+                },
+            }
+        },
         "/api/v1/search": {
             "get": {
                 "summary": "Where to buy near a place (the consumer finder)",
@@ -575,6 +641,12 @@ DOCUMENT = {
                         "name": "open",
                         "in": "query",
                         "description": "1: open now only.",
+                        "schema": {"enum": ["1"]},
+                    },
+                    {
+                        "name": "preorder",
+                        "in": "query",
+                        "description": "1: only outlets where something can be pre-ordered for pick-up.",
                         "schema": {"enum": ["1"]},
                     },
                     {

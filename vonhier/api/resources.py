@@ -6,6 +6,9 @@ from .. import clock
 from ..catalogue.snapshot import allergens
 from ..certification.certificates import effective_status
 from ..certification.models import Certificate, CertificateProduct
+from ..orders import prices
+from ..orders import shown as offers_shown
+from ..orders.models import Offer
 from ..organisations.models import Organisation
 from ..outlets import services as outlet_services
 from ..outlets.models import Outlet
@@ -61,6 +64,42 @@ def _allergens(data: dict) -> dict:
     }
 
 
+def offer(found: Offer) -> dict:
+    """An offer on sale: price per sales unit (incl. VAT, a decimal string), the unit price per kg or litre,
+    the order deadline, and the buyer's shop page. No stock and no orders."""
+    per = prices.offer_unit_price(found)
+    return {
+        "id": found.id,
+        "product": {
+            "id": found.product.id,
+            "name_de": found.product.name_de,
+            "name_en": found.product.name_en or None,
+        },
+        "outlet": {
+            "id": found.outlet.id,
+            "name": found.outlet.name,
+            "town": found.outlet.town,
+            "url": _absolute("api.outlet", outlet_id=found.outlet.id),
+        },
+        "price": offers_shown.decimal_price(found.price_cents),
+        "currency": "EUR",
+        "vat_percent": found.vat_percent,
+        "unit": found.unit.value,
+        "pack_size": found.pack_size,
+        "measure": found.measure.value if found.measure else None,
+        "estimated_amount": found.estimated_amount,
+        "unit_price": (
+            {"price": offers_shown.decimal_price(per.cents), "per": per.measure.value} if per else None
+        ),
+        "quantity_per_date": found.quantity_per_date,
+        "order_deadline": {
+            "days_before": found.deadline_days_before,
+            "time": found.deadline_time.strftime("%H:%M"),
+        },
+        "shop_url": offers_shown.shop_url(found),
+    }
+
+
 def products(entries: list[CertificateProduct], detail: bool = False) -> list[dict]:
     ids = [entry.product_id for entry in entries]
     versions = services.current_data(ids)
@@ -89,6 +128,7 @@ def products(entries: list[CertificateProduct], detail: bool = False) -> list[di
             item["batches"] = [
                 {"lot": row.lot, "url": row.url, "qr_svg": row.svg_url} for row in rows if row.lot is not None
             ]
+            item["offers"] = [offer(found) for found in services.product_offers(product.id)]
         result.append(item)
     return result
 

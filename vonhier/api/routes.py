@@ -126,10 +126,11 @@ def _not_found():
     abort_with(404, _("There is no such public entry."))
 
 
-def _listing(endpoint: str, page: services.ResultPage, items: list[dict]) -> dict:
-    """A page of a list, with links to itself and its neighbours (same filters)."""
+def _listing(endpoint: str, page: services.ResultPage, items: list[dict], **values) -> dict:
+    """A page of a list, with links to itself and its neighbours (same filters); `values` are the
+    endpoint's path arguments."""
     kept = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "per_page")]
-    base = current_app.config["BASE_URL"] + url_for(endpoint)
+    base = current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
     def link(number: int) -> str:
         return base + "?" + urlencode([*kept, ("page", number), ("per_page", page.per_page)])
@@ -285,6 +286,19 @@ def outlet(outlet_id):
     if found is None:
         _not_found()
     return resources.outlets([found], _locale())[0]
+
+
+@bp.get("/outlets/<outlet_id>/offers")
+def outlet_offers(outlet_id):
+    """What can be pre-ordered at an outlet (offers, never orders), a page of them."""
+    query = _query("page", "per_page")
+    page, per_page = _page(query)
+    found = services.outlet(_id(outlet_id))
+    if found is None:
+        _not_found()
+    offers = services.outlet_offers(found.id, page, per_page)
+    items = [resources.offer(offer) for offer in offers.items]
+    return _listing("api.outlet_offers", offers, items, outlet_id=found.id)
 
 
 @bp.get("/certificates")

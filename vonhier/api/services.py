@@ -8,6 +8,8 @@ since shops and restaurants that sell certified products need no licence of thei
 organisation is linked to its API profile only when it has one. Nothing about people is
 published: no member, user or e-mail of a person; an organisation's own contact details appear as
 on its public profile page.
+Offers (not orders) follow the pages that show them (`orders.shown.on_sale`): active offers of active
+products at public outlets with opening hours, whatever the producer's licence, as the outlet's page.
 Every function here reads only; serialising to JSON happens in `resources.py`.
 """
 
@@ -23,6 +25,8 @@ from ..certification.certificates import register_statement
 from ..certification.models import Certificate, CertificateProduct, CertificateStatus
 from ..clock import utcnow
 from ..extensions import db
+from ..orders import shown as offers_shown
+from ..orders.models import Offer
 from ..organisations.models import Organisation, OrganisationKind
 from ..outlets.models import Outlet, outlet_categories, outlet_products
 from ..payments import services as payments
@@ -242,6 +246,15 @@ def outlets_by_id(outlet_ids: list[int]) -> dict[int, Outlet]:
 
 def outlet(outlet_id: int) -> Outlet | None:
     return db.session.scalar(outlets_statement().where(Outlet.id == outlet_id))
+
+
+def outlet_offers(outlet_id: int, page: int, per_page: int) -> ResultPage:
+    """The offers on sale at an outlet, a page of them."""
+    return _paginate(offers_shown.offers_statement(outlet_id=outlet_id), page, per_page)
+
+
+def product_offers(product_id: int) -> list[Offer]:
+    return offers_shown.offers_of([product_id])
 
 
 def product_codes(product_ids: list[int]) -> dict[int, str]:

@@ -9,8 +9,9 @@ from ..geo.places import AmbiguousPlace
 from ..organisations.services import districts
 from ..organisations.signals import profile_shown
 from ..outlets.finder import RADIUS_KM
-from ..web import Listing
+from ..web import Listing, cells
 from . import search
+from .signals import cards_shown
 
 bp = Blueprint("discover", __name__)
 
@@ -53,10 +54,13 @@ def catalogue_page():
             result, names, producer, lambda q: url_for("discover.catalogue_page", **q.args())
         )
     pages = Listing(result.cards, query.page, query.page < result.pages) if result is not None else None
+    # What later features add to each card (the orders feature's "Pre-order").
+    extras = cells(cards_shown, None, product_ids=[card.product.id for card in result.cards]) if pages else {}
     return render_template(
         "discover/catalogue.html",
         result=result,
         pages=pages,
+        extras=extras,
         error=error,
         choices=choices,
         hints=hints,

@@ -14,7 +14,10 @@ from ..extensions import db
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import run
-from . import order_pages, services, shop_pages  # noqa: F401 — the buyer's pages (shop, order) join the blueprint
+
+# The buyer's pages (shop_pages, order_pages) join the blueprint; shown: the receivers that show offers on
+# the pages of the features before this one (provenance, outlets, the catalogue, the finder).
+from . import order_pages, services, shop_pages, shown  # noqa: F401
 from .blueprint import bp
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
 

@@ -5,6 +5,8 @@ search call the same two functions: `parse` (the query from URL parameters, decl
 The radius is checked in SQL (a bounding box on the indexed coordinates, then the exact haversine
 distance, see `geo.services.within_radius`); "open now" is decided in Python from the opening hours,
 so the candidates inside the radius are read as small rows first and whole outlets only for the page.
+"Pre-order available" is one EXISTS on the offers, a condition the orders feature (built on this one)
+contributes through `signals.pre_order_condition`: the finder names no table of a later feature.
 """
 
 from collections.abc import Callable
@@ -13,7 +15,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, literal, or_, select
+from sqlalchemy import exists, false, literal, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -29,6 +31,7 @@ from ..zero_results import Filter, Hint, explain
 from . import hours
 from .models import Outlet, OutletKind, outlet_categories, outlet_products
 from .names import OUTLET_KIND
+from .signals import pre_order_condition
 
 RADIUS_KM = (5, 100)
 RADII = (5, 10, 20, 25, 50, 75, 100)  # the page's choices
@@ -49,7 +52,10 @@ CRITERIA_NAMES = {
     "husbandry4": _l("Husbandry level 4 or 5"),
     "gmo_free": _l("GMO-free"),
 }
-PARAMETERS = {"q", "where", "lat", "lon", "radius", "kind", "category", "criteria", "open", "page", "lang"}
+PARAMETERS = {
+    *("q", "where", "lat", "lon", "radius", "kind", "category", "criteria", "open", "preorder", "page"),
+    "lang",
+}
 
 
 @dataclass
@@ -65,6 +71,7 @@ class OutletQuery:
     category: str = ""
     criteria: tuple[str, ...] = ()
     open_now: bool = False
+    pre_order: bool = False
     page: int = 1
 
     def args(self, **changes) -> dict:
@@ -79,6 +86,7 @@ class OutletQuery:
             "category": self.category,
             "criteria": list(self.criteria),
             "open": "1" if self.open_now else "",
+            "preorder": "1" if self.pre_order else "",
             "page": self.page,
         } | changes
         return {k: v for k, v in values.items() if v not in ("", None, []) and not (k == "page" and v == 1)}
@@ -129,6 +137,9 @@ def parse(args: MultiDict, strict: bool = False) -> OutletQuery:
         given.choices("criteria", CRITERIA, lambda value: _l("Unknown criterion: %(value)s.", value=value))
     )
     query.open_now = given.choice("open", ("", "1"), _l("“open” is 1 (open now) or left out.")) == "1"
+    query.pre_order = (
+        given.choice("preorder", ("", "1"), _l("“preorder” is 1 (pre-order available) or left out.")) == "1"
+    )
     query.page = given.whole(
         "page", 1, 1, MAX_PAGE, _l("The page must be a whole number from 1 to %(max)d.", max=MAX_PAGE)
     )
@@ -305,9 +316,17 @@ def _statement(query: OutletQuery, where):
         statement = statement.where(or_(_sells(query), listed))
     elif query.category or query.criteria:
         statement = statement.where(_sells(query))
+    if query.pre_order:
+        statement = statement.where(_takes_pre_orders())
     if search.terms(query.text):
         statement = _text(query, statement)
     return statement
+
+
+def _takes_pre_orders():
+    """Outlets where something can be pre-ordered, as the feature that sells ahead decides it."""
+    conditions = [condition for _receiver, condition in pre_order_condition.send() if condition is not None]
+    return or_(*conditions) if conditions else false()
 
 
 def _open(rows: list, now: datetime) -> list:
@@ -339,6 +358,8 @@ def why_nothing(
     filters += [Filter(("criteria", name), str(CRITERIA_NAMES[name])) for name in query.criteria]
     if query.open_now:
         filters.append(Filter(("open",), _("Open now")))
+    if query.pre_order:
+        filters.append(Filter(("preorder",), _("Pre-order available")))
     if result.centre is not None:
         # The next wider choice, then the widest: at most two counts to find a radius that helps.
         wider = [km for km in RADII if km > query.radius]
@@ -365,4 +386,6 @@ def _loosened(query: OutletQuery, dropped) -> OutletQuery:
         loosened.category = ""
     if ("open",) in dropped:
         loosened.open_now = False
+    if ("preorder",) in dropped:
+        loosened.pre_order = False
     return loosened

@@ -354,10 +354,12 @@ def render(found: ScanFacts, locale: str) -> bytes:
         else None
     )
     image_url = base + url_for("media.image", name=page.image) if page.image else None
+    pre_orders = services.pre_orders(page.product.id)
     html = render_template(
         "provenance/page.html",
         page=page,
-        json_ld=services.json_ld(page, locale, image_url, certificate_url),
+        json_ld=services.json_ld(page, locale, image_url, certificate_url, pre_orders),
+        pre_orders=pre_orders,
         main_ingredient=services.main_ingredient(page),
         ingredients=services.ingredient_list(page),
         allergens=services.allergen_summary(page),

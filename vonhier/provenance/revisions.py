@@ -4,9 +4,10 @@
 `after_flush` listener `_raise_revisions` maps each changed row (a product and its versions, images
 and batches; its producer, certificate and certification body, licence, outlets, batch sites,
 category) to the products whose pages show it; SQL run past the session must call
-`raise_revisions`. A stored page of an older revision is never sent (`pages.scan_facts`), and every
-process forgets the facts it keeps of those products (`facts.changed`). Imported by `pages`, so the
-listener is connected wherever pages are read or stored.
+`raise_revisions`. Rows of later features a page shows (the orders feature's offers) are mapped by
+their receivers of `signals.rows_shown`. A stored page of an older revision is never sent
+(`pages.scan_facts`), and every process forgets the facts it keeps of those products (`facts.changed`).
+Imported by `pages`, so the listener is connected wherever pages are read or stored.
 """
 
 from itertools import chain
@@ -22,6 +23,7 @@ from ..outlets.models import Outlet, outlet_products
 from ..payments.models import Licence
 from . import facts
 from .models import PageState
+from .signals import rows_shown
 
 
 def _newest_certificate():
@@ -86,6 +88,9 @@ def _raise_revisions(session: Session, flush_context) -> None:
     """Whatever code changed what a page shows, the product's revision follows in the same transaction."""
     products: set[int] = set()
     changed: dict[type, set[int]] = {}
+    # Asked of the features built on provenance: rows of models it does not know, and outlets (their
+    # offers show on pages of products they may not list).
+    others = []
     for obj in _changed(session):
         if isinstance(obj, Product):
             products.add(obj.id)
@@ -95,10 +100,15 @@ def _raise_revisions(session: Session, flush_context) -> None:
             changed.setdefault(Organisation, set()).add(obj.organisation_id)
         elif type(obj) in _PRODUCTS_OF:
             changed.setdefault(type(obj), set()).add(obj.id)
+        elif not isinstance(obj, PageState):
+            others.append(obj)
         if isinstance(obj, Outlet):  # products taken off it are no longer in outlet_products
+            others.append(obj)
             history = inspect(obj).attrs.products.history
             products |= {product.id for product in chain(history.added, history.deleted)}
     queries = [query for kind, ids in changed.items() for query in _PRODUCTS_OF[kind](ids)]
+    if others:
+        queries += [query for _receiver, found in rows_shown.send(None, rows=others) for query in found or ()]
     if products:
         queries.append(select(Product.id).where(Product.id.in_(products)))
     if queries:

@@ -33,6 +33,7 @@ from ..payments import services as payments
 from ..permissions import Role
 from . import gs1
 from .models import ProductCode
+from .signals import pre_orders as pre_orders_signal
 
 # No 0/o, 1/i/l: a code typed from a label cannot be misread. 10 characters ≈ 49 bits: unguessable.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -363,6 +364,25 @@ def where_to_buy(product_id: int) -> list[Outlet]:
     ).all()
 
 
+@dataclass(frozen=True)
+class PreOrder:
+    """Where a product can be pre-ordered for pick-up, as its page shows it (a receiver of
+    `signals.pre_orders` makes these: the orders feature)."""
+
+    outlet_id: int
+    outlet_name: str
+    town: str
+    price: str  # "2,49 € / Stück"
+    unit_price: str | None  # "9,96 € / kg", where the law asks for one and it can be computed
+    url: str  # the buyer's shop page at the outlet, with the product chosen
+    structured: dict  # the schema.org `Offer` of the page's JSON-LD
+
+
+def pre_orders(product_id: int) -> list[PreOrder]:
+    """Every outlet where the product can be pre-ordered now, from the features that sell ahead."""
+    return [offer for _receiver, found in pre_orders_signal.send(product_id) for offer in found or ()]
+
+
 def processing_places(page: ProvenancePage) -> list[dict]:
     seen, places = set(), []
     for stage in page.data.get("stages", []):
@@ -387,11 +407,18 @@ def allergen_summary(page: ProvenancePage) -> dict:
     return allergens(page.data)
 
 
-def json_ld(page: ProvenancePage, locale: str, image_url: str | None, certificate_url: str | None) -> dict:
-    """schema.org Product with its producer and certification, for search engines and apps.
+def json_ld(
+    page: ProvenancePage,
+    locale: str,
+    image_url: str | None,
+    certificate_url: str | None,
+    offers: list[PreOrder] = (),
+) -> dict:
+    """schema.org Product with its producer, certification and offers, for search engines and apps.
 
     Everything here is shown on the page, so a change to it raises the page's revision
-    (`revisions.py`: the product, its photos, its producer, its certificate and certification body)."""
+    (`revisions.py`: the product, its photos, its producer, its certificate and certification body;
+    the offers through `signals.rows_shown`)."""
     product, organisation = page.product, page.product.organisation
     data = {
         "@context": "https://schema.org",
@@ -415,8 +442,8 @@ def json_ld(page: ProvenancePage, locale: str, image_url: str | None, certificat
         data["productionDate"] = page.batch.produced_on.isoformat()
     if page.certificate is not None:
         data["hasCertification"] = _certification(page, certificate_url)
-    # `offers` go here once products have prices (the pre-order issue): an `Offer` with price,
-    # priceCurrency "EUR" and availability, which Google needs for a product snippet or merchant listing.
+    if offers:
+        data["offers"] = [offer.structured for offer in offers]
     return data
 
 
