@@ -6,7 +6,7 @@ from flask_babel import format_time, ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..display_names import add
-from .models import Measure, SalesUnit
+from .models import Measure, OrderStatus, PaymentMethod, SalesUnit
 
 SALES_UNIT = add(
     "sales_unit",
@@ -31,3 +31,32 @@ def deadline_text(days_before: int, at: time) -> str:
         days_before,
         time=clock_time,
     )
+
+
+ORDER_STATUS = add(
+    "order_status",
+    {
+        OrderStatus.PENDING: _l("payment open"),
+        OrderStatus.PLACED: _l("to be picked up"),
+        OrderStatus.COLLECTED: _l("collected"),
+        OrderStatus.NOT_COLLECTED: _l("not collected"),
+        OrderStatus.CANCELLED: _l("cancelled"),
+        OrderStatus.EXPIRED: _l("expired"),
+    },
+)
+
+PAYMENT_METHOD = add(
+    "order_payment_method",
+    {PaymentMethod.AT_PICKUP: _l("at pick-up"), PaymentMethod.ONLINE: _l("online")},
+)
+
+# What an order's history shows (`OrderEvent.kind`: the state it moved to, or what happened to it).
+ORDER_EVENT = add(
+    "order_event",
+    {
+        **{status.value: name for status, name in ORDER_STATUS.items()},
+        OrderStatus.PENDING.value: _l("waiting for the online payment"),
+        OrderStatus.PLACED.value: _l("placed"),
+        "refunded": _l("refunded"),
+    },
+)
