@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden, NotFound
 
 from tests import factories
-from tests.payments.conftest import WEBHOOK_SECRET, stripe_config, ticking_from
-from tests.payments.stripe_fake import FakeStripe, event
+from tests.payments.conftest import WEBHOOK_SECRET, ticking_from
+from tests.payments.stripe_fake import event
 from tests.payments.test_connect_payments import deliver, onboarded
 from vonhier import clock
 from vonhier.accounts.models import User
@@ -38,18 +38,6 @@ SATURDAY = date(2026, 6, 20)
 @pytest.fixture(autouse=True)
 def monday(monkeypatch):
     monkeypatch.setattr(clock, "utcnow", ticking_from(MONDAY))
-
-
-@pytest.fixture(scope="module")
-def fake_stripe():
-    with FakeStripe() as fake:
-        yield fake
-
-
-@pytest.fixture
-def connect_app(make_app, fake_stripe):
-    fake_stripe.reset()
-    return make_app(**stripe_config(fake_stripe))
 
 
 def offer_of(app, producer, **changes) -> int:
@@ -97,8 +85,8 @@ def place(
             OrderLine(
                 offer_id=offer.id,
                 product_id=offer.product_id,
-                product_name="Speisequark",
-                unit_text="Becher 500 g",
+                product_name=offer.product.name_de,
+                unit_text="Becher 500 g" if offer.vat_percent == 7 else "Stück",
                 quantity=quantity,
                 unit_price_cents=offer.price_cents,
                 vat_percent=offer.vat_percent,

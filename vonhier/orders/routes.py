@@ -14,7 +14,10 @@ from ..extensions import db
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import run
-from . import services, shop_pages  # noqa: F401 — shop_pages: the buyer's pages join the blueprint
+
+# The other page modules join the blueprint by being imported: shop_pages (the buyer's shop),
+# received_pages (the producer's received orders).
+from . import received_pages, services, shop_pages  # noqa: F401
 from .blueprint import bp
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
 
