@@ -4,6 +4,7 @@ from datetime import time
 
 from flask_babel import format_time, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext
 
 from ..display_names import add
 from .models import Measure, OrderStatus, PaymentMethod, SalesUnit
@@ -40,7 +41,9 @@ ORDER_STATUS = add(
         OrderStatus.PLACED: _l("to be picked up"),
         OrderStatus.COLLECTED: _l("collected"),
         OrderStatus.NOT_COLLECTED: _l("not collected"),
-        OrderStatus.CANCELLED: _l("cancelled"),
+        # A licence "cancelled" is „gekündigt“, an order „storniert“: the word with its context (lazy,
+        # imported as `pgettext`, which pybabel's default keywords extract with the context).
+        OrderStatus.CANCELLED: pgettext("order", "cancelled"),
         OrderStatus.EXPIRED: _l("expired"),
     },
 )

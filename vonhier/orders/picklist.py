@@ -21,6 +21,7 @@ from ..database import german_key
 from ..outlets.models import Outlet
 from . import received
 from .models import HOLDS_STOCK, Order, OrderStatus, PaymentMethod
+from .names import ORDER_STATUS
 from .prices import money
 
 
@@ -74,6 +75,8 @@ def payment_text(order: Order) -> str:
     """ "paid online", "pay at pick-up: 4,98 €", "payment open"; a refund said with its amount."""
     if order.status == OrderStatus.PENDING:
         text = _("online payment still open")
+    elif order.payment_method == PaymentMethod.AT_PICKUP and order.status not in HOLDS_STOCK:
+        text = _("nothing to pay")  # cancelled or expired
     elif order.payment_method == PaymentMethod.AT_PICKUP:
         text = _("pay at pick-up: %(amount)s", amount=money(order.total_cents))
     else:
@@ -175,7 +178,7 @@ def to_pdf(pick: PickList) -> bytes:
 
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.set_font(fonts.FAMILY, style="B", size=14)
-    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
 
@@ -207,7 +210,7 @@ def _orders(pdf: FPDF, section: OutletList) -> None:
             ("w", order.pickup_start, order.pickup_end), window_text(order)
         )
         key = ("p", order.status, order.payment_method, order.total_cents, order.refunded_cents)
-        payment = known.get(key) or known.setdefault(key, payment_text(order))
+        payment = known.get(key) or known.setdefault(key, _state_and_payment(order))
         note = [part for line in order.note.splitlines() for part in textwrap.wrap(line, NOTE_WIDTH) or [""]]
         rows = 2 + len(order.lines) + len(note)
         y = pdf.get_y()
@@ -231,6 +234,13 @@ def _orders(pdf: FPDF, section: OutletList) -> None:
             y = _next(pdf, y)
             _text(pdf, left + 6, y, _("Note: %(note)s", note=text) if number == 0 else text)
         pdf.set_y(y + ROW + 1.5)
+
+
+def _state_and_payment(order: Order) -> str:
+    """The payment, and the state when the order is not simply to be handed over (collected already)."""
+    if order.status in (OrderStatus.PLACED, OrderStatus.PENDING):
+        return payment_text(order)
+    return f"{ORDER_STATUS[order.status]} · {payment_text(order)}"
 
 
 ROW = 4.8  # mm, one line of the orders
