@@ -280,6 +280,7 @@ def _world(app):
             },
         )
         orders.close_date(user("owner"), shop, clock.berlin_now().date() + timedelta(days=7))
+        _received_order(org.id, shop.id, ids[0])  # the producer's order pages and their forms
         approved = workflow.create_application(user("owner"), org.id, [ids[0]])
         workflow.submit(user("owner"), approved)
         workflow.take(user("certifier"), approved)
@@ -295,6 +296,50 @@ def _world(app):
         db.session.commit()
     assert retailer
     return people
+
+
+def _received_order(organisation_id, outlet_id, product_id):
+    """An order paid at pick-up for tomorrow, as placing one leaves it (its offer's stock reserved)."""
+    from datetime import time as time_of_day
+    from datetime import timedelta
+
+    from vonhier import clock
+    from vonhier.orders import ledger
+    from vonhier.orders.models import Offer, Order, OrderLine
+
+    offer = db.session.scalar(select(Offer).where(Offer.outlet_id == outlet_id))
+    day = clock.berlin_now().date() + timedelta(days=1)
+    ledger.reserve(offer, day, 2)
+    order = Order(
+        reference=ledger.new_reference(),
+        submission_key=ledger.new_reference() * 2,
+        organisation_id=organisation_id,
+        outlet_id=outlet_id,
+        pickup_date=day,
+        pickup_start=time_of_day(9),
+        pickup_end=time_of_day(18),
+        cancel_until=clock.utcnow(),
+        buyer_name="Ada",
+        buyer_email="ada@example.org",
+        locale="de",
+        payment_method="at_pickup",
+        total_cents=498,
+        status="placed",
+    )
+    order.lines.append(
+        OrderLine(
+            offer_id=offer.id,
+            product_id=product_id,
+            product_name="Landeier",
+            unit_text="Stück",
+            quantity=2,
+            unit_price_cents=249,
+            vat_percent=7,
+            line_total_cents=498,
+        )
+    )
+    db.session.add(order)
+    db.session.flush()
 
 
 def rules_kinds():

@@ -7,6 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from tests import factories
+from tests.payments.conftest import stripe_config
+from tests.payments.stripe_fake import FakeStripe
 from vonhier.extensions import db
 from vonhier.outlets import services as outlets
 from vonhier.permissions import SYSTEM
@@ -82,3 +84,17 @@ OFFER = {
     "deadline_time": "18:00",
     "is_active": "y",
 }
+
+
+@pytest.fixture(scope="module")
+def fake_stripe():
+    """The Stripe stand-in (tests/payments/stripe_fake.py), for refunds of orders paid online."""
+    with FakeStripe() as fake:
+        yield fake
+
+
+@pytest.fixture
+def connect_app(make_app, fake_stripe):
+    """An application whose real `stripe` client talks to the stand-in, Connect webhook included."""
+    fake_stripe.reset()
+    return make_app(**stripe_config(fake_stripe))

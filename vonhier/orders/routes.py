@@ -15,9 +15,10 @@ from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import run
 
-# The buyer's pages (shop_pages, order_pages) join the blueprint; shown: the receivers that show offers on
-# the pages of the features before this one (provenance, outlets, the catalogue, the finder).
-from . import order_pages, services, shop_pages, shown  # noqa: F401
+# The buyer's pages (shop_pages, order_pages) and the producer's received orders (received_pages) join
+# the blueprint; shown: the receivers that show offers on the pages of the features before this one
+# (provenance, outlets, the catalogue, the finder).
+from . import order_pages, received_pages, services, shop_pages, shown  # noqa: F401
 from .blueprint import bp
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
 

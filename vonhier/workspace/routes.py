@@ -4,6 +4,7 @@ product list and product page through the catalogue's signals."""
 from flask import Blueprint, render_template
 
 from ..catalogue.signals import product_head, products_listed
+from ..orders import received
 from ..organisations.services import current_organisation
 from ..payments.connect import online_payment_state
 from ..permissions import Role, requires, signed_in_user
@@ -12,6 +13,7 @@ from . import review, services
 
 bp = Blueprint("workspace", __name__)
 PAGE_SIZE = 25
+START_PAGE_DATES = 5  # today's and the next pick-up dates (per outlet) with their orders
 
 
 @bp.get("/business")
@@ -28,6 +30,7 @@ def business():
         scans=sum(row.scans for row in rows),
         scan_days=services.SCAN_DAYS,
         online_payment=online_payment_state(organisation.id),
+        pickups=received.pickup_groups(signed_in_user(), organisation.id, limit=START_PAGE_DATES),
     )
 
 
