@@ -14,7 +14,7 @@ from ..extensions import db
 from ..organisations.services import current_organisation
 from ..permissions import login_required, requires, signed_in_user
 from ..web import run
-from . import services, shop_pages  # noqa: F401 — shop_pages: the buyer's pages join the blueprint
+from . import legal, services, shop_pages  # noqa: F401 — shop_pages: the buyer's pages join the blueprint
 from .blueprint import bp
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
 
@@ -33,6 +33,7 @@ def _offers_page(organisation, settings_form):
         organisation=organisation,
         groups=services.offers_by_outlet(organisation.id),
         settings_form=settings_form,
+        legal=legal.legal_details_of(organisation.id),
         active_form=ActiveForm(),
     ), status
 
@@ -44,14 +45,21 @@ def settings():
     form = SettingsForm()
     if not form.validate_on_submit():
         return _offers_page(organisation, form)
-    run(
-        services.save_settings,
-        signed_in_user(),
-        organisation.id,
-        form.pay_at_pickup.data,
-        success=_("The settings have been saved."),
-    )
-    return redirect(url_for("orders.offers"))
+    try:
+        run(
+            services.save_settings,
+            signed_in_user(),
+            organisation.id,
+            form.pay_at_pickup.data,
+            form.legal_data(),
+            success=_("The settings have been saved."),
+        )
+    except services.OfferError as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) or form.representative
+        field.errors = [*field.errors, *error.messages]
+        return _offers_page(organisation, form)
+    return redirect(url_for("orders.offers", _anchor="settings-title"))
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])
