@@ -4,7 +4,9 @@ have no account: nothing here asks for a sign-in; their order is reached by its 
 The form is one page in two steps that work without JavaScript: the pick-up dates are links (the
 soonest chosen at first), and below them the order form of the chosen date lists only what can be
 ordered for it, with the units left. On a phone a tap on a date is one step with no form to send, and
-the quantities, contact and payment follow on the same page (see docs/design-notes.md)."""
+the quantities, contact and payment follow on the same page: no date picker (a list of at most 21
+dates is shorter), no page that is only a date, and a quantity never offered for a date it cannot be
+had on."""
 
 from datetime import date
 
