@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from tests import factories
 from vonhier.extensions import db
-from vonhier.orders import notify
 from vonhier.orders.models import Order, OrderEvent, OrderStatus, PaymentMethod
 from vonhier.organisations.models import Organisation
 
@@ -18,7 +17,6 @@ from .buyers import LEGAL, MONDAY, SATURDAY, open_shop, order_form, orders, set_
 @pytest.fixture(autouse=True)
 def monday(monkeypatch):
     set_clock(monkeypatch)
-    notify.CALLS.clear() if hasattr(notify, "CALLS") else None
 
 
 @pytest.fixture
