@@ -281,6 +281,9 @@ def _world(app):
         )
         orders.close_date(user("owner"), shop, clock.berlin_now().date() + timedelta(days=7))
         _received_order(org.id, shop.id, ids[0])  # the producer's order pages and their forms
+        # The seller's legal details complete: the shop page shows its order form, which is walked too.
+        db.session.get(Organisation, org.id).email = "hof@example.org"
+        orders.save_settings(user("owner"), org.id, True, {"representative": "Ada Brandt"})
         approved = workflow.create_application(user("owner"), org.id, [ids[0]])
         workflow.submit(user("owner"), approved)
         workflow.take(user("certifier"), approved)

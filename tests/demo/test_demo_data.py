@@ -36,6 +36,7 @@ ROWS = {
     "product_codes": 192,
     "product_versions": 229,
     "products": 192,
+    "shop_settings": 5,  # the sellers with offers, their legal details complete (shops.csv)
     "sites": 91,
     "supplier_links": 43,
     "supplier_profiles": 29,

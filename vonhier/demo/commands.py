@@ -275,6 +275,14 @@ def load_offers(organisation_ids: dict[str, int]) -> None:
                 "is_active": row["active"] == "ja",
             },
         )
+    # The sellers' legal details, without which a shop takes no orders (`shops.csv`).
+    for row in files.table("shops"):
+        orders.save_settings(
+            SYSTEM,
+            organisation_ids[row["organisation"]],
+            row["pay_at_pickup"] == "ja",
+            {key: row[key] for key in ("representative", "register_entry", "vat_id")},
+        )
 
 
 @click.group()

@@ -4,9 +4,9 @@ the services, which refuse with a sentence of their own (WTForms' "Not a valid c
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from .. import hygiene
 from ..forms import EuroField, Form, IntegerField
@@ -116,3 +116,23 @@ class ActiveForm(Form):
 
 class SettingsForm(Form):
     pay_at_pickup = BooleanField(_l("Buyers may pay at pick-up (cash or card, as the outlet takes them)"))
+    representative = StringField(
+        _l("Represented by"),
+        validators=[Length(max=200)],
+        description=_l("The person or persons who represent the business, e.g. the owner or the partners."),
+    )
+    register_entry = StringField(
+        _l("Register entry (if any)"),
+        validators=[Length(max=200)],
+        description=_l("Register court and number, e.g. Amtsgericht Neuruppin, HRA 1234."),
+    )
+    vat_id = StringField(
+        _l("VAT ID (if any)"), validators=[Length(max=20)], description=_l("e.g. DE123456789")
+    )
+
+    def legal_data(self) -> dict:
+        return {
+            "representative": self.representative.data or "",
+            "register_entry": self.register_entry.data or "",
+            "vat_id": self.vat_id.data or "",
+        }

@@ -111,6 +111,12 @@ class ShopSettings(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     pay_at_pickup: Mapped[bool] = mapped_column(default=True)
+    # The seller's legal details the organisation does not hold (its legal name, address and contact are
+    # the organisation's): who represents it, its register entry and VAT ID where it has them (§ 5 DDG,
+    # Art. 246a EGBGB). A shop takes orders only once the representative is named (`legal.py`).
+    representative: Mapped[str] = mapped_column(String(200), default="")
+    register_entry: Mapped[str] = mapped_column(String(200), default="")  # "Amtsgericht Neuruppin, HRA 1234"
+    vat_id: Mapped[str] = mapped_column(String(20), default="")  # "DE123456789"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -18,7 +18,7 @@ from ..web import run
 # The buyer's pages (shop_pages, order_pages) and the producer's received orders (received_pages) join
 # the blueprint; shown: the receivers that show offers on the pages of the features before this one
 # (provenance, outlets, the catalogue, the finder).
-from . import order_pages, received_pages, services, shop_pages, shown  # noqa: F401
+from . import legal, order_pages, received_pages, services, shop_pages, shown  # noqa: F401 (the page modules)
 from .blueprint import bp
 from .forms import ActiveForm, ClosureForm, OfferForm, SettingsForm
 
@@ -37,6 +37,7 @@ def _offers_page(organisation, settings_form):
         organisation=organisation,
         groups=services.offers_by_outlet(organisation.id),
         settings_form=settings_form,
+        legal=legal.legal_details_of(organisation.id),
         active_form=ActiveForm(),
     ), status
 
@@ -48,14 +49,21 @@ def settings():
     form = SettingsForm()
     if not form.validate_on_submit():
         return _offers_page(organisation, form)
-    run(
-        services.save_settings,
-        signed_in_user(),
-        organisation.id,
-        form.pay_at_pickup.data,
-        success=_("The settings have been saved."),
-    )
-    return redirect(url_for("orders.offers"))
+    try:
+        run(
+            services.save_settings,
+            signed_in_user(),
+            organisation.id,
+            form.pay_at_pickup.data,
+            form.legal_data(),
+            success=_("The settings have been saved."),
+        )
+    except services.OfferError as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) or form.representative
+        field.errors = [*field.errors, *error.messages]
+        return _offers_page(organisation, form)
+    return redirect(url_for("orders.offers", _anchor="settings-title"))
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ when), the dates an outlet takes no pick-ups, and the shop settings. Every funct
 user and checks that they work for the organisation; it changes and flushes, never commits. The
 database decides races: one offer per product and outlet, one closure per outlet and date."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import partial
@@ -326,16 +327,37 @@ def settings_of(organisation_id: int) -> ShopSettings:
     return found or ShopSettings(organisation_id=organisation_id, pay_at_pickup=True)
 
 
-def save_settings(user, organisation_id: int, pay_at_pickup: bool) -> ShopSettings:
+# A German VAT ID (USt-IdNr.): DE and nine digits; other EU countries' IDs start with their code.
+_VAT_ID = re.compile(r"[A-Z]{2}[0-9A-Z+*.]{2,13}")
+
+
+def save_settings(user, organisation_id: int, pay_at_pickup: bool, legal: dict | None = None) -> ShopSettings:
+    """Save how buyers may pay and the seller's legal details the organisation does not hold
+    (`legal`: representative, register_entry, vat_id; single-line text checked by the form)."""
     require_member(user, organisation_id)
+    values = _legal_values(legal) if legal is not None else {}
     settings = db.session.scalar(select(ShopSettings).where(ShopSettings.organisation_id == organisation_id))
     if settings is None:
         settings = ShopSettings(organisation_id=organisation_id)
         db.session.add(settings)
     settings.pay_at_pickup = bool(pay_at_pickup)
+    for key, value in values.items():
+        setattr(settings, key, value)
     flush_or_conflict(
         db.session,
         {unique_constraint(ShopSettings, "organisation_id"): _l("The settings have just been saved.")},
         existing=_offers_page,
     )
     return settings
+
+
+def _legal_values(legal: dict) -> dict:
+    values = {
+        key: " ".join(str(legal.get(key) or "").split()) for key in ("representative", "register_entry")
+    }
+    vat_id = "".join(str(legal.get("vat_id") or "").split()).upper()
+    if vat_id and not _VAT_ID.fullmatch(vat_id):
+        raise OfferError(str(_l("A VAT ID starts with the country code, e.g. DE123456789.")), "vat_id")
+    if vat_id.startswith("DE") and not re.fullmatch(r"DE[0-9]{9}", vat_id):
+        raise OfferError(str(_l("A German VAT ID is DE followed by nine digits.")), "vat_id")
+    return values | {"vat_id": vat_id}

@@ -285,6 +285,22 @@ def retrieve_checkout(account: ConnectedAccount, session_id: str):
     return stripe_client().v1.checkout.sessions.retrieve(session_id, options=_on(account))
 
 
+def expire_checkout(account: ConnectedAccount, session_id: str):
+    """Expire an open session on the producer's account (the buyer left without paying), so that it can
+    no longer be paid; returns the session as Stripe says it is then, also when it was no longer open
+    (paid or expired meanwhile). Raises ConnectError when Stripe cannot be reached."""
+    try:
+        return stripe_client().v1.checkout.sessions.expire(session_id, options=_on(account))
+    except stripe.InvalidRequestError:
+        pass  # not open any more: what it became is what counts
+    except stripe.StripeError as error:
+        raise _unreachable(error) from error
+    try:
+        return retrieve_checkout(account, session_id)
+    except stripe.StripeError as error:
+        raise _unreachable(error) from error
+
+
 def refund(
     account: ConnectedAccount,
     payment_intent_id: str,
