@@ -115,7 +115,7 @@ def test_pick_list_pdf_has_totals_then_buyers(app, client, producer, orders):
     totals, buyers = text.split("Je Käufer (3 Bestellungen)")
     assert "3 Speisequark" in totals and "3 Ziegenkäse" in totals  # 2 + 1 units
     assert buyers.index("Ada Lovelace") < buyers.index("Emmy Noether") < buyers.index("Grace Hopper")
-    assert "0171 555" in buyers and "Notiz: Bitte" in buyers and "bei Abholung zu zahlen: 4,98" in buyers
+    assert "0171 555" in buyers and "Hinweis: Bitte" in buyers and "bei Abholung zu zahlen: 4,98" in buyers
     empty = client.get("/orders/received/picklist.pdf?day=2026-07-01")
     assert "Für diesen Tag gibt es keine Bestellungen." in text_of(empty.data)
 
