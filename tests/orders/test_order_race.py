@@ -18,6 +18,7 @@ from tests.live import gunicorn
 from tests.payments.conftest import CONNECT_SECRET, stripe_config
 from tests.payments.stripe_fake import FakeStripe, event, sign_webhook
 from tests.payments.test_connect_payments import onboarded
+from vonhier import create_app
 from vonhier.extensions import db
 from vonhier.orders import buying, shop
 from vonhier.orders.models import OfferStock, Order, OrderStatus
@@ -110,10 +111,10 @@ def test_fifty_buyers_for_ten_units_paying_online(server, _migrated_app, base_co
     fake.reset()
     owner = factories.user_with_role(app, "owner")
     producer = setup_producer(app, owner)
-    from vonhier import create_app
-
     onboarding = create_app({**base_config, **stripe_config(fake)})
     account = onboarded(onboarding, fake, owner)
+    with onboarding.app_context():
+        db.engine.dispose()  # its pooled connection closed now, not by the garbage collector mid-suite
     offer_id = open_shop(app, producer, quantity=UNITS)
     day, interval = first_pickup(app, producer.shop)
     results = race(server, producer.shop, offer_id, day, interval, "online")
