@@ -12,11 +12,17 @@ from types import SimpleNamespace
 import pytest
 
 from tests import factories
+from tests.orders.conftest import FARM_SHOP
+from tests.orders.test_ledger import order_of
+from tests.orders.test_services import data as offer_data
 from tests.suppliers.conftest import certify, product, profile, signed_in, supplier
 from vonhier.catalogue.models import Ingredient, Product
 from vonhier.clock import berlin_now
 from vonhier.extensions import db
+from vonhier.orders import services as orders
 from vonhier.organisations.models import Organisation
+from vonhier.outlets import services as outlets
+from vonhier.permissions import SYSTEM
 from vonhier.provenance import scans
 from vonhier.spreadsheet import FORMULA_STARTS, cell, text_of
 
@@ -28,6 +34,7 @@ KNOWN_EXPORTS = {
     "/catalogue/scans.csv",
     "/suppliers/export.csv",
     "/suppliers/shortlist.csv",
+    "/orders/received/picklist.csv",
 }
 
 
@@ -54,6 +61,7 @@ def hostile(app):
         lots = zip(product_ids, HOSTILE, strict=True)
         with db.engine.begin() as connection:
             scans.write(Counter({(product_id, lot, today, "de"): 1 for product_id, lot in lots}), connection)
+    _hostile_order(app, producer.id, product_ids[0])
     retailer = factories.user_with_role(app, "retailer")
     with app.test_request_context():
         from vonhier.accounts.models import User
@@ -71,6 +79,27 @@ def hostile(app):
             "retailer": signed_in(app, retailer),
         },
     )
+
+
+def _hostile_order(app, organisation_id, product_id):
+    """An order for pick-up today by a buyer whose every text is hostile: the pick list (CSV) prints them,
+    the sales export its product's hostile name."""
+    with app.app_context():
+        shop = outlets.save_outlet(SYSTEM, organisation_id, None, FARM_SHOP)
+        offer = orders.save_offer(
+            SYSTEM, organisation_id, None, offer_data(SimpleNamespace(quark=product_id, shop=shop.id))
+        )
+        today = berlin_now().date()
+        order_of(
+            offer,
+            1,
+            product_name=HOSTILE[3],
+            pickup_date=today,
+            buyer_name=HOSTILE[0],
+            buyer_phone=HOSTILE[1],
+            note=HOSTILE[2],
+        )
+        db.session.commit()
 
 
 def _csv_responses(app, hostile):
@@ -100,6 +129,17 @@ def test_no_csv_export_holds_a_formula_cell(app, hostile):
         if quoted & set(cells):
             reached.add(path)
     assert set(path for path, _ in exports) - reached == {"/catalogue/sample.csv"}  # not a vacuous pass
+
+
+def test_the_sales_export_holds_no_formula_cell(app, hostile):
+    """The sales export needs its period, so the walk of the URL map above does not reach it."""
+    month = berlin_now().strftime("%Y-%m")
+    response = hostile.clients["member"].get(f"/orders/received/sales.csv?period={month}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data().decode("utf-8-sig")
+    cells = [value for row in csv.reader(io.StringIO(text, newline=""), delimiter=";") for value in row]
+    assert [value for value in cells if value.startswith(FORMULA_STARTS)] == []
+    assert "'" + HOSTILE[3] in cells  # the product's name as it was sold
 
 
 def test_numbers_stay_numbers_and_text_is_quoted_once():

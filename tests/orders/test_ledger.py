@@ -42,7 +42,7 @@ def sold(offer_id, day=DAY):
     )
 
 
-def order_of(offer, quantity, status=OrderStatus.PLACED):
+def order_of(offer, quantity, status=OrderStatus.PLACED, product_name="Speisequark", **values):
     order = Order(
         reference=ledger.new_reference(),
         submission_key=ledger.new_reference() * 2,
@@ -59,11 +59,13 @@ def order_of(offer, quantity, status=OrderStatus.PLACED):
         total_cents=quantity * offer.price_cents,
         status=status,
     )
+    for key, value in values.items():  # before the flush: an order's details never change after it
+        setattr(order, key, value)
     order.lines.append(
         OrderLine(
             offer_id=offer.id,
             product_id=offer.product_id,
-            product_name="Speisequark",
+            product_name=product_name,
             unit_text="Stück",
             quantity=quantity,
             unit_price_cents=offer.price_cents,
