@@ -94,6 +94,9 @@ BAD = [
     ({"day": "2026-13-01"}, "pickup", "choose a pick-up date"),
     ({"interval": "14:00-18:00"}, "pickup", "only at these times"),
     ({"interval": "x"}, "pickup", "only at these times"),
+    ({"interval": "08:00-13:00-20:00"}, "pickup", "only at these times"),  # an "offset" for fromisoformat
+    ({"interval": "08:00Z-13:00"}, "pickup", "only at these times"),
+    ({"interval": "25:00-26:00"}, "pickup", "only at these times"),
     ({"email": "not-an-address"}, "email", "valid email"),
     ({"name": ""}, "name", "fill in"),
     ({"name": "Ada\r\nBcc: victim@example.org"}, "name", "one line"),

@@ -10,6 +10,7 @@ The database decides the rest: the order's one-time submission key is unique (a 
 resent form finds the first order), and stock is reserved by `ledger.reserve`, offer by offer in id
 order; a line that cannot be had voids the whole transaction."""
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, time
@@ -73,11 +74,20 @@ def interval_value(interval) -> str:
     return f"{start:%H:%M}-{end:%H:%M}" if end else f"{start:%H:%M}-"
 
 
+# Exactly what `interval_value` writes: `time.fromisoformat` would also read "18:00-20:00" as a time with
+# a UTC offset, which no wall-clock comparison can take.
+_INTERVAL = re.compile(r"([0-2]\d):([0-5]\d)-(?:([0-2]\d):([0-5]\d))?")
+
+
 def _parse_interval(text: str):
-    start, _, end = (text or "").partition("-")
+    found = _INTERVAL.fullmatch((text or "").strip())
+    if found is None:
+        return None
+    hours, minutes, end_hours, end_minutes = found.groups()
     try:
-        return time.fromisoformat(start.strip()), (time.fromisoformat(end.strip()) if end.strip() else None)
-    except ValueError:
+        end = time(int(end_hours), int(end_minutes)) if end_hours else None
+        return time(int(hours), int(minutes)), end
+    except ValueError:  # 25:00
         return None
 
 
