@@ -131,6 +131,8 @@ def base_config(database_url, smtp_server, tmp_path_factory):
         "MAIL_PORT": smtp_server.port,
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # The suite orders far more often than a buyer may; tests/orders/test_buying.py tests the limit.
+        "RATELIMIT_ORDERS": "10000 per minute",
         "BASE_URL": "http://localhost",
         "SCAN_FLUSH_SECONDS": 0,
     }

@@ -106,6 +106,8 @@ def from_environment() -> dict:
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per hour"),
         "RATELIMIT_REGISTER": os.environ.get("RATELIMIT_REGISTER", "10 per hour"),
         "RATELIMIT_API": os.environ.get("RATELIMIT_API", "120 per minute"),
+        # Orders need no account: a script must not reserve every unit or mail any address at will.
+        "RATELIMIT_ORDERS": os.environ.get("RATELIMIT_ORDERS", "10 per minute;30 per hour"),
         "RATELIMIT_ORIGINS": os.environ.get("RATELIMIT_ORIGINS", "120 per minute;1200 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_SECURE": secure,

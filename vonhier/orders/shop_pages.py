@@ -10,7 +10,7 @@ had on."""
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request
+from flask import current_app, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +18,7 @@ from werkzeug.exceptions import NotFound
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields import EmailField, TelField
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import Form
 from ..payments import connect
 from . import buying, ledger, legal, paying, shop
@@ -103,7 +103,16 @@ def _interval_text(interval) -> str:
     return f"{start:%H:%M}–{end:%H:%M}" if end else f"{start:%H:%M}–24:00"
 
 
+def _order_limit() -> str:
+    return current_app.config["RATELIMIT_ORDERS"]
+
+
+def _only_post() -> bool:
+    return request.method != "POST"
+
+
 @bp.route("/shop/<int:outlet_id>", methods=["GET", "POST"], endpoint="shop")
+@limiter.limit(_order_limit, exempt_when=_only_post)
 def shop_page(outlet_id):
     """What can be pre-ordered at an outlet and the order form of one pick-up date (`day`); `product`
     (an id) marks the product the buyer came from (its provenance page, the catalogue)."""
