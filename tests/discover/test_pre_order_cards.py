@@ -5,6 +5,7 @@ the product chosen; the first outlets with their prices, the rest on the product
 import re
 from datetime import time
 
+from tests.orders.buyers import takes_orders
 from vonhier.extensions import db
 from vonhier.orders.models import Offer
 from vonhier.outlets import services as outlets
@@ -49,6 +50,7 @@ def _offer(app, organisation_id, product_id, outlet_id, price_cents=390, active=
             )
         )
         db.session.commit()
+    takes_orders(app, organisation_id)
 
 
 def _card(html: str, name: str) -> str:

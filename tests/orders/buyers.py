@@ -34,14 +34,22 @@ def set_clock(monkeypatch, moment: datetime = MONDAY) -> None:
 def open_shop(app, producer, quantity=10, legal=LEGAL, pay_at_pickup=True, **changes) -> int:
     """The quark offered at the farm shop (`quantity` a date) and the shop's settings; the offer's id."""
     with app.test_request_context():
-        organisation = db.session.get(Organisation, producer.organisation_id)
-        organisation.email = organisation.email or "hof@example.org"  # the Impressum's contact
         offer = services.save_offer(
             SYSTEM, producer.organisation_id, None, data(producer, quantity_per_date=quantity, **changes)
         )
-        services.save_settings(SYSTEM, producer.organisation_id, pay_at_pickup, legal)
         db.session.commit()
-        return offer.id
+        offer_id = offer.id
+    takes_orders(app, producer.organisation_id, legal, pay_at_pickup)
+    return offer_id
+
+
+def takes_orders(app, organisation_id, legal=LEGAL, pay_at_pickup=True) -> None:
+    """The seller's legal details complete and a way to pay: its offers are on sale."""
+    with app.test_request_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        organisation.email = organisation.email or "hof@example.org"  # the Impressum's contact
+        services.save_settings(SYSTEM, organisation_id, pay_at_pickup, legal)
+        db.session.commit()
 
 
 def submission_key(page: str) -> str:

@@ -8,6 +8,7 @@ from datetime import time
 
 from sqlalchemy import select
 
+from tests.orders.buyers import takes_orders
 from tests.orders.conftest import outlet
 from tests.structured_data import item
 from vonhier.catalogue.models import Product, ProductStatus
@@ -35,7 +36,9 @@ def offer(app, producer, product_id=None, outlet_id=None, **changes) -> int:
         data = {"product_id": product_id or producer.quark, "outlet_id": outlet_id or producer.shop}
         saved = services.save_offer(SYSTEM, producer.organisation_id, None, {**PRICE, **data, **changes})
         db.session.commit()
-        return saved.id
+        offer_id = saved.id
+    takes_orders(app, producer.organisation_id)
+    return offer_id
 
 
 def change(app, producer, offer_id, **changes) -> None:
@@ -243,3 +246,23 @@ def test_the_delivery_scheme_never_takes_pre_orders_even_with_an_offer_row(app, 
     client = app.test_client()
     assert "Gemüsekiste" not in results(client.get("/outlets/?preorder=1").get_data(as_text=True))
     assert pre_order_section(client.get(page_path(app, producer.quark)).get_data(as_text=True)) == ""
+
+
+def test_a_shop_that_takes_no_orders_is_not_advertised(app, producer):
+    """Without a way to pay (no pay at pick-up, no Stripe) or without its legal details, the shop takes no
+    orders: its offers leave the stored provenance page, the outlet page and the finder's filter."""
+    anonymous = app.test_client()
+    path = page_path(app, producer.quark)
+    offer(app, producer)
+    assert "2,49" in pre_order_section(anonymous.get(path).get_data(as_text=True))
+    before = revision(app, producer.quark)
+    takes_orders(app, producer.organisation_id, pay_at_pickup=False)
+    assert revision(app, producer.quark) > before
+    assert pre_order_section(anonymous.get(path).get_data(as_text=True)) == ""
+    assert "Hofladen Templin" not in results(
+        anonymous.get("/outlets/?where=Templin&preorder=1").get_data(True)
+    )
+    takes_orders(app, producer.organisation_id)
+    assert "2,49" in pre_order_section(anonymous.get(path).get_data(as_text=True))
+    takes_orders(app, producer.organisation_id, legal={"representative": " "})
+    assert pre_order_section(anonymous.get(path).get_data(as_text=True)) == ""

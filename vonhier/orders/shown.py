@@ -26,11 +26,12 @@ from ..geo.structured import postal_address
 from ..organisations import structured as organisations_structured
 from ..outlets.models import Outlet
 from ..outlets.signals import page_shown, pre_order_condition
+from ..payments.models import ConnectedAccount
 from ..provenance import services as provenance
 from ..provenance.signals import pre_orders, rows_shown
 from ..web import external_url
-from . import prices
-from .models import Measure, Offer
+from . import legal, prices
+from .models import Measure, Offer, ShopSettings
 
 # On a catalogue card: the nearest choices; the product's page lists every outlet.
 OUTLETS_ON_CARD = 2
@@ -46,6 +47,7 @@ def on_sale():
         Product.status == ProductStatus.ACTIVE,
         Outlet.archived_at.is_(None),
         Outlet.opening_hours != "",
+        legal.takes_orders(Offer.organisation_id),
     )
 
 
@@ -142,19 +144,24 @@ def _pre_orders(product_id, **_) -> list[provenance.PreOrder]:
 @rows_shown.connect
 def _pages_showing(_sender, rows, **_) -> list:
     """An offer saved, paused or resumed changes its product's page (and the product it was of, if that
-    changed); a changed outlet the pages of the products offered there."""
-    products, outlets = set(), set()
+    changed); a changed outlet the pages of the products offered there; a shop opened or closed for
+    orders (its settings, its Stripe account) the pages of all its organisation's offers."""
+    products, outlets, organisations = set(), set(), set()
     for row in rows:
         if isinstance(row, Offer):
             products.add(row.product_id)
             products.update(inspect(row).attrs.product_id.history.deleted)
         elif isinstance(row, Outlet):
             outlets.add(row.id)
+        elif isinstance(row, ShopSettings | ConnectedAccount):  # the shop opened or closed for orders
+            organisations.add(row.organisation_id)
     queries = []
     if products:
         queries.append(select(Product.id).where(Product.id.in_(products)))
     if outlets:
         queries.append(select(Offer.product_id).where(Offer.outlet_id.in_(outlets)))
+    if organisations:
+        queries.append(select(Offer.product_id).where(Offer.organisation_id.in_(organisations)))
     return queries
 
 
@@ -178,6 +185,7 @@ def _takes_pre_orders(_sender, **_):
         Product.id == Offer.product_id,
         Product.status == ProductStatus.ACTIVE,
         Outlet.opening_hours != "",
+        legal.takes_orders(Offer.organisation_id),
     )
 
 
