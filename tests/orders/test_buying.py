@@ -77,6 +77,7 @@ def test_an_order_paid_at_pickup_is_placed_and_reserves_its_units(app, client, p
     again = client.post(f"/orders/shop/{producer.shop}", data=form)
     assert again.status_code == 303 and again.location == response.location
     assert orders(app) == 1 and sold(app, offer_id) == 2
+    assert "bereits aufgegeben" in client.get(again.location).get_data(as_text=True)  # and says so
 
 
 BAD = [

@@ -128,7 +128,8 @@ def shop_page(outlet_id):
         errors = errors or {"": [_("The form has expired. Please send it again.")]}
         return _page(the_shop, form, _chosen_day(the_shop, form.day.data, None), errors, quantities)
     first = buying.existing_order(form.submission_key.data or "")
-    if first is not None:  # sent again after it went through: where the first one led
+    if first is not None:  # sent again after it went through: where the first one led, saying so
+        flash(_("This order had already been placed: here it is. Nothing was ordered a second time."), "info")
         return redirect(buying.order_url(first), 303)
     sent = buying.OrderRequest(
         day=form.day.data or "",
