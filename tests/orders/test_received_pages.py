@@ -9,10 +9,13 @@ from datetime import date
 
 import pypdfium2
 import pytest
+from fpdf import FPDF
 from sqlalchemy import select
 
+from vonhier import fonts
 from vonhier.extensions import db
 from vonhier.orders.models import Order, OrderStatus
+from vonhier.orders.picklist import _fit
 
 from .test_received import (  # noqa: F401 — monday: the clock of these tests too
     monday,
@@ -175,3 +178,15 @@ def test_a_paid_order_cancelled_on_the_page_and_stripe_unreachable(connect_app, 
     assert state(connect_app, order_id) == (OrderStatus.CANCELLED, 498)
     with connect_app.app_context():
         assert db.session.scalar(select(Order.cancel_reason).where(Order.id == order_id)) == "Hagel"
+
+
+def test_a_long_buyer_name_is_cut_short_of_the_pick_up_time(app):
+    with app.test_request_context():
+        pdf = FPDF()
+        fonts.register(pdf)
+        pdf.add_page()
+        pdf.set_font(fonts.FAMILY, size=10)
+        short = _fit(pdf, "Ada Lovelace", 60)
+        cut = _fit(pdf, "Maximiliane " * 10, 60)
+        assert short == "Ada Lovelace"
+        assert cut.endswith("…") and pdf.get_string_width(cut) <= 60

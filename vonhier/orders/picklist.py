@@ -219,8 +219,11 @@ def _orders(pdf: FPDF, section: OutletList) -> None:
             y = pdf.get_y()
         pdf.line(left, y, right, y)
         pdf.set_font(fonts.FAMILY, style="B", size=10)
-        _text(pdf, left, y, f"☐  {order.buyer_name} · {order.reference}")
         _text(pdf, right, y, window, align_right=True)
+        # A long name (120 characters are allowed) is cut short of the window, never printed over it.
+        number = f" · {order.reference}"
+        room = right - left - pdf.get_string_width(window) - pdf.get_string_width(number) - 4
+        _text(pdf, left, y, _fit(pdf, f"☐  {order.buyer_name}", room) + number)
         pdf.set_font(fonts.FAMILY, size=9)
         y = _next(pdf, y)
         _text(pdf, left + 6, y, order.buyer_phone or _("no phone"))
@@ -254,6 +257,16 @@ def _next(pdf: FPDF, y: float) -> float:
         pdf.add_page()
         y = pdf.get_y()
     return y
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """`text`, cut with an ellipsis to `width` mm in the current font (most names fit: measured once)."""
+    text = fonts.printable(text)
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _text(pdf: FPDF, x: float, top: float, text: str, align_right: bool = False) -> None:
