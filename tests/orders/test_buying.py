@@ -50,7 +50,7 @@ def test_the_shop_page_shows_the_form_prices_allergens_and_the_seller(app, clien
     assert "Enthält: <strong>Milch" in page  # allergens before ordering, as the provenance page says
     assert "Keines der 14 Hauptallergene." in page and "Allergene nicht erfasst" in page
     assert "10 übrig" in page
-    assert "zahlungspflichtig bestellen" in page
+    assert "Weiter zur Übersicht" in page and "zahlungspflichtig bestellen" not in page  # the review has it
     assert "Anna Brandt, Jonas Brandt" in page and "DE123456789" in page  # the Impressum
     assert "hof@example.org" in page
     # Quark and yoghurt spoil quickly (dairy), honey does not: the right of withdrawal applies to it.
