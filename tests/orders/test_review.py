@@ -42,7 +42,7 @@ def test_the_review_shows_the_total_and_the_vat_and_saves_nothing(app, client, p
     assert "Bezahlung bei Abholung" in page  # the payment chosen
     assert "Ada Lovelace" in page and "ada@example.org" in page and "0170 1234567" in page
     assert "Bitte mit Tüte" in page
-    assert "kein Widerrufsrecht" in page and "Das gilt für: Speisequark, Ziegenkäse." in page
+    assert "Kein Widerrufsrecht" in page and "Lebensmittel: Speisequark, Ziegenkäse" in page
     assert 'href="#legal"' in page and 'id="legal"' in page and "Anna Brandt, Jonas Brandt" in page
     assert "zahlungspflichtig bestellen" in page and ">Ändern</button>" in page
     assert f'name="submission_key" type="hidden" value="{form["submission_key"]}"' in page
