@@ -419,6 +419,55 @@ def _order_token(app) -> str:
         return ledger.order_token(order)
 
 
+def _base(fields) -> dict:
+    """A form's values as its page gives them, empty text fields filled in plausibly."""
+    base = {}
+    for name, kind, value in fields:
+        if value is None or kind == "file":
+            continue
+        base.setdefault(name, []).append(
+            value or ("" if kind in ("checkbox", "hidden", "select") else _plausible(name, kind))
+        )
+    return base
+
+
+def _walk_form(walk, client, role, action, fields, extra=dict):
+    """Each hostile value once into each field of a form; `extra()`: fields added to each request."""
+    base = _base(fields)
+    for name, kind, _value in fields:
+        if name == "csrf_token" or ROW.search(name):
+            continue  # rows of a list (ingredients-1-…) are read as the first row is
+        values = HOSTILE if kind not in CHOICE else {k: HOSTILE[k] for k in CHOICE_VALUES}
+        for label, value in values.items():
+            data = {**base, **extra()}
+            if kind == "file":
+                data[name] = (io.BytesIO(_png()), value)
+            else:
+                data[name] = value
+            walk.send(client, "POST", action, f"{role} {name}={label}", data=data)
+
+
+def _walk_review(walk, clients, shop_form):
+    """The shop's order form, sent as filled in, shows the review (nothing saved); its form, reached only
+    by that POST, is walked with the order button ("place", a new submission key each time, so that
+    each request is a new order rather than a return to the first) and with "Change"."""
+    import secrets
+
+    role, action, fields = shop_form
+    response = walk.send(clients[role], "POST", action, f"{role} review", data=_base(fields))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="reviewed"' in page, "the walk did not reach the review"
+    parser = Forms()
+    parser.feed(page)
+    review = next(f for method, to, f in parser.forms if method == "post" and urlsplit(to).path == action)
+    for step in ("place", "change"):
+
+        def extra(step=step):
+            return {"step": step, "submission_key": secrets.token_urlsafe(24)}
+
+        _walk_form(walk, clients[role], f"{role} {step}", action, review, extra)
+
+
 def _urls(app, rule, samples):
     """The route with real arguments, and with each string argument replaced by hostile text."""
     real, hostile = {}, []
@@ -501,24 +550,8 @@ def _walk_everything(app, clients):
         for url in urls[1:]:
             walk.send(clients[role], "GET", url, "hostile path")
     for role, action, fields in forms.values():
-        base = {}
-        for name, kind, value in fields:
-            if value is None or kind == "file":
-                continue
-            base.setdefault(name, []).append(
-                value or ("" if kind in ("checkbox", "hidden", "select") else _plausible(name, kind))
-            )
-        for name, kind, _value in fields:
-            if name == "csrf_token" or ROW.search(name):
-                continue  # rows of a list (ingredients-1-…) are read as the first row is
-            values = HOSTILE if kind not in CHOICE else {k: HOSTILE[k] for k in CHOICE_VALUES}
-            for label, value in values.items():
-                data = {**base}
-                if kind == "file":
-                    data[name] = (io.BytesIO(_png()), value)
-                else:
-                    data[name] = value
-                walk.send(clients[role], "POST", action, f"{role} {name}={label}", data=data)
+        _walk_form(walk, clients[role], role, action, fields)
+    _walk_review(walk, clients, forms["orders.shop"])
     for rule in post_rules:
         if rule.endpoint in forms:
             continue

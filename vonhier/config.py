@@ -67,6 +67,10 @@ def from_environment() -> dict:
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "https://api.stripe.com"),
         "STRIPE_MAX_RETRIES": int(os.environ.get("STRIPE_MAX_RETRIES", 2)),
+        # Where a form's redirect may take the browser (Checkout, Connect onboarding): the CSP's form-action.
+        "STRIPE_REDIRECT_ORIGINS": os.environ.get(
+            "STRIPE_REDIRECT_ORIGINS", "https://checkout.stripe.com https://connect.stripe.com"
+        ),
         # Stripe Connect (pre-orders paid to the producer's own account): the Connect endpoint's signing
         # secret, the account type producers get, and the platform's fee in percent of each payment
         # (a decimal text such as "2.5"; 0: the producer receives everything but Stripe's own fees).

@@ -8,6 +8,7 @@ import gc
 import os
 import threading
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,13 @@ def browser():
 @pytest.fixture
 def live_server(make_app):
     """The application with CSRF switched on, served over HTTP on a free local port."""
-    app = make_app(WTF_CSRF_ENABLED=True)
+    with serving(make_app(WTF_CSRF_ENABLED=True)) as url:
+        yield url
+
+
+@contextmanager
+def serving(app):
+    """`app` served over HTTP on a free local port, in a thread; its address."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -90,6 +90,8 @@ def test_security_headers_on_every_response(client):
         csp = headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in csp
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        # A form may be redirected on to Stripe's Checkout and onboarding (browsers check that too).
+        assert "form-action 'self' https://checkout.stripe.com https://connect.stripe.com" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 

@@ -56,8 +56,13 @@ def submission_key(page: str) -> str:
     return re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page)[1]
 
 
+def reviewed(page: str) -> str:
+    return re.search(r'name="reviewed" value="([^"]*)"', page)[1]
+
+
 def order_form(client, outlet_id, offer_id, day=SATURDAY, quantity="2", **changes) -> dict:
-    """The form as the shop page gives it for `day`, filled in by a buyer."""
+    """The form as the shop page gives it for `day`, filled in by a buyer and reviewed: ready for the
+    order button (`step` place, with what the review showed; a form the review refuses gets none)."""
     page = client.get(f"/orders/shop/{outlet_id}?day={day.isoformat()}").get_data(as_text=True)
     values = {
         "day": day.isoformat(),
@@ -70,7 +75,15 @@ def order_form(client, outlet_id, offer_id, day=SATURDAY, quantity="2", **change
         "note": "Bitte mit Tüte",
         "payment": "at_pickup",
     }
-    return {**values, **changes}
+    values = {**values, **changes}
+    review = client.post(f"/orders/shop/{outlet_id}", data={**values, "step": "review"})
+    shown = reviewed(review.get_data(as_text=True)) if review.status_code == 200 else ""
+    return {**values, "step": "place", "reviewed": shown}
+
+
+def same_order(one: str, other: str) -> bool:
+    """Two order links name the same order (a link is signed anew, with the time, each time it is made)."""
+    return one.rsplit("/", 1)[1].split(".")[0] == other.rsplit("/", 1)[1].split(".")[0]
 
 
 def orders(app) -> int:

@@ -60,6 +60,8 @@ def stripe_config(fake) -> dict:
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "STRIPE_CONNECT_WEBHOOK_SECRET": CONNECT_SECRET,
         "STRIPE_MAX_RETRIES": 0,
+        # The stand-in's Checkout and onboarding pages (CHECKOUT_BASE, CONNECT_BASE), for the CSP.
+        "STRIPE_REDIRECT_ORIGINS": "https://checkout.stripe.test https://connect.stripe.test",
     }
 
 

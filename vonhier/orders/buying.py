@@ -6,6 +6,11 @@ refused), each offer of this outlet and active, quantities whole numbers 1…MAX
 what remains; prices come from the offers, never from the form. Every problem of the form is refused
 at once (`OrderError`: field → sentence), so the page shows them all with what was typed.
 
+Ordering is two steps (§ 312j Abs. 2 BGB: the total and the essentials right before the order button):
+`check_order` makes the order as placing would, unsaved, for the review; `place_order` checks again and
+refuses (`ReviewChanged`) when its lines or prices are not what the review showed, so an order is never
+placed at a price the buyer did not see.
+
 The database decides the rest: the order's one-time submission key is unique (a double click or a
 resent form finds the first order), and stock is reserved by `ledger.reserve`, offer by offer in id
 order; a line that cannot be had voids the whole transaction."""
@@ -29,6 +34,7 @@ from ..errors import RuleError
 from ..extensions import db
 from . import ledger, legal, notify, prices
 from .models import MAX_LINE_QUANTITY, Offer, Order, OrderLine, OrderStatus, PaymentMethod, SalesUnit
+from .receipt import Receipt, vat_rows
 from .shop import Shop, ShopOffer, shop_for
 from .windows import PickupError, Window, check_pickup
 
@@ -142,16 +148,70 @@ def existing_order(submission_key: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.submission_key == submission_key[:64]))
 
 
-def place_order(outlet_id: int, sent: OrderRequest, now=None) -> Order:
-    """Check `sent` against the outlet's shop as it is now (`now`: Berlin, for tests), save the order
-    with its lines and reserve its units; raises OrderError (nothing saved: the caller rolls back).
-    Pay at pick-up: placed and confirmed. Online: pending, for `paying.start_checkout`."""
+@dataclass
+class Draft:
+    """An order as placing it would save it, checked but not saved (never added to the session): the
+    review shows it, `place_order` saves it."""
+
+    order: Order
+    offers: dict[int, Offer]  # its lines' offers by id
+    weighed: frozenset[int]  # ids of the offers sold by weight (their amounts are estimates)
+
+    @property
+    def reviewed(self) -> str:
+        """What the review showed, for the order button to send back: each line's offer, quantity and
+        price ("17x2@249 18x1@390"). Not signed: it only lets `place_order` refuse what differs, the
+        prices always come from the offers."""
+        return review_mark((line.offer_id, line.quantity, line.unit_price_cents) for line in self.order.lines)
+
+    @property
+    def receipt(self) -> Receipt:
+        lines = list(self.order.lines)
+        return Receipt(order=self.order, lines=lines, vat=vat_rows(lines), weighed=self.weighed)
+
+
+def review_mark(lines) -> str:
+    """(offer id, quantity, cents of one unit) of each line, as the review sends them."""
+    return " ".join(f"{offer_id}x{quantity}@{cents}" for offer_id, quantity, cents in sorted(lines))
+
+
+def _total_of(mark: str) -> int | None:
+    """The total a review mark stands for; None for one that is no mark (none sent, tampered)."""
+    lines = [re.fullmatch(r"(\d{1,10})x(\d{1,3})@(\d{1,9})", part) for part in mark[:2000].split()]
+    return sum(int(m[2]) * int(m[3]) for m in lines) if lines and all(lines) else None
+
+
+class ReviewChanged(OrderError):
+    """The order button was pressed for other prices or lines than the order has now (a price, the lines
+    sent): `draft` is the order as it would be now, to be reviewed again."""
+
+    def __init__(self, draft: Draft, reviewed: str):
+        self.draft = draft
+        was, now = _total_of(reviewed), draft.order.total_cents
+        if was is None:
+            message = _l("Please check your order before you place it.")
+        elif was != now:
+            message = _l(
+                "The prices have changed since you checked your order: the total is now %(now)s "
+                "instead of %(was)s. Please check it again.",
+                now=prices.money(now),
+                was=prices.money(was),
+            )
+        else:
+            message = _l("Your order has changed since you checked it. Please check it again.")
+        super().__init__({"": [str(message)]})
+
+
+def check_order(outlet_id: int, sent: OrderRequest, now=None) -> Draft:
+    """Check `sent` against the outlet's shop as it is now (`now`: Berlin, for tests) and return the
+    order it makes, unsaved, nothing reserved; raises OrderError with every problem. The review and
+    placing both call this: what was reviewed is what placing checks."""
     shop = shop_for(outlet_id, now)
     details = legal.legal_details_of(shop.outlet.organisation_id)
     if not details.complete or not shop.open:
         raise OrderError({"": [str(_l("This shop does not take pre-orders at the moment."))]})
     errors: dict[str, list[str]] = {}
-    day, window, interval = _pickup(shop, sent, errors)
+    day, interval = _pickup(shop, sent, errors)
     lines = _lines(shop, sent, day, errors)
     buyer = _buyer(sent, errors)
     method = _payment(shop, sent.payment, errors)
@@ -160,8 +220,8 @@ def place_order(outlet_id: int, sent: OrderRequest, now=None) -> Order:
         errors.setdefault("", []).append(str(_l("The form is incomplete. Please load the page again.")))
     if errors:
         raise OrderError(errors)
+    # Ids only, no related objects: a relationship to a loaded row would cascade the draft into the session.
     order = Order(
-        reference=ledger.new_reference(),
         submission_key=key,
         organisation_id=shop.outlet.organisation_id,
         outlet_id=shop.outlet.id,
@@ -188,15 +248,31 @@ def place_order(outlet_id: int, sent: OrderRequest, now=None) -> Order:
                 line_total_cents=each * quantity,
             )
         )
+    weighed = frozenset(offer.id for offer, *_ in lines if offer.unit == SalesUnit.WEIGHT)
+    return Draft(order=order, offers={offer.id: offer for offer, *_ in lines}, weighed=weighed)
+
+
+def place_order(outlet_id: int, sent: OrderRequest, reviewed: str, now=None) -> Order:
+    """Check `sent` as `check_order` does, refuse it unless its lines and prices are those the buyer
+    reviewed (`reviewed`, the review's `Draft.reviewed`; `ReviewChanged`), save the order with its lines
+    and reserve its units; raises OrderError (nothing saved: the caller rolls back).
+    Pay at pick-up: placed and confirmed. Online: pending, for `paying.start_checkout`."""
+    draft = check_order(outlet_id, sent, now)
+    if reviewed != draft.reviewed:
+        raise ReviewChanged(draft, reviewed)
+    order = draft.order
+    order.reference = ledger.new_reference()
     db.session.add(order)
     # First the order, under its unique key: a second click waits here for the first and lands on it.
     flush_or_conflict(
         db.session,
         {unique_constraint(Order, "submission_key"): _l("This order has already been placed.")},
-        existing=lambda: _page_of_key(key),
+        existing=lambda: _page_of_key(order.submission_key),
     )
-    _reserve([(offer, quantity) for offer, quantity, _, _ in lines], day)
-    ledger.record(order, order.status.value, "buyer", f"{window.day.isoformat()} {interval_value(interval)}")
+    day = order.pickup_date
+    _reserve([(draft.offers[line.offer_id], line.quantity) for line in order.lines], day)
+    hours = interval_value((order.pickup_start, order.pickup_end))
+    ledger.record(order, order.status.value, "buyer", f"{day.isoformat()} {hours}")
     if order.status == OrderStatus.PLACED:
         notify.confirmed(order)
     db.session.flush()
@@ -213,12 +289,12 @@ def _page_of_key(key: str) -> str | None:
     return order_url(order) if order else None
 
 
-def _pickup(shop: Shop, sent: OrderRequest, errors) -> tuple[date | None, Window | None, tuple]:
+def _pickup(shop: Shop, sent: OrderRequest, errors) -> tuple[date | None, tuple]:
     try:
         day = date.fromisoformat((sent.day or "").strip())
     except ValueError:
         errors["pickup"] = [str(_l("Please choose a pick-up date."))]
-        return None, None, (None, None)
+        return None, (None, None)
     window = day_window(shop, day)
     interval = _parse_interval(sent.interval)
     if not (sent.interval or "").strip() and window is not None and len(window.intervals) == 1:
@@ -229,7 +305,7 @@ def _pickup(shop: Shop, sent: OrderRequest, errors) -> tuple[date | None, Window
         check_pickup([window] if window else [], day, *interval)
     except PickupError as error:
         errors["pickup"] = error.messages
-    return day, window, interval
+    return day, interval
 
 
 def _lines(shop: Shop, sent: OrderRequest, day: date | None, errors) -> list[tuple]:

@@ -32,7 +32,7 @@ class Receipt:
     order: Order
     lines: list[OrderLine]
     vat: list[VatRow]  # by rate, lowest first
-    weighed: frozenset[int]  # ids of the lines sold by weight (their amounts are estimates)
+    weighed: frozenset[int]  # ids of the offers sold by weight (their lines' amounts are estimates)
 
     @property
     def estimated(self) -> bool:
@@ -58,7 +58,7 @@ def receipt(order: Order) -> Receipt:
     """The order's receipt. Whether a line is sold by weight is its offer's unit (the line copies the
     unit's text, not its kind); one query for all lines."""
     lines = list(order.lines)
-    by_weight = set(
+    by_weight = frozenset(
         db.session.scalars(
             select(Offer.id).where(
                 Offer.id.in_([line.offer_id for line in lines]), Offer.unit == SalesUnit.WEIGHT
@@ -69,7 +69,7 @@ def receipt(order: Order) -> Receipt:
         order=order,
         lines=lines,
         vat=vat_rows(lines),
-        weighed=frozenset(line.id for line in lines if line.offer_id in by_weight),
+        weighed=by_weight,
     )
 
 

@@ -6,7 +6,13 @@ soonest chosen at first), and below them the order form of the chosen date lists
 ordered for it, with the units left. On a phone a tap on a date is one step with no form to send, and
 the quantities, contact and payment follow on the same page: no date picker (a list of at most 21
 dates is shorter), no page that is only a date, and a quantity never offered for a date it cannot be
-had on."""
+had on.
+
+Sent, the form is reviewed on the same address before anything is ordered (§ 312j Abs. 2 BGB: the
+essentials and the total right above the order button): the review carries everything typed in hidden
+fields, so "Change" brings the form back as it was and "zahlungspflichtig bestellen" places it, checked
+again, at the prices reviewed — no JavaScript, no state kept on the server, the one-time submission
+key travelling along."""
 
 from datetime import date
 
@@ -21,7 +27,7 @@ from wtforms.fields import EmailField, TelField
 from ..extensions import db, limiter
 from ..forms import Form
 from ..payments import connect
-from . import buying, ledger, legal, paying, shop
+from . import buying, calendar, ledger, legal, paying, prices, receipt, shop
 from .blueprint import bp
 from .models import OrderStatus, PaymentMethod
 
@@ -115,7 +121,9 @@ def _only_post() -> bool:
 @limiter.limit(_order_limit, exempt_when=_only_post)
 def shop_page(outlet_id):
     """What can be pre-ordered at an outlet and the order form of one pick-up date (`day`); `product`
-    (an id) marks the product the buyer came from (its provenance page, the catalogue)."""
+    (an id) marks the product the buyer came from (its provenance page, the catalogue). Sent, the form
+    is reviewed (`step` "review", also when no button is named), brought back to be changed ("change")
+    or placed from the review ("place")."""
     the_shop = shop.require_shop(outlet_id)
     chosen = request.args.get("product", type=int)
     form = OrderForm()
@@ -123,15 +131,29 @@ def shop_page(outlet_id):
         form.submission_key.data = buying.new_submission_key()
         return _page(the_shop, form, _chosen_day(the_shop, request.args.get("day"), chosen), chosen=chosen)
     quantities = _quantities()
+    day = _chosen_day(the_shop, form.day.data, None)
     if not form.validate_on_submit():
         errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
         errors = errors or {"": [_("The form has expired. Please send it again.")]}
-        return _page(the_shop, form, _chosen_day(the_shop, form.day.data, None), errors, quantities)
+        return _page(the_shop, form, day, errors, quantities)
     first = buying.existing_order(form.submission_key.data or "")
     if first is not None:  # sent again after it went through: where the first one led, saying so
         flash(_("This order had already been placed: here it is. Nothing was ordered a second time."), "info")
         return redirect(buying.order_url(first), 303)
-    sent = buying.OrderRequest(
+    step = request.form.get("step")
+    if step == "change":
+        return _page(the_shop, form, day, quantities=quantities)
+    sent = _sent(form, quantities)
+    if step != "place":
+        try:
+            return _review(the_shop, form, buying.check_order(outlet_id, sent))
+        except buying.OrderError as error:
+            return _page(the_shop, form, day, error.errors, quantities)
+    return _place(the_shop, form, sent, quantities)
+
+
+def _sent(form, quantities) -> buying.OrderRequest:
+    return buying.OrderRequest(
         day=form.day.data or "",
         interval=form.interval.data or "",
         quantities=quantities,
@@ -143,23 +165,57 @@ def shop_page(outlet_id):
         submission_key=form.submission_key.data or "",
         locale=str(get_locale()),
     )
+
+
+def _place(the_shop, form, sent, quantities):
+    """The order button of the review: placed at the prices reviewed, or the review again (what changed
+    said), or the form with what can no longer be had (stock gone, a deadline passed)."""
+    day = _chosen_day(the_shop, form.day.data, None)
     try:
-        order = buying.place_order(outlet_id, sent)
+        order = buying.place_order(the_shop.outlet.id, sent, request.form.get("reviewed", ""))
         target = paying.start_checkout(order) if order.status == OrderStatus.PENDING else None
+    except buying.ReviewChanged as changed:
+        db.session.rollback()
+        return _review(the_shop, form, changed.draft, changed.errors)
     except buying.OrderError as error:
         db.session.rollback()
-        day = _chosen_day(the_shop, form.day.data, None)
         return _page(the_shop, form, day, error.errors, quantities)
     except connect.ConnectError as error:
         db.session.rollback()
-        return _page(
-            the_shop, form, _chosen_day(the_shop, form.day.data, None), {"payment": [str(error)]}, quantities
-        )
+        return _page(the_shop, form, day, {"payment": [str(error)]}, quantities)
     db.session.commit()
     if target:
         return redirect(target, 303)
     flash(_("Thank you! Your order %(reference)s has been placed.", reference=order.reference), "success")
     return redirect(buying.order_url(order), 303)
+
+
+def _review(the_shop, form, draft, errors=None):
+    """The order as it would be placed, nothing saved: lines, total, VAT, pick-up, payment, the buyer's
+    details, the legal notes, and the buttons to change it or place it."""
+    _payment_choices(the_shop, form)
+    order = draft.order
+    return render_template(
+        "orders/shop_review.html",
+        shop=the_shop,
+        form=form,
+        order=order,
+        receipt=draft.receipt,
+        reviewed=draft.reviewed,
+        payment_text=dict(form.payment.choices).get(order.payment_method.value, ""),
+        perishable=[
+            offer.product.name(str(get_locale()))
+            for offer in draft.offers.values()
+            if legal.is_perishable(offer.product)
+        ],
+        legal=legal.legal_details_of(the_shop.outlet.organisation_id),
+        address=calendar.address(the_shop.outlet),
+        errors=errors or {},
+        quantity_prefix=buying.QUANTITY,
+        money=prices.money,
+        window_text=receipt.window_text,
+        moment_text=receipt.moment_text,
+    ), (400 if errors else 200)
 
 
 def _quantities() -> dict[int, str]:
