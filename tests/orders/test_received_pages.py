@@ -190,3 +190,4 @@ def test_a_long_buyer_name_is_cut_short_of_the_pick_up_time(app):
         cut = _fit(pdf, "Maximiliane " * 10, 60)
         assert short == "Ada Lovelace"
         assert cut.endswith("…") and pdf.get_string_width(cut) <= 60
+        pdf.output()  # fpdf2 closes the font files when it writes the document
