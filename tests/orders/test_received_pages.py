@@ -191,3 +191,12 @@ def test_a_long_buyer_name_is_cut_short_of_the_pick_up_time(app):
         assert short == "Ada Lovelace"
         assert cut.endswith("…") and pdf.get_string_width(cut) <= 60
         pdf.output()  # fpdf2 closes the font files when it writes the document
+
+
+def test_closing_a_date_with_orders_says_they_are_not_cancelled(app, client, producer):
+    order_id = place(app, offer_of(app, producer))
+    response = client.post(f"/orders/outlets/{producer.shop}/closed-dates", data={"day": "2026-06-20"})
+    assert response.status_code == 302 and "/orders/received/day?day=2026-06-20" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    assert "storniert die 1 Bestellung für diesen Tag nicht" in page and "Ada Lovelace" in page
+    assert state(app, order_id) == (OrderStatus.PLACED, 0)

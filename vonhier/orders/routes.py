@@ -3,8 +3,8 @@ outlet, adding and changing an offer, pausing it, the dates an outlet is closed 
 settings. Refusals come back on the page with what was
 typed (400); a lost race is a 409 or a redirect to what the first request made (errors.py)."""
 
-from flask import redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -164,6 +164,18 @@ def closed_dates(outlet_id):
                 db.session.rollback()
                 form.day.errors = list(error.messages)
             else:
+                if waiting := services.orders_waiting(outlet.id, form.day.data):
+                    # Closing takes no new orders; those placed are the producer's to cancel or hand over.
+                    flash(
+                        ngettext(
+                            "Closing the date does not cancel the %(num)d order placed for it.",
+                            "Closing the date does not cancel the %(num)d orders placed for it.",
+                            waiting,
+                        ),
+                        "warning",
+                    )
+                    day = form.day.data.isoformat()
+                    return redirect(url_for("orders.received_day", day=day, outlet=outlet.id))
                 return redirect(url_for("orders.closed_dates", outlet_id=outlet.id))
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -31,6 +31,8 @@ from .models import (
     VAT_RATES,
     Measure,
     Offer,
+    Order,
+    OrderStatus,
     PickupClosure,
     SalesUnit,
     ShopSettings,
@@ -298,6 +300,17 @@ def close_date(user, outlet: Outlet, day) -> PickupClosure:
         existing=partial(url_for, "orders.closed_dates", outlet_id=outlet.id),
     )
     return closure
+
+
+def orders_waiting(outlet_id: int, day: date) -> int:
+    """Orders still to be handed over at `outlet_id` on `day`: closing the date does not cancel them."""
+    return db.session.scalar(
+        select(func.count()).where(
+            Order.outlet_id == outlet_id,
+            Order.pickup_date == day,
+            Order.status.in_((OrderStatus.PENDING, OrderStatus.PLACED)),
+        )
+    )
 
 
 def get_closure_for_member(user, closure_id: int) -> PickupClosure:
