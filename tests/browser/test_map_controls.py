@@ -55,6 +55,8 @@ def test_the_finder_does_not_move_when_its_map_appears(demo, live_server, page_a
     first.wait_for(state="attached")
     while not held:  # the parser has reached the scripts after the results
         page.wait_for_timeout(50)
+    # The stylesheet may still be on its way on a busy machine: the box has its height once it applies.
+    page.wait_for_function("document.querySelector('#finder-map').getBoundingClientRect().height > 200")
     before = box.bounding_box(), first.bounding_box()
     assert before[0] and before[0]["height"] > 200, before  # the space is kept before Leaflet loads
     held[0].continue_()
