@@ -42,7 +42,10 @@ def sold(offer_id, day=DAY):
     )
 
 
-def order_of(offer, quantity, status=OrderStatus.PLACED, product_name="Speisequark", **values):
+def order_of(
+    offer, quantity, status=OrderStatus.PLACED, product_name="Speisequark", unit_text="Stück", **values
+):
+    """An order of `quantity` units of `offer` (its stock not reserved), flushed; `values` set on it."""
     order = Order(
         reference=ledger.new_reference(),
         submission_key=ledger.new_reference() * 2,
@@ -66,7 +69,7 @@ def order_of(offer, quantity, status=OrderStatus.PLACED, product_name="Speisequa
             offer_id=offer.id,
             product_id=offer.product_id,
             product_name=product_name,
-            unit_text="Stück",
+            unit_text=unit_text,
             quantity=quantity,
             unit_price_cents=offer.price_cents,
             vat_percent=offer.vat_percent,

@@ -3,13 +3,14 @@ corrections between them), cancelling with a reason and refunding a paid order o
 Stripe account (also when Stripe cannot be reached: nothing changes, a retry works), and the refunds
 Stripe reports (`charge.refunded`: duplicate, late, forged)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden, NotFound
 
 from tests import factories
+from tests.orders.test_ledger import order_of
 from tests.payments.conftest import WEBHOOK_SECRET, ticking_from
 from tests.payments.stripe_fake import event
 from tests.payments.test_connect_payments import deliver, onboarded
@@ -22,7 +23,6 @@ from vonhier.orders.models import (
     OfferStock,
     Order,
     OrderEvent,
-    OrderLine,
     OrderStatus,
     PaymentMethod,
 )
@@ -61,39 +61,19 @@ def place(
     with app.app_context():
         offer = db.session.get(Offer, offer_id)
         assert ledger.reserve(offer, day, quantity)
-        total = quantity * offer.price_cents
-        order = Order(
-            reference=ledger.new_reference(),
-            submission_key=ledger.new_reference() * 2,
-            organisation_id=offer.organisation_id,
-            outlet_id=offer.outlet_id,
+        order = order_of(
+            offer,
+            quantity,
+            status,
+            product_name=offer.product.name_de,
+            unit_text="Becher 500 g" if offer.vat_percent == 7 else "Stück",
             pickup_date=day,
-            pickup_start=time(8),
-            pickup_end=time(13),
-            cancel_until=clock.utcnow() + timedelta(days=1),
             buyer_name=values.pop("buyer_name", "Ada Lovelace"),
-            buyer_email="ada@example.org",
-            locale="de",
             payment_method=PaymentMethod.ONLINE if payment_intent else PaymentMethod.AT_PICKUP,
             payment_intent_id=payment_intent,
             paid_at=clock.utcnow() if payment_intent else None,
-            total_cents=total,
-            status=status,
             **values,
         )
-        order.lines.append(
-            OrderLine(
-                offer_id=offer.id,
-                product_id=offer.product_id,
-                product_name=offer.product.name_de,
-                unit_text="Becher 500 g" if offer.vat_percent == 7 else "Stück",
-                quantity=quantity,
-                unit_price_cents=offer.price_cents,
-                vat_percent=offer.vat_percent,
-                line_total_cents=total,
-            )
-        )
-        db.session.add(order)
         db.session.commit()
         return order.id
 
