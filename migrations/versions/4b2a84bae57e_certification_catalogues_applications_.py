@@ -10,81 +10,7 @@ from datetime import UTC, datetime
 from alembic import op
 import sqlalchemy as sa
 
-# The seeded VON HIER catalogue, version 1 (a copy of vonhier.certification.rules.DEFAULT_CRITERIA at the
-# time of this migration: migrations must not change when the code does).
-DEFAULT_CRITERIA = [{'position': 0,
-  'code': 'VH-R1',
-  'title_de': 'Mindestens 70 % regionale Rohstoffe',
-  'title_en': 'At least 70 % regional raw materials',
-  'explanation_de': 'Mindestens 70 % der Rohstoffe stammen aus Berlin und Brandenburg; Wasser und Salz '
-                    'zählen nicht mit.',
-  'explanation_en': 'At least 70 % of the raw materials come from Berlin and Brandenburg; water and salt are '
-                    'not counted.',
-  'applies_to': 'all',
-  'categories': [],
-  'rule_type': 'regional_share',
-  'params': {'min_percent': 70},
-  'evidence': []},
- {'position': 1,
-  'code': 'VH-R2',
-  'title_de': 'Hauptzutat vollständig aus der Region',
-  'title_en': 'Main ingredient entirely from the region',
-  'explanation_de': 'Die Hauptzutat stammt zu 100 % aus Berlin und Brandenburg.',
-  'explanation_en': 'The main ingredient comes 100 % from Berlin and Brandenburg.',
-  'applies_to': 'all',
-  'categories': [],
-  'rule_type': 'main_ingredient_regional',
-  'params': {},
-  'evidence': []},
- {'position': 2,
-  'code': 'VH-R3',
-  'title_de': 'Verarbeitung in der Region',
-  'title_en': 'Processing in the region',
-  'explanation_de': 'Verarbeitet und verpackt wird in Berlin und Brandenburg.',
-  'explanation_en': 'The product is processed and packed in Berlin and Brandenburg.',
-  'applies_to': 'processed',
-  'categories': [],
-  'rule_type': 'processing_in_region',
-  'params': {},
-  'evidence': []},
- {'position': 3,
-  'code': 'VH-G1',
-  'title_de': 'Ohne Gentechnik',
-  'title_en': 'GMO-free',
-  'explanation_de': 'Das Erzeugnis trägt die Erklärung „Ohne Gentechnik“; bei tierischen Erzeugnissen ist '
-                    'gentechnikfreie Fütterung nachzuweisen.',
-  'explanation_en': 'The product is declared “Ohne Gentechnik” (GMO-free); animal products also need proof '
-                    'of GMO-free feed.',
-  'applies_to': 'all',
-  'categories': [],
-  'rule_type': 'gmo_free',
-  'params': {},
-  'evidence': []},
- {'position': 4,
-  'code': 'VH-T1',
-  'title_de': 'Haltungsform mindestens Stufe 3',
-  'title_en': 'Husbandry level 3 or higher',
-  'explanation_de': 'Die Tiere werden mindestens in Haltungsform 3 (Frischluftstall) gehalten.',
-  'explanation_en': 'The animals are kept at husbandry level 3 (fresh-air barn) or higher.',
-  'applies_to': 'animal',
-  'categories': [],
-  'rule_type': 'husbandry_min',
-  'params': {'min_level': 3},
-  'evidence': ['husbandry_certificate']},
- {'position': 5,
-  'code': 'VH-L1',
-  'title_de': 'Kurze Transportwege',
-  'title_en': 'Short transport distances',
-  'explanation_de': 'Keine Transportstrecke ist länger als 100 km und die ganze Lieferkette nicht länger als '
-                    '200 km.',
-  'explanation_en': 'No transport leg is longer than 100 km and the whole supply chain no longer than 200 '
-                    'km.',
-  'applies_to': 'all',
-  'categories': [],
-  'rule_type': 'transport',
-  'params': {'max_leg_km': 100, 'max_chain_km': 200},
-  'evidence': []}]
-
+from vonhier.region import pack
 
 # revision identifiers, used by Alembic.
 revision = '4b2a84bae57e'
@@ -324,21 +250,30 @@ def upgrade():
 
 def seed_default_catalogue():
     connection = op.get_bind()
-    region_id = connection.execute(sa.text("SELECT id FROM regions WHERE code = 'BB-BE'")).scalar_one()
+    # Version 1 of the configured region pack's catalogue (`catalogue.toml`): a new database starts with
+    # its region's criteria; later versions are published in the admin area, never by a migration.
+    region, catalogue = pack(), pack().catalogue()
+    region_id = connection.execute(
+        sa.text("SELECT id FROM regions WHERE code = :code"), {"code": region.code}
+    ).scalar_one()
     now = datetime.now(UTC).replace(tzinfo=None)
     catalogues = sa.table("criteria_catalogues", sa.column("id", sa.Integer), sa.column("region_id"),
                           sa.column("code"), sa.column("version"), sa.column("name_de"), sa.column("name_en"),
                           sa.column("status"), sa.column("validity_months"), sa.column("created_at"),
                           sa.column("published_at"))
     catalogue_id = connection.execute(catalogues.insert().values(
-        region_id=region_id, code="VH", version=1, name_de="VON HIER Kriterien", name_en="VON HIER criteria",
-        status="published", validity_months=12, created_at=now, published_at=now,
+        region_id=region_id, code=catalogue["code"], version=1, name_de=catalogue["name_de"],
+        name_en=catalogue["name_en"], status="published", validity_months=catalogue["validity_months"],
+        created_at=now, published_at=now,
     ).returning(catalogues.c.id)).scalar_one()
     criteria = sa.table("catalogue_criteria", *(sa.column(name) for name in (
         "catalogue_id", "position", "code", "title_de", "title_en", "explanation_de", "explanation_en",
         "applies_to", "rule_type")), sa.column("categories", sa.JSON), sa.column("params", sa.JSON),
         sa.column("evidence", sa.JSON))
-    op.bulk_insert(criteria, [{"catalogue_id": catalogue_id, **row} for row in DEFAULT_CRITERIA])
+    op.bulk_insert(criteria, [
+        {"catalogue_id": catalogue_id, "position": position, **row}
+        for position, row in enumerate(catalogue["criteria"])
+    ])
 
 
 def downgrade():

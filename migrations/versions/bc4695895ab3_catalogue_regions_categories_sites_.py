@@ -7,12 +7,12 @@ Create Date: 2026-11-22 06:11:43.015243
 """
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 from alembic import op
 import sqlalchemy as sa
 
-REGION_FILE = Path(__file__).resolve().parents[2] / "vonhier" / "geo" / "data" / "berlin-brandenburg.geojson"
+from vonhier.region import pack
+
 CATEGORIES = [
     # slug, German, English, animal product
     ("fruit-vegetables", "Obst & Gemüse", "Fruit & vegetables", False),
@@ -257,20 +257,22 @@ def upgrade():
 
 
 def seed_reference_data():
-    """The seeded taxonomy and the default region (derived from GeoNames, see vonhier/geo/data/README.md)."""
+    """The seeded taxonomy and the default region: the polygon of the configured region pack (`REGION`;
+    its README says how it was derived)."""
     categories = sa.table("categories", sa.column("slug"), sa.column("name_de"), sa.column("name_en"),
                           sa.column("is_animal"), sa.column("position"))
     op.bulk_insert(categories, [
         {"slug": slug, "name_de": de, "name_en": en, "is_animal": animal, "position": n}
         for n, (slug, de, en, animal) in enumerate(CATEGORIES)
     ])
-    geojson = REGION_FILE.read_text(encoding="utf-8")
+    region = pack()
+    geojson = region.geojson()
     properties = json.loads(geojson)["features"][0]["properties"]
     regions = sa.table("regions", sa.column("code"), sa.column("name"), sa.column("geojson"),
                        sa.column("source"), sa.column("licence"), sa.column("is_default"),
                        sa.column("created_at"))
     op.bulk_insert(regions, [{
-        "code": "BB-BE", "name": "Berlin und Brandenburg", "geojson": geojson,
+        "code": region.code, "name": region.name_de, "geojson": geojson,
         "source": properties.get("source", "")[:500], "licence": properties.get("licence", "")[:200],
         "is_default": True, "created_at": datetime.now(UTC).replace(tzinfo=None),
     }])

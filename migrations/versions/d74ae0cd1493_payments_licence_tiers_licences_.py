@@ -8,6 +8,8 @@ Create Date: 2026-11-22 07:14:12.139492
 from alembic import op
 import sqlalchemy as sa
 
+from vonhier.region import pack
+
 
 # revision identifiers, used by Alembic.
 revision = 'd74ae0cd1493'
@@ -142,20 +144,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_payments_licence_id'), ['licence_id'], unique=False)
 
     # ### end Alembic commands ###
-    # Starting fees per size class (before VAT); admins change them in the admin area. The zero-fee
-    # tier has no size class: the office grants it to very small producers.
+    # Starting fees per size class (before VAT), from the configured region pack; admins change them in
+    # the admin area. A tier without size class (the zero fee) is granted by the office by hand.
     tiers = sa.table("licence_tiers", sa.column("code"), sa.column("name_de"), sa.column("name_en"),
                      sa.column("size_class"), sa.column("fee_cents"), sa.column("vat_percent"))
-    op.bulk_insert(tiers, [
-        {"code": "micro", "name_de": "Kleinstbetrieb", "name_en": "Micro business", "size_class": "micro",
-         "fee_cents": 12000, "vat_percent": 19},
-        {"code": "small", "name_de": "Kleinbetrieb", "name_en": "Small business", "size_class": "small",
-         "fee_cents": 30000, "vat_percent": 19},
-        {"code": "medium", "name_de": "Mittlerer Betrieb", "name_en": "Medium business", "size_class": "medium",
-         "fee_cents": 60000, "vat_percent": 19},
-        {"code": "free", "name_de": "Beitragsfrei", "name_en": "Zero fee", "size_class": None,
-         "fee_cents": 0, "vat_percent": 19},
-    ])
+    op.bulk_insert(tiers, [{"size_class": None, **tier} for tier in pack().licence_tiers])
 
 
 def downgrade():

@@ -1,4 +1,4 @@
-"""The demo network as data files (`vonhier/demo/data/`) loads what it loaded when it was Python: the
+"""The demo network as data files (the region pack's `demo/`) loads what it loaded when it was Python: the
 figures below were taken from the Python modules' load before they were turned into files (a
 comparison of every table, row by row apart from timestamps, hashes and random codes, was identical),
 and changed on purpose since: the Ziegenkäserei Sommerfelde near Eberswalde (the catalogue's walk)."""
@@ -97,7 +97,7 @@ def test_the_data_files_load_the_network_the_python_modules_loaded(app, client):
 
 
 def test_every_product_file_is_an_import_file_with_the_german_headers():
-    for path in sorted((files.DATA / "products").glob("*.csv")):
+    for path in sorted((files.folder() / "products").glob("*.csv")):
         rows = csv_io.read_rows(path.read_bytes())
         assert list(rows.written.values()) == csv_io.headers("de"), path.name
         assert path.stem in {o["key"] for o in files.organisations()}, path.name

@@ -26,6 +26,7 @@ from ..outlets import services as outlets
 from ..outlets.models import Outlet
 from ..payments import services as payments
 from ..permissions import SYSTEM, Role
+from ..region import pack
 from ..search import services as search
 from . import files
 
@@ -38,7 +39,7 @@ def is_empty() -> bool:
 
 def _district(entry: dict) -> str:
     """The town's district, or in a town divided into districts of its own, the nearest of them."""
-    region = files.toml("region")
+    region = pack().places()
     centres = region["city_districts"].get(entry["town"])
     if not centres:
         return region["districts"].get(entry["town"], "")

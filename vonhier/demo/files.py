@@ -1,22 +1,26 @@
-"""The demo network's data files (`data/`, described in its README) read into plain values."""
+"""The demo network's files (the region pack's `demo/`, described in its README) read into plain values."""
 
 import csv
 import tomllib
 from functools import cache
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+from .. import region
+
+
+def folder() -> Path:
+    return region.pack().path / "demo"
 
 
 @cache
 def toml(name: str) -> dict:
-    with (DATA / f"{name}.toml").open("rb") as file:
+    with (folder() / f"{name}.toml").open("rb") as file:
         return tomllib.load(file)
 
 
 def table(name: str) -> list[dict]:
-    """The rows of `data/NAME.csv` (`;`-separated, a header row) as dicts of text."""
-    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as file:
+    """The rows of `demo/NAME.csv` (`;`-separated, a header row) as dicts of text."""
+    with (folder() / f"{name}.csv").open(encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file, delimiter=";"))
 
 
@@ -30,5 +34,5 @@ def accounts() -> dict:
 
 def products(key: str) -> bytes | None:
     """The product file of the organisation `key`, as a producer would upload it (None: it has none)."""
-    path = DATA / "products" / f"{key}.csv"
+    path = folder() / "products" / f"{key}.csv"
     return path.read_bytes() if path.exists() else None

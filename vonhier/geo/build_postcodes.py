@@ -12,9 +12,10 @@ The list has no coordinates: a postcode's centre is its town's centre in the gaz
 import csv
 import json
 from importlib import resources
-from pathlib import Path
 
-OUTPUT = Path(__file__).parent / "data" / "postcodes-de.csv"
+from ..region import ROOT
+
+OUTPUT = ROOT / "data" / "postcodes-de.csv"
 
 
 def main() -> None:

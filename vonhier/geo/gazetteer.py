@@ -6,8 +6,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from math import floor
-from pathlib import Path
 
+from ..region import ROOT
 from .services import haversine_km
 
 # Germany and its neighbours: enough to geocode sites, suppliers and declared places of a German label.
@@ -165,7 +165,7 @@ def is_on_served_land(lat: float, lon: float) -> bool:
     return km <= MAX_DISTANCE_TO_PLACE_KM
 
 
-POSTCODES = Path(__file__).parent / "data" / "postcodes-de.csv"
+POSTCODES = ROOT / "data" / "postcodes-de.csv"
 POSTCODE = re.compile(r"^\d{5}$")
 
 
