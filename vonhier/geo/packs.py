@@ -84,7 +84,7 @@ def area_km2(geometry) -> float:
     return geometry.area * km_per_degree**2 * math.cos(lat)
 
 
-def _km_outside(geometry, lat: float, lon: float) -> float:
+def km_outside_polygon(geometry, lat: float, lon: float) -> float:
     border, _ = nearest_points(geometry, Point(lon, lat))
     return haversine_km(lat, lon, border.y, border.x)
 
@@ -161,7 +161,7 @@ def _check_inside(report: Report, geometry, places, what: str) -> None:
                 continue
             if geometry is None or geometry.contains(Point(lon, lat)):
                 continue
-            km = _km_outside(geometry, lat, lon)
+            km = km_outside_polygon(geometry, lat, lon)
             if km > allowed:
                 where = (
                     "outside the region's polygon"
