@@ -267,8 +267,10 @@ def _check_catalogue(report: Report) -> None:
         if not isinstance(catalogue.get(key), str) or not catalogue[key]:
             report.problems.append(f"catalogue.toml: `{key}` is missing")
     months = catalogue.get("validity_months")
-    if not (isinstance(months, int) and not isinstance(months, bool) and months > 0):
-        report.problems.append(f"catalogue.toml: validity_months must be a whole number above 0 ({months!r})")
+    if not (isinstance(months, int) and not isinstance(months, bool) and 1 <= months <= 60):
+        report.problems.append(
+            f"catalogue.toml: validity_months must be a whole number from 1 to 60 ({months!r})"
+        )
     criteria = catalogue.get("criteria")
     if not isinstance(criteria, list) or not criteria:
         report.problems.append("catalogue.toml: no [[criteria]]: a catalogue needs at least one criterion")
