@@ -9,7 +9,7 @@ TRANSLATIONS := vonhier/translations
 
 VENDOR := static/vendor
 
-.PHONY: run test translations compile-translations vendor lint clean mutation audit
+.PHONY: run test test-pack translations compile-translations vendor lint clean mutation audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,8 +63,17 @@ run: $(VENV)/.installed compile-translations vendor
 # pytest-xdist: one process per core (each with its own database); a test module stays in one process.
 TEST_WORKERS ?= auto
 
+# The tests that hold for whatever region pack is configured (`region.pack()`): `make test` runs them
+# again for the second pack, on a database of their own (tests/conftest.py). docs/region-packs.md.
+PACK_TESTS := tests/regions
+SECOND_PACK ?= mitteldeutschland
+
 test: $(VENV)/.installed-dev compile-translations vendor
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-pack
+
+test-pack: $(VENV)/.installed-dev compile-translations vendor
+	REGION=$(SECOND_PACK) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope $(PACK_TESTS)
 
 # Extract every translatable string and merge it into the catalogues, then compile them.
 translations: $(VENV)/.installed

@@ -3,6 +3,7 @@ DATABASE_URL), emptied after every test; a real SMTP server (aiosmtpd); clients 
 the local Redis (skipped without it, unless CI sets VONHIER_REQUIRE_REDIS=1, which makes that a failure)."""
 
 import os
+import re
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
-from vonhier import create_app
+from vonhier import create_app, region
 from vonhier.extensions import db, limiter
 from vonhier.outbox import worker
 from vonhier.provenance import facts
@@ -95,6 +96,7 @@ def redis_store():
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
+    """The run's database, migrated for the configured region pack (a new SQLite file every run)."""
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
@@ -103,13 +105,20 @@ def database_url(tmp_path_factory):
         pytest.exit(
             f"Refusing to run tests on database {name!r}: its name must contain 'test'.", returncode=2
         )
+    # The migrations seed the pack's polygon, catalogue and tiers: another pack gets a database of its
+    # own, so that its run never meets the default pack's database (nor runs beside it on the same one).
+    key = region.pack().key
+    if key != region.DEFAULT:
+        name = f"{name}_{re.sub(r'[^a-z0-9]+', '_', key.lower())}"
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:  # each pytest-xdist worker empties its own database after every test
-        url = _worker_database(url, f"{name}_{worker}")
+        return _new_database(url, f"{name}_{worker}")
+    if key != region.DEFAULT:
+        return _new_database(url, name)
     return url
 
 
-def _worker_database(url: str, name: str) -> str:
+def _new_database(url: str, name: str) -> str:
     """`url` with the database `name`, created (from nothing) on the same PostgreSQL server."""
     parts = urlsplit(url)
     engine = create_engine(parts._replace(path="/postgres").geturl(), isolation_level="AUTOCOMMIT")

@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from . import region
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -40,7 +42,10 @@ def from_environment() -> dict:
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     # Secure cookies are only sent over HTTPS; a plain-HTTP local setup would lose its session.
     secure = _bool("COOKIE_SECURE", base_url.startswith("https://"))
-    database_url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'vonhier.sqlite'}")
+    # One database serves one region (the migrations seed its pack): another pack, other local files.
+    pack = region.folder().name
+    suffix = "" if pack == region.DEFAULT else f"-{pack}"
+    database_url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / f'vonhier{suffix}.sqlite'}")
     vat_id = os.environ.get("INVOICE_VAT_ID", "DE000000000")  # the operator issues the invoices
     return {
         "SECRET_KEY": _secret_key(),
@@ -50,7 +55,7 @@ def from_environment() -> dict:
         # (bench/README.md). A connection found dead (the server restarted) fails its request and makes
         # the pool drop all connections as old; scans try once more (`provenance.pages`).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
-        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE / "uploads")),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE / f"uploads{suffix}")),
         # Phone photos are often 8–12 MB; they are downscaled on upload.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.

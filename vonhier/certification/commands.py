@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 
 from ..catalogue.models import Product
 from ..extensions import db
-from . import audit, certificates, criteria, rules
+from . import audit, certificates, criteria, packs, rules  # noqa: F401 (packs answers `flask region check`)
 
 
 @click.group("certification")
