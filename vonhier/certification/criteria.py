@@ -11,6 +11,7 @@ from ..clock import utcnow
 from ..errors import abort_with
 from ..extensions import db
 from ..permissions import Role
+from ..region import pack
 from . import rules
 from .access import WorkflowError
 from .audit import record
@@ -20,11 +21,15 @@ from .models import (
     CriteriaCatalogue,
 )
 
-DEFAULT_CODE = "VH"
+
+def default_code() -> str:
+    """The code of the region pack's catalogue ("VH"): its versions, and the certificates' numbers."""
+    return pack().catalogue()["code"]
 
 
-def current_catalogue(code: str = DEFAULT_CODE) -> CriteriaCatalogue:
+def current_catalogue(code: str | None = None) -> CriteriaCatalogue:
     """The newest published version: new applications are checked against it."""
+    code = code or default_code()
     catalogue = db.session.scalar(
         select(CriteriaCatalogue)
         .where(CriteriaCatalogue.code == code, CriteriaCatalogue.status == CatalogueStatus.PUBLISHED)

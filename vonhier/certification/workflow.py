@@ -19,7 +19,7 @@ from ..permissions import SYSTEM
 from . import notices, readiness, review, rules
 from .access import WorkflowError, require_applicant, require_certifier_for
 from .audit import record
-from .criteria import DEFAULT_CODE, current_catalogue, precheck
+from .criteria import current_catalogue, default_code, precheck
 from .models import (
     ONE_FIRST_CERTIFICATE,
     ONE_OPEN_APPLICATION,
@@ -318,7 +318,7 @@ def record_audit(certifier, application: Application, data: dict) -> Audit:
 
 
 def _next_number(year: int) -> str:
-    prefix = f"{DEFAULT_CODE}-{year}-"
+    prefix = f"{default_code()}-{year}-"
     last = db.session.scalar(
         select(func.max(Certificate.number)).where(Certificate.number.like(f"{prefix}%"))
     )
