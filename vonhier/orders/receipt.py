@@ -99,7 +99,7 @@ def window_text(order: Order) -> str:
 
 def moment_text(moment: datetime) -> str:
     """A stored moment (naive UTC) as Berlin date and time: "Donnerstag, 10. Dezember 2026, 18:00"."""
-    local = clock.as_berlin(moment)
+    local = clock.as_local(moment)
     return _(
         "%(day)s, %(time)s",
         day=format_date(local.date(), "full"),

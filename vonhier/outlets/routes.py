@@ -66,7 +66,7 @@ def finder():
         categories=catalogue.categories(),
         criteria=finding.CRITERIA,
         radii=finding.RADII,
-        now=clock.berlin_now(),
+        now=clock.local_now(),
     ), (400 if error else 200)
 
 
@@ -169,7 +169,7 @@ def page(outlet_id):
     """The public page: no sign-in, nothing personal."""
     outlet = services.get_public(outlet_id)
     locale = str(get_locale())
-    now = clock.berlin_now()
+    now = clock.local_now()
     return render_template(
         "outlets/page.html",
         outlet=outlet,

@@ -17,7 +17,7 @@ from .. import clock
 
 
 def today() -> date:
-    return clock.berlin_now().date()
+    return clock.local_now().date()
 
 
 def this_year() -> int:
@@ -39,7 +39,7 @@ def offered(on: date | None = None) -> list[int]:
 
 def months_charged(year: int, accepted: datetime | date) -> int:
     """How many months of `year` a licence accepted at `accepted` (naive UTC or a date) pays for."""
-    day = accepted if type(accepted) is date else clock.as_berlin(accepted).date()
+    day = accepted if type(accepted) is date else clock.as_local(accepted).date()
     if day.year != year or day < next_year_from(year):
         return 12  # the next year's licence, or this year's before the window: the whole year
     return 12 - day.month + 1
