@@ -1,6 +1,7 @@
 """Which licence years can be taken today, and what a licence costs.
 
-Licence years are calendar years in Berlin (the register changes at midnight there, not at 01:00).
+Licence years are calendar years in local time (the register changes at local midnight, not when
+UTC's year turns).
 From `LICENCE_NEXT_YEAR_FROM` (month-day, 1 October by default) the next year's licence can be
 accepted and paid as well as the current year's, so an organisation does not drop out of the
 register on 1 January. A current-year licence whose terms are accepted once that window is open
