@@ -1,4 +1,4 @@
-"""VON HIER: the platform behind the regional product label for Berlin and Brandenburg."""
+"""VON HIER: the platform behind a regional product label, for the region its pack describes (`region`)."""
 
 from importlib import import_module
 from pathlib import Path
