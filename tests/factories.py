@@ -146,5 +146,5 @@ def licence(app, organisation_id):
         current = payments.accept_terms(SYSTEM, organisation_id)
         if current.status != "active":
             invoice = payments.create_invoice(SYSTEM, current)
-            payments.mark_invoice_paid(SYSTEM, invoice, clock.berlin_now().date(), invoice.gross_cents)
+            payments.mark_invoice_paid(SYSTEM, invoice, clock.local_now().date(), invoice.gross_cents)
         db.session.commit()

@@ -17,7 +17,7 @@ from tests.orders.test_ledger import order_of
 from tests.orders.test_services import data as offer_data
 from tests.suppliers.conftest import certify, product, profile, signed_in, supplier
 from vonhier.catalogue.models import Ingredient, Product
-from vonhier.clock import berlin_now
+from vonhier.clock import local_now
 from vonhier.extensions import db
 from vonhier.orders import services as orders
 from vonhier.organisations.models import Organisation
@@ -57,7 +57,7 @@ def hostile(app):
             for ingredient in db.session.scalars(db.select(Ingredient).filter_by(product_id=product_id)):
                 ingredient.name = text
         db.session.commit()
-        today = berlin_now().date()  # scan days are days in Berlin
+        today = local_now().date()  # scan days are days in Berlin
         lots = zip(product_ids, HOSTILE, strict=True)
         with db.engine.begin() as connection:
             scans.write(Counter({(product_id, lot, today, "de"): 1 for product_id, lot in lots}), connection)
@@ -89,7 +89,7 @@ def _hostile_order(app, organisation_id, product_id):
         offer = orders.save_offer(
             SYSTEM, organisation_id, None, offer_data(SimpleNamespace(quark=product_id, shop=shop.id))
         )
-        today = berlin_now().date()
+        today = local_now().date()
         order_of(
             offer,
             1,
@@ -133,7 +133,7 @@ def test_no_csv_export_holds_a_formula_cell(app, hostile):
 
 def test_the_sales_export_holds_no_formula_cell(app, hostile):
     """The sales export needs its period, so the walk of the URL map above does not reach it."""
-    month = berlin_now().strftime("%Y-%m")
+    month = local_now().strftime("%Y-%m")
     response = hostile.clients["member"].get(f"/orders/received/sales.csv?period={month}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data().decode("utf-8-sig")

@@ -279,7 +279,7 @@ def _world(app):
                 "deadline_time": time_of_day(18, 0),
             },
         )
-        orders.close_date(user("owner"), shop, clock.berlin_now().date() + timedelta(days=7))
+        orders.close_date(user("owner"), shop, clock.local_now().date() + timedelta(days=7))
         _received_order(org.id, shop.id, ids[0])  # the producer's order pages and their forms
         # The seller's legal details complete: the shop page shows its order form, which is walked too.
         db.session.get(Organisation, org.id).email = "hof@example.org"
@@ -311,7 +311,7 @@ def _received_order(organisation_id, outlet_id, product_id):
     from vonhier.orders.models import Offer, Order, OrderLine
 
     offer = db.session.scalar(select(Offer).where(Offer.outlet_id == outlet_id))
-    day = clock.berlin_now().date() + timedelta(days=1)
+    day = clock.local_now().date() + timedelta(days=1)
     ledger.reserve(offer, day, 2)
     order = Order(
         reference=ledger.new_reference(),

@@ -1,4 +1,4 @@
-"""VON HIER: the platform behind the regional product label for Berlin and Brandenburg."""
+"""VON HIER: the platform behind a regional product label, for the region its pack describes (`region`)."""
 
 from importlib import import_module
 from pathlib import Path
@@ -51,7 +51,7 @@ def register_template_context(app: Flask) -> None:
     from flask_babel import format_currency, format_date, format_datetime, format_decimal
     from flask_login import current_user
 
-    from . import display_names
+    from . import display_names, region
     from .catalogue.names import change_text
     from .organisations import services as organisations
 
@@ -81,6 +81,11 @@ def register_template_context(app: Flask) -> None:
     @app.context_processor
     def current_organisation():
         return {"current_org": organisations.current(current_user)}
+
+    @app.context_processor
+    def region_pack():
+        # The configured region (its name, states and map start) for every page: read once, no query.
+        return {"region": region.pack()}
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -130,7 +130,7 @@ def from_environment() -> dict:
         "PREFERRED_URL_SCHEME": "https" if base_url.startswith("https://") else "http",
         "WTF_CSRF_TIME_LIMIT": None,  # bound to the session instead: forms left open overnight still work
         "BABEL_DEFAULT_LOCALE": "de",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "BABEL_DEFAULT_TIMEZONE": region.pack().timezone.key,
         "LANGUAGES": ("de", "en"),
         "CONFIRM_TOKEN_MAX_AGE": int(os.environ.get("CONFIRM_TOKEN_MAX_AGE", 48 * 3600)),
         "RESET_TOKEN_MAX_AGE": int(os.environ.get("RESET_TOKEN_MAX_AGE", 3600)),

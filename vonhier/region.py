@@ -48,6 +48,7 @@ class Pack:
     map_centre: tuple[float, float]
     map_zoom: int
     licence_tiers: tuple[dict, ...]
+    examples: dict  # districts, place, postcode (hints: "e.g. “Uckermark”"), towns (the sample file's)
 
     def name(self, language: str) -> str:
         """The region's name, "Berlin und Brandenburg" or "Berlin and Brandenburg"."""
@@ -116,6 +117,11 @@ def load(path: Path) -> Pack:
         )
         for s in _required(data, "states", where)
     )
+    examples = _required(data, "examples", where)
+    for key in ("districts", "place", "postcode", "towns"):
+        _required(examples, key, f"{where} [examples]")
+    if len(examples["towns"]) != 3:
+        raise PackError(f"{where} [examples]: `towns` names three towns (the sample bread's origins)")
     map_ = _required(data, "map", where)
     centre = _required(map_, "centre", f"{where} [map]")
     return Pack(
@@ -131,6 +137,7 @@ def load(path: Path) -> Pack:
         map_centre=(float(centre[0]), float(centre[1])),
         map_zoom=int(_required(map_, "zoom", f"{where} [map]")),
         licence_tiers=tuple(_required(data, "licence_tiers", where)),
+        examples=examples,
     )
 
 

@@ -12,10 +12,12 @@
   var townInput = document.getElementById(box.dataset.townInput);
   var result = document.getElementById("find-town-result");
 
-  var start = [52.45, 13.4];  // between Berlin and Potsdam: the middle of the region
+  // The middle of the region (the region pack's map start) until there is a pin.
+  var start = [parseFloat(box.dataset.startLat), parseFloat(box.dataset.startLon)];
   var hasPoint = latInput.value && lonInput.value;
   var map = VonHierMap.create(box).setView(
-    hasPoint ? [parseFloat(latInput.value), parseFloat(lonInput.value)] : start, hasPoint ? 13 : 8);
+    hasPoint ? [parseFloat(latInput.value), parseFloat(lonInput.value)] : start,
+    hasPoint ? 13 : parseInt(box.dataset.startZoom, 10));
   var marker = null;
 
   function place(lat, lon, zoom) {

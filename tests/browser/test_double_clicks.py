@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from vonhier.catalogue.models import Product
 from vonhier.certification.models import ApplicationItem
-from vonhier.clock import berlin_now
+from vonhier.clock import local_now
 from vonhier.extensions import db
 from vonhier.organisations.models import Organisation
 from vonhier.payments.models import Invoice, InvoiceStatus, Licence
@@ -111,7 +111,7 @@ def test_a_double_clicked_invoice_button_makes_one_invoice(app, demo, live_serve
     page = page_at(WIDTHS[device])
     sign_in(page, live_server, "katrin.wendt@ziegenhof-wukensee.example", "Ziegenmilch-Oder-9")
     page.goto(f"{live_server}/licence/")
-    year = berlin_now().year  # this year's panel (from 1 October next year's is shown below it)
+    year = local_now().year  # this year's panel (from 1 October next year's is shown below it)
     page.check(f"#accept-{year}")
     click_and_wait(page, f"text=Bedingungen für {year} akzeptieren")
     assert_fits(page)

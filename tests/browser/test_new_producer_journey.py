@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from vonhier.clock import berlin_now
+from vonhier.clock import local_now
 from vonhier.demo.commands import DEMO_PDF
 
 from .conftest import WIDTHS, assert_fits, click_and_wait, open_menu, screenshot
@@ -166,7 +166,7 @@ def test_a_new_producer_gets_a_certified_product_and_prints_its_label_sheet(
 
     # The licence: the terms accepted, the invoice chosen for a bank transfer.
     journey.click(page.locator("section[aria-labelledby=steps-title]").get_by_role("link", name="Lizenz"))
-    year = berlin_now().year
+    year = local_now().year
     page.check(f"#accept-{year}")
     journey.click(f"text=Bedingungen für {year} akzeptieren")
     journey.click("text=Überweisung")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vonhier.clock import berlin_now
+from vonhier.clock import local_now
 
 from .conftest import WIDTHS, assert_fits, click_and_wait, screenshot, sign_in, sign_out
 
@@ -17,7 +17,7 @@ def test_licence_terms_invoice_and_admin(demo, live_server, page_at, device):
     assert "keine Lizenz" in page.inner_text("main")
     assert_fits(page)
     screenshot(page, f"licence-terms-{device}")
-    year = berlin_now().year  # this year's panel (from 1 October next year's is shown below it)
+    year = local_now().year  # this year's panel (from 1 October next year's is shown below it)
     page.check(f"#accept-{year}")
     click_and_wait(page, f"text=Bedingungen für {year} akzeptieren")
     click_and_wait(page, "text=Überweisung")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from vonhier.catalogue.models import Product
-from vonhier.clock import berlin_now
+from vonhier.clock import local_now
 from vonhier.extensions import db
 from vonhier.provenance import scans as scan_counts
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def scans(app, demo):
     """A year of made-up but repeatable scans for every demo product."""
-    today = berlin_now().date()  # scan days are days in Berlin
+    today = local_now().date()  # scan days are days in Berlin
     with app.app_context():
         product_ids = db.session.scalars(select(Product.id)).all()
         counts = Counter()

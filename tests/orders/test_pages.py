@@ -141,7 +141,7 @@ def test_another_organisations_offer_outlet_and_closed_date_are_forbidden(
             deadline_days_before=1,
             deadline_time=time(18, 0),
         )
-        closure = PickupClosure(outlet_id=other.shop, day=clock.berlin_now().date() + timedelta(days=3))
+        closure = PickupClosure(outlet_id=other.shop, day=clock.local_now().date() + timedelta(days=3))
         db.session.add_all([theirs, closure])
         db.session.commit()
         offer_id, closure_id = theirs.id, closure.id
@@ -165,7 +165,7 @@ def test_another_organisations_offer_outlet_and_closed_date_are_forbidden(
 
 def test_close_a_date_and_open_it_again(app, client, producer):
     url = f"/orders/outlets/{producer.shop}/closed-dates"
-    tomorrow = clock.berlin_now().date() + timedelta(days=1)
+    tomorrow = clock.local_now().date() + timedelta(days=1)
     response = client.post(url, data={"day": "2020-01-01"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)

@@ -181,7 +181,7 @@ def test_pause_and_resume(app, producer, other):
 
 
 def _berlin_today():
-    return clock.berlin_now().date()
+    return clock.local_now().date()
 
 
 def test_closing_a_date_today_or_later_and_opening_it_again(app, producer, other):

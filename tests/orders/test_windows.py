@@ -6,14 +6,14 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from vonhier.clock import BERLIN
+from vonhier.clock import zone
 from vonhier.orders.windows import PickupError, Window, check_pickup, deadline, pickup_windows
 
 SHOP = "Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off"
 
 
 def at(*args, fold=0) -> datetime:
-    return datetime(*args, tzinfo=BERLIN, fold=fold)
+    return datetime(*args, tzinfo=zone(), fold=fold)
 
 
 def windows(text, now, days_before=1, until=time(18), state="BB", **options):

@@ -23,7 +23,7 @@ HOURS = "Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off"
 
 
 def berlin(*args) -> datetime:
-    return datetime(*args, tzinfo=clock.BERLIN)
+    return datetime(*args, tzinfo=clock.zone())
 
 
 def outlet(app, org_id, name, kind, lat, lon, hours=HOURS, products=(), categories=()):

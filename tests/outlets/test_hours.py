@@ -6,14 +6,14 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from vonhier import clock
-from vonhier.clock import BERLIN
+from vonhier.clock import zone
 from vonhier.outlets import hours
 
 SHOP = "Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off"
 
 
 def at(*args) -> datetime:
-    return datetime(*args, tzinfo=BERLIN)
+    return datetime(*args, tzinfo=zone())
 
 
 @pytest.fixture(autouse=True)
@@ -114,7 +114,7 @@ def test_fall_back_day():
 
 def test_berlin_now_follows_the_controlled_clock(monkeypatch):
     monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 7, 1, 10, 0))
-    assert clock.berlin_now() == at(2026, 7, 1, 12, 0)
+    assert clock.local_now() == at(2026, 7, 1, 12, 0)
 
 
 def test_week_table_with_holidays_and_midnight():

@@ -61,7 +61,7 @@ def at_berlin_time(monkeypatch):
     """Fix the platform's clock at a Berlin wall-clock time."""
 
     def fix(*args):
-        local = datetime(*args, tzinfo=clock.BERLIN)
+        local = datetime(*args, tzinfo=clock.zone())
         monkeypatch.setattr(clock, "utcnow", lambda: local.astimezone(clock.UTC).replace(tzinfo=None))
 
     return fix

@@ -32,7 +32,7 @@ def summer(monkeypatch):
 
 def today():
     """The platform's date (Berlin) under the test's clock."""
-    return clock.berlin_now().date()
+    return clock.local_now().date()
 
 
 @pytest.fixture(scope="session")

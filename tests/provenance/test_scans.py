@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select
 from tests import factories
 from tests.certification.conftest import signed_in
 from vonhier import clock
-from vonhier.clock import berlin_now
+from vonhier.clock import local_now
 from vonhier.extensions import db
 from vonhier.provenance import chart, scans
 from vonhier.provenance.models import ScanDay
@@ -172,7 +172,7 @@ def test_the_public_page_sets_no_cookie(app, certified, suffix, headers):
 @pytest.fixture
 def scanned(app, scene):
     """Org A (the scene's producer) with two products; org B with one; scans on several days."""
-    today = berlin_now().date()  # scan days are days in Berlin (after 23:00 UTC in winter: tomorrow)
+    today = local_now().date()  # scan days are days in Berlin (after 23:00 UTC in winter: tomorrow)
     cheese = factories.product(
         app, scene.owner.id, scene.org.id, [("Ziegenmilch", 100, scene.farm.id, False)], name_de="Ziegenkäse"
     )
@@ -319,7 +319,7 @@ def test_catalogue_and_product_pages_link_to_the_scans(app, scanned):
 
 def test_formula_like_names_stay_text_in_the_csv(app, scene):
     with app.app_context(), db.engine.begin() as connection:
-        scans.write(Counter({(scene.product_id, "-12", berlin_now().date(), "de"): 1}), connection)
+        scans.write(Counter({(scene.product_id, "-12", local_now().date(), "de"): 1}), connection)
     text = scene.producer_client.get("/catalogue/scans.csv").get_data().decode("utf-8-sig")
     assert text.splitlines()[1].endswith(";Landeier;'-12;de;1")
 

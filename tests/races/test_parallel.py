@@ -17,7 +17,7 @@ from vonhier.accounts.models import User
 from vonhier.catalogue.models import ProductVersion, SupplierLink
 from vonhier.certification import workflow
 from vonhier.certification.models import Application, ApplicationItem, AuditRecord, Certificate
-from vonhier.clock import berlin_now
+from vonhier.clock import local_now
 from vonhier.extensions import db
 from vonhier.payments import services as payments
 from vonhier.payments import years
@@ -178,7 +178,7 @@ def test_approve(server, producer, certifier):
     with producer.app.app_context():  # an audit that saw every criterion opens the evidence gate
         application = db.session.get(Application, application_id)
         audit = {
-            "audit_date": berlin_now().date(),
+            "audit_date": local_now().date(),
             "mode": "on_site",
             "auditor": "Paul Prüfer",
             "criteria": [c.code for c in application.catalogue.criteria],
@@ -225,7 +225,7 @@ def test_mark_paid(server, _migrated_app, accepted):
     results = at_once(
         admin,
         f"{server}/admin/invoices/{invoice_id}/paid",
-        {"paid_on": berlin_now().date().isoformat(), "amount": f"{gross // 100},{gross % 100:02d}"},
+        {"paid_on": local_now().date().isoformat(), "amount": f"{gross // 100},{gross % 100:02d}"},
     )
     paid = select(func.count(Payment.id)).where(Payment.licence_id == accepted.licence_id)
     check("mark paid", results, count(_migrated_app, paid), 409)

@@ -211,7 +211,7 @@ SCHEMAS = {
             "next_change": {
                 "type": ["string", "null"],
                 "format": "date-time",
-                "description": "When open_now changes next (Europe/Berlin), within 14 days.",
+                "description": "When open_now changes next (the region's local time), within 14 days.",
             },
             "holiday": {**OPTIONAL_STRING, "description": "Today's public holiday at the outlet, if any."},
             "website": OPTIONAL_STRING,
@@ -378,10 +378,16 @@ PARAMETERS = {
         "schema": {"enum": []},
         "description": "A category slug.",
     },
+    "state": {
+        "name": "state",
+        "in": "query",
+        "description": "Outlets in this state of the region (the suffix of its ISO 3166-2 code).",
+        "schema": {"enum": []},
+    },
     "district": {
         "name": "district",
         "in": "query",
-        "description": "Landkreis or Berlin Bezirk of the organisation, exact spelling.",
+        "description": "Landkreis, kreisfreie Stadt or a city's Bezirk of the organisation, exact spelling.",
         "schema": {"type": "string", "maxLength": 80, "pattern": SINGLE_LINE_PATTERN},
     },
     "organisation": {"name": "organisation", "in": "query", "schema": ID},
@@ -557,7 +563,7 @@ DOCUMENT = {
                 },
                 _param("category"),
                 _param("organisation"),
-                {"name": "state", "in": "query", "schema": {"enum": ["BE", "BB"]}},
+                _param("state"),
             ],
             "outlets",
         ),
@@ -688,8 +694,9 @@ DOCUMENT = {
 }
 
 
-def document(base_url: str, category_slugs: list[str]) -> dict:
+def document(base_url: str, category_slugs: list[str], state_codes: list[str]) -> dict:
     found = copy.deepcopy(DOCUMENT)
     found["servers"] = [{"url": base_url}]
     found["components"]["parameters"]["category"]["schema"]["enum"] = category_slugs
+    found["components"]["parameters"]["state"]["schema"]["enum"] = state_codes
     return found

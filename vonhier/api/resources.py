@@ -174,7 +174,7 @@ def organisation(organisation: Organisation, detail: bool = False) -> dict:
 
 
 def outlets(rows: list[Outlet], locale: str) -> list[dict]:
-    now = clock.berlin_now()
+    now = clock.local_now()
     urls = services.product_codes([p.id for outlet in rows for p in outlet.products])
     licensed = services.licensed_among(outlet.organisation_id for outlet in rows)
     result = []

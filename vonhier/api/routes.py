@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import spreadsheet
+from .. import region, spreadsheet
 from ..arguments import MAX_INTEGER, Arguments
 from ..certification.models import CertificateStatus
 from ..discover import search as product_search
@@ -36,7 +36,6 @@ CACHE = "public, max-age=60"
 DOWNLOAD_CACHE = "public, max-age=300"
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-STATES = ("BE", "BB")
 # Certificate numbers look like VH-2026-000001; anything else cannot be one (and never reaches SQL).
 CERTIFICATE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
 # Parameters every endpoint understands.
@@ -180,7 +179,9 @@ def index():
 @bp.get("/openapi.json")
 def openapi_document():
     _query()
-    return openapi.document(current_app.config["BASE_URL"], [c.slug for c in services.categories()])
+    return openapi.document(
+        current_app.config["BASE_URL"], [c.slug for c in services.categories()], _state_codes()
+    )
 
 
 # The product catalogue's search (`discover.search`): with any of these, /products answers it.
@@ -265,6 +266,10 @@ def organisation(organisation_id):
     return resources.organisation(found, detail=True)
 
 
+def _state_codes() -> list[str]:
+    return [state.code for state in region.pack().states]
+
+
 @bp.get("/outlets")
 def outlets():
     query = _query("page", "per_page", "kind", "category", "organisation", "state")
@@ -272,7 +277,7 @@ def outlets():
     kinds = query.choices("kind", [k.value for k in OutletKind])
     category_id = _category(query)
     organisation_id = _organisation(query)
-    state = query.choice("state", STATES) or ""
+    state = query.choice("state", _state_codes()) or ""
     found = services.outlets(
         page, per_page, kinds=kinds, category_id=category_id, organisation_id=organisation_id, state=state
     )

@@ -3,7 +3,7 @@ under the headers of the interface's language."""
 
 from decimal import Decimal
 
-from .. import spreadsheet
+from .. import region, spreadsheet
 from . import services
 from .csv_io import headers
 from .models import OriginKind, Site
@@ -79,6 +79,7 @@ def sample(organisation_id: int) -> str:
     name the organisation's own first site; without sites, every origin is a place and there is no chain."""
     own = services.sites_of(organisation_id)
     site = own[0].name if own else None
+    rye, wheat, water = region.pack().examples["towns"]
     head = [
         "A-0100",
         "Landbrot",
@@ -100,8 +101,8 @@ def sample(organisation_id: int) -> str:
     return spreadsheet.table(
         headers(),
         [
-            [*head, "Roggenmehl", "55", "ja", "ja", "nein", "place:Müncheberg", "gluten", *traces],
-            [*more, "Weizenmehl", "20", "nein", "nein", "nein", "place:Prenzlau", "gluten", "", ""],
+            [*head, "Roggenmehl", "55", "ja", "ja", "nein", f"place:{rye}", "gluten", *traces],
+            [*more, "Weizenmehl", "20", "nein", "nein", "nein", f"place:{wheat}", "gluten", "", ""],
             [
                 *more,
                 "Wasser",
@@ -109,7 +110,7 @@ def sample(organisation_id: int) -> str:
                 "nein",
                 "nein",
                 "ja",
-                f"site:{site}" if site else "place:Berlin",
+                f"site:{site}" if site else f"place:{water}",
                 "",
                 "",
                 "",

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -24,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import hygiene
+from .. import hygiene, region
 from ..clock import utcnow
 from ..forms import CoordinatesPair, DecimalField, FloatField, Form, IntegerField, control_body_code_field
 from ..organisations.forms import COUNTRY_CHOICES, CheckboxesField
@@ -35,6 +36,11 @@ from .product_input import ProductInput
 
 EMPTY_ROWS = 3
 ORIGIN_LENGTH = 250  # "Organisation / Site": two names of up to 120 characters
+
+
+def _approval_mark() -> str:
+    """An EU approval mark of the region's first state, for hints (the mark names the state)."""
+    return f"DE {region.pack().states[0].code} 12345 EG"
 
 
 def fits(column) -> Length:
@@ -70,10 +76,15 @@ class SiteForm(CoordinatesPair, Form):
         validators=[
             Optional(),
             Length(max=30),
-            Regexp(r"^[A-Z]{2} [A-Z]{2,3} \d{3,6} EG$", message=_l("Format: DE BB 12345 EG")),
+            Regexp(
+                r"^[A-Z]{2} [A-Z]{2,3} \d{3,6} EG$",
+                message=LazyString(lambda: gettext("Format: %(mark)s", mark=_approval_mark())),
+            ),
         ],
         filters=[lambda v: " ".join(v.upper().split()) if v else v],
-        description=_l("For dairies, butchers and egg packing, e.g. DE BB 12345 EG."),
+        description=LazyString(
+            lambda: gettext("For dairies, butchers and egg packing, e.g. %(mark)s.", mark=_approval_mark())
+        ),
     )
     organic_operator_id = StringField(_l("Organic operator number"), validators=[Optional(), Length(max=40)])
     husbandry_id = StringField(

@@ -24,6 +24,7 @@ from numbers import Real
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from .. import region
 from ..catalogue.models import LIVESTOCK
 from ..catalogue.names import SPECIES
 from ..catalogue.snapshot import figures as compute_figures
@@ -405,86 +406,12 @@ def _range_problems(given: dict) -> list:
 
 # --- the seeded catalogue ---------------------------------------------------------------------------
 
-DEFAULT_CATALOGUE_VERSION = 1
 
-DEFAULT_CRITERIA = [
-    Criterion(
-        code="VH-R1",
-        title_de="Mindestens 70 % regionale Rohstoffe",
-        title_en="At least 70 % regional raw materials",
-        applies_to=AppliesTo.ALL,
-        categories=[],
-        rule_type=RuleType.REGIONAL_SHARE,
-        params={"min_percent": 70},
-        evidence=[],
-        explanation_de="Mindestens 70 % der Rohstoffe stammen aus Berlin und Brandenburg; Wasser und Salz "
-        "zählen nicht mit.",
-        explanation_en="At least 70 % of the raw materials come from Berlin and Brandenburg; water and salt "
-        "are not counted.",
-    ),
-    Criterion(
-        code="VH-R2",
-        title_de="Hauptzutat vollständig aus der Region",
-        title_en="Main ingredient entirely from the region",
-        applies_to=AppliesTo.ALL,
-        categories=[],
-        rule_type=RuleType.MAIN_INGREDIENT_REGIONAL,
-        params={},
-        evidence=[],
-        explanation_de="Die Hauptzutat stammt zu 100 % aus Berlin und Brandenburg.",
-        explanation_en="The main ingredient comes 100 % from Berlin and Brandenburg.",
-    ),
-    Criterion(
-        code="VH-R3",
-        title_de="Verarbeitung in der Region",
-        title_en="Processing in the region",
-        applies_to=AppliesTo.PROCESSED,
-        categories=[],
-        rule_type=RuleType.PROCESSING_IN_REGION,
-        params={},
-        evidence=[],
-        explanation_de="Verarbeitet und verpackt wird in Berlin und Brandenburg.",
-        explanation_en="The product is processed and packed in Berlin and Brandenburg.",
-    ),
-    Criterion(
-        code="VH-G1",
-        title_de="Ohne Gentechnik",
-        title_en="GMO-free",
-        applies_to=AppliesTo.ALL,
-        categories=[],
-        rule_type=RuleType.GMO_FREE,
-        params={},
-        # The proof of GMO-free feed for animal products is built into the rule.
-        evidence=[],
-        explanation_de="Das Erzeugnis trägt die Erklärung „Ohne Gentechnik“; bei tierischen Erzeugnissen ist "
-        "gentechnikfreie Fütterung nachzuweisen.",
-        explanation_en="The product is declared “Ohne Gentechnik” (GMO-free); animal products also need "
-        "proof of GMO-free feed.",
-    ),
-    Criterion(
-        code="VH-T1",
-        title_de="Haltungsform mindestens Stufe 3",
-        title_en="Husbandry level 3 or higher",
-        applies_to=AppliesTo.ANIMAL,
-        categories=[],
-        rule_type=RuleType.HUSBANDRY_MIN,
-        params={"min_level": 3},
-        evidence=["husbandry_certificate"],
-        explanation_de="Die Tiere werden mindestens in Haltungsform 3 (Frischluftstall) gehalten.",
-        explanation_en="The animals are kept at husbandry level 3 (fresh-air barn) or higher.",
-    ),
-    Criterion(
-        code="VH-L1",
-        title_de="Kurze Transportwege",
-        title_en="Short transport distances",
-        applies_to=AppliesTo.ALL,
-        categories=[],
-        rule_type=RuleType.TRANSPORT,
-        params={"max_leg_km": 100, "max_chain_km": 200},
-        evidence=[],
-        explanation_de="Keine Transportstrecke ist länger als 100 km und die ganze Lieferkette nicht länger "
-        "als 200 km.",
-        explanation_en="No transport leg is longer than 100 km and the whole supply chain no longer than "
-        "200 km.",
-    ),
-]
+def default_criteria() -> list[Criterion]:
+    """The region pack's default catalogue (`catalogue.toml`, version 1 of a new database), as read here."""
+    return [
+        Criterion(
+            **{**row, "applies_to": AppliesTo(row["applies_to"]), "rule_type": RuleType(row["rule_type"])}
+        )
+        for row in region.pack().catalogue()["criteria"]
+    ]

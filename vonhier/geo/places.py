@@ -10,6 +10,7 @@ from babel import Locale
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
+from .. import region
 from ..arguments import Refused
 from ..errors import RuleError
 from . import gazetteer
@@ -132,6 +133,7 @@ CLEARLY_BIGGER = 10  # a place this many times bigger than the next of its name 
 MAX_CHOICES = 6
 TOWN_TO_TELL_APART = 5000  # inhabitants of the town a choice is named by ("Golzow, Seelow")
 # The German states as written in addresses: (German, English); typed either way, or as the code.
+# Country data (every state): a region's own states are named by its pack (`state_name`).
 STATES = {
     "BB": ("Brandenburg", "Brandenburg"),
     "BE": ("Berlin", "Berlin"),
@@ -246,9 +248,10 @@ def _within_reach(place: gazetteer.Place, reach_km: float) -> gazetteer.Place:
 def _far(place: gazetteer.Place, km: float, reach_km: float) -> Refused:
     return Refused(
         _l(
-            "%(place)s lies about %(km)s km outside the region. We search in Berlin and Brandenburg "
-            "and up to %(reach)s km around them.",
+            "%(place)s lies about %(km)s km outside the region. We search in %(region)s and up to "
+            "%(reach)s km around it.",
             place=_shown(place).name,
+            region=region.pack().name(str(get_locale())),
             km=format_decimal(round(km, -1) if km >= 100 else round(km)),
             reach=format_decimal(round(reach_km)),
         )
@@ -273,11 +276,18 @@ def _told_apart(places: list[gazetteer.Place], qualifier: str) -> list[gazetteer
     return [p for _km, p in near[:1]]
 
 
+def state_name(code: str, language: str) -> str:
+    """The German state `code` by name: the region pack's name for its own states, else the country's."""
+    if own := region.pack().state(code):
+        return own.name(language)
+    return STATES[code][language != "de"] if code in STATES else code
+
+
 def _state_name(place: gazetteer.Place) -> str:
-    english = str(get_locale()) == "en"
+    language = str(get_locale())
     if place.state:
-        return STATES[place.state][english]
-    return Locale.parse("en" if english else "de").territories.get(place.country, place.country)
+        return state_name(place.state, language)
+    return Locale.parse("de" if language == "de" else "en").territories.get(place.country, place.country)
 
 
 def _choices(name: str, places: list[gazetteer.Place]) -> list[Choice]:

@@ -28,7 +28,7 @@ def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float
 
     The longitude half-width is the radius divided by the length of a degree of longitude at the
     box's edge nearest to the pole (the widest it needs to be). Not meant for boxes across a pole
-    or the antimeridian: the platform's places are in Berlin and Brandenburg.
+    or the antimeridian: the platform's places are in one German region.
     """
     dlat = degrees(radius_km / EARTH_RADIUS_KM) + 1e-9  # a hair wider: rounding never cuts the circle
     south, north = max(lat - dlat, -90.0), min(lat + dlat, 90.0)

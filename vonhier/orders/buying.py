@@ -203,7 +203,7 @@ class ReviewChanged(OrderError):
 
 
 def check_order(outlet_id: int, sent: OrderRequest, now=None) -> Draft:
-    """Check `sent` against the outlet's shop as it is now (`now`: Berlin, for tests) and return the
+    """Check `sent` against the outlet's shop as it is now (`now`: local, for tests) and return the
     order it makes, unsaved, nothing reserved; raises OrderError with every problem. The review and
     placing both call this: what was reviewed is what placing checks."""
     shop = shop_for(outlet_id, now)

@@ -1,12 +1,14 @@
 """The pick-up of an order as a calendar entry (iCalendar, RFC 5545), attached to the confirmation mail
 and downloadable from the order page.
 
-Times are Berlin wall-clock times with `TZID=Europe/Berlin` and the zone's definition (VTIMEZONE) in
+Times are wall-clock times in the region's zone (`TZID=Europe/Berlin` for the default pack) with the
+zone's definition (VTIMEZONE) in
 the file, not UTC: the pick-up is "Saturday 08:00–13:00 at the farm shop", a local time, and a calendar
 that knows the zone (Google, Apple, Thunderbird read the IANA name) keeps it local even if the rules
 change; Outlook needs the VTIMEZONE to read a TZID at all. The VTIMEZONE is the EU rule as yearly
-RRULEs (last Sunday of March and October), the form Outlook and Google write themselves, valid for
-every year rather than a list of transitions that ends. A cancelled order's entry is the same event
+RRULEs (last Sunday of March and October, at 01:00 UTC), the form Outlook and Google write themselves,
+valid for every year rather than a list of transitions that ends; the zone's names and offsets are read
+from the zone (every EU zone follows that rule). A cancelled order's entry is the same event
 marked cancelled, attached to the cancellation mail.
 
 The entry carries no link to the order page: calendars are shared and synced, and the link can cancel
@@ -29,18 +31,21 @@ MIME_TYPE = "text/calendar"
 MAIL_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 
 
-def _berlin_zone() -> Timezone:
+def _zone() -> Timezone:
+    local = clock.zone()
+    winter, summer = (datetime(2026, month, 1, 12, tzinfo=local) for month in (1, 7))
     zone = Timezone()
-    zone.add("tzid", "Europe/Berlin")
-    for part, name, start, offsets, month in (
-        (TimezoneDaylight, "CEST", datetime(1970, 3, 29, 2), (1, 2), 3),
-        (TimezoneStandard, "CET", datetime(1970, 10, 25, 3), (2, 1), 10),
+    zone.add("tzid", local.key)
+    for part, moment, start, before, month in (
+        (TimezoneDaylight, summer, datetime(1970, 3, 29), winter, 3),
+        (TimezoneStandard, winter, datetime(1970, 10, 25), summer, 10),
     ):
         observance = part()
-        observance.add("tzname", name)
-        observance.add("dtstart", start)
-        observance.add("tzoffsetfrom", timedelta(hours=offsets[0]))
-        observance.add("tzoffsetto", timedelta(hours=offsets[1]))
+        observance.add("tzname", moment.tzname())
+        # The change at 01:00 UTC, told in the wall-clock time before it (02:00 and 03:00 in Berlin).
+        observance.add("dtstart", start + timedelta(hours=1) + before.utcoffset())
+        observance.add("tzoffsetfrom", before.utcoffset())
+        observance.add("tzoffsetto", moment.utcoffset())
         observance.add("rrule", vRecur(freq="YEARLY", bymonth=month, byday="-1SU"))
         zone.add_component(observance)
     return zone
@@ -84,12 +89,12 @@ def pickup_entry(receipt: Receipt, locale: str) -> bytes:
     calendar.add("version", "2.0")
     # PUBLISH, not REQUEST: an entry to keep, not an invitation asking the buyer to accept or decline.
     calendar.add("method", "PUBLISH")
-    calendar.add_component(_berlin_zone())
+    calendar.add_component(_zone())
     event = Event()
     event.add("uid", uid(order))
     event.add("dtstamp", clock.utcnow().replace(tzinfo=UTC))
-    event.add("dtstart", begins.replace(tzinfo=clock.BERLIN))
-    event.add("dtend", ends.replace(tzinfo=clock.BERLIN))
+    event.add("dtstart", begins.replace(tzinfo=clock.zone()))
+    event.add("dtend", ends.replace(tzinfo=clock.zone()))
     event.add("summary", summary)
     event.add("description", description)
     event.add("location", address(order.outlet))

@@ -79,7 +79,7 @@ class Offer(db.Model):
     estimated_amount: Mapped[int | None]
     # None: as many as the buyers want.
     quantity_per_date: Mapped[int | None]
-    # "2 days before at 18:00": orders for Saturday close on Thursday at 18:00 (Berlin time).
+    # "2 days before at 18:00": orders for Saturday close on Thursday at 18:00 (local time).
     deadline_days_before: Mapped[int] = mapped_column(SmallInteger)
     deadline_time: Mapped[time]
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -182,7 +182,7 @@ class Order(AppendOnly, db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"))
     pickup_date: Mapped[date]
-    # The interval of the opening hours the buyer chose (Berlin wall-clock); end None is midnight.
+    # The interval of the opening hours the buyer chose (local wall-clock); end None is midnight.
     pickup_start: Mapped[time]
     pickup_end: Mapped[time | None]
     # Until this moment (UTC) the buyer may cancel: the earliest deadline of its offers for the date.

@@ -30,7 +30,7 @@ def order_link(order: Order) -> str:
 
 
 def _context(order: Order) -> dict:
-    """What every order mail shows: the receipt, the pick-up, the deadline in Berlin time."""
+    """What every order mail shows: the receipt, the pick-up, the deadline in local time."""
     return {
         "order": order,
         "receipt": receipt(order),

@@ -74,7 +74,7 @@ def receipt(order: Order) -> Receipt:
 
 
 def pickup_span(day: date, start: time, end: time | None) -> tuple[datetime, datetime]:
-    """The pick-up interval as naive Berlin wall-clock moments. An end of None is midnight, and an end
+    """The pick-up interval as naive local wall-clock moments. An end of None is midnight, and an end
     before the start is the next morning (opening hours past midnight belong to the evening they start)."""
     begins = datetime.combine(day, start)
     ends = datetime.combine(day, end or time(0))
@@ -98,8 +98,8 @@ def window_text(order: Order) -> str:
 
 
 def moment_text(moment: datetime) -> str:
-    """A stored moment (naive UTC) as Berlin date and time: "Donnerstag, 10. Dezember 2026, 18:00"."""
-    local = clock.as_berlin(moment)
+    """A stored moment (naive UTC) as local date and time: "Donnerstag, 10. Dezember 2026, 18:00"."""
+    local = clock.as_local(moment)
     return _(
         "%(day)s, %(time)s",
         day=format_date(local.date(), "full"),

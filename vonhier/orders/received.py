@@ -47,7 +47,7 @@ class ReceivedError(RuleError):
 
 
 def today() -> date:
-    return clock.berlin_now().date()
+    return clock.local_now().date()
 
 
 def actor_of(user) -> str:

@@ -268,7 +268,7 @@ def set_active(user, offer: Offer, active: bool) -> None:
 
 
 def _today() -> date:
-    return clock.berlin_now().date()
+    return clock.local_now().date()
 
 
 def closures_of(outlet: Outlet) -> list[PickupClosure]:

@@ -69,7 +69,7 @@ def closed_dates(outlet_id: int) -> set[date]:
     return set(
         db.session.scalars(
             select(PickupClosure.day).where(
-                PickupClosure.outlet_id == outlet_id, PickupClosure.day >= clock.berlin_now().date()
+                PickupClosure.outlet_id == outlet_id, PickupClosure.day >= clock.local_now().date()
             )
         )
     )
@@ -84,7 +84,7 @@ def shop_for(outlet_id: int, now=None) -> Shop:
     """The shop of a public outlet (404 for an archived or unknown one) as of `now`: its offers with
     their pick-up windows, the units remaining per date, and the ways to pay."""
     outlet = outlets.get_public(outlet_id)
-    now = now or clock.berlin_now()
+    now = now or clock.local_now()
     closed = closed_dates(outlet.id)
     items = [
         ShopOffer(

@@ -5,9 +5,10 @@ the closed dates and "now" go in, the windows come out.
 The hours are read by `outlets.hours.week` (the state's public holidays, hours past midnight shown on
 the day they start, seasons), so a day is offered exactly when the outlet page shows it open. Decisions:
 - The horizon counts today: 21 days from a Monday end on the Sunday of the third week.
-- Ordering for a day closes at its deadline, `days_before` days earlier at the offer's time (Berlin
-  wall-clock); at the deadline itself it is closed. A time the clocks skip (02:30 on the spring-forward
-  day) closes when they jump (03:30 summer time); a time they pass twice closes at the first.
+- Ordering for a day closes at its deadline, `days_before` days earlier at the offer's time (local
+  wall-clock time, the region's zone); at the deadline itself it is closed. A time the clocks skip
+  (02:30 on the spring-forward day) closes when they jump (03:30 summer time); a time they pass twice
+  closes at the first.
 - A same-day deadline (0 days) also starts the day's pick-up: orders are packed from the closed list,
   so the hours before the deadline are cut off, and a day whose hours end by then is not offered.
 - Only hours the expression calls open count: "unknown" hours ("nach Absprache") offer no window.
@@ -20,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from ..clock import BERLIN
+from ..clock import zone
 from ..errors import RuleError
 from ..outlets import hours
 
@@ -33,7 +34,7 @@ Interval = tuple[time, time | None]  # as `hours.Day.open`: end None is midnight
 class Window:
     day: date
     intervals: tuple[Interval, ...]  # in order; a day can have two (a lunch break)
-    deadline: datetime  # aware, Europe/Berlin: ordering for this day closes at this moment
+    deadline: datetime  # aware, in the region's zone: ordering for this day closes at this moment
 
     def admits(self, start: time, end: time | None = None) -> bool:
         """A pick-up at `start` (or from `start` to `end`) lies within one of the day's intervals. In an
@@ -59,9 +60,9 @@ class PickupError(RuleError):
 
 def deadline(day: date, days_before: int, at: time) -> datetime:
     """The moment ordering for pick-up on `day` closes: `days_before` days earlier at `at` (aware)."""
-    local = datetime.combine(day - timedelta(days=days_before), at, tzinfo=BERLIN)
+    local = datetime.combine(day - timedelta(days=days_before), at, tzinfo=zone())
     # Through UTC and back: a skipped wall-clock time becomes the real moment the clocks jump to.
-    return local.astimezone(UTC).astimezone(BERLIN)
+    return local.astimezone(UTC).astimezone(zone())
 
 
 def pickup_windows(
@@ -73,12 +74,12 @@ def pickup_windows(
     horizon: int = HORIZON_DAYS,
     closed: Collection[date] = frozenset(),
 ) -> list[Window]:
-    """The days from today (Berlin) within `horizon` days on which the outlet is open, not closed by the
+    """The days from today (local) within `horizon` days on which the outlet is open, not closed by the
     producer, and still open for orders at `now`, each with its intervals and deadline."""
     if not (opening_hours or "").strip():
         return []  # an online shop or a delivery scheme: nothing to pick up at
-    now = now if now.tzinfo else now.replace(tzinfo=BERLIN)  # a naive time is a Berlin wall-clock time
-    today = now.astimezone(BERLIN).date()
+    now = now if now.tzinfo else now.replace(tzinfo=zone())  # a naive time is a local wall-clock time
+    today = now.astimezone(zone()).date()
     end = today + timedelta(days=horizon)
     first = today
     while first < end and _passed(deadline(first, days_before, deadline_time), now):

@@ -2,6 +2,9 @@
 
 import re
 
+from babel.lists import format_list
+from flask_babel import LazyString, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -15,32 +18,33 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from .. import region
 from ..accounts.forms import email_field
 from ..clock import utcnow
 from ..forms import CoordinatesPair, FloatField, Form, IntegerField, control_body_code_field
+from ..geo.places import STATES, state_name
 from .models import OrgKind, SizeClass
 from .names import ORG_KIND, SIZE_CLASS
 from .services import PROFILE_FIELDS
 
-STATE_CHOICES = [
-    SelectChoice("BB", "Brandenburg"),
-    SelectChoice("BE", "Berlin"),
-    SelectChoice("MV", "Mecklenburg-Vorpommern"),
-    SelectChoice("SN", "Sachsen"),
-    SelectChoice("ST", "Sachsen-Anhalt"),
-    SelectChoice("TH", "Thüringen"),
-    SelectChoice("NI", "Niedersachsen"),
-    SelectChoice("HH", "Hamburg"),
-    SelectChoice("SH", "Schleswig-Holstein"),
-    SelectChoice("HB", "Bremen"),
-    SelectChoice("NW", "Nordrhein-Westfalen"),
-    SelectChoice("HE", "Hessen"),
-    SelectChoice("RP", "Rheinland-Pfalz"),
-    SelectChoice("SL", "Saarland"),
-    SelectChoice("BW", "Baden-Württemberg"),
-    SelectChoice("BY", "Bayern"),
-    SelectChoice("", _l("Outside Germany")),
-]
+
+def state_choices() -> list[SelectChoice]:
+    """The region's states first (in the pack's order), then Germany's others by name, then abroad."""
+    own = [s.code for s in region.pack().states]
+    others = sorted((code for code in STATES if code not in own), key=lambda code: STATES[code][0])
+    return [SelectChoice(code, state_name(code, "de")) for code in (*own, *others)] + [
+        SelectChoice("", _l("Outside Germany"))
+    ]
+
+
+def _district_hint() -> str:
+    examples = [_("“%(name)s”", name=name) for name in region.pack().examples["districts"]]
+    return _(
+        "Landkreis, kreisfreie Stadt or a city's Bezirk, e.g. %(examples)s.",
+        examples=format_list(examples, style="or", locale=get_locale()),
+    )
+
+
 COUNTRY_CHOICES = [
     SelectChoice("DE", _l("Germany")),
     SelectChoice("PL", _l("Poland")),
@@ -87,9 +91,11 @@ class OrganisationForm(CoordinatesPair, Form):
     district = StringField(
         _l("District"),
         validators=[Optional(), Length(max=80)],
-        description=_l("Landkreis or Berlin Bezirk, e.g. “Uckermark” or “Pankow”."),
+        description=LazyString(_district_hint),
     )
-    state = SelectField(_l("State"), choices=STATE_CHOICES, default="BB", validate_choice=True)
+    state = SelectField(
+        _l("State"), choices=state_choices, default=lambda: region.pack().states[0].code, validate_choice=True
+    )
     country = SelectField(_l("Country"), choices=COUNTRY_CHOICES, default="DE")
     latitude = FloatField(
         _l("Latitude"),

@@ -44,7 +44,7 @@ class Organisation(LocationMixin, db.Model):
     legal_name: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(120), index=True)
     state: Mapped[str] = mapped_column(String(40), default="")
-    # Landkreis or Berlin Bezirk: how people in the region find businesses near them.
+    # Landkreis, kreisfreie Stadt or a city's Bezirk: how people in the region find businesses near them.
     district: Mapped[str] = mapped_column(String(80), default="", index=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")

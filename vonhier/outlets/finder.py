@@ -250,7 +250,7 @@ def _text(query: OutletQuery, candidates):
 
 def search_outlets(query: OutletQuery, now: datetime | None = None, locale: str = "de") -> Result:
     """The outlets for `query`, nearest first (by town without a place), `PAGE_SIZE` per page."""
-    now = now or clock.berlin_now()
+    now = now or clock.local_now()
     plan_with_values(db.session)
     where = centre(query)
     rows = _rows(query, where, now)
@@ -348,7 +348,7 @@ def why_nothing(
 ) -> list[Hint]:
     """For a search that found nothing: which of its filters removed the last outlets, and whether a
     wider radius would find some (`zero_results.explain`); `link(query)` is the address of a search."""
-    query, now = result.query, now or clock.berlin_now()
+    query, now = result.query, now or clock.local_now()
     filters = [Filter(("q",), query.text)] if search.terms(query.text) else []
     if query.kinds:
         filters.append(Filter(("kind",), ", ".join(str(OUTLET_KIND[kind]) for kind in query.kinds)))

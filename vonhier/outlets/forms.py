@@ -1,12 +1,17 @@
 """The outlet form and the archive switch."""
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
+from .. import region
 from ..forms import CoordinatesPair, FloatField, Form, IntegerField
+from ..geo.places import state_name
 from ..organisations.forms import COUNTRY_CHOICES, CheckboxesField
 from . import hours
 from .hours_form import WeekFields
@@ -17,12 +22,25 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _holidays_hint(state: str) -> str:
+    """Whose public holidays `PH` means: those of the outlet's state (`outlets.hours`), named when the
+    outlet has one, else the region's states it may lie in."""
+    language = str(get_locale())
+    if state:
+        return _(
+            "PH means the public holidays of %(state)s, where the outlet lies.",
+            state=state_name(state, language),
+        )
+    states = format_list([s.name(language) for s in region.pack().states], style="or", locale=get_locale())
+    return _("PH means the public holidays of the state the outlet lies in (%(states)s).", states=states)
+
+
 class OutletForm(WeekFields, CoordinatesPair, Form):
     name = StringField(
         _l("Name of the outlet"),
         validators=[DataRequired(), Length(max=120)],
         filters=[_strip],
-        description=_l("E.g. “Farm shop Templin”, “Stand at Kollwitzplatz market”, “Milk vending hut”."),
+        description=_l("E.g. “Farm shop Lindenhof”, “Stand at the Saturday market”, “Milk vending hut”."),
     )
     kind = SelectField(
         _l("Kind of outlet"), choices=[SelectChoice(k.value, v) for k, v in OUTLET_KIND.items()]
@@ -51,8 +69,7 @@ class OutletForm(WeekFields, CoordinatesPair, Form):
         render_kw={"rows": 2, "spellcheck": "false", "autocapitalize": "off"},
         description=_l(
             "In the OpenStreetMap format: Mo-Fr 09:00-18:00; Sa 08:00-13:00; PH off. "
-            "A market: We,Sa 08:00-13:00. A vending machine: 24/7. "
-            "PH means the public holidays of Berlin or Brandenburg, wherever the outlet lies."
+            "A market: We,Sa 08:00-13:00. A vending machine: 24/7."
         ),
     )
     hours_note = StringField(
@@ -89,6 +106,10 @@ class OutletForm(WeekFields, CoordinatesPair, Form):
     product_ids = CheckboxesField(_l("Products available here"), coerce=int, choices=[])
     category_ids = CheckboxesField(_l("Also available here"), coerce=int, choices=[])
     image = FileField(_l("Add a photo"), description=_l("JPEG, PNG or WebP, at most 15 MB."))
+
+    def name_holidays(self, state: str) -> None:
+        """Complete the opening hours' hint with whose public holidays `PH` means."""
+        self.opening_hours.description = f"{self.opening_hours.description} {_holidays_hint(state)}"
 
     def validate_opening_hours(self, field):
         # The full check runs in the service too; here it gives the message next to the field.

@@ -7,7 +7,7 @@ Easter or Whit Sunday in Brandenburg), so it is never given a country here: `PH`
 expression is replaced by that day's weekday before evaluating (and so for the day before, whose
 hours may run past midnight). Only the day in question is then read from the result.
 
-All times are wall-clock times in Europe/Berlin; the library gets naive local times and gives them
+All times are wall-clock times in the region's zone; the library gets naive local times and gives them
 back, and they are made aware only when handed out, so DST change days need no special case.
 """
 
@@ -20,7 +20,7 @@ import holidays
 import opening_hours
 from flask_babel import lazy_gettext as _l
 
-from ..clock import BERLIN
+from ..clock import zone
 
 MAX_LENGTH = 255
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -121,11 +121,11 @@ def _for_day(text: str, day: date, state: str) -> opening_hours.OpeningHours:
 
 
 def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(BERLIN).replace(tzinfo=None) if moment.tzinfo else moment
+    return moment.astimezone(zone()).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=BERLIN)
+    return moment.replace(tzinfo=zone())
 
 
 def _state_at(text: str, local: datetime, state: str) -> str:
@@ -141,7 +141,7 @@ def is_open(text: str, state: str, now: datetime) -> bool:
 @dataclass
 class Status:
     state: str  # "open", "closed" or "unknown"
-    next_change: datetime | None  # aware, Europe/Berlin; None when nothing changes within the look-ahead
+    next_change: datetime | None  # aware, local; None when nothing changes within the look-ahead
     holiday: str | None = None  # today's public holiday, if any
 
     @property

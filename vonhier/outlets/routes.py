@@ -11,7 +11,7 @@ from ..arguments import Refused
 from ..catalogue import services as catalogue
 from ..errors import abort_with
 from ..extensions import db
-from ..geo.places import AmbiguousPlace, location_warning
+from ..geo.places import AmbiguousPlace, location_warning, state_name
 from ..organisations.services import current_organisation
 from ..organisations.signals import profile_shown
 from ..permissions import login_required, requires, signed_in_user
@@ -66,7 +66,7 @@ def finder():
         categories=catalogue.categories(),
         criteria=finding.CRITERIA,
         radii=finding.RADII,
-        now=clock.berlin_now(),
+        now=clock.local_now(),
     ), (400 if error else 200)
 
 
@@ -97,6 +97,7 @@ def edit(outlet_id):
 
 def _form(organisation_id, outlet):
     form = OutletForm(obj=outlet if request.method == "GET" else None)
+    form.name_holidays(outlet.state if outlet else "")
     locale = str(get_locale())
     form.product_ids.choices = [
         SelectChoice(p.id, p.name_en if locale == "en" and p.name_en else p.name_de)
@@ -169,7 +170,7 @@ def page(outlet_id):
     """The public page: no sign-in, nothing personal."""
     outlet = services.get_public(outlet_id)
     locale = str(get_locale())
-    now = clock.berlin_now()
+    now = clock.local_now()
     return render_template(
         "outlets/page.html",
         outlet=outlet,
@@ -177,6 +178,7 @@ def page(outlet_id):
         week=services.opening_week(outlet, now, locale),
         panels=panels(page_shown, outlet),
         json_ld=structured.json_ld(outlet, locale, now.date()),
+        state_name=state_name(outlet.state, locale) if outlet.state else "–",
         now=now,
         locale=locale,
     )

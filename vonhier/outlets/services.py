@@ -219,14 +219,14 @@ def remove_image(user, outlet: Outlet, image_id: int) -> None:
 
 
 def opening_status(outlet: Outlet, now: datetime | None = None, locale: str = "de") -> hours.Status | None:
-    """Open now, and when that changes, in Europe/Berlin with the outlet's state's holidays."""
+    """Open now, and when that changes, in the region's zone with the outlet's state's holidays."""
     if not outlet.opening_hours:
         return None
-    return hours.status(outlet.opening_hours, outlet.state, now or clock.berlin_now(), locale)
+    return hours.status(outlet.opening_hours, outlet.state, now or clock.local_now(), locale)
 
 
 def opening_week(outlet: Outlet, now: datetime | None = None, locale: str = "de") -> list[hours.Day]:
     if not outlet.opening_hours:
         return []
-    today = (now or clock.berlin_now()).astimezone(clock.BERLIN).date()
+    today = (now or clock.local_now()).astimezone(clock.zone()).date()
     return hours.week(outlet.opening_hours, outlet.state, today, locale=locale)

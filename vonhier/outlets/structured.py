@@ -40,7 +40,7 @@ HORIZON_DAYS = 92  # the coming three months: their holidays, and the changing h
 
 
 def json_ld(outlet: Outlet, locale: str, today: date) -> dict:
-    """The outlet page's data; `today` in Berlin, from which the hours and holidays are counted."""
+    """The outlet page's data; `today` (local), from which the hours and holidays are counted."""
     url = external_url("outlets.page", outlet_id=outlet.id)
     data = {
         "@context": "https://schema.org",

@@ -90,7 +90,7 @@ def state(licence: Licence | None, today: date | None = None) -> str:
 
 
 # Whether an organisation is licensed is decided here and only here: an active licence for the current
-# year (in Berlin). A next year's licence paid ahead of time counts from its first day, 1 January.
+# year (local time). A next year's licence paid ahead of time counts from its first day, 1 January.
 
 
 def is_current(organisation_id: int) -> bool:

@@ -1,6 +1,7 @@
 """Which licence years can be taken today, and what a licence costs.
 
-Licence years are calendar years in Berlin (the register changes at midnight there, not at 01:00).
+Licence years are calendar years in local time (the register changes at local midnight, not when
+UTC's year turns).
 From `LICENCE_NEXT_YEAR_FROM` (month-day, 1 October by default) the next year's licence can be
 accepted and paid as well as the current year's, so an organisation does not drop out of the
 register on 1 January. A current-year licence whose terms are accepted once that window is open
@@ -17,7 +18,7 @@ from .. import clock
 
 
 def today() -> date:
-    return clock.berlin_now().date()
+    return clock.local_now().date()
 
 
 def this_year() -> int:
@@ -39,7 +40,7 @@ def offered(on: date | None = None) -> list[int]:
 
 def months_charged(year: int, accepted: datetime | date) -> int:
     """How many months of `year` a licence accepted at `accepted` (naive UTC or a date) pays for."""
-    day = accepted if type(accepted) is date else clock.as_berlin(accepted).date()
+    day = accepted if type(accepted) is date else clock.as_local(accepted).date()
     if day.year != year or day < next_year_from(year):
         return 12  # the next year's licence, or this year's before the window: the whole year
     return 12 - day.month + 1

@@ -216,7 +216,7 @@ def scan_facts(
         else ("product", product_id)
     )
     today = utcnow().date()
-    year = payments.this_year()  # licence years are Berlin's (payments decides who is licensed)
+    year = payments.this_year()  # licence years are local (payments decides who is licensed)
     kept = facts.kept(db.engine)
     address = (key, value, lot, locale, year)
     row, generation = kept.get(address)

@@ -291,7 +291,7 @@ def _scan_query() -> ScanQuery:
             # The same answer for unknown products and other organisations' products: nothing to learn.
             name = organisation.display_name
             abort_with(404, _("This product is not in the catalogue of %(name)s.", name=name))
-    until = clock.berlin_now().date()
+    until = clock.local_now().date()
     return ScanQuery(organisation, products, days, until - timedelta(days=days - 1), until, product)
 
 

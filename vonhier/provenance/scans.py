@@ -1,7 +1,7 @@
 """Anonymous scan counts: recorded as a page is answered, moved into `scan_days`, read for statistics.
 
-A scan counts one more for its product, lot ("" for the product itself), day in Berlin and page
-language; nothing else is kept: no address, no user agent, no cookie, no time of day.
+A scan counts one more for its product, lot ("" for the product itself), local day (in the region's
+zone) and page language; nothing else is kept: no address, no user agent, no cookie, no time of day.
 
 Two ways to record, chosen by `REDIS_URL`:
 
@@ -30,7 +30,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..catalogue.models import Product
-from ..clock import berlin_now, utcnow
+from ..clock import local_now, utcnow
 from ..database import german, upsert
 from ..extensions import db
 from .models import ScanBatch, ScanDay
@@ -43,9 +43,9 @@ REDIS_TIMEOUT = 1.0
 
 
 def count(product_id: int, lot: str | None, language: str) -> None:
-    """One more scan of the product (or the lot), today in Berlin, in this language."""
+    """One more scan of the product (or the lot), today in the region's zone, in this language."""
     app = current_app._get_current_object()
-    key = (product_id, lot or "", berlin_now().date(), language)  # a day as people in the region count it
+    key = (product_id, lot or "", local_now().date(), language)  # a day as people in the region count it
     if app.config["REDIS_URL"]:
         try:
             _redis(app).hincrby(_live_key(app), _field(key), 1)

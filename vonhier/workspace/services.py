@@ -151,7 +151,7 @@ def product_rows(organisation_id: int, product_ids: list[int] | None = None) -> 
         {a.id for a in applications.values()} | {c.application_id for c in certificates.values()}
     )
     criteria = criteria_of(current_catalogue())
-    counted = _scans(organisation_id, clock.berlin_now().date())
+    counted = _scans(organisation_id, clock.local_now().date())
     rows = []
     for product, data, code in found:
         certificate, application = certificates.get(product.id), applications.get(product.id)
