@@ -85,8 +85,16 @@ def test_the_holidays_hint_names_the_outlets_state_or_the_packs():
 def test_the_outlet_page_names_its_states_holidays(app, client, login_as):
     owner = login_as("owner")
     place = PACK.examples["place"]
+    found = gazetteer.postcode(PACK.examples["postcode"])  # the pin at the example place, in the pack
     outlet_id = create(
-        app, owner.id, owner.organisation.id, town=place, postcode=PACK.examples["postcode"], street=""
+        app,
+        owner.id,
+        owner.organisation.id,
+        town=place,
+        postcode=PACK.examples["postcode"],
+        street="",
+        latitude=found.latitude,
+        longitude=found.longitude,
     )
     with app.app_context():
         state = PACK.state(db.session.scalar(select(Outlet.state).where(Outlet.id == outlet_id)))
