@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from .. import region
 from ..arguments import Refused
 from ..errors import RuleError
+from ..region import ROOT, read_toml
 from . import gazetteer
 from .services import default_region, haversine_km, in_default_region, km_outside
 
@@ -133,25 +134,8 @@ CLEARLY_BIGGER = 10  # a place this many times bigger than the next of its name 
 MAX_CHOICES = 6
 TOWN_TO_TELL_APART = 5000  # inhabitants of the town a choice is named by ("Golzow, Seelow")
 # The German states as written in addresses: (German, English); typed either way, or as the code.
-# Country data (every state): a region's own states are named by its pack (`state_name`).
-STATES = {
-    "BB": ("Brandenburg", "Brandenburg"),
-    "BE": ("Berlin", "Berlin"),
-    "BW": ("Baden-Württemberg", "Baden-Württemberg"),
-    "BY": ("Bayern", "Bavaria"),
-    "HB": ("Bremen", "Bremen"),
-    "HE": ("Hessen", "Hesse"),
-    "HH": ("Hamburg", "Hamburg"),
-    "MV": ("Mecklenburg-Vorpommern", "Mecklenburg-Western Pomerania"),
-    "NI": ("Niedersachsen", "Lower Saxony"),
-    "NW": ("Nordrhein-Westfalen", "North Rhine-Westphalia"),
-    "RP": ("Rheinland-Pfalz", "Rhineland-Palatinate"),
-    "SH": ("Schleswig-Holstein", "Schleswig-Holstein"),
-    "SL": ("Saarland", "Saarland"),
-    "SN": ("Sachsen", "Saxony"),
-    "ST": ("Sachsen-Anhalt", "Saxony-Anhalt"),
-    "TH": ("Thüringen", "Thuringia"),
-}
+# Country data (every state, data/states-de.toml): a region's own states are named by its pack (`state_name`).
+STATES = {code: tuple(names) for code, names in read_toml(ROOT / "data" / "states-de.toml").items()}
 _STATE_KEYS = {gazetteer.fold(name): code for code, names in STATES.items() for name in (code, *names)}
 
 
