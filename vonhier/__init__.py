@@ -1,4 +1,4 @@
-"""VON HIER: the platform behind the regional product label for Berlin and Brandenburg."""
+"""The platform behind a regional product label; the region pack (`region.py`) says which one."""
 
 from importlib import import_module
 from pathlib import Path
@@ -48,10 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_template_context(app: Flask) -> None:
-    from flask_babel import format_currency, format_date, format_datetime, format_decimal
+    from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
     from flask_login import current_user
 
-    from . import display_names
+    from . import display_names, region
     from .catalogue.names import change_text
     from .organisations import services as organisations
 
@@ -81,6 +81,20 @@ def register_template_context(app: Flask) -> None:
     @app.context_processor
     def current_organisation():
         return {"current_org": organisations.current(current_user)}
+
+    # What templates say of the label, read from the pack at each page: texts name them as
+    # `_('… %(label)s …', label=label_name)`, `%(region)s` with `region_name`, `%(alliance)s`;
+    # `look_version` goes into the addresses of region.css and the logo.
+    @app.context_processor
+    def region_pack():
+        pack = region.pack()
+        return {
+            "label_name": pack.label["name"],
+            "label_claim": pack.claim(str(get_locale())),
+            "alliance": pack.operator["alliance"],
+            "region_name": pack.name(str(get_locale())),
+            "look_version": pack.look_version,
+        }
 
 
 class BoundedIntConverter(IntegerConverter):
