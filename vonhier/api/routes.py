@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import spreadsheet
+from .. import region, spreadsheet
 from ..arguments import MAX_INTEGER, Arguments
 from ..certification.models import CertificateStatus
 from ..discover import search as product_search
@@ -161,7 +161,7 @@ def index():
     _query()
     base = current_app.config["BASE_URL"]
     return {
-        "name": "VON HIER public API",
+        "name": f"{region.label_name()} public API",
         "version": openapi.VERSION,
         "openapi": base + url_for("api.openapi_document"),
         "resources": {
@@ -366,9 +366,14 @@ def search():
 # --- open data ----------------------------------------------------------------------------------------
 
 
+def source() -> str:
+    """Whom users of the open data name: the label and its operator."""
+    return f"{region.label_name()} – {current_app.config['OPERATOR_NAME']}"
+
+
 def attribution() -> str:
     return (
-        "VON HIER – Mark & Metropole e. V., CC BY 4.0. Place names: GeoNames (geonames.org), CC BY 4.0. "
+        f"{source()}, CC BY 4.0. Place names: GeoNames (geonames.org), CC BY 4.0. "
         "Opening hours in the OpenStreetMap opening_hours syntax; "
         "map tiles © OpenStreetMap contributors (ODbL)."
     )
@@ -376,7 +381,7 @@ def attribution() -> str:
 
 @opendata.get("/")
 def page():
-    return render_template("api/open_data.html", licence_url=LICENCE_URL)
+    return render_template("api/open_data.html", licence_url=LICENCE_URL, source=source())
 
 
 @opendata.get("/outlets.geojson")
