@@ -53,7 +53,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args(argv)
-    label = sheets.Label(url=URL, name="Landeier", short_url=URL[8:], certificate="Zertifikat VH-2026-0001")
+    label = sheets.Label(
+        url=URL, name="Landeier", short_url=URL[8:], mark="VON HIER", certificate="Zertifikat VH-2026-0001"
+    )
     base = statistics.median(timings(baseline, args.runs))
     print(f"baseline (empty page, same font): p50 {base * 1000:.1f} ms")
     print(f"{'layout':<10} {'labels':>6} {'p50 ms':>8} {'p95 ms':>8} {'×base':>6} {'kB':>5}")

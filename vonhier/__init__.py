@@ -1,4 +1,4 @@
-"""VON HIER: the platform behind a regional product label, for the region its pack describes (`region`)."""
+"""The platform behind a regional product label; the region pack (`region.py`) says which one."""
 
 from importlib import import_module
 from pathlib import Path
@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_template_context(app: Flask) -> None:
-    from flask_babel import format_currency, format_date, format_datetime, format_decimal
+    from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
     from flask_login import current_user
 
     from . import display_names, region
@@ -82,10 +82,21 @@ def register_template_context(app: Flask) -> None:
     def current_organisation():
         return {"current_org": organisations.current(current_user)}
 
+    # The configured region for every page (`region`: its states, map start, examples), and what
+    # templates say of the label, read from the pack at each page: texts name them as
+    # `_('… %(label)s …', label=label_name)`, `%(region)s` with `region_name`, `%(alliance)s`;
+    # `look_version` goes into the addresses of region.css and the logo. Read once, no query.
     @app.context_processor
     def region_pack():
-        # The configured region (its name, states and map start) for every page: read once, no query.
-        return {"region": region.pack()}
+        pack = region.pack()
+        return {
+            "region": pack,
+            "label_name": pack.label["name"],
+            "label_claim": pack.claim(str(get_locale())),
+            "alliance": pack.operator["alliance"],
+            "region_name": pack.name(str(get_locale())),
+            "look_version": pack.look_version,
+        }
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -34,8 +34,17 @@ def _release() -> str:
     """What tells cached public pages apart across deployments: RELEASE, else the code's newest change."""
     if release := os.environ.get("RELEASE"):
         return release
-    files = [*(ROOT / "vonhier").rglob("*.py"), *(ROOT / "templates").rglob("*.html")]
+    # The pack's texts are on the stored pages too (the label's name, the region's).
+    files = [
+        *(ROOT / "vonhier").rglob("*.py"),
+        *(ROOT / "templates").rglob("*.html"),
+        *region.folder().glob("*.toml"),
+    ]
     return str(int(max((f.stat().st_mtime for f in files), default=0)))
+
+
+# The operator's details that the pack gives (`[operator]` in region.toml) and `OPERATOR_*` overrides.
+OPERATOR = ("name", "address", "represented_by", "email", "phone", "register", "content_responsible")
 
 
 def from_environment() -> dict:
@@ -47,6 +56,9 @@ def from_environment() -> dict:
     suffix = "" if pack == region.DEFAULT else f"-{pack}"
     database_url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / f'vonhier{suffix}.sqlite'}")
     vat_id = os.environ.get("INVOICE_VAT_ID", "DE000000000")  # the operator issues the invoices
+    # The region pack names the label's sender and the operator; environment variables override them.
+    pack = region.pack()
+    operator = pack.operator
     return {
         "SECRET_KEY": _secret_key(),
         "BASE_URL": base_url,
@@ -67,7 +79,7 @@ def from_environment() -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", 10)),  # seconds the worker waits for the server
-        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "VON HIER <noreply@vonhier.example>"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", pack.label["mail_sender"]),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "https://api.stripe.com"),
@@ -86,30 +98,17 @@ def from_environment() -> dict:
         # Month-day from which next year's licence can be accepted and paid as well as this year's.
         "LICENCE_NEXT_YEAR_FROM": os.environ.get("LICENCE_NEXT_YEAR_FROM", "10-01"),
         # Printed on invoices (a German invoice names the issuer with address and VAT id).
-        "INVOICE_ISSUER": os.environ.get(
-            "INVOICE_ISSUER", "Mark & Metropole e. V. · Geschäftsstelle VON HIER · Am Markt 1 · 14467 Potsdam"
-        ),
+        "INVOICE_ISSUER": os.environ.get("INVOICE_ISSUER", operator["invoice_issuer"]),
         "INVOICE_VAT_ID": vat_id,
         "INVOICE_IBAN": os.environ.get("INVOICE_IBAN", "DE00 1000 0000 0000 0000 00"),
         # The operator named in the legal notice (/legal-notice; § 5 DDG, § 18 Abs. 2 MStV). Lines of the
         # address are separated by line breaks. A required detail left empty is shown as "not stated";
         # phone, register entry and VAT id are left out when empty (an association may have none).
-        "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Mark & Metropole e. V."),
-        "OPERATOR_ADDRESS": os.environ.get(
-            "OPERATOR_ADDRESS", "Geschäftsstelle VON HIER\nAm Markt 1\n14467 Potsdam"
-        ),
-        "OPERATOR_REPRESENTED_BY": os.environ.get(
-            "OPERATOR_REPRESENTED_BY", "Vorstand: Anna Beispiel (Vorsitzende), Jonas Muster (Schatzmeister)"
-        ),
-        "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "kontakt@mark-metropole.example.org"),
-        "OPERATOR_PHONE": os.environ.get("OPERATOR_PHONE", "+49 331 0000000"),
-        "OPERATOR_REGISTER": os.environ.get(
-            "OPERATOR_REGISTER", "Vereinsregister Amtsgericht Potsdam, VR 0000 P"
-        ),
+        **{
+            f"OPERATOR_{key.upper()}": os.environ.get(f"OPERATOR_{key.upper()}", operator.get(key, ""))
+            for key in OPERATOR
+        },
         "OPERATOR_VAT_ID": os.environ.get("OPERATOR_VAT_ID", vat_id),
-        "OPERATOR_CONTENT_RESPONSIBLE": os.environ.get(
-            "OPERATOR_CONTENT_RESPONSIBLE", "Anna Beispiel, Am Markt 1, 14467 Potsdam"
-        ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per hour"),

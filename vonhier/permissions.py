@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
+from . import region
 from .display_names import add
 from .errors import abort_with
 from .extensions import login_manager
@@ -37,8 +38,11 @@ class _System:
     """The platform itself as the actor of CLI commands and demo data: no membership needed, no mails."""
 
     id = None
-    name = "VON HIER"
     is_authenticated = True
+
+    @property
+    def name(self) -> str:
+        return region.label_name()
 
     def has_role(self, role) -> bool:
         return True

@@ -7,8 +7,10 @@ names the pack (default `berlin-brandenburg`), `REGIONS_DIR` the folder of packs
 one region: the pack is read once, and everything region-specific is asked of it.
 """
 
+import hashlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -49,6 +51,9 @@ class Pack:
     map_zoom: int
     licence_tiers: tuple[dict, ...]
     examples: dict  # districts, place, postcode (hints: "e.g. “Uckermark”"), towns (the sample file's)
+    # Changes with the colours and the logo: the address of region.css and of the logo carries it, so
+    # browsers may keep both for a year and still see a change at once.
+    look_version: str
 
     def name(self, language: str) -> str:
         """The region's name, "Berlin und Brandenburg" or "Berlin and Brandenburg"."""
@@ -102,8 +107,7 @@ def load(path: Path) -> Pack:
     label = _required(data, "label", where)
     for key in ("name", "claim_de", "claim_en", "logo", "mail_sender", "colours"):
         _required(label, key, f"{where} [label]")
-    for key in ("main", "main_dark", "background", "panel"):
-        _required(label["colours"], key, f"{where} [label.colours]")
+    look_version = _look_version(path, label, where)
     operator = _required(data, "operator", where)
     for key in ("name", "alliance", "address", "email", "invoice_issuer"):
         _required(operator, key, f"{where} [operator]")
@@ -138,7 +142,31 @@ def load(path: Path) -> Pack:
         map_zoom=int(_required(map_, "zoom", f"{where} [map]")),
         licence_tiers=tuple(_required(data, "licence_tiers", where)),
         examples=examples,
+        look_version=look_version,
     )
+
+
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+COLOURS = ("main", "main_dark", "background", "panel")  # region.css names them --main, --main-dark, …
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+
+
+def _look_version(path: Path, label: dict, where: str) -> str:
+    """Check the colours (written into a stylesheet: only `#rrggbb`) and the logo file; their hash."""
+    colours = label["colours"]
+    for key in COLOURS:
+        value = str(_required(colours, key, f"{where} [label.colours]"))
+        if not COLOUR.fullmatch(value):
+            raise PackError(f"{where} [label.colours]: `{key}` must be a colour like #2f6b3a, not {value!r}")
+    logo = path / label["logo"]
+    if Path(label["logo"]).name != label["logo"] or logo.suffix.lower() not in LOGO_TYPES:
+        raise PackError(f"{where} [label]: `logo` must name an .svg or .png file in the pack's folder")
+    try:
+        content = logo.read_bytes()
+    except FileNotFoundError:
+        raise PackError(f"{logo}: the logo file is missing") from None
+    digest = hashlib.sha256(" ".join(colours[key] for key in COLOURS).encode() + content)
+    return digest.hexdigest()[:12]
 
 
 def folder(name: str | None = None) -> Path:
@@ -153,6 +181,11 @@ def folder(name: str | None = None) -> Path:
 def pack() -> Pack:
     """The configured pack, read once per process."""
     return load(folder())
+
+
+def label_name() -> str:
+    """The label's displayed name ("VON HIER"): texts name it as `%(label)s`."""
+    return pack().label["name"]
 
 
 def polygon_properties(geojson: str) -> dict:

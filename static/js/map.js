@@ -6,7 +6,7 @@
 var VonHierMap = (function () {
   "use strict";
 
-  // A colour of the stylesheet, e.g. colour("green-dark") for var(--green-dark).
+  // A colour of the stylesheet, e.g. colour("main-dark") for var(--main-dark).
   function colour(name) {
     return getComputedStyle(document.documentElement).getPropertyValue("--" + name).trim();
   }
@@ -51,7 +51,7 @@ var VonHierMap = (function () {
   function pin(point, name, radius) {
     var label = document.createElement("span");
     label.textContent = name;
-    return L.circleMarker(point, {radius: radius, color: colour("green-dark"), fillColor: colour("cream"),
+    return L.circleMarker(point, {radius: radius, color: colour("main-dark"), fillColor: colour("background"),
                                   fillOpacity: 1}).bindTooltip(label);
   }
 

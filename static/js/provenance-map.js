@@ -11,7 +11,7 @@
   legs.forEach(function (leg) {
     var from = leg.from, to = leg.to;
     var a = [from.lat, from.lon], b = [to.lat, to.lon];
-    L.polyline([a, b], {color: VonHierMap.colour("green"), weight: 4, opacity: 0.8}).addTo(map);
+    L.polyline([a, b], {color: VonHierMap.colour("main"), weight: 4, opacity: 0.8}).addTo(map);
     [[a, from], [b, to]].forEach(function (pair) {
       var place = pair[1];
       VonHierMap.pin(pair[0], place.name + (place.town && place.town !== place.name ? ", " + place.town : ""), 7)

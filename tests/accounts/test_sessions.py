@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
+from vonhier import region
 from vonhier.accounts.models import User
 from vonhier.extensions import db
 from vonhier.outbox.models import OutboxMail
@@ -221,7 +222,7 @@ def test_password_reset_for_unknown_email_reveals_nothing(app, mailbox):
         ]
     assert "/password/reset/" in mailbox.last(user.email).get_content()
     notice = mailbox.last("nobody@example.org")
-    assert "kein aktives VON-HIER-Konto" in notice.get_content()
+    assert f"kein aktives Konto bei {region.label_name()}" in notice.get_content()
     assert "/password/reset/" not in notice.get_content()
     assert "http://localhost/register" in notice.get_content()
 
@@ -309,7 +310,7 @@ def test_password_change_and_email_change_are_announced(app, client, login_as, m
         "/account/password",
         data={"current": user.password, "password": "Anderes-Passwort-99", "confirm": "Anderes-Passwort-99"},
     )
-    assert mailbox.last(user.email)["Subject"] == "Ihr VON-HIER-Passwort wurde geändert"
+    assert mailbox.last(user.email)["Subject"] == f"Ihr Passwort für {region.label_name()} wurde geändert"
     client.post("/account/email", data={"email": "neu@example.org", "current": "Anderes-Passwort-99"})
     link = re.search(
         r"http://localhost(/account/email/confirm/\S+)", mailbox.last("neu@example.org").get_content()

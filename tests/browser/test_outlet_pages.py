@@ -25,11 +25,11 @@ def test_outlet_pages_render_cleanly(app, demo, live_server, page_at, device):
     assert page.goto(f"{live_server}/outlets/{shop}").status == 200
     expect(page.locator("#outlet-map")).to_be_visible()  # Leaflet loaded under our CSP
     # The pin's colour is the stylesheet's (static/js/map.js reads its custom properties).
-    green = page.evaluate(
-        "getComputedStyle(document.documentElement).getPropertyValue('--green-dark').trim()"
+    main_dark = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--main-dark').trim()"
     )
-    assert green.startswith("#")
-    expect(page.locator(f"#outlet-map path.leaflet-interactive[stroke='{green}']")).to_have_count(1)
+    assert main_dark.startswith("#")
+    expect(page.locator(f"#outlet-map path.leaflet-interactive[stroke='{main_dark}']")).to_have_count(1)
     assert page.locator("table.hours tr").count() == 7
     assert page.locator(".open-status").is_visible()
     assert_fits(page)

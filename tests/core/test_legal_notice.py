@@ -1,9 +1,12 @@
 """The legal notice (Impressum): the operator's details from configuration, linked in every footer."""
 
 import re
+from html import escape
 
 import pytest
 from flask import url_for
+
+from vonhier import region
 
 OPERATOR = {
     "OPERATOR_NAME": "Regionalbündnis Test e. V.",
@@ -23,9 +26,9 @@ def _notice(app, lang="de") -> str:
     return response.get_data(as_text=True)
 
 
-def test_the_demo_defaults_name_the_alliance_as_operator(client):
+def test_the_defaults_name_the_region_packs_operator(client):
     html = client.get("/legal-notice").get_data(as_text=True)
-    assert "<h1>Impressum</h1>" in html and "Mark &amp; Metropole e. V." in html
+    assert "<h1>Impressum</h1>" in html and escape(region.pack().operator["name"]) in html
     assert "example.org" in html and "§ 18 Abs. 2 MStV" in html
 
 

@@ -295,7 +295,7 @@ def test_sheets_are_rate_limited(app, certified):
 def test_builder_refuses_sizes_outside_the_range(app):
     url = BASE + "/p/abcdefghjk"
     layout = sheets.LAYOUTS["70x37"]
-    label = sheets.Label(url=url, name="Käse", short_url=url[7:])
+    label = sheets.Label(url=url, name="Käse", short_url=url[7:], mark="VON HIER")
     for size in (14.9, sheets.max_size(layout, url) + 0.1):
         with pytest.raises(sheets.SizeError):
             sheets.build(label, layout, size)
@@ -305,7 +305,11 @@ def test_longest_texts_stay_inside_their_label(app):
     """A 40-character lot, a long name and a certificate number at the largest code size."""
     url = BASE + "/p/abcdefghjk/" + "L%2F" * 10 + "X" * 10
     label = sheets.Label(
-        url=url, name="Bio-Bergkäse " * 12, short_url=url[7:], certificate="Zertifikat VH-2026-000123"
+        url=url,
+        name="Bio-Bergkäse " * 12,
+        short_url=url[7:],
+        mark="VON HIER",
+        certificate="Zertifikat VH-2026-000123",
     )
     for layout in sheets.LAYOUTS.values():
         size = sheets.max_size(layout, url)
@@ -331,7 +335,9 @@ def test_longest_texts_stay_inside_their_label(app):
 def test_a_3x8_sheet_stays_small(app):
     """The time it takes is measured by bench/sheets.py, not here: a loaded machine is not a failure."""
     url = BASE + "/01/04012345678901/10/L-2611%2F07"
-    label = sheets.Label(url=url, name="Landeier", short_url=url[7:], certificate="Zertifikat VH-2026-0001")
+    label = sheets.Label(
+        url=url, name="Landeier", short_url=url[7:], mark="VON HIER", certificate="Zertifikat VH-2026-0001"
+    )
     data = sheets.build(label, sheets.LAYOUTS["70x37"], 20)
     assert len(data) < 60_000  # one rectangle per run of dark modules, compressed
 
@@ -400,7 +406,9 @@ def add_batch(app, product_id: int, lot: str) -> None:
 def test_every_module_is_at_least_0_4_mm(app, layout_key, kind):
     """By geometry and on the printed page, at the smallest size the sheet allows for the code."""
     url, layout = PRINTED_URLS[kind], sheets.LAYOUTS[layout_key]
-    label = sheets.Label(url=url, name="Landeier", short_url=url[7:], certificate="Zertifikat VH-2026-0001")
+    label = sheets.Label(
+        url=url, name="Landeier", short_url=url[7:], mark="VON HIER", certificate="Zertifikat VH-2026-0001"
+    )
     n = qr.modules(url)
     smallest = sheets.min_size(url)
     assert smallest / n >= qr.MIN_MODULE  # geometry: the smallest size allowed keeps the rule

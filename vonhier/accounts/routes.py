@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import region
 from ..extensions import db, limiter
 from ..i18n import LANG_COOKIE
 from ..permissions import Role, login_required, signed_in_user
@@ -76,7 +77,10 @@ def login():
             return redirect(safe_next(form.next.data) or _start_page(user))
         db.session.commit()  # a rehash on a deactivated account is still worth keeping
         message = (
-            _("This account has been deactivated. Please contact the VON HIER office.")
+            _(
+                "This account has been deactivated. Please contact the %(label)s office.",
+                label=region.label_name(),
+            )
             if user is not None
             else _("Email address or password is not correct.")
         )

@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import region
 from ..clock import utcnow
 from ..errors import RuleError, render_error, wants_json
 from ..extensions import db
@@ -215,7 +216,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         mail.send(
             email,
-            _l("VON HIER password reset: no account for this address"),
+            _l("%(label)s password reset: no account for this address", label=region.label_name()),
             "reset_no_account",
             locale=user.locale if user else _request_locale(),
             register=external_url("accounts.register"),
@@ -224,7 +225,7 @@ def request_password_reset(email: str) -> None:
     token = make_token("reset", {"user": user.id, "pw": _fingerprint(user.password_hash)})
     mail.send(
         user.email,
-        _l("Reset your VON HIER password"),
+        _l("Reset your %(label)s password", label=region.label_name()),
         "reset_password",
         locale=user.locale,
         user=user,
@@ -254,7 +255,7 @@ def set_password(user: User, password: str) -> None:
     user.session_version += 1
     mail.send(
         user.email,
-        _l("Your VON HIER password was changed"),
+        _l("Your %(label)s password was changed", label=region.label_name()),
         "password_changed",
         locale=user.locale,
         user=user,
@@ -305,7 +306,7 @@ def confirm_email_change(token: str) -> User:
     # The old address learns of the change, in case someone else made it.
     mail.send(
         old_address,
-        _l("Your VON HIER email address was changed"),
+        _l("Your %(label)s email address was changed", label=region.label_name()),
         "email_changed",
         locale=user.locale,
         user=user,

@@ -1,12 +1,13 @@
 """The OpenAPI 3.1 description of /api/v1/, written as data.
 
-`document()` adds only what lives in the database: the server's address and the category slugs
-(reference data seeded by the migrations). tests/api/test_openapi.py validates the document and
-lets schemathesis check every response against it.
+`document()` adds only what lives in the database or the region pack: the server's address, the
+category slugs (reference data seeded by the migrations), the label's and the region's names.
+tests/api/test_openapi.py validates the document and lets schemathesis check every response against it.
 """
 
 import copy
 
+from .. import region
 from ..catalogue.models import Allergen
 from ..discover import search as product_search
 from ..hygiene import SINGLE_LINE_PATTERN
@@ -508,10 +509,10 @@ def _detail(summary: str, schema: str, name: str, id_schema: dict, tag: str) -> 
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {
-        "title": "VON HIER public API",
+        "title": "{label} public API",
         "version": VERSION,
         "description": (
-            "Read-only data of the regional label VON HIER (Berlin and Brandenburg): certified products, "
+            "Read-only data of the regional label {label} ({region}): certified products, "
             "licensed organisations and their certificates, and the outlets where shoppers buy. No "
             "authentication; CORS open to all origins; rate-limited per client; responses may be cached "
             "for 60 seconds. Organisations, products and certificates appear only for organisations with "
@@ -697,6 +698,9 @@ DOCUMENT = {
 def document(base_url: str, category_slugs: list[str], state_codes: list[str]) -> dict:
     found = copy.deepcopy(DOCUMENT)
     found["servers"] = [{"url": base_url}]
+    pack = region.pack()
+    for key in ("title", "description"):
+        found["info"][key] = found["info"][key].format(label=pack.label["name"], region=pack.name("en"))
     found["components"]["parameters"]["category"]["schema"]["enum"] = category_slugs
     found["components"]["parameters"]["state"]["schema"]["enum"] = state_codes
     return found

@@ -160,7 +160,7 @@ def index():
     _query()
     base = current_app.config["BASE_URL"]
     return {
-        "name": "VON HIER public API",
+        "name": f"{region.label_name()} public API",
         "version": openapi.VERSION,
         "openapi": base + url_for("api.openapi_document"),
         "resources": {
@@ -371,9 +371,14 @@ def search():
 # --- open data ----------------------------------------------------------------------------------------
 
 
+def source() -> str:
+    """Whom users of the open data name: the label and its operator."""
+    return f"{region.label_name()} – {current_app.config['OPERATOR_NAME']}"
+
+
 def attribution() -> str:
     return (
-        "VON HIER – Mark & Metropole e. V., CC BY 4.0. Place names: GeoNames (geonames.org), CC BY 4.0. "
+        f"{source()}, CC BY 4.0. Place names: GeoNames (geonames.org), CC BY 4.0. "
         "Opening hours in the OpenStreetMap opening_hours syntax; "
         "map tiles © OpenStreetMap contributors (ODbL)."
     )
@@ -381,7 +386,7 @@ def attribution() -> str:
 
 @opendata.get("/")
 def page():
-    return render_template("api/open_data.html", licence_url=LICENCE_URL)
+    return render_template("api/open_data.html", licence_url=LICENCE_URL, source=source())
 
 
 @opendata.get("/outlets.geojson")

@@ -9,6 +9,7 @@ from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
+from .. import region
 from ..accounts.models import User
 from ..catalogue.models import Product, ProductVersion
 from ..catalogue.signals import version_recorded
@@ -150,7 +151,7 @@ def _change_certificate(
     for member in certificate.organisation.memberships:
         mail.send(
             member.user.email,
-            _l("Your VON HIER certificate %(number)s", number=certificate.number),
+            _l("Your %(label)s certificate %(number)s", label=region.label_name(), number=certificate.number),
             "certificate_status",
             locale=member.user.locale,
             certificate=certificate,

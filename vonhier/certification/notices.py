@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import region
 from ..accounts.models import User, UserRole
 from ..extensions import db
 from ..outbox import mail
@@ -48,7 +49,8 @@ def application_changed(
         mail.send(
             member.user.email,
             _l(
-                "Your VON HIER application %(number)d: %(status)s",
+                "Your %(label)s application %(number)d: %(status)s",
+                label=region.label_name(),
                 number=application.id,
                 status=InLocale(status_label, application.status),
             ),
@@ -75,7 +77,8 @@ def application_changed(
         mail.send(
             application.certifier.email,
             _l(
-                "VON HIER application %(number)d: %(status)s",
+                "%(label)s application %(number)d: %(status)s",
+                label=region.label_name(),
                 number=application.id,
                 status=InLocale(lambda step: str(RECORD_ACTION[step]), action),
             ),
@@ -103,7 +106,11 @@ def queue_certifiers(application: Application) -> list[User]:
 def assigned(application: Application, colleague: User, by: User) -> None:
     mail.send(
         colleague.email,
-        _l("VON HIER application %(number)d has been assigned to you", number=application.id),
+        _l(
+            "%(label)s application %(number)d has been assigned to you",
+            label=region.label_name(),
+            number=application.id,
+        ),
         "application_assigned",
         locale=colleague.locale,
         application=application,
@@ -118,7 +125,8 @@ def certificate_ends(certificate: Certificate, days: int) -> None:
         mail.send(
             member.user.email,
             _l(
-                "Your VON HIER certificate ends on %(date)s",
+                "Your %(label)s certificate ends on %(date)s",
+                label=region.label_name(),
                 date=InLocale(format_date, certificate.valid_until),
             ),
             "certificate_reminder",

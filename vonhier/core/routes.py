@@ -1,11 +1,21 @@
-"""Home page, language switch, the health check, privacy and legal notice."""
+"""Home page, language switch, the health check, privacy and legal notice, the region's look."""
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import config, region
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import LANG_COOKIE
@@ -63,19 +73,38 @@ def privacy():
 
 # The operator's details as config.py names them (OPERATOR_NAME, …), each stripped: a value of blanks
 # is one not configured.
-OPERATOR = (
-    "name",
-    "address",
-    "represented_by",
-    "email",
-    "phone",
-    "register",
-    "vat_id",
-    "content_responsible",
-)
+OPERATOR = (*config.OPERATOR, "vat_id")
 
 
 @bp.get("/legal-notice")
 def legal_notice():
     operator = {key: (current_app.config.get(f"OPERATOR_{key.upper()}") or "").strip() for key in OPERATOR}
     return render_template("core/legal_notice.html", operator=operator)
+
+
+# The pack's colours and logo: a year in the browser's cache, since their address changes with them
+# (`look_version`); app.css holds the same colours as defaults, so a page without region.css still works.
+LOOK_CACHE = "public, max-age=31536000, immutable"
+
+
+@bp.get("/region.css")
+def region_css():
+    pack = region.pack()
+    colours = pack.label["colours"]  # `region.load` checked each is #rrggbb
+    lines = "".join(f"  --{key.replace('_', '-')}: {colours[key]};\n" for key in region.COLOURS)
+    response = Response(f":root {{\n{lines}}}\n", mimetype="text/css")
+    return _cached(response, pack)
+
+
+@bp.get("/region/logo")
+def region_logo():
+    pack = region.pack()
+    path = pack.file(pack.label["logo"])  # `region.load` checked it is a file in the pack's folder
+    response = Response(path.read_bytes(), mimetype=region.LOGO_TYPES[path.suffix.lower()])
+    return _cached(response, pack)
+
+
+def _cached(response: Response, pack: region.Pack) -> Response:
+    response.headers["Cache-Control"] = LOOK_CACHE
+    response.set_etag(pack.look_version)
+    return response.make_conditional(request)

@@ -288,7 +288,7 @@ def load_offers(organisation_ids: dict[str, int]) -> None:
 
 @click.group()
 def demo():
-    """Demo data for trying VON HIER."""
+    """Demo data for trying the label: the region pack's demo network."""
 
 
 @demo.command("load")

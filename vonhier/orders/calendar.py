@@ -21,11 +21,10 @@ from flask_babel import force_locale, format_currency
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-from .. import clock
+from .. import clock, region
 from .models import Order, OrderStatus
 from .receipt import Receipt, pickup_span
 
-PRODUCT_ID = "-//VON HIER//Vorbestellungen//DE"
 MIME_TYPE = "text/calendar"
 # As a mail attachment: UTF-8 said, and the method repeated as calendar clients in mail look for it.
 MAIL_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
@@ -85,7 +84,7 @@ def pickup_entry(receipt: Receipt, locale: str) -> bytes:
         )
         description = _description(receipt)
     calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("prodid", f"-//{region.label_name()}//Vorbestellungen//DE")
     calendar.add("version", "2.0")
     # PUBLISH, not REQUEST: an entry to keep, not an invitation asking the buyer to accept or decline.
     calendar.add("method", "PUBLISH")

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
+from .. import region
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..clock import utcnow
@@ -94,7 +95,9 @@ def _check_kinds(user: User, organisation: Organisation | None, kinds) -> None:
     wanted = OrgKind.CERTIFICATION_BODY in {OrgKind(k) for k in kinds}
     already = organisation is not None and organisation.has_kind(OrgKind.CERTIFICATION_BODY)
     if wanted and not already and not user.has_role(Role.ADMIN):
-        raise MembershipError(str(_l("Only the VON HIER office can register a certification body.")))
+        raise MembershipError(
+            str(_l("Only the %(label)s office can register a certification body.", label=region.label_name()))
+        )
 
 
 def _check_pin(data: dict) -> None:
@@ -203,7 +206,11 @@ def invite(owner: User, organisation: Organisation, email: str) -> Invitation:
     invitee = accounts.find_by_email(email)
     mail.send(
         email,
-        _l("Invitation to join %(name)s on VON HIER", name=organisation.display_name),
+        _l(
+            "Invitation to join %(name)s on %(label)s",
+            label=region.label_name(),
+            name=organisation.display_name,
+        ),
         "invitation",
         locale=invitee.locale if invitee else owner.locale,
         organisation=organisation,

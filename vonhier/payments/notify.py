@@ -3,6 +3,7 @@ the invoice (with its PDF) to the owners, who pay; "licence active" to every mem
 
 from flask_babel import lazy_gettext as _l
 
+from .. import region
 from ..organisations.models import Organisation
 from ..outbox import mail
 from ..permissions import MemberRole
@@ -26,7 +27,8 @@ def invoice_issued(invoice) -> None:
         mail.send(
             person.email,
             _l(
-                "VON HIER invoice %(number)s for the licence %(year)d",
+                "%(label)s invoice %(number)s for the licence %(year)d",
+                label=region.label_name(),
                 number=invoice.number,
                 year=licence.year,
             ),
@@ -43,7 +45,7 @@ def licence_active(licence) -> None:
     for person in _people(licence.organisation):
         mail.send(
             person.email,
-            _l("Your VON HIER licence %(year)d is active", year=licence.year),
+            _l("Your %(label)s licence %(year)d is active", label=region.label_name(), year=licence.year),
             "licence_active",
             locale=person.locale,
             licence=licence,

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden, NotFound
 
-from .. import clock
+from .. import clock, region
 from ..database import Conflict, flush_or_conflict, unique_constraint
 from ..errors import RuleError, abort_with
 from ..extensions import db
@@ -373,7 +373,7 @@ def description(licence: Licence) -> str:
     """What the invoice and Stripe's payment page name (German, as the invoice is)."""
     months = years.months_charged(licence.year, licence.terms_accepted_at)
     part = f" (anteilig {months}/12)" if months < 12 else ""
-    return f"VON HIER Siegel-Lizenz {licence.year}{part}, {licence.tier.name_de}"
+    return f"{region.label_name()} Siegel-Lizenz {licence.year}{part}, {licence.tier.name_de}"
 
 
 def get_invoice(invoice_id: int) -> Invoice:

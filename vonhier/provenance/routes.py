@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
-from .. import clock, spreadsheet
+from .. import clock, region, spreadsheet
 from ..arguments import MAX_INTEGER, Arguments
 from ..catalogue import services as catalogue
 from ..catalogue.models import Product, ProductStatus
@@ -74,12 +74,17 @@ def resolve(code=None, rest=None):
     found = hotpath.handed_over(request.environ)
     if found is None and (address.gtin is not None or services.is_code(address.code)):
         found = pages.scan_facts(str(get_locale()), gtin=address.gtin, code=address.code, lot=address.lot)
+    label = region.label_name()
     if found is None and address.gtin is not None:
         gtin = address.gtin
-        abort_with(404, _("No product with the GTIN %(gtin)s is registered with VON HIER.", gtin=gtin))
+        abort_with(
+            404, _("No product with the GTIN %(gtin)s is registered with %(label)s.", gtin=gtin, label=label)
+        )
     if found is None:
         code = unquote(address.code)[:20]
-        abort_with(404, _("No product with the code %(code)s is registered with VON HIER.", code=code))
+        abort_with(
+            404, _("No product with the code %(code)s is registered with %(label)s.", code=code, label=label)
+        )
     return _answer(found, image)
 
 
@@ -116,7 +121,7 @@ def _answer(found: pages.ScanFacts, image: str | None):
     link_type = _link_type()
     if link_type == "gs1:certificationInfo":
         if found.certificate_number is None:
-            abort_with(404, _("This product has no VON HIER certificate."))
+            abort_with(404, _("This product has no %(label)s certificate.", label=region.label_name()))
         # The rest of the query goes along, as GS1 asks of a resolver's redirects.
         query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "linkType"])
         target = _absolute(url_for("certification.certificate", number=found.certificate_number))
@@ -226,12 +231,12 @@ def _png_size() -> int:
 
 @bp.get("/.well-known/gs1resolver")
 def resolver_description():
-    base = current_app.config["BASE_URL"]
+    base, label = current_app.config["BASE_URL"], region.label_name()
     return _cors(
         current_app.response_class(
             current_app.json.dumps(
                 {
-                    "name": "VON HIER",
+                    "name": label,
                     "resolverRoot": base,
                     "supportedPrimaryKeys": ["01"],
                     "supportedLinkType": [{"namespace": GS1_VOC, "prefix": "gs1:"}],
@@ -239,7 +244,7 @@ def resolver_description():
                     "linkTypeDefaultCanBeAll": True,
                     "supportedContextValuesEnumerated": list(current_app.config["LANGUAGES"]),
                     "jsonLdContextLocation": LINKSET_CONTEXT,
-                    "resolverRootDescription": "Provenance pages of products carrying the VON HIER label",
+                    "resolverRootDescription": f"Provenance pages of products carrying the {label} label",
                 }
             ),
             mimetype="application/json",
@@ -409,6 +414,7 @@ def label_sheet(product_id):
         url=url,
         name=page.product.name(str(get_locale())),
         short_url=re.sub(r"^https?://", "", url),
+        mark=region.label_name(),
         certificate=_("Certificate %(number)s", number=page.certificate.number)
         if page.certificate is not None and page.status in services.PRINTED_CERTIFICATES
         else None,

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
+from .. import region
 from ..catalogue.models import Batch, Product, ProductImage, ProductStatus, ProductVersion, Site
 from ..catalogue.signals import product_paths, version_recorded
 from ..catalogue.snapshot import allergens
@@ -448,11 +449,11 @@ def json_ld(
 
 
 def _certification(page: ProvenancePage, certificate_url: str | None) -> dict:
-    """schema.org `Certification`: the VON HIER certificate, its number, status, issuer and validity."""
+    """schema.org `Certification`: the label's certificate, its number, status, issuer and validity."""
     certificate = page.certificate
     return {
         "@type": "Certification",
-        "name": "VON HIER",
+        "name": region.label_name(),
         "certificationIdentification": certificate.number,
         "certificationStatus": "CertificationActive" if page.is_valid else "CertificationInactive",
         "issuedBy": {"@type": "Organization", "name": certificate.certification_body.display_name},

@@ -24,7 +24,6 @@ DEFAULT_SIZE = 20.0  # a long URL's code is printed larger by default: see `defa
 EDGE = 3.0  # dark modules and text keep at least this far from the label's edge (die-cut tolerance)
 TEXT_GAP = 1.0  # between the code's quiet zone and the text
 TEXT_MIN = 24.0  # narrowest text column: the largest code leaves at least this much for the text
-MARK = "VON HIER"
 PT = 25.4 / 72  # one typographic point in millimetres
 LINE = 1.18  # line height as a multiple of the font size
 ASCENT = 0.75  # DejaVu Sans' cap height (0.73) and a little, as a share of the font size
@@ -79,6 +78,7 @@ class Label:
     url: str  # encoded in the code
     name: str
     short_url: str  # printed, for typing in by hand
+    mark: str  # the label's name (the region pack's), printed above the product's name
     certificate: str | None = None  # e.g. "Zertifikat VH-2026-0001"; left out when there is none
 
 
@@ -153,8 +153,8 @@ def build(label: Label, layout: Layout, size: float) -> bytes:
     fonts.register(pdf)
     pdf.set_margins(0, 0, 0)
     pdf.set_auto_page_break(False)
-    pdf.set_title(fonts.printable(f"{MARK}: {label.name}"))
-    pdf.set_creator("VON HIER")
+    pdf.set_title(fonts.printable(f"{label.mark}: {label.name}"))
+    pdf.set_creator(fonts.printable(label.mark))
     pdf.add_page()
     pdf.set_fill_color(0, 0, 0)
     pdf.set_text_color(0, 0, 0)
@@ -200,7 +200,7 @@ def _lines(pdf: FPDF, label: Label, column: float, scale: float, name_lines: int
     mark, name, small = 11 * scale, 8 * scale, 6 * scale
     if label.certificate:  # the label's name is a promise: printed only with a certificate in force
         pdf.set_font(fonts.FAMILY, style="B", size=mark)
-        add("B", mark, [MARK], 0.6 * scale)
+        add("B", mark, [fonts.printable(label.mark)], 0.6 * scale)
     pdf.set_font(fonts.FAMILY, style="B", size=name)
     add("B", name, _wrap(pdf, fonts.printable(label.name).split(), column, name_lines, " "), 0.6 * scale)
     if label.certificate:
