@@ -65,7 +65,7 @@ TEST_WORKERS ?= auto
 
 # The tests that hold for whatever region pack is configured (`region.pack()`): `make test` runs them
 # again for the second pack, on a database of their own (tests/conftest.py). docs/region-packs.md.
-PACK_TESTS := tests/regions tests/geo/test_pack_places.py tests/browser/test_region_journey.py
+PACK_TESTS := tests/regions tests/core/test_branding.py tests/geo/test_pack_places.py tests/browser/test_region_journey.py
 SECOND_PACK ?= mitteldeutschland
 
 test: $(VENV)/.installed-dev compile-translations vendor
