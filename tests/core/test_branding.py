@@ -3,6 +3,7 @@ region's stylesheet show the configured pack's values (whichever `REGION` names)
 as soon as that one is configured."""
 
 import os
+import re
 import shutil
 from html import escape
 
@@ -11,6 +12,7 @@ import pytest
 
 from tests import factories
 from vonhier import region
+from vonhier.certification.rules import default_criteria
 from vonhier.extensions import db
 from vonhier.payments import invoice_pdf
 from vonhier.payments import services as payments
@@ -98,20 +100,23 @@ def test_region_css_holds_the_packs_colours_and_is_cached_by_version(client):
 
 
 @pytest.fixture
-def other_pack(tmp_path):
-    """A copy of the Berlin-Brandenburg pack under another name and colours, configured by `REGION`;
+def configured():
+    return region.pack()
+
+
+@pytest.fixture
+def other_pack(tmp_path, configured):
+    """A copy of the configured pack under another name and colours, configured by `REGION`;
     afterwards the configured pack is read again."""
     folder = tmp_path / "testland"
-    shutil.copytree(region.folder("berlin-brandenburg"), folder, ignore=shutil.ignore_patterns("demo"))
+    shutil.copytree(region.pack().path, folder, ignore=shutil.ignore_patterns("demo"))
     toml = (folder / "region.toml").read_text(encoding="utf-8")
-    for old, new in (
-        ('name = "VON HIER"', 'name = "AUS DER NÄHE"'),
-        ('name_de = "Berlin und Brandenburg"', 'name_de = "Testland"'),
-        ('alliance = "Mark & Metropole"', 'alliance = "Stadt & Land"'),
-        ('main = "#2f6b3a"', 'main = "#12345a"'),
-    ):
-        assert old in toml, old
-        toml = toml.replace(old, new, 1)
+    # The first of each key: the label's name, the region's German name, the alliance, the main colour.
+    for key, value in (("name", "AUS DER NÄHE"), ("name_de", "Testland"), ("alliance", "Stadt & Land")):
+        toml, found = re.subn(rf'^{key} = ".*"$', f'{key} = "{value}"', toml, count=1, flags=re.M)
+        assert found, key
+    toml, found = re.subn(r'^main = "#[0-9a-f]{6}"$', 'main = "#12345a"', toml, count=1, flags=re.M)
+    assert found
     (folder / "region.toml").write_text(toml, encoding="utf-8")
     before = os.environ.get("REGION")
     os.environ["REGION"] = str(folder)
@@ -126,12 +131,23 @@ def other_pack(tmp_path):
         region.pack.cache_clear()
 
 
-def test_another_pack_shows_its_own_name_and_colour(client, other_pack):
+def test_another_pack_shows_its_own_name_and_colour(client, configured, other_pack):
     assert other_pack.label["name"] == "AUS DER NÄHE"
     html = _page(client)
     assert "<title>AUS DER NÄHE</title>" in html and "Lebensmittel aus Testland" in html
     assert escape("AUS DER NÄHE ist das Regionalsiegel des Bündnisses „Stadt & Land“ für Testland.") in html
-    assert "VON HIER" not in html and "Mark &amp; Metropole" not in html
+    assert configured.label["name"] not in html and escape(configured.operator["alliance"]) not in html
     assert f"/region.css?v={other_pack.look_version}" in html
     css = client.get(f"/region.css?v={other_pack.look_version}").get_data(as_text=True)
     assert "--main: #12345a;" in css
+
+
+def test_the_home_page_promises_the_thresholds_of_the_catalogue_in_force(client):
+    """The regional share, the longest leg and the husbandry level come from the current catalogue (the
+    pack's, seeded by the migrations), never from the template."""
+    figures = {rule: params for rule, params in ((c.rule_type, c.params) for c in default_criteria())}
+    page = client.get("/?lang=de").get_data(as_text=True)
+    assert f"mindestens {figures['regional_share']['min_percent']} % aus" in page
+    assert f"Mindestens {figures['regional_share']['min_percent']} % der Rohstoffe" in page
+    assert f"Jede Transportetappe höchstens {figures['transport']['max_leg_km']} km." in page
+    assert f"Haltungsform ab Stufe {figures['husbandry_min']['min_level']}." in page

@@ -40,6 +40,21 @@ def current_catalogue(code: str | None = None) -> CriteriaCatalogue:
     return catalogue
 
 
+# What the home page promises, read from the criteria in force: a region's pack may set other thresholds.
+HEADLINE = {"regional_share": "min_percent", "transport": "max_leg_km", "husbandry_min": "min_level"}
+
+
+def headline() -> dict[str, int]:
+    """The current catalogue's regional share, longest leg and husbandry level, by parameter name
+    (`min_percent`, `max_leg_km`, `min_level`); a figure the catalogue does not set is left out."""
+    found = {}
+    for criterion in current_catalogue().criteria:
+        name = HEADLINE.get(criterion.rule_type)
+        if name and criterion.params.get(name) is not None and name not in found:
+            found[name] = criterion.params[name]
+    return found
+
+
 CRITERION_FIELDS = (
     "code",
     "title_de",

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import config, region
+from ..certification import criteria
 from ..errors import abort_with
 from ..extensions import db
 from ..i18n import LANG_COOKIE
@@ -30,7 +31,9 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 def home():
     producers = organisations.search(kind=OrgKind.PRODUCER, limit=12)
-    return render_template("core/home.html", producers=producers, examples=provenance.examples())
+    return render_template(
+        "core/home.html", producers=producers, examples=provenance.examples(), figures=criteria.headline()
+    )
 
 
 # GET too: the switch is a link, so that public pages need no form (and no session cookie for its
