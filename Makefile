@@ -78,7 +78,7 @@ test-pack: $(VENV)/.installed-dev compile-translations vendor
 # Extract every translatable string and merge it into the catalogues, then compile them.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F vonhier/babel.cfg -k _l --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel -q update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 	$(BIN)/pybabel -q compile --use-fuzzy -d $(TRANSLATIONS)
 
 lint: $(VENV)/.installed-dev
