@@ -109,7 +109,7 @@ def load(path: Path) -> Pack:
         _required(label, key, f"{where} [label]")
     look_version = _look_version(path, label, where)
     operator = _required(data, "operator", where)
-    for key in ("name", "alliance", "address", "email", "invoice_issuer"):
+    for key in ("name", "alliance", "address", "email", "invoice_issuer", "invoice_prefix"):
         _required(operator, key, f"{where} [operator]")
     try:
         timezone = ZoneInfo(_required(data, "timezone", where))

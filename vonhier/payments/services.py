@@ -317,7 +317,7 @@ def _next_invoice_number(year: int) -> str:
         .values(last=InvoiceCounter.last + 1)
         .returning(InvoiceCounter.last)
     ).scalar_one()
-    return f"VH-R-{year}-{number:05d}"
+    return f"{region.pack().operator['invoice_prefix']}-{year}-{number:05d}"
 
 
 def _reference(number: str) -> str:
