@@ -55,10 +55,11 @@ def from_environment() -> dict:
     pack = region.folder().name
     suffix = "" if pack == region.DEFAULT else f"-{pack}"
     database_url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / f'vonhier{suffix}.sqlite'}")
-    vat_id = os.environ.get("INVOICE_VAT_ID", "DE000000000")  # the operator issues the invoices
     # The region pack names the label's sender and the operator; environment variables override them.
     pack = region.pack()
     operator = pack.operator
+    # The operator issues the invoices; a pack without a VAT id shows a placeholder until one is set.
+    vat_id = os.environ.get("INVOICE_VAT_ID", operator.get("vat_id", "DE000000000"))
     return {
         "SECRET_KEY": _secret_key(),
         "BASE_URL": base_url,

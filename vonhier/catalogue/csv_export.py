@@ -115,6 +115,6 @@ def sample(organisation_id: int) -> str:
                 "",
                 "",
             ],
-            [*more, "Salz", "2", "nein", "nein", "ja", "place:Bad Dürrenberg", "", "", ""],
+            [*more, "Salz", "2", "nein", "nein", "ja", f"place:{water}", "", "", ""],
         ],
     )

@@ -124,7 +124,7 @@ class SettingsForm(Form):
     register_entry = StringField(
         _l("Register entry (if any)"),
         validators=[Length(max=200)],
-        description=_l("Register court and number, e.g. Amtsgericht Neuruppin, HRA 1234."),
+        description=_l("Register court and number as in the register, e.g. “Amtsgericht …, HRA 1234”."),
     )
     vat_id = StringField(
         _l("VAT ID (if any)"), validators=[Length(max=20)], description=_l("e.g. DE123456789")

@@ -100,12 +100,12 @@ class OrganisationForm(CoordinatesPair, Form):
     latitude = FloatField(
         _l("Latitude"),
         validators=[Optional(), NumberRange(-90, 90)],
-        description=_l("Decimal degrees, e.g. 52.8303"),
+        description=_l("Decimal degrees, e.g. %(value)s", value=region.pack().map_centre[0]),
     )
     longitude = FloatField(
         _l("Longitude"),
         validators=[Optional(), NumberRange(-180, 180)],
-        description=_l("Decimal degrees, e.g. 13.8336"),
+        description=_l("Decimal degrees, e.g. %(value)s", value=region.pack().map_centre[1]),
     )
     phone = StringField(
         _l("Phone"),

@@ -4,7 +4,7 @@ the outbox worker hands it to `transmit`: SMTP when MAIL_SERVER is set, otherwis
 import smtplib
 from email import message_from_string, policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -35,7 +35,8 @@ def send(
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain="vonhier.example")
+    # The sender's own domain: a Message-ID of another domain makes spam filters suspicious.
+    message["Message-ID"] = make_msgid(domain=parseaddr(message["From"])[1].rpartition("@")[2] or None)
     message.set_content(body)
     for filename, mimetype, data in attachments:
         # "text/calendar; charset=utf-8; method=PUBLISH": a text part's bytes name their charset, or a
