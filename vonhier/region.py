@@ -92,58 +92,124 @@ def read_toml(path: Path) -> dict:
         raise PackError(f"{path}: not valid TOML ({error})") from None
 
 
-def _required(data: dict, key: str, where: str):
-    if key not in data or data[key] in ("", None, [], {}):
-        raise PackError(f"{where}: `{key}` is missing")
-    return data[key]
+class _Problems(list):
+    """The problems of region.toml, collected so that `load` names them all at once."""
+
+    def need(self, data, key: str, where: str, default=None):
+        """`data[key]`, or `default` after noting that it is missing; `default` alone if `data` is not
+        a table (what holds it names that)."""
+        if not isinstance(data, dict):
+            return default
+        if key not in data or data[key] in ("", None, [], {}):
+            self.append(f"{where}: `{key}` is missing")
+            return default
+        return data[key]
+
+    def table(self, data: dict, key: str, where: str, keys: tuple) -> dict:
+        """The table `data[key]`, each of `keys` required in it."""
+        value = self.need(data, key, where, {})
+        if not isinstance(value, dict):
+            self.append(f"{where}: `{key}` must be a table [{key}]")
+            return {}
+        for name in keys:
+            self.need(value, name, f"{where} [{key}]")
+        return value
 
 
 def load(path: Path) -> Pack:
-    """Read the pack in the folder `path`; PackError with a clear message if it cannot be used."""
+    """Read the pack in the folder `path`; PackError naming every problem of region.toml (one a line)
+    if it cannot be used."""
     if not path.is_dir():
         raise PackError(f"{path}: no such region pack (a folder with region.toml)")
     where = str(path / "region.toml")
     data = read_toml(path / "region.toml")
-    label = _required(data, "label", where)
-    for key in ("name", "claim_de", "claim_en", "logo", "mail_sender", "colours"):
-        _required(label, key, f"{where} [label]")
-    look_version = _look_version(path, label, where)
-    operator = _required(data, "operator", where)
-    for key in ("name", "alliance", "address", "email", "invoice_issuer", "invoice_prefix"):
-        _required(operator, key, f"{where} [operator]")
-    try:
-        timezone = ZoneInfo(_required(data, "timezone", where))
-    except ZoneInfoNotFoundError:
-        raise PackError(f"{where}: unknown time zone {data['timezone']!r}") from None
-    states = tuple(
-        State(
-            *(str(_required(s, k, f"{where} [[states]]")) for k in ("code", "name_de", "name_en", "geonames"))
-        )
-        for s in _required(data, "states", where)
+    problems = _Problems()
+    label = problems.table(
+        data, "label", where, ("name", "claim_de", "claim_en", "logo", "mail_sender", "colours")
     )
-    examples = _required(data, "examples", where)
-    for key in ("districts", "place", "postcode", "towns"):
-        _required(examples, key, f"{where} [examples]")
-    if len(examples["towns"]) != 3:
-        raise PackError(f"{where} [examples]: `towns` names three towns (the sample bread's origins)")
-    map_ = _required(data, "map", where)
-    centre = _required(map_, "centre", f"{where} [map]")
-    return Pack(
+    look_version = (
+        _look_version(path, label, where, problems) if "colours" in label and "logo" in label else ""
+    )
+    operator = problems.table(
+        data, "operator", where, ("name", "alliance", "address", "email", "invoice_issuer", "invoice_prefix")
+    )
+    examples = problems.table(data, "examples", where, ("districts", "place", "postcode", "towns"))
+    if "towns" in examples and (not isinstance(examples["towns"], list) or len(examples["towns"]) != 3):
+        problems.append(f"{where} [examples]: `towns` names three towns (the sample bread's origins)")
+    tiers = problems.need(data, "licence_tiers", where, [])
+    if not isinstance(tiers, list) or not all(isinstance(tier, dict) for tier in tiers):
+        problems.append(f"{where}: `licence_tiers` must be tables [[licence_tiers]]")
+    pack = dict(
         key=path.name,
         path=path,
-        code=_required(data, "code", where),
-        name_de=_required(data, "name_de", where),
-        name_en=_required(data, "name_en", where),
-        timezone=timezone,
+        code=problems.need(data, "code", where),
+        name_de=problems.need(data, "name_de", where),
+        name_en=problems.need(data, "name_en", where),
+        timezone=_timezone(data, where, problems),
         label=label,
         operator=operator,
-        states=states,
-        map_centre=(float(centre[0]), float(centre[1])),
-        map_zoom=int(_required(map_, "zoom", f"{where} [map]")),
-        licence_tiers=tuple(_required(data, "licence_tiers", where)),
+        states=_states(data, where, problems),
+        licence_tiers=tuple(tiers),
         examples=examples,
         look_version=look_version,
+        **_map(data, where, problems),
     )
+    if problems:
+        raise PackError("\n".join(problems))
+    return Pack(**pack)
+
+
+# The calendar files (orders/calendar.py) describe the zone with the EU's summer-time rule.
+TIMEZONE_PREFIX = "Europe/"
+
+
+def _timezone(data: dict, where: str, problems: _Problems) -> ZoneInfo | None:
+    name = problems.need(data, "timezone", where)
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.startswith(TIMEZONE_PREFIX):
+        problems.append(
+            f"{where}: time zone {name!r} is not a European one (Europe/…): the calendar files "
+            f"describe the zone with the EU's summer-time rule"
+        )
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        problems.append(f"{where}: unknown time zone {name!r}")
+        return None
+
+
+def _states(data: dict, where: str, problems: _Problems) -> tuple[State, ...]:
+    entries = problems.need(data, "states", where, [])
+    if not isinstance(entries, list) or not all(isinstance(s, dict) for s in entries):
+        problems.append(f"{where}: `states` must be tables [[states]]")
+        return ()
+    keys = ("code", "name_de", "name_en", "geonames")
+    return tuple(State(*(str(problems.need(s, k, f"{where} [[states]]", "")) for k in keys)) for s in entries)
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _map(data: dict, where: str, problems: _Problems) -> dict:
+    """`map_centre` ([lat, lon]) and `map_zoom` (a whole number) of the table [map]."""
+    map_ = problems.table(data, "map", where, ("centre", "zoom"))
+    centre, zoom = map_.get("centre"), map_.get("zoom")
+    if centre is not None and not (
+        isinstance(centre, list)
+        and len(centre) == 2
+        and all(_number(c) for c in centre)
+        and -90 <= centre[0] <= 90
+        and -180 <= centre[1] <= 180
+    ):
+        problems.append(f"{where} [map]: `centre` must be [latitude, longitude] in degrees, not {centre!r}")
+        centre = None
+    if zoom is not None and not (isinstance(zoom, int) and not isinstance(zoom, bool) and 0 <= zoom <= 19):
+        problems.append(f"{where} [map]: `zoom` must be a whole number from 0 to 19, not {zoom!r}")
+        zoom = None
+    return {"map_centre": tuple(map(float, centre)) if centre else None, "map_zoom": zoom}
 
 
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -151,20 +217,27 @@ COLOURS = ("main", "main_dark", "background", "panel")  # region.css names them 
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
-def _look_version(path: Path, label: dict, where: str) -> str:
+def _look_version(path: Path, label: dict, where: str, problems: _Problems) -> str:
     """Check the colours (written into a stylesheet: only `#rrggbb`) and the logo file; their hash."""
-    colours = label["colours"]
+    colours, found = label["colours"], len(problems)
+    if not isinstance(colours, dict):
+        problems.append(f"{where} [label]: `colours` must be a table [label.colours]")
+        return ""
     for key in COLOURS:
-        value = str(_required(colours, key, f"{where} [label.colours]"))
-        if not COLOUR.fullmatch(value):
-            raise PackError(f"{where} [label.colours]: `{key}` must be a colour like #2f6b3a, not {value!r}")
-    logo = path / label["logo"]
-    if Path(label["logo"]).name != label["logo"] or logo.suffix.lower() not in LOGO_TYPES:
-        raise PackError(f"{where} [label]: `logo` must name an .svg or .png file in the pack's folder")
+        value = str(problems.need(colours, key, f"{where} [label.colours]", ""))
+        if value and not COLOUR.fullmatch(value):
+            problems.append(f"{where} [label.colours]: `{key}` must be a colour like #2f6b3a, not {value!r}")
+    logo = path / str(label["logo"])
+    if Path(str(label["logo"])).name != label["logo"] or logo.suffix.lower() not in LOGO_TYPES:
+        problems.append(f"{where} [label]: `logo` must name an .svg or .png file in the pack's folder")
+        return ""
     try:
         content = logo.read_bytes()
     except FileNotFoundError:
-        raise PackError(f"{logo}: the logo file is missing") from None
+        problems.append(f"{logo}: the logo file is missing")
+        return ""
+    if len(problems) > found:
+        return ""
     digest = hashlib.sha256(" ".join(colours[key] for key in COLOURS).encode() + content)
     return digest.hexdigest()[:12]
 

@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 
 import pytest
 
@@ -21,20 +20,6 @@ def test_the_configured_pack_passes(app):
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("ok")
     assert "km²" in result.output and region.pack().key in result.output
-
-
-@pytest.fixture
-def broken(tmp_path):
-    """A copy of the configured pack to break, and how to edit one of its files."""
-    copy = tmp_path / "broken"
-    shutil.copytree(region.pack().path, copy)
-
-    def edit(name, change):
-        file = copy / name
-        file.write_text(change(file.read_text(encoding="utf-8")), encoding="utf-8")
-        return copy
-
-    return edit
 
 
 def _self_intersecting(text):

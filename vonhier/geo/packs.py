@@ -22,12 +22,15 @@ from shapely.ops import nearest_points
 from shapely.validation import explain_validity
 
 from .. import region
+from . import gazetteer, pack_demo
 from .gazetteer import GERMAN_STATES
+from .models import Region
 from .places import NEAR_REGION_KM
 from .services import EARTH_RADIUS_KM, haversine_km
-from .signals import pack_catalogue
+from .signals import pack_catalogue, pack_settings
 
 MIN_AREA_KM2 = 100  # a region smaller than a town is a mistake in the polygon, not a region
+MAP_CENTRE_KM = 30  # a map may open just outside a region whose middle is not in it (a crescent)
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text: white text on the label's main colour
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -180,6 +183,42 @@ def _check_inside(report: Report, geometry, places, what: str) -> None:
 # --- region.toml ----------------------------------------------------------------------------------------
 
 
+def _check_region(report: Report, pack: region.Pack, geometry) -> None:
+    """The code the database stores, and that the polygon, the map and the examples are this region's."""
+    if not isinstance(pack.code, str) or len(pack.code) > (length := Region.code.type.length):
+        report.problems.append(f"region.toml: `code` must be a text of at most {length} characters")
+    if geometry is None:
+        return
+    polygon_code = region.polygon_properties(pack.geojson()).get("code")
+    if polygon_code != pack.code:
+        report.problems.append(
+            f"region.geojson: the Feature's code {polygon_code!r} is not the pack's {pack.code!r} "
+            f"(build the polygon again after changing the states: docs/region-packs.md)"
+        )
+    if (km := _km_outside(geometry, *pack.map_centre)) > MAP_CENTRE_KM:
+        report.problems.append(f"region.toml [map] centre: lies {km:,.0f} km outside the region's polygon")
+    examples = pack.examples
+    place = next(iter(gazetteer.lookup(str(examples["place"]))), None)
+    if place is None or _km_outside(geometry, place.latitude, place.longitude):
+        report.problems.append(
+            f"region.toml [examples] place: {examples['place']!r} is not a place in the region"
+        )
+    code = gazetteer.postcode(str(examples["postcode"]))
+    if code is None or _km_outside(geometry, code.latitude, code.longitude):
+        report.problems.append(
+            f"region.toml [examples] postcode: {examples['postcode']!r} is not a postcode in the region"
+        )
+    report.problems += [
+        f"region.toml [examples] towns: {town!r} is not a town the gazetteer knows"
+        for town in examples["towns"]
+        if not gazetteer.lookup(str(town))
+    ]
+
+
+def _km_outside(geometry, lat: float, lon: float) -> float:
+    return 0 if geometry.contains(Point(lon, lat)) else km_outside_polygon(geometry, lat, lon)
+
+
 def _check_states(report: Report, pack: region.Pack) -> None:
     known = holidays.DE.subdivisions
     codes = [state.code for state in pack.states]
@@ -275,7 +314,7 @@ def _check_catalogue(report: Report) -> None:
     if not isinstance(criteria, list) or not criteria:
         report.problems.append("catalogue.toml: no [[criteria]]: a catalogue needs at least one criterion")
         return
-    codes = [c.get("code") for c in criteria if c.get("code")]
+    codes = [c.get("code") for c in criteria if isinstance(c, dict) and isinstance(c.get("code"), str)]
     report.problems += [f"catalogue.toml: criterion {code} is given twice" for code in _twice(codes)]
     for _receiver, problems in pack_catalogue.send(catalogue=catalogue):
         report.problems += [f"catalogue.toml {problem}" for problem in problems]
@@ -291,16 +330,20 @@ def check(path: Path) -> Report:
     try:
         pack = region.load(path)
     except region.PackError as error:
-        report.problems.append(str(error))
+        report.problems += str(error).splitlines()
         pack = None
     if pack is None and not path.is_dir():
         return report
     geometry = _check_polygon(report)
     _check_inside(report, geometry, _demo_places(path), "demo places")
     _check_inside(report, geometry, _city_districts(path), "city districts")
+    report.problems += pack_demo.problems(path, {state.code for state in pack.states} if pack else set())
     if pack is not None:
+        _check_region(report, pack, geometry)
         _check_states(report, pack)
         _check_tiers(report, pack)
         _check_label(report, pack)
+        for _receiver, problems in pack_settings.send(pack=pack):
+            report.problems += problems
     _check_catalogue(report)
     return report

@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from . import checkout
+from . import checkout, packs  # noqa: F401 (packs answers `flask region check`)
 
 
 @click.group("payments")

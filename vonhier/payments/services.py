@@ -302,6 +302,10 @@ def _activate(licence: Licence, actor=None) -> bool:
 # --- invoices (bank transfer, the default without Stripe) ---------------------------------------------
 
 
+# Invoice numbers count per year: "VH-R-2026-00001" (payments/packs.py checks the prefix fits the column).
+INVOICE_NUMBER = "{prefix}-{year}-{number:05d}"
+
+
 def _next_invoice_number(year: int) -> str:
     """Raise the year's counter in the current transaction: a rolled-back invoice gives its number back."""
     if db.session.get(InvoiceCounter, year) is None:
@@ -317,7 +321,7 @@ def _next_invoice_number(year: int) -> str:
         .values(last=InvoiceCounter.last + 1)
         .returning(InvoiceCounter.last)
     ).scalar_one()
-    return f"{region.pack().operator['invoice_prefix']}-{year}-{number:05d}"
+    return INVOICE_NUMBER.format(prefix=region.pack().operator["invoice_prefix"], year=year, number=number)
 
 
 def _reference(number: str) -> str:
