@@ -339,7 +339,9 @@ def test_other_organisations_see_only_their_own_numbers(app, scanned):
             response = other.get(f"{path}?product={product}")
             assert response.status_code == 404
             body = response.get_data(as_text=True)
-            assert "Landeier" not in body and "Ziegenkäse" not in body and "17" not in body
+            assert "Landeier" not in body and "Ziegenkäse" not in body
+            # The eggs' 17 scans as a number of its own (not inside "Hof 717" or a stylesheet's version).
+            assert not re.search(r"(?<![\w.])17(?![\w.])", body)
     message = german(app, "This product is not in the catalogue of %(name)s.", name="Hof Sonnenwiese")
     assert message in scanned["client"].get("/catalogue/scans?product=999999").get_data(as_text=True)
 
