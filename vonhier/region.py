@@ -69,7 +69,8 @@ class Pack:
         return self.path / name
 
     def toml(self, name: str) -> dict:
-        return read_toml(self.path / name)
+        """The pack's file `name`, read once per process (the caller must not change what it gets)."""
+        return _read_once(self.path / name)
 
     def geojson(self) -> str:
         return (self.path / "region.geojson").read_text(encoding="utf-8")
@@ -80,6 +81,11 @@ class Pack:
     def places(self) -> dict:
         """`districts` (town → district) and `city_districts` (town → district → [lat, lon])."""
         return self.toml("places.toml")
+
+
+@cache
+def _read_once(path: Path) -> dict:
+    return read_toml(path)
 
 
 def read_toml(path: Path) -> dict:

@@ -1,5 +1,6 @@
 """`flask region check`: the configured pack passes; a broken copy is refused, every problem named."""
 
+import base64
 import json
 import re
 
@@ -92,3 +93,12 @@ def test_a_missing_pack_is_named(app, tmp_path):
     result = check(app, str(tmp_path / "nowhere"))
     assert result.exit_code == 1
     assert "no such region pack" in result.output
+
+
+def test_a_png_logo_passes_as_the_docs_allow(app, broken):
+    """region.toml may name an .svg or a .png logo; only an SVG is parsed as one."""
+    path = broken("region.toml", lambda text: re.sub(r'^logo = ".*"$', 'logo = "logo.png"', text, flags=re.M))
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+    (path / "logo.png").write_bytes(base64.b64decode(png))
+    result = check(app, str(path))
+    assert result.exit_code == 0, result.output

@@ -8,7 +8,6 @@ feature knows (the certification rules' types and parameters) it asks through `s
 import csv
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +31,6 @@ from .signals import pack_catalogue, pack_settings
 MIN_AREA_KM2 = 100  # a region smaller than a town is a mistake in the polygon, not a region
 MAP_CENTRE_KM = 30  # a map may open just outside a region whose middle is not in it (a crescent)
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text: white text on the label's main colour
-COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @dataclass
@@ -241,21 +239,6 @@ def _twice(codes) -> list:
     return sorted({code for code in codes if codes.count(code) > 1})
 
 
-def _check_tiers(report: Report, pack: region.Pack) -> None:
-    codes = [tier.get("code") for tier in pack.licence_tiers]
-    for tier in pack.licence_tiers:
-        where = f"region.toml [[licence_tiers]] {tier.get('code')}"
-        missing = [key for key in ("code", "name_de", "name_en") if not tier.get(key)]
-        if missing:
-            report.problems.append(f"{where}: {', '.join(missing)} missing")
-        fee, vat = tier.get("fee_cents"), tier.get("vat_percent")
-        if not (isinstance(fee, int) and not isinstance(fee, bool) and fee >= 0):
-            report.problems.append(f"{where}: fee_cents must be a whole number of cents, 0 or more ({fee!r})")
-        if not (isinstance(vat, int | float) and not isinstance(vat, bool) and 0 <= vat <= 100):
-            report.problems.append(f"{where}: vat_percent must be a number from 0 to 100 ({vat!r})")
-    report.problems += [f"region.toml [[licence_tiers]]: {code} is given twice" for code in _twice(codes)]
-
-
 def luminance(colour: str) -> float:
     """The relative luminance of "#rrggbb" (WCAG 2)."""
     channels = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
@@ -269,17 +252,15 @@ def contrast(first: str, second: str) -> float:
 
 
 def _check_label(report: Report, pack: region.Pack) -> None:
-    colours = pack.label["colours"]
-    for name, value in colours.items():
-        if not (isinstance(value, str) and COLOUR.fullmatch(value)):
-            report.problems.append(f"region.toml [label.colours] {name}: {value!r} is not a colour #rrggbb")
-    main = colours["main"]
-    if COLOUR.fullmatch(str(main)) and (ratio := contrast("#ffffff", main)) < MIN_CONTRAST:
+    main = pack.label["colours"]["main"]  # `region.load` checked every colour is #rrggbb
+    if (ratio := contrast("#ffffff", main)) < MIN_CONTRAST:
         report.problems.append(
             f"region.toml [label.colours] main: white text on {main} has a contrast of {ratio:.2f}:1, "
             f"below {MIN_CONTRAST}:1"
         )
-    logo = pack.path / pack.label["logo"]
+    logo = pack.path / pack.label["logo"]  # `region.load` checked it exists, an .svg or .png
+    if logo.suffix.lower() != ".svg":
+        return
     try:
         root = ElementTree.parse(logo).getroot()
     except FileNotFoundError:
@@ -341,7 +322,6 @@ def check(path: Path) -> Report:
     if pack is not None:
         _check_region(report, pack, geometry)
         _check_states(report, pack)
-        _check_tiers(report, pack)
         _check_label(report, pack)
         for _receiver, problems in pack_settings.send(pack=pack):
             report.problems += problems
